@@ -1,0 +1,62 @@
+# Caribou for TypeScript. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
+export CHECKPOINT_DISABLE := 1
+TSX := node --import tsx
+STACK ?= caribou
+
+.PHONY: help install build typecheck bundle test test-unit test-integration test-e2e synth validate deploy lint local local-down bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json ## install dependencies (npm ci)
+
+typecheck: install ## type-check the whole project
+	npx tsc -p tsconfig.json
+
+bundle: install ## one esbuild bundle per service into dist/
+	$(TSX) scripts/bundle.ts
+
+build: typecheck bundle ## type-check + bundles
+
+lint: typecheck ## type-check and project rules (deep provider imports, no skipped tests)
+	$(TSX) scripts/lint.ts
+
+test: install ## every test tier: unit, integration (local mode), e2e
+	scripts/run-tests.sh unit integration e2e
+
+test-unit: install ## unit tests only (no network)
+	scripts/run-tests.sh unit
+
+test-integration: install ## integration tests (start local mode themselves)
+	scripts/run-tests.sh integration
+
+test-e2e: install ## end-to-end tests in local mode
+	scripts/run-tests.sh e2e
+
+synth: bundle ## synthesize the control plane's Terraform into cdktf.out/
+	$(TSX) terraform/main.ts
+
+validate: synth ## terraform init + validate of the synthesized stack (offline)
+	$(TSX) scripts/terraform.ts validate
+
+deploy: synth ## terraform apply of the stack to the AWS account in the environment
+	$(TSX) scripts/terraform.ts apply
+
+local: install ## run the whole system locally (no AWS account needed)
+	$(TSX) cli/main.ts local up --demo
+
+local-down: ## stop local mode
+	$(TSX) cli/main.ts local down
+
+bench: install ## benchmarks; results in bench/results/
+	$(TSX) bench/run.ts
+
+clean: ## remove build output
+	rm -rf dist cdktf.out .caribou-build
