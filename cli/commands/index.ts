@@ -1,0 +1,4 @@
+// Registry of `caribou` sub-commands. Add one import and one entry per command module.
+import type { Command } from '../lib/command.js';
+
+export const commands: Command[] = [];
