@@ -1,0 +1,168 @@
+// Polls the SQS queue of one event source mapping as Lambda does: batches up to the mapping's
+// batch size (collecting for up to its batching window), at most `maxConcurrency` batches in
+// flight, deletes what succeeded (honouring `batchItemFailures` when the mapping reports them)
+// and leaves the rest to the queue's visibility timeout and redrive policy.
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { clientsFor } from './clients.js';
+import type { MappingConfig } from './discovery.js';
+import type { InvocationResult } from './worker-pool.js';
+
+/** Lambda's default when ScalingConfig.MaximumConcurrency is not set scales far higher; locally
+ * two concurrent batches keep a 2-core machine responsive. */
+export const DEFAULT_MAPPING_CONCURRENCY = 2;
+const LONG_POLL_S = 2;
+
+export type Invoke = (functionArn: string, event: unknown) => Promise<InvocationResult>;
+
+export interface PollerStats {
+  batches: number;
+  received: number;
+  deleted: number;
+  failed: number;
+  lastError?: string;
+}
+
+export function sqsRecord(message: Message, queueArn: string): Record<string, unknown> {
+  const region = queueArn.split(':')[3];
+  const messageAttributes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      stringValue: value.StringValue,
+      binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+      stringListValues: value.StringListValues ?? [],
+      binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+      dataType: value.DataType,
+    };
+  }
+  return {
+    messageId: message.MessageId,
+    receiptHandle: message.ReceiptHandle,
+    body: message.Body ?? '',
+    attributes: message.Attributes ?? {},
+    messageAttributes,
+    md5OfMessageAttributes: message.MD5OfMessageAttributes ?? null,
+    md5OfBody: message.MD5OfBody,
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
+}
+
+/** Which messages to delete after an invocation, per Lambda's partial batch response rules. */
+export function messagesToDelete(messages: Message[], result: InvocationResult, reportBatchItemFailures: boolean): Message[] {
+  if (!result.ok) return [];
+  if (!reportBatchItemFailures) return messages;
+  const payload = result.payload as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null | undefined;
+  const failures = payload && typeof payload === 'object' ? payload.batchItemFailures : undefined;
+  if (failures === undefined || failures === null) return messages;
+  if (!Array.isArray(failures)) return [];
+  const ids = new Set(messages.map((m) => m.MessageId));
+  const failed = new Set<string>();
+  for (const f of failures) {
+    // An empty or unknown identifier makes Lambda treat the whole batch as failed.
+    if (typeof f?.itemIdentifier !== 'string' || !ids.has(f.itemIdentifier)) return [];
+    failed.add(f.itemIdentifier);
+  }
+  return messages.filter((m) => !failed.has(m.MessageId!));
+}
+
+export class MappingPoller {
+  readonly stats: PollerStats = { batches: 0, received: 0, deleted: 0, failed: 0 };
+  private running = false;
+  private readonly abort = new AbortController();
+  private loops: Promise<void>[] = [];
+  private queueUrl?: string;
+
+  constructor(
+    readonly config: MappingConfig,
+    private readonly invoke: Invoke,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const slots = Math.max(1, this.config.maxConcurrency ?? DEFAULT_MAPPING_CONCURRENCY);
+    for (let i = 0; i < slots; i++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await Promise.allSettled(this.loops);
+  }
+
+  private get region(): string {
+    return this.config.queueArn.split(':')[3]!;
+  }
+
+  private async url(): Promise<string> {
+    if (!this.queueUrl) {
+      const [, , , , account, name] = this.config.queueArn.split(':');
+      const out = await clientsFor(this.region).sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+      this.queueUrl = out.QueueUrl!;
+    }
+    return this.queueUrl;
+  }
+
+  private async receiveBatch(): Promise<Message[]> {
+    const sqs = clientsFor(this.region).sqs;
+    const url = await this.url();
+    const batch: Message[] = [];
+    const windowEnd = Date.now() + this.config.batchingWindowS * 1000;
+    while (this.running && batch.length < this.config.batchSize) {
+      const remainingWindowS = Math.ceil((windowEnd - Date.now()) / 1000);
+      const waitS = batch.length === 0 ? LONG_POLL_S : Math.max(0, Math.min(LONG_POLL_S, remainingWindowS));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: Math.min(10, this.config.batchSize - batch.length),
+          WaitTimeSeconds: waitS,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+        { abortSignal: this.abort.signal },
+      );
+      const got = out.Messages ?? [];
+      batch.push(...got);
+      if (batch.length === 0) continue;
+      if (got.length === 0 || Date.now() >= windowEnd) break;
+    }
+    return batch;
+  }
+
+  private async loop(): Promise<void> {
+    let backoffMs = 250;
+    while (this.running) {
+      try {
+        const messages = await this.receiveBatch();
+        if (messages.length === 0) continue;
+        this.stats.batches++;
+        this.stats.received += messages.length;
+        const event = { Records: messages.map((m) => sqsRecord(m, this.config.queueArn)) };
+        const result = await this.invoke(this.config.functionArn, event);
+        const toDelete = messagesToDelete(messages, result, this.config.reportBatchItemFailures);
+        this.stats.failed += messages.length - toDelete.length;
+        for (let i = 0; i < toDelete.length; i += 10) {
+          const chunk = toDelete.slice(i, i + 10);
+          await clientsFor(this.region).sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: await this.url(),
+              Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          );
+          this.stats.deleted += chunk.length;
+        }
+        backoffMs = 250;
+      } catch (error) {
+        if (!this.running) return;
+        const e = error as Error;
+        this.stats.lastError = `${e.name}: ${e.message}`;
+        if (e.name === 'QueueDoesNotExist' || e.name === 'AWS.SimpleQueueService.NonExistentQueue') this.queueUrl = undefined;
+        this.log(`mapping ${this.config.uuid} (${this.config.queueArn}): ${e.name}: ${e.message}`);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        backoffMs = Math.min(backoffMs * 2, 5000);
+      }
+    }
+  }
+}
