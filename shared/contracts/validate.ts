@@ -37,7 +37,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       const path = [...prefix, ...issue.path.map(String)];
       const field = path.length ? `field "${path.join('.')}"` : 'the event';
       const got = valueAt(input, issue.path);
-      const missing = got === undefined && issue.code === 'invalid_type';
+      const missing = got === undefined && issue.code !== 'custom';
       return `${field}: ${missing ? 'is required; ' : ''}${issue.message}${missing ? '' : `, got ${describe(got)}`}`;
     })
     .join('; ');
