@@ -1,4 +1,19 @@
 // Registry of `caribou` sub-commands. Add one import and one entry per command module.
 import type { Command } from '../lib/command.js';
+import {
+  dataCollectCommand,
+  listCommand,
+  logSyncCommand,
+  manageDeploymentsCommand,
+  runDeploymentMigratorCommand,
+  versionCommand,
+} from './control-plane.js';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  versionCommand,
+  listCommand,
+  logSyncCommand,
+  dataCollectCommand,
+  manageDeploymentsCommand,
+  runDeploymentMigratorCommand,
+];
