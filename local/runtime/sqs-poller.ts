@@ -10,7 +10,8 @@ import type { InvocationResult } from './worker-pool.js';
 /** Lambda's default when ScalingConfig.MaximumConcurrency is not set scales far higher; locally
  * two concurrent batches keep a 2-core machine responsive. */
 export const DEFAULT_MAPPING_CONCURRENCY = 2;
-const LONG_POLL_S = 2;
+/** One long-polling receiver per mapping keeps an idle system at ~1 SQS call per mapping per 5 s. */
+const LONG_POLL_S = 5;
 
 export type Invoke = (functionArn: string, event: unknown) => Promise<InvocationResult>;
 
@@ -79,17 +80,24 @@ export class MappingPoller {
     private readonly log: (line: string) => void,
   ) {}
 
+  private inFlight = 0;
+  private slotFreed?: () => void;
+
   start(): void {
     if (this.running) return;
     this.running = true;
-    const slots = Math.max(1, this.config.maxConcurrency ?? DEFAULT_MAPPING_CONCURRENCY);
-    for (let i = 0; i < slots; i++) this.loops.push(this.loop());
+    this.loops.push(this.loop());
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.abort.abort();
+    this.slotFreed?.();
     await Promise.allSettled(this.loops);
+  }
+
+  private get limit(): number {
+    return Math.max(1, this.config.maxConcurrency ?? DEFAULT_MAPPING_CONCURRENCY);
   }
 
   private get region(): string {
@@ -131,38 +139,66 @@ export class MappingPoller {
     return batch;
   }
 
+  /** One receiver; at most `maxConcurrency` batches are being processed at a time. */
   private async loop(): Promise<void> {
     let backoffMs = 250;
     while (this.running) {
+      if (this.inFlight >= this.limit) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
       try {
         const messages = await this.receiveBatch();
-        if (messages.length === 0) continue;
-        this.stats.batches++;
-        this.stats.received += messages.length;
-        const event = { Records: messages.map((m) => sqsRecord(m, this.config.queueArn)) };
-        const result = await this.invoke(this.config.functionArn, event);
-        const toDelete = messagesToDelete(messages, result, this.config.reportBatchItemFailures);
-        this.stats.failed += messages.length - toDelete.length;
-        for (let i = 0; i < toDelete.length; i += 10) {
-          const chunk = toDelete.slice(i, i + 10);
-          await clientsFor(this.region).sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: await this.url(),
-              Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
-            }),
-          );
-          this.stats.deleted += chunk.length;
-        }
         backoffMs = 250;
+        if (messages.length === 0) continue;
+        this.inFlight++;
+        const batch = this.process(messages).finally(() => {
+          this.inFlight--;
+          const wake = this.slotFreed;
+          this.slotFreed = undefined;
+          wake?.();
+        });
+        this.loops.push(batch);
+        void batch.then(() => {
+          this.loops = this.loops.filter((p) => p !== batch);
+        });
       } catch (error) {
         if (!this.running) return;
-        const e = error as Error;
-        this.stats.lastError = `${e.name}: ${e.message}`;
-        if (e.name === 'QueueDoesNotExist' || e.name === 'AWS.SimpleQueueService.NonExistentQueue') this.queueUrl = undefined;
-        this.log(`mapping ${this.config.uuid} (${this.config.queueArn}): ${e.name}: ${e.message}`);
+        this.failed(error);
         await new Promise((resolve) => setTimeout(resolve, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 5000);
       }
+    }
+  }
+
+  private failed(error: unknown): void {
+    const e = error as Error;
+    this.stats.lastError = `${e.name}: ${e.message}`;
+    if (e.name === 'QueueDoesNotExist' || e.name === 'AWS.SimpleQueueService.NonExistentQueue') this.queueUrl = undefined;
+    this.log(`mapping ${this.config.uuid} (${this.config.queueArn}): ${e.name}: ${e.message}`);
+  }
+
+  private async process(messages: Message[]): Promise<void> {
+    try {
+      this.stats.batches++;
+      this.stats.received += messages.length;
+      const event = { Records: messages.map((m) => sqsRecord(m, this.config.queueArn)) };
+      const result = await this.invoke(this.config.functionArn, event);
+      const toDelete = messagesToDelete(messages, result, this.config.reportBatchItemFailures);
+      this.stats.failed += messages.length - toDelete.length;
+      for (let i = 0; i < toDelete.length; i += 10) {
+        const chunk = toDelete.slice(i, i + 10);
+        await clientsFor(this.region).sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: await this.url(),
+            Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
+        this.stats.deleted += chunk.length;
+      }
+    } catch (error) {
+      // Undeleted messages come back after the visibility timeout, as on AWS.
+      this.failed(error);
     }
   }
 }
