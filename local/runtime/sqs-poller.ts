@@ -132,7 +132,12 @@ export class MappingPoller {
         { abortSignal: this.abort.signal },
       );
       const got = out.Messages ?? [];
-      batch.push(...got);
+      for (const m of got) {
+        // A message whose visibility expired while the window was open comes back: keep the newest receipt.
+        const seen = batch.findIndex((b) => b.MessageId === m.MessageId);
+        if (seen >= 0) batch[seen] = m;
+        else batch.push(m);
+      }
       if (batch.length === 0) continue;
       if (got.length === 0 || Date.now() >= windowEnd) break;
     }
@@ -188,13 +193,16 @@ export class MappingPoller {
       this.stats.failed += messages.length - toDelete.length;
       for (let i = 0; i < toDelete.length; i += 10) {
         const chunk = toDelete.slice(i, i + 10);
-        await clientsFor(this.region).sqs.send(
+        const out = await clientsFor(this.region).sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl: await this.url(),
             Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
           }),
         );
-        this.stats.deleted += chunk.length;
+        this.stats.deleted += out.Successful?.length ?? 0;
+        for (const failure of out.Failed ?? []) {
+          this.log(`mapping ${this.config.uuid}: could not delete message ${chunk[Number(failure.Id)]?.MessageId}: ${failure.Code} ${failure.Message ?? ''}`);
+        }
       }
     } catch (error) {
       // Undeleted messages come back after the visibility timeout, as on AWS.
