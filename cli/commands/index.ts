@@ -8,6 +8,7 @@ import {
   runDeploymentMigratorCommand,
   versionCommand,
 } from './control-plane.js';
+import { localCommand } from './local.js';
 
 export const commands: Command[] = [
   versionCommand,
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   dataCollectCommand,
   manageDeploymentsCommand,
   runDeploymentMigratorCommand,
+  localCommand,
 ];
