@@ -26,6 +26,8 @@ export interface UpOptions {
   withStack?: boolean;
   /** Processes exit when this pid is gone (test runs). */
   ownerPid?: number;
+  /** With ownerPid: delete the state folder when the owner is gone (test runs). */
+  removeStateOnExit?: boolean;
   clockSpeed?: number;
   clockStartIso?: string;
   log?: (line: string) => void;
@@ -154,7 +156,10 @@ export async function up(options: UpOptions = {}): Promise<LocalModeState> {
         CARIBOU_LOCAL_REGIONS: region,
         CARIBOU_LOCAL_CODE_DIRS: stackAssetsDir(stateDir, prefix),
       };
-      if (options.ownerPid) env.CARIBOU_LOCAL_OWNER_PID = String(options.ownerPid);
+      if (options.ownerPid) {
+        env.CARIBOU_LOCAL_OWNER_PID = String(options.ownerPid);
+        env.CARIBOU_LOCAL_REMOVE_STATE_ON_EXIT = options.removeStateOnExit ? '1' : '0';
+      }
       if (options.clockSpeed) env.CARIBOU_LOCAL_CLOCK_SPEED = String(options.clockSpeed);
       if (options.clockStartIso) env.CARIBOU_LOCAL_CLOCK_START = options.clockStartIso;
       const pid = startDetached(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'local', 'runtime', 'main.ts')], {

@@ -9,7 +9,8 @@
 //   CARIBOU_LOCAL_CLOCK_START    ISO time the schedule clock starts at (default now)
 //   CARIBOU_LOCAL_OWNER_PID      exit when this process is gone (test runs)
 //   CARIBOU_LOCAL_MAX_WORKERS    execution environments per function (default 4)
-import { writeFileSync, mkdirSync } from 'node:fs';
+//   CARIBOU_LOCAL_REMOVE_STATE_ON_EXIT=1  delete the state folder when the owner is gone
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Clock } from './clock.js';
@@ -58,9 +59,11 @@ await runtime.start();
 writeFileSync(path.join(stateDir, 'runtime.ready.json'), JSON.stringify({ pid: process.pid, port: actualPort, url: `http://127.0.0.1:${actualPort}` }));
 log(`ready: ${runtime.functions.size} functions, ${runtime.mappings.size} mappings in ${[...runtime.activeRegions].join(', ')}`);
 
-const shutdown = async () => {
+const shutdown = async (ownerGone = false) => {
   server.close();
   await runtime.stop().catch(() => undefined);
+  // Test runs: the folder of a run whose runner is gone is of no use to anyone.
+  if (ownerGone && env.CARIBOU_LOCAL_REMOVE_STATE_ON_EXIT === '1') rmSync(stateDir, { recursive: true, force: true });
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());
@@ -71,7 +74,7 @@ if (owner) {
     try {
       process.kill(owner, 0);
     } catch {
-      void shutdown();
+      void shutdown(true);
     }
   }, 1000).unref();
 }

@@ -73,7 +73,7 @@ export async function startLocalMode(options: StartOptions = {}): Promise<LocalM
     cleanStale();
     const stateDir = path.join(os.tmpdir(), `${TEST_DIR_PREFIX}${ownerPid}`);
     const log = process.env.CARIBOU_TEST_VERBOSE ? (line: string) => process.stderr.write(`[local] ${line}\n`) : undefined;
-    state = await up({ stateDir, emulatorPort: 0, runtimePort: 0, withStack: options.withStack, ownerPid, log });
+    state = await up({ stateDir, emulatorPort: 0, runtimePort: 0, withStack: options.withStack, ownerPid, removeStateOnExit: true, log });
   }
   const env = localEnv(state);
   if (options.applyEnv !== false) Object.assign(process.env, env);

@@ -11,7 +11,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { codeSha256 } from '../../../local/runtime/code-store.js';
 import { eventually, functionLogs, startLocalMode, type LocalModeHandle } from '../harness/index.js';
 
@@ -246,6 +246,41 @@ describe('local Lambda runtime', () => {
     assert.equal(lines.filter((m) => /\tok good-1$/.test(m)).length, 1, 'good-1 processed once (deleted after success)');
     assert.equal(lines.filter((m) => /\tok good-2$/.test(m)).length, 1);
     assert.deepEqual(await depth(q.url), { visible: 0, inFlight: 0 });
+  });
+
+  test('functions, mappings and queues in another region are served there (queue URLs are shared across regions)', async () => {
+    const region = 'eu-west-1';
+    const lambdaEu = new LambdaClient({ region });
+    const sqsEu = new SQSClient({ region });
+    const name = `eu-${run}`;
+    const created = await lambdaEu.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: roleArn,
+        Handler: 'index.handler',
+        Code: { ZipFile: zipOf(`export const handler = async (e) => { for (const r of e.Records ?? []) console.log('eu got', r.body, r.awsRegion); return { region: process.env.AWS_REGION }; };`) },
+      }),
+    );
+    assert.match(created.FunctionArn!, /:eu-west-1:/);
+    const out = await lambdaEu.send(new InvokeCommand({ FunctionName: name }));
+    assert.deepEqual(JSON.parse(Buffer.from(out.Payload!).toString()), { region });
+    const { QueueUrl } = await sqsEu.send(new CreateQueueCommand({ QueueName: name }));
+    const arn = (await sqsEu.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    assert.match(arn, /:eu-west-1:/);
+    await lambdaEu.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: arn, BatchSize: 1 }));
+    await sqsEu.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bonjour' }));
+    await eventually(async () => assert.ok((await functionLogs(name, region)).some((m) => m.includes('eu got bonjour eu-west-1'))));
+  });
+
+  test('an EventBridge rule with a Lambda target invokes the function through the runtime', async () => {
+    const name = `ruled-${run}`;
+    const arn = await createFunction(name, `export const handler = async (e) => { console.log('rule delivered', JSON.stringify(e.detail)); };`);
+    const events = new EventBridgeClient({});
+    await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: [`test.${run}`] }) }));
+    await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'fn', Arn: arn }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ Source: `test.${run}`, DetailType: 'x', Detail: '{"hello":"rule"}' }] }));
+    await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('rule delivered {"hello":"rule"}'))));
   });
 
   test('a scheduled rule fires with its constant input (accelerated clock)', async () => {
