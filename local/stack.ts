@@ -3,7 +3,7 @@
 // a restarted emulator has lost everything, so its old state is discarded. An unchanged stack on
 // the same emulator is not applied again.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleServices } from '../scripts/bundle.js';
 import { terraform } from '../terraform/runner.js';
@@ -25,6 +25,16 @@ export interface ApplyOptions {
   emulatorInstanceId: string;
   previous?: StackRecord;
   log: (line: string) => void;
+}
+
+const PINNED_TIME = new Date('2020-01-01T00:00:00Z');
+
+function pinMtimes(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) pinMtimes(full);
+    utimesSync(full, PINNED_TIME, PINNED_TIME);
+  }
 }
 
 export function stackAssetsDir(stateDir: string, prefix: string): string {
@@ -50,6 +60,9 @@ export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
   const started = Date.now();
   const bundleDir = path.join(stateDir, 'dist');
   await bundleServices(bundleDir);
+  // Fixed mtimes make cdktf's asset zips byte-identical for identical bundles: the functions'
+  // CodeSha256 stays stable and an unchanged stack plans no Lambda update.
+  pinMtimes(bundleDir);
   const tfDir = path.join(stateDir, 'terraform');
   mkdirSync(tfDir, { recursive: true });
   const stateFile = path.join(tfDir, 'terraform.tfstate');

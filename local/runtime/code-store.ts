@@ -48,7 +48,9 @@ export class CodeStore {
     return [...this.dirs];
   }
 
-  private scanDirs(): void {
+  /** Hashes new zips of the registered folders, keeping a copy of each: a later synth may
+   * overwrite an asset while functions still run the code it had. */
+  scanDirs(): void {
     const walk = (dir: string, depth: number) => {
       if (depth > 6 || !existsSync(dir)) return;
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -58,9 +60,15 @@ export class CodeStore {
           const st = statSync(full);
           const key = `${full}:${st.size}:${st.mtimeMs}`;
           if (this.scannedFiles.has(key)) continue;
-          const sha = codeSha256(readFileSync(full));
+          const bytes = readFileSync(full);
+          const sha = codeSha256(bytes);
           this.scannedFiles.set(key, sha);
-          if (!this.zips.has(sha)) this.zips.set(sha, { file: full });
+          if (!this.zips.has(sha)) {
+            const kept = path.join(this.options.root, 'zips', `${hexOf(sha)}.zip`);
+            mkdirSync(path.dirname(kept), { recursive: true });
+            if (!existsSync(kept)) writeFileSync(kept, bytes);
+            this.zips.set(sha, { file: kept });
+          }
         }
       }
     };

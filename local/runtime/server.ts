@@ -118,6 +118,7 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
     if (route === 'GET /_local/status') return json(res, 200, runtime.status());
     if (route === 'GET /_local/invocations') return json(res, 200, runtime.recent);
     if (route === 'POST /_local/refresh') {
+      runtime.codeStore.scanDirs();
       await Promise.all([...runtime.activeRegions].map((r) => runtime.refresh(r)));
       return json(res, 200, { ok: true });
     }
