@@ -6,7 +6,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { eventually, functionLogs, startLocalMode, type LocalModeHandle } from '../harness/index.js';
 import { routerAnswers } from '../../../local/inspect.js';
@@ -90,6 +91,22 @@ describe('control plane in local mode', () => {
     } finally {
       await local.setClock({ nowIso: new Date().toISOString(), speed: 1 });
     }
+  });
+
+  test('reset() empties the tables and queues but keeps the infrastructure', async () => {
+    const ddb = new DynamoDBClient({});
+    const table = `${local.prefix}-workflows`;
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { workflow_id: { S: `reset-${randomUUID()}` } } }));
+    const sqs = new SQSClient({});
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `reset-${randomUUID().slice(0, 8)}` }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'leftover' }));
+    await local.reset();
+    assert.equal((await ddb.send(new ScanCommand({ TableName: table }))).Items?.length ?? 0, 0);
+    const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!;
+    assert.equal(a.ApproximateNumberOfMessages, '0');
+    // The stack is still there and answering.
+    const answer = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: router, Payload: Buffer.from('{"action":"list"}') }));
+    assert.deepEqual(JSON.parse(Buffer.from(answer.Payload!).toString()), { status: 200, workflows: [] });
   });
 
   test("each control-plane function's invocations are in CloudWatch Logs with a REPORT line", async () => {
