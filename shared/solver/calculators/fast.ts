@@ -1,0 +1,475 @@
+// The fast calculator (selected by "go"): the same sampling model as simple.ts over a flattened
+// model of typed arrays with precomputed indices, a PRNG whose state lives in a Uint32Array and
+// per-sample state in buffers allocated once, so drawing a sample allocates nothing. Parallelism
+// across cores is at the level of solve hours (worker-pool.ts); one evaluation stays on one thread.
+import { DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH, TRANSMISSION_ENERGY_KWH_PER_GB } from '../constants.js';
+import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnits } from '../formulas.js';
+import type { LatencyEntry, PreparedModel } from '../model.js';
+import { Rng, mixSeed } from '../rng.js';
+import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
+import { resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
+import { meanConverged } from '../stats.js';
+
+const EF = TRANSMISSION_ENERGY_KWH_PER_GB;
+const UNKNOWN_CI = DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
+
+class PoolBuilder {
+  values: number[] = [];
+  private readonly seen = new Map<number[], number>();
+  add(xs: number[]): number {
+    const known = this.seen.get(xs);
+    if (known !== undefined) return known;
+    const off = this.values.length;
+    for (const x of xs) this.values.push(x);
+    this.seen.set(xs, off);
+    return off;
+  }
+}
+
+export class FastCalculator implements DeploymentMetricsCalculator {
+  readonly type = 'go' as const;
+  evaluations = 0;
+  samples = 0;
+
+  private readonly mc: ResolvedMcOptions;
+  private readonly buf: SampleBuffers;
+  private readonly rng = new Rng(1);
+  private hourSeed = 0;
+  private readonly R: number;
+  private readonly N: number;
+  private readonly home: number;
+  private readonly start: number;
+
+  // Regions
+  private readonly egress: Float64Array;
+  private readonly snsPrice: Float64Array;
+  private readonly ddbRead: Float64Array;
+  private readonly ddbWrite: Float64Array;
+  private readonly pingMean: Float64Array;
+  private readonly sysReadUsd: number;
+  // Per hour
+  private readonly ci: Float64Array;
+  private systemCI = UNKNOWN_CI;
+  private readonly routeEF: Float64Array; // EF × route CI, a × R + c
+  private readonly carbonPerS: Float64Array; // i × R + r
+  private readonly duringPerGB: Float64Array; // r
+  // Instances
+  private readonly topo: Int32Array;
+  private readonly isSync: Uint8Array;
+  private readonly execUsdPerS: Float64Array;
+  private readonly invocationUsd: Float64Array;
+  private readonly powerKW: Float64Array;
+  private readonly profOff: Int32Array;
+  private readonly profLen: Int32Array;
+  private readonly durPool: Float64Array;
+  private readonly auxOff: Int32Array; // per duration pool entry
+  private readonly auxCnt: Int32Array;
+  private readonly auxRowRef: Int32Array;
+  private readonly auxVals: Float64Array;
+  private readonly redirOff: number;
+  private readonly redirLen: number;
+  // Edges
+  private readonly inStart: Int32Array;
+  private readonly inEdge: Int32Array;
+  private readonly eFrom: Int32Array;
+  private readonly eProb: Float64Array;
+  private readonly eSizeOff: Int32Array;
+  private readonly eSizeLen: Int32Array;
+  private readonly sizePool: Float64Array;
+  private readonly sizeSns: Float64Array;
+  private readonly sizeBucket: Int32Array;
+  private readonly eLatBase: Int32Array;
+  private readonly eToSync: Uint8Array;
+  private readonly eSnsOnlyGB: Float64Array;
+  private readonly eSnsOnlyReq: Float64Array;
+  private readonly eSyncGB: Float64Array;
+  private readonly eSyncWCU2: Float64Array;
+  private readonly eAuxCol: Int32Array;
+  private readonly neStart: Int32Array;
+  private readonly neSync: Int32Array;
+  private readonly neRespGB: Float64Array;
+  private readonly neWCU2: Float64Array;
+  private readonly neLatBase: Int32Array;
+  private readonly latOff: Int32Array;
+  private readonly latLen: Int32Array;
+  private readonly latAdd: Float64Array;
+  private readonly latPool: Float64Array;
+  // Start hop
+  private readonly pWpd: number;
+  private readonly wpdGB: number;
+  private readonly wpdRCU: number;
+  private readonly startSizes: Float64Array;
+  private readonly startSizeSns: Float64Array;
+  // Per-sample state
+  private readonly place: Int32Array;
+  private readonly invoked: Uint8Array;
+  private readonly startS: Float64Array;
+  private readonly endS: Float64Array;
+  private readonly auxRow: Int32Array;
+  private readonly rcu: Float64Array;
+  private readonly wcu: Float64Array;
+  private readonly simArr: Float64Array;
+  private readonly upCount: Int32Array;
+  private readonly upAt: Float64Array;
+  private readonly upGB: Float64Array;
+
+  constructor(private readonly m: PreparedModel, private readonly options: CalculatorOptions) {
+    this.mc = resolveMcOptions(options);
+    this.buf = new SampleBuffers(this.mc.maxSamples);
+    const R = (this.R = m.R);
+    const N = (this.N = m.N);
+    this.home = m.home;
+    this.start = m.start;
+    this.egress = Float64Array.from(m.egressUsdPerGB);
+    this.snsPrice = Float64Array.from(m.snsUsdPerRequest);
+    this.ddbRead = Float64Array.from(m.dynamoReadUsdPerRU);
+    this.ddbWrite = Float64Array.from(m.dynamoWriteUsdPerWU);
+    this.pingMean = Float64Array.from(m.pingMeanS);
+    this.sysReadUsd = m.systemDynamoReadUsdPerRU;
+    this.ci = new Float64Array(R);
+    this.routeEF = new Float64Array(R * R);
+    this.carbonPerS = new Float64Array(N * R);
+    this.duringPerGB = new Float64Array(R);
+
+    this.topo = Int32Array.from(m.topo);
+    this.isSync = Uint8Array.from(m.isSync.map((b) => (b ? 1 : 0)));
+    this.execUsdPerS = Float64Array.from(m.execUsdPerS);
+    this.invocationUsd = Float64Array.from(m.invocationUsd);
+    this.powerKW = Float64Array.from(m.powerKW);
+
+    // Execution profiles → duration pool with, per duration, a list of auxiliary row offsets.
+    const dur: number[] = [];
+    const auxOff: number[] = [];
+    const auxCnt: number[] = [];
+    const rowRef: number[] = [];
+    const auxVals: number[] = [];
+    const profOff = new Int32Array(N * R);
+    const profLen = new Int32Array(N * R);
+    const addProfile = (p: { durationsS: number[]; auxRows: number[][][] }): [number, number] => {
+      const off = dur.length;
+      p.durationsS.forEach((d, j) => {
+        dur.push(d);
+        auxOff.push(rowRef.length);
+        const rows = p.auxRows[j]!;
+        auxCnt.push(rows.length);
+        for (const row of rows) {
+          rowRef.push(auxVals.length);
+          for (const v of row) auxVals.push(v);
+        }
+      });
+      return [off, p.durationsS.length];
+    };
+    const seenProfiles = new Map<object, [number, number]>();
+    m.profiles.forEach((p, ir) => {
+      const key = p.durationsS; // profiles that fell back to the same region share their pool
+      const known = seenProfiles.get(key);
+      const [o, l] = known ?? addProfile(p);
+      if (!known) seenProfiles.set(key, [o, l]);
+      profOff[ir] = o;
+      profLen[ir] = l;
+    });
+    [this.redirOff, this.redirLen] = addProfile(m.redirector);
+    this.profOff = profOff;
+    this.profLen = profLen;
+    this.durPool = Float64Array.from(dur);
+    this.auxOff = Int32Array.from(auxOff);
+    this.auxCnt = Int32Array.from(auxCnt);
+    this.auxRowRef = Int32Array.from(rowRef);
+    this.auxVals = Float64Array.from(auxVals);
+
+    // Edges, latency tables and non-execution entries.
+    const E = m.edges.length;
+    this.inStart = new Int32Array(N + 1);
+    const inEdge: number[] = [];
+    for (let i = 0; i < N; i++) {
+      this.inStart[i] = inEdge.length;
+      inEdge.push(...m.incoming[i]!);
+    }
+    this.inStart[N] = inEdge.length;
+    this.inEdge = Int32Array.from(inEdge);
+    this.eFrom = Int32Array.from(m.edges.map((e) => e.from));
+    this.eProb = Float64Array.from(m.edges.map((e) => e.probability));
+    this.eToSync = Uint8Array.from(m.edges.map((e) => (e.toSync ? 1 : 0)));
+    this.eSnsOnlyGB = Float64Array.from(m.edges.map((e) => e.snsOnlySizeGB));
+    this.eSnsOnlyReq = Float64Array.from(m.edges.map((e) => snsRequests(e.snsOnlySizeGB)));
+    this.eSyncGB = Float64Array.from(m.edges.map((e) => e.syncSizeGB));
+    this.eSyncWCU2 = Float64Array.from(m.edges.map((e) => 2 * writeCapacityUnits(e.syncSizeGB)));
+    this.eAuxCol = Int32Array.from(m.edges.map((e) => e.auxColumn));
+    this.eSizeOff = new Int32Array(E);
+    this.eSizeLen = new Int32Array(E);
+    this.eLatBase = new Int32Array(E);
+    const sizes: number[] = [];
+    const buckets: number[] = [];
+    const pools = new PoolBuilder();
+    const latOff: number[] = [];
+    const latLen: number[] = [];
+    const latAdd: number[] = [];
+    const addLatency = (l: LatencyEntry): void => {
+      latOff.push(pools.add(l.pool));
+      latLen.push(l.pool.length);
+      latAdd.push(l.addS);
+    };
+    const neStart = new Int32Array(E + 1);
+    const neSync: number[] = [];
+    const neResp: number[] = [];
+    const neWcu: number[] = [];
+    const neLat: number[] = [];
+    m.edges.forEach((e, ei) => {
+      this.eSizeOff[ei] = sizes.length;
+      this.eSizeLen[ei] = e.sizesGB.length;
+      sizes.push(...e.sizesGB);
+      buckets.push(...e.sizeBucket);
+      this.eLatBase[ei] = latOff.length;
+      for (const l of e.latency) addLatency(l);
+    });
+    m.edges.forEach((e, ei) => {
+      neStart[ei] = neSync.length;
+      for (const ne of e.nonExec) {
+        neSync.push(ne.syncNode);
+        neResp.push(ne.responseGB);
+        neWcu.push(2 * writeCapacityUnits(ne.responseGB));
+        neLat.push(latOff.length);
+        for (const l of ne.latency) addLatency(l);
+      }
+    });
+    neStart[E] = neSync.length;
+    this.sizePool = Float64Array.from(sizes);
+    this.sizeSns = Float64Array.from(sizes.map((s) => snsRequests(s)));
+    this.sizeBucket = Int32Array.from(buckets);
+    this.neStart = neStart;
+    this.neSync = Int32Array.from(neSync);
+    this.neRespGB = Float64Array.from(neResp);
+    this.neWCU2 = Float64Array.from(neWcu);
+    this.neLatBase = Int32Array.from(neLat);
+    this.latOff = Int32Array.from(latOff);
+    this.latLen = Int32Array.from(latLen);
+    this.latAdd = Float64Array.from(latAdd);
+    this.latPool = Float64Array.from(pools.values);
+
+    this.pWpd = m.startHop.wpdAtFunctionProbability;
+    this.wpdGB = m.startHop.wpdSizeGB;
+    this.wpdRCU = readCapacityUnits(m.startHop.wpdSizeGB);
+    this.startSizes = Float64Array.from(m.startHop.sizesGB);
+    this.startSizeSns = Float64Array.from(m.startHop.sizesGB.map((s) => snsRequests(s)));
+
+    this.place = new Int32Array(N);
+    this.invoked = new Uint8Array(N);
+    this.startS = new Float64Array(N);
+    this.endS = new Float64Array(N);
+    this.auxRow = new Int32Array(N);
+    this.rcu = new Float64Array(N);
+    this.wcu = new Float64Array(N);
+    this.simArr = new Float64Array(N);
+    this.upCount = new Int32Array(N);
+    this.upAt = new Float64Array(Math.max(1, inEdge.length));
+    this.upGB = new Float64Array(Math.max(1, inEdge.length));
+    this.setHour('overall');
+  }
+
+  setHour(hour: number | 'overall'): void {
+    const { regions, system } = this.m.carbonIntensity(hour);
+    const R = this.R;
+    this.systemCI = system;
+    for (let r = 0; r < R; r++) this.ci[r] = regions[r]!;
+    for (let a = 0; a < R; a++) {
+      for (let c = 0; c < R; c++) this.routeEF[a * R + c] = EF * routeCarbonIntensity(regions[a], regions[c], a === c);
+    }
+    for (let i = 0; i < this.N; i++) {
+      for (let r = 0; r < R; r++) this.carbonPerS[i * R + r] = (this.powerKW[i * R + r]! * regions[r]!) / 3600;
+    }
+    for (let r = 0; r < R; r++) this.duringPerGB[r] = (EF * UNKNOWN_CI) / 2 + this.routeEF[this.home * R + r]! / 2;
+    this.hourSeed = mixSeed(this.options.seed, hour === 'overall' ? 24 : hour);
+  }
+
+  evaluate(placement: Placement): EvaluationResult {
+    for (let i = 0; i < this.N; i++) this.place[i] = placement[i]!;
+    this.rng.reseed(this.hourSeed);
+    const o = this.mc;
+    const b = this.buf;
+    let n = 0;
+    while (n < o.maxSamples) {
+      const end = Math.min(o.maxSamples, n + o.batchSize);
+      for (; n < end; n++) this.sample(n);
+      if (
+        n >= o.minSamples &&
+        meanConverged(b.cost, n, o.relativeCIHalfWidth) &&
+        meanConverged(b.runtime, n, o.relativeCIHalfWidth) &&
+        meanConverged(b.carbon, n, o.relativeCIHalfWidth)
+      ) break;
+    }
+    this.evaluations++;
+    this.samples += n;
+    return summarize(b, n);
+  }
+
+  private sample(k: number): void {
+    const R = this.R;
+    const N = this.N;
+    const rng = this.rng;
+    const place = this.place;
+    const invoked = this.invoked;
+    const startS = this.startS;
+    const endS = this.endS;
+    const auxRow = this.auxRow;
+    const rcu = this.rcu;
+    const wcu = this.wcu;
+    const simArr = this.simArr;
+    const upCount = this.upCount;
+    const routeEF = this.routeEF;
+    const egress = this.egress;
+    for (let i = 0; i < N; i++) {
+      invoked[i] = 0;
+      startS[i] = 0;
+      endS[i] = 0;
+      auxRow[i] = -1;
+      rcu[i] = 0;
+      wcu[i] = 0;
+      simArr[i] = -Infinity;
+      upCount[i] = 0;
+    }
+    let cost = 0;
+    let carbon = 0;
+    let runtime = 0;
+
+    // Start hop.
+    const s0 = this.start;
+    const rs = place[s0]!;
+    const home = this.home;
+    const atFunction = rng.next() < this.pWpd;
+    const redirected = atFunction && rs !== home;
+    const si = Math.floor(rng.next() * this.startSizes.length);
+    const inputGB = this.startSizes[si]!;
+    const first = redirected ? home : rs;
+    cost += this.wpdRCU * this.sysReadUsd;
+    carbon += this.wpdGB * EF * (atFunction ? (this.systemCI + this.ci[first]!) / 2 : UNKNOWN_CI);
+    cost += this.startSizeSns[si]! * this.snsPrice[first]!;
+    carbon += inputGB * EF * UNKNOWN_CI;
+    let t0 = 0;
+    if (redirected) {
+      let d = 0;
+      if (this.redirLen > 0) d = this.durPool[this.redirOff + Math.floor(rng.next() * this.redirLen)]!;
+      const ih = s0 * R + home;
+      cost += this.execUsdPerS[ih]! * d + this.invocationUsd[ih]!;
+      carbon += this.carbonPerS[ih]! * d;
+      cost += this.startSizeSns[si]! * this.snsPrice[rs]!;
+      carbon += inputGB * routeEF[home * R + rs]!;
+      cost += inputGB * egress[home]!;
+      runtime = d;
+      t0 = d + this.pingMean[home * R + rs]!;
+    }
+    invoked[s0] = 1;
+    startS[s0] = t0;
+
+    const topo = this.topo;
+    for (let ti = 0; ti < N; ti++) {
+      const i = topo[ti]!;
+      const ri = place[i]!;
+      if (i !== s0) {
+        let arrival = -Infinity;
+        let any = 0;
+        for (let q = this.inStart[i]!, qe = this.inStart[i + 1]!; q < qe; q++) {
+          const e = this.inEdge[q]!;
+          const p = this.eFrom[e]!;
+          if (invoked[p] === 0) continue;
+          const rp = place[p]!;
+          if (rng.next() < this.eProb[e]!) {
+            const col = this.eAuxCol[e]!;
+            let edgeStart = endS[p]!;
+            if (col >= 0 && auxRow[p]! >= 0) {
+              const off = this.auxVals[auxRow[p]! + col]!;
+              if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
+            }
+            const z = this.eSizeOff[e]! + Math.floor(rng.next() * this.eSizeLen[e]!);
+            const sizeGB = this.sizePool[z]!;
+            const fwd = routeEF[rp * R + ri]!;
+            if (this.eToSync[e] === 1) {
+              const sns = this.eSnsOnlyGB[e]!;
+              const sync = this.eSyncGB[e]!;
+              cost += this.eSnsOnlyReq[e]! * this.snsPrice[ri]!;
+              carbon += (sns + sizeGB) * fwd + sync * routeEF[ri * R + rp]!;
+              if (rp !== ri) cost += (sns + sizeGB) * egress[rp]! + sync * egress[ri]!;
+              wcu[i] = wcu[i]! + this.eSyncWCU2[e]!;
+              const u = this.inStart[i]! + upCount[i]!;
+              this.upAt[u] = edgeStart;
+              this.upGB[u] = sizeGB;
+              upCount[i] = upCount[i]! + 1;
+            } else {
+              cost += this.sizeSns[z]! * this.snsPrice[ri]!;
+              carbon += sizeGB * fwd;
+              if (rp !== ri) cost += sizeGB * egress[rp]!;
+            }
+            const li = this.eLatBase[e]! + (this.sizeBucket[z]! * R + rp) * R + ri;
+            const lat = this.latPool[this.latOff[li]! + Math.floor(rng.next() * this.latLen[li]!)]! + this.latAdd[li]!;
+            const arr = edgeStart + lat;
+            if (arr > arrival) arrival = arr;
+            any = 1;
+          } else {
+            for (let x = this.neStart[e]!, xe = this.neStart[e + 1]!; x < xe; x++) {
+              const s = this.neSync[x]!;
+              const rsync = place[s]!;
+              const resp = this.neRespGB[x]!;
+              wcu[s] = wcu[s]! + this.neWCU2[x]!;
+              carbon += resp * routeEF[rsync * R + rp]!;
+              if (rsync !== rp) cost += resp * egress[rsync]!;
+              const li = this.neLatBase[x]! + rp * R + rsync;
+              const arr = endS[p]! + this.latPool[this.latOff[li]! + Math.floor(rng.next() * this.latLen[li]!)]! + this.latAdd[li]!;
+              if (arr > simArr[s]!) simArr[s] = arr;
+            }
+          }
+        }
+        invoked[i] = any;
+        if (any === 1) startS[i] = arrival > simArr[i]! ? arrival : simArr[i]!;
+      }
+      if (invoked[i] === 0) continue;
+      const ir = i * R + ri;
+      let d = 0;
+      const len = this.profLen[ir]!;
+      if (len > 0) {
+        const j = this.profOff[ir]! + Math.floor(rng.next() * len);
+        d = this.durPool[j]!;
+        const cnt = this.auxCnt[j]!;
+        if (cnt > 0) {
+          const row = this.auxRowRef[this.auxOff[j]! + Math.floor(rng.next() * cnt)]!;
+          auxRow[i] = row;
+          const during = this.auxVals[row]!;
+          if (during > 0) carbon += during * this.duringPerGB[ri]!;
+        }
+      }
+      const end = startS[i]! + d;
+      endS[i] = end;
+      if (end > runtime) runtime = end;
+      cost += this.execUsdPerS[ir]! * d + this.invocationUsd[ir]!;
+      carbon += this.carbonPerS[ir]! * d;
+      if (this.isSync[i] === 1) {
+        // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
+        const base = this.inStart[i]!;
+        const cnt = upCount[i]!;
+        for (let a = base + 1; a < base + cnt; a++) {
+          const at = this.upAt[a]!;
+          const gb = this.upGB[a]!;
+          let b = a - 1;
+          while (b >= base && this.upAt[b]! > at) {
+            this.upAt[b + 1] = this.upAt[b]!;
+            this.upGB[b + 1] = this.upGB[b]!;
+            b--;
+          }
+          this.upAt[b + 1] = at;
+          this.upGB[b + 1] = gb;
+        }
+        let cumulative = 0;
+        for (let a = base; a < base + cnt; a++) {
+          cumulative += this.upGB[a]!;
+          wcu[i] = wcu[i]! + writeCapacityUnits(cumulative);
+        }
+        rcu[i] = rcu[i]! + readCapacityUnits(cumulative);
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      const r = place[i]!;
+      cost += rcu[i]! * this.ddbRead[r]! + wcu[i]! * this.ddbWrite[r]!;
+    }
+    this.buf.cost[k] = cost;
+    this.buf.runtime[k] = runtime;
+    this.buf.carbon[k] = carbon;
+  }
+}
