@@ -100,6 +100,11 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly wpdRCU: number;
   private readonly startSizes: Float64Array;
   private readonly startSizeSns: Float64Array;
+  // Random numbers are drawn ahead into a buffer (same sequence as calling rng.next() in turn).
+  private readonly maxDraws: number;
+  private readonly rbuf: Float64Array;
+  private rlen = 0;
+  private rpos = 0;
   // Per-sample state
   private readonly place: Int32Array;
   private readonly invoked: Uint8Array;
@@ -252,6 +257,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.startSizes = Float64Array.from(m.startHop.sizesGB);
     this.startSizeSns = Float64Array.from(m.startHop.sizesGB.map((s) => snsRequests(s)));
 
+    let draws = 3 + 2 * N;
+    for (const e of m.edges) draws += 3 + e.nonExec.length;
+    this.maxDraws = draws;
+    this.rbuf = new Float64Array(Math.max(4096, draws * 32));
     this.place = new Int32Array(N);
     this.invoked = new Uint8Array(N);
     this.startS = new Float64Array(N);
@@ -284,12 +293,15 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   evaluate(placement: Placement): EvaluationResult {
     for (let i = 0; i < this.N; i++) this.place[i] = placement[i]!;
     this.rng.reseed(this.hourSeed);
+    this.rlen = 0;
+    this.rpos = 0;
     const o = this.mc;
     const b = this.buf;
     let n = 0;
     while (n < o.maxSamples) {
       const end = Math.min(o.maxSamples, n + o.batchSize);
-      for (; n < end; n++) this.sample(n);
+      this.sampleRange(n, end);
+      n = end;
       if (
         n >= o.minSamples &&
         meanConverged(b.cost, n, o.relativeCIHalfWidth) &&
@@ -302,10 +314,19 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     return summarize(b, n);
   }
 
-  private sample(k: number): void {
+  /** Keeps the unread tail of the buffer and fills the rest with fresh draws. */
+  private refill(pos: number): void {
+    const buf = this.rbuf;
+    const keep = this.rlen - pos;
+    buf.copyWithin(0, pos, this.rlen);
+    for (let i = keep; i < buf.length; i++) buf[i] = this.rng.next();
+    this.rlen = buf.length;
+  }
+
+  /** Draws samples [from, to). Every array is hoisted into a local once per batch. */
+  private sampleRange(from: number, to: number): void {
     const R = this.R;
     const N = this.N;
-    const rng = this.rng;
     const place = this.place;
     const invoked = this.invoked;
     const startS = this.startS;
@@ -315,161 +336,227 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const wcu = this.wcu;
     const simArr = this.simArr;
     const upCount = this.upCount;
+    const upAt = this.upAt;
+    const upGB = this.upGB;
     const routeEF = this.routeEF;
     const egress = this.egress;
-    for (let i = 0; i < N; i++) {
-      invoked[i] = 0;
-      startS[i] = 0;
-      endS[i] = 0;
-      auxRow[i] = -1;
-      rcu[i] = 0;
-      wcu[i] = 0;
-      simArr[i] = -Infinity;
-      upCount[i] = 0;
-    }
-    let cost = 0;
-    let carbon = 0;
-    let runtime = 0;
-
-    // Start hop.
-    const s0 = this.start;
-    const rs = place[s0]!;
-    const home = this.home;
-    const atFunction = rng.next() < this.pWpd;
-    const redirected = atFunction && rs !== home;
-    const si = Math.floor(rng.next() * this.startSizes.length);
-    const inputGB = this.startSizes[si]!;
-    const first = redirected ? home : rs;
-    cost += this.wpdRCU * this.sysReadUsd;
-    carbon += this.wpdGB * EF * (atFunction ? (this.systemCI + this.ci[first]!) / 2 : UNKNOWN_CI);
-    cost += this.startSizeSns[si]! * this.snsPrice[first]!;
-    carbon += inputGB * EF * UNKNOWN_CI;
-    let t0 = 0;
-    if (redirected) {
-      let d = 0;
-      if (this.redirLen > 0) d = this.durPool[this.redirOff + Math.floor(rng.next() * this.redirLen)]!;
-      const ih = s0 * R + home;
-      cost += this.execUsdPerS[ih]! * d + this.invocationUsd[ih]!;
-      carbon += this.carbonPerS[ih]! * d;
-      cost += this.startSizeSns[si]! * this.snsPrice[rs]!;
-      carbon += inputGB * routeEF[home * R + rs]!;
-      cost += inputGB * egress[home]!;
-      runtime = d;
-      t0 = d + this.pingMean[home * R + rs]!;
-    }
-    invoked[s0] = 1;
-    startS[s0] = t0;
-
+    const snsPrice = this.snsPrice;
+    const ddbRead = this.ddbRead;
+    const ddbWrite = this.ddbWrite;
+    const ci = this.ci;
+    const carbonPerS = this.carbonPerS;
+    const duringPerGB = this.duringPerGB;
+    const execUsdPerS = this.execUsdPerS;
+    const invocationUsd = this.invocationUsd;
     const topo = this.topo;
-    for (let ti = 0; ti < N; ti++) {
-      const i = topo[ti]!;
-      const ri = place[i]!;
-      if (i !== s0) {
-        let arrival = -Infinity;
-        let any = 0;
-        for (let q = this.inStart[i]!, qe = this.inStart[i + 1]!; q < qe; q++) {
-          const e = this.inEdge[q]!;
-          const p = this.eFrom[e]!;
-          if (invoked[p] === 0) continue;
-          const rp = place[p]!;
-          if (rng.next() < this.eProb[e]!) {
-            const col = this.eAuxCol[e]!;
-            let edgeStart = endS[p]!;
-            if (col >= 0 && auxRow[p]! >= 0) {
-              const off = this.auxVals[auxRow[p]! + col]!;
-              if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
-            }
-            const z = this.eSizeOff[e]! + Math.floor(rng.next() * this.eSizeLen[e]!);
-            const sizeGB = this.sizePool[z]!;
-            const fwd = routeEF[rp * R + ri]!;
-            if (this.eToSync[e] === 1) {
-              const sns = this.eSnsOnlyGB[e]!;
-              const sync = this.eSyncGB[e]!;
-              cost += this.eSnsOnlyReq[e]! * this.snsPrice[ri]!;
-              carbon += (sns + sizeGB) * fwd + sync * routeEF[ri * R + rp]!;
-              if (rp !== ri) cost += (sns + sizeGB) * egress[rp]! + sync * egress[ri]!;
-              wcu[i] = wcu[i]! + this.eSyncWCU2[e]!;
-              const u = this.inStart[i]! + upCount[i]!;
-              this.upAt[u] = edgeStart;
-              this.upGB[u] = sizeGB;
-              upCount[i] = upCount[i]! + 1;
+    const isSync = this.isSync;
+    const profOff = this.profOff;
+    const profLen = this.profLen;
+    const durPool = this.durPool;
+    const auxOff = this.auxOff;
+    const auxCnt = this.auxCnt;
+    const auxRowRef = this.auxRowRef;
+    const auxVals = this.auxVals;
+    const inStart = this.inStart;
+    const inEdge = this.inEdge;
+    const eFrom = this.eFrom;
+    const eProb = this.eProb;
+    const eSizeOff = this.eSizeOff;
+    const eSizeLen = this.eSizeLen;
+    const sizePool = this.sizePool;
+    const sizeSns = this.sizeSns;
+    const sizeBucket = this.sizeBucket;
+    const eLatBase = this.eLatBase;
+    const eToSync = this.eToSync;
+    const eSnsOnlyGB = this.eSnsOnlyGB;
+    const eSnsOnlyReq = this.eSnsOnlyReq;
+    const eSyncGB = this.eSyncGB;
+    const eSyncWCU2 = this.eSyncWCU2;
+    const eAuxCol = this.eAuxCol;
+    const neStart = this.neStart;
+    const neSync = this.neSync;
+    const neRespGB = this.neRespGB;
+    const neWCU2 = this.neWCU2;
+    const neLatBase = this.neLatBase;
+    const latOff = this.latOff;
+    const latLen = this.latLen;
+    const latAdd = this.latAdd;
+    const latPool = this.latPool;
+    const pingMean = this.pingMean;
+    const startSizes = this.startSizes;
+    const startSizeSns = this.startSizeSns;
+    const nStartSizes = startSizes.length;
+    const s0 = this.start;
+    const home = this.home;
+    const pWpd = this.pWpd;
+    const wpdGB = this.wpdGB;
+    const wpdCost = this.wpdRCU * this.sysReadUsd;
+    const systemCI = this.systemCI;
+    const redirOff = this.redirOff;
+    const redirLen = this.redirLen;
+    const outCost = this.buf.cost;
+    const outRuntime = this.buf.runtime;
+    const outCarbon = this.buf.carbon;
+    const maxDraws = this.maxDraws;
+    const rbuf = this.rbuf;
+    let rpos = this.rpos;
+    for (let k = from; k < to; k++) {
+      if (this.rlen - rpos < maxDraws) {
+        this.refill(rpos);
+        rpos = 0;
+      }
+      for (let i = 0; i < N; i++) {
+        invoked[i] = 0;
+        startS[i] = 0;
+        endS[i] = 0;
+        auxRow[i] = -1;
+        rcu[i] = 0;
+        wcu[i] = 0;
+        simArr[i] = -Infinity;
+        upCount[i] = 0;
+      }
+      let cost = 0;
+      let carbon = 0;
+      let runtime = 0;
+
+      // Start hop.
+      const rs = place[s0]!;
+      const atFunction = rbuf[rpos++]! < pWpd;
+      const redirected = atFunction && rs !== home;
+      const si = Math.floor(rbuf[rpos++]! * nStartSizes);
+      const inputGB = startSizes[si]!;
+      const first = redirected ? home : rs;
+      cost += wpdCost;
+      carbon += wpdGB * EF * (atFunction ? (systemCI + ci[first]!) / 2 : UNKNOWN_CI);
+      cost += startSizeSns[si]! * snsPrice[first]!;
+      carbon += inputGB * EF * UNKNOWN_CI;
+      let t0 = 0;
+      if (redirected) {
+        let d = 0;
+        if (redirLen > 0) d = durPool[redirOff + Math.floor(rbuf[rpos++]! * redirLen)]!;
+        const ih = s0 * R + home;
+        cost += execUsdPerS[ih]! * d + invocationUsd[ih]!;
+        carbon += carbonPerS[ih]! * d;
+        cost += startSizeSns[si]! * snsPrice[rs]!;
+        carbon += inputGB * routeEF[home * R + rs]!;
+        cost += inputGB * egress[home]!;
+        runtime = d;
+        t0 = d + pingMean[home * R + rs]!;
+      }
+      invoked[s0] = 1;
+      startS[s0] = t0;
+
+      for (let ti = 0; ti < N; ti++) {
+        const i = topo[ti]!;
+        const ri = place[i]!;
+        if (i !== s0) {
+          let arrival = -Infinity;
+          let any = 0;
+          for (let q = inStart[i]!, qe = inStart[i + 1]!; q < qe; q++) {
+            const e = inEdge[q]!;
+            const p = eFrom[e]!;
+            if (invoked[p] === 0) continue;
+            const rp = place[p]!;
+            if (rbuf[rpos++]! < eProb[e]!) {
+              const col = eAuxCol[e]!;
+              let edgeStart = endS[p]!;
+              if (col >= 0 && auxRow[p]! >= 0) {
+                const off = auxVals[auxRow[p]! + col]!;
+                if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
+              }
+              const z = eSizeOff[e]! + Math.floor(rbuf[rpos++]! * eSizeLen[e]!);
+              const sizeGB = sizePool[z]!;
+              const fwd = routeEF[rp * R + ri]!;
+              if (eToSync[e] === 1) {
+                const sns = eSnsOnlyGB[e]!;
+                const sync = eSyncGB[e]!;
+                cost += eSnsOnlyReq[e]! * snsPrice[ri]!;
+                carbon += (sns + sizeGB) * fwd + sync * routeEF[ri * R + rp]!;
+                if (rp !== ri) cost += (sns + sizeGB) * egress[rp]! + sync * egress[ri]!;
+                wcu[i] = wcu[i]! + eSyncWCU2[e]!;
+                const u = inStart[i]! + upCount[i]!;
+                upAt[u] = edgeStart;
+                upGB[u] = sizeGB;
+                upCount[i] = upCount[i]! + 1;
+              } else {
+                cost += sizeSns[z]! * snsPrice[ri]!;
+                carbon += sizeGB * fwd;
+                if (rp !== ri) cost += sizeGB * egress[rp]!;
+              }
+              const li = eLatBase[e]! + (sizeBucket[z]! * R + rp) * R + ri;
+              const lat = latPool[latOff[li]! + Math.floor(rbuf[rpos++]! * latLen[li]!)]! + latAdd[li]!;
+              const arr = edgeStart + lat;
+              if (arr > arrival) arrival = arr;
+              any = 1;
             } else {
-              cost += this.sizeSns[z]! * this.snsPrice[ri]!;
-              carbon += sizeGB * fwd;
-              if (rp !== ri) cost += sizeGB * egress[rp]!;
-            }
-            const li = this.eLatBase[e]! + (this.sizeBucket[z]! * R + rp) * R + ri;
-            const lat = this.latPool[this.latOff[li]! + Math.floor(rng.next() * this.latLen[li]!)]! + this.latAdd[li]!;
-            const arr = edgeStart + lat;
-            if (arr > arrival) arrival = arr;
-            any = 1;
-          } else {
-            for (let x = this.neStart[e]!, xe = this.neStart[e + 1]!; x < xe; x++) {
-              const s = this.neSync[x]!;
-              const rsync = place[s]!;
-              const resp = this.neRespGB[x]!;
-              wcu[s] = wcu[s]! + this.neWCU2[x]!;
-              carbon += resp * routeEF[rsync * R + rp]!;
-              if (rsync !== rp) cost += resp * egress[rsync]!;
-              const li = this.neLatBase[x]! + rp * R + rsync;
-              const arr = endS[p]! + this.latPool[this.latOff[li]! + Math.floor(rng.next() * this.latLen[li]!)]! + this.latAdd[li]!;
-              if (arr > simArr[s]!) simArr[s] = arr;
+              for (let x = neStart[e]!, xe = neStart[e + 1]!; x < xe; x++) {
+                const s = neSync[x]!;
+                const rsync = place[s]!;
+                const resp = neRespGB[x]!;
+                wcu[s] = wcu[s]! + neWCU2[x]!;
+                carbon += resp * routeEF[rsync * R + rp]!;
+                if (rsync !== rp) cost += resp * egress[rsync]!;
+                const li = neLatBase[x]! + rp * R + rsync;
+                const arr = endS[p]! + latPool[latOff[li]! + Math.floor(rbuf[rpos++]! * latLen[li]!)]! + latAdd[li]!;
+                if (arr > simArr[s]!) simArr[s] = arr;
+              }
             }
           }
+          invoked[i] = any;
+          if (any === 1) startS[i] = arrival > simArr[i]! ? arrival : simArr[i]!;
         }
-        invoked[i] = any;
-        if (any === 1) startS[i] = arrival > simArr[i]! ? arrival : simArr[i]!;
-      }
-      if (invoked[i] === 0) continue;
-      const ir = i * R + ri;
-      let d = 0;
-      const len = this.profLen[ir]!;
-      if (len > 0) {
-        const j = this.profOff[ir]! + Math.floor(rng.next() * len);
-        d = this.durPool[j]!;
-        const cnt = this.auxCnt[j]!;
-        if (cnt > 0) {
-          const row = this.auxRowRef[this.auxOff[j]! + Math.floor(rng.next() * cnt)]!;
-          auxRow[i] = row;
-          const during = this.auxVals[row]!;
-          if (during > 0) carbon += during * this.duringPerGB[ri]!;
-        }
-      }
-      const end = startS[i]! + d;
-      endS[i] = end;
-      if (end > runtime) runtime = end;
-      cost += this.execUsdPerS[ir]! * d + this.invocationUsd[ir]!;
-      carbon += this.carbonPerS[ir]! * d;
-      if (this.isSync[i] === 1) {
-        // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
-        const base = this.inStart[i]!;
-        const cnt = upCount[i]!;
-        for (let a = base + 1; a < base + cnt; a++) {
-          const at = this.upAt[a]!;
-          const gb = this.upGB[a]!;
-          let b = a - 1;
-          while (b >= base && this.upAt[b]! > at) {
-            this.upAt[b + 1] = this.upAt[b]!;
-            this.upGB[b + 1] = this.upGB[b]!;
-            b--;
+        if (invoked[i] === 0) continue;
+        const ir = i * R + ri;
+        let d = 0;
+        const len = profLen[ir]!;
+        if (len > 0) {
+          const j = profOff[ir]! + Math.floor(rbuf[rpos++]! * len);
+          d = durPool[j]!;
+          const cnt = auxCnt[j]!;
+          if (cnt > 0) {
+            const row = auxRowRef[auxOff[j]! + Math.floor(rbuf[rpos++]! * cnt)]!;
+            auxRow[i] = row;
+            const during = auxVals[row]!;
+            if (during > 0) carbon += during * duringPerGB[ri]!;
           }
-          this.upAt[b + 1] = at;
-          this.upGB[b + 1] = gb;
         }
-        let cumulative = 0;
-        for (let a = base; a < base + cnt; a++) {
-          cumulative += this.upGB[a]!;
-          wcu[i] = wcu[i]! + writeCapacityUnits(cumulative);
+        const end = startS[i]! + d;
+        endS[i] = end;
+        if (end > runtime) runtime = end;
+        cost += execUsdPerS[ir]! * d + invocationUsd[ir]!;
+        carbon += carbonPerS[ir]! * d;
+        if (isSync[i] === 1) {
+          // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
+          const base = inStart[i]!;
+          const cnt = upCount[i]!;
+          for (let a = base + 1; a < base + cnt; a++) {
+            const at = upAt[a]!;
+            const gb = upGB[a]!;
+            let b = a - 1;
+            while (b >= base && upAt[b]! > at) {
+              upAt[b + 1] = upAt[b]!;
+              upGB[b + 1] = upGB[b]!;
+              b--;
+            }
+            upAt[b + 1] = at;
+            upGB[b + 1] = gb;
+          }
+          let cumulative = 0;
+          for (let a = base; a < base + cnt; a++) {
+            cumulative += upGB[a]!;
+            wcu[i] = wcu[i]! + writeCapacityUnits(cumulative);
+          }
+          rcu[i] = rcu[i]! + readCapacityUnits(cumulative);
         }
-        rcu[i] = rcu[i]! + readCapacityUnits(cumulative);
       }
+      for (let i = 0; i < N; i++) {
+        const r = place[i]!;
+        cost += rcu[i]! * ddbRead[r]! + wcu[i]! * ddbWrite[r]!;
+      }
+      outCost[k] = cost;
+      outRuntime[k] = runtime;
+      outCarbon[k] = carbon;
     }
-    for (let i = 0; i < N; i++) {
-      const r = place[i]!;
-      cost += rcu[i]! * this.ddbRead[r]! + wcu[i]! * this.ddbWrite[r]!;
-    }
-    this.buf.cost[k] = cost;
-    this.buf.runtime[k] = runtime;
-    this.buf.carbon[k] = carbon;
+    this.rpos = rpos;
   }
 }
