@@ -41,7 +41,10 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   let current = homePlacement;
   let currentValue = homeValue;
   let temperature: number = STOCHASTIC_DEFAULTS.initialTemperature;
-  for (let it = 0; it < iterations; it++) {
+  // `iterations` counts evaluated deployments; a duplicate costs an attempt, not an iteration
+  // (attempts are capped so a nearly exhausted space cannot spin).
+  let evaluated = 0;
+  for (let attempt = 0; evaluated < iterations && attempt < iterations * 10; attempt++) {
     if (generated.size >= maxCombos || pastDeadline(ctx)) break;
     const next = current.slice();
     for (let l = 0; l < learningRate; l++) {
@@ -57,6 +60,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
     const key = placementKey(next);
     if (generated.has(key)) continue;
     generated.add(key);
+    evaluated++;
     const metrics = ctx.calculator.evaluate(next);
     if (failsHardConstraints(metrics, ctx.homeMetrics, ctx.constraints.hard)) continue;
     const value = metrics[objective];
