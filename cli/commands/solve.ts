@@ -24,6 +24,8 @@ Options:
   --seed <n>            random seed (default 0); equal seeds give equal plans
   --budget <seconds>    wall-clock budget per solve hour (default unlimited)
   --samples <n>         fixed Monte Carlo samples per evaluation (default: 200..2000, stop at ±5%)
+  --workers <n|auto>    worker threads for the go calculator, 0 = main thread (default auto:
+                        one per core on machines with 4+ cores, else the main thread)
   --json                print one JSON object instead of text
   -h, --help            this help
 
@@ -66,6 +68,7 @@ export const solveCommand: Command = {
         seed: { type: 'string' },
         budget: { type: 'string' },
         samples: { type: 'string' },
+        workers: { type: 'string' },
         json: { type: 'boolean' },
       },
       false,
@@ -83,12 +86,14 @@ export const solveCommand: Command = {
     const budget = parsePositive('budget', values.budget, false);
     const samples = parsePositive('samples', values.samples, true);
     if (samples === 0) throw new UsageError('--samples: expected at least 1');
+    const workers = values.workers === undefined || values.workers === 'auto' ? 'auto' : parsePositive('workers', values.workers, true)!;
 
     const input = await loadSolverInput(resolve(values.data), resolve(values.workflow));
     const result = await solveWorkflow(input, {
       hours,
       calculator: calculator as CalculatorType,
       seed,
+      workers,
       ...(algorithm ? { algorithm: algorithm as AlgorithmName } : {}),
       ...(budget !== undefined ? { budgetMsPerHour: budget * 1000 } : {}),
       ...(samples !== undefined ? { monteCarlo: { minSamples: samples, maxSamples: samples } } : {}),

@@ -20,8 +20,14 @@ export interface SolveOptions {
   budgetMsPerHour?: number;
   /** Monte Carlo settings (samples, batch size, convergence target). */
   monteCarlo?: Omit<CalculatorOptions, 'seed'>;
-  /** Worker threads for the fast calculator (default: available cores; 0 = main thread). */
-  workers?: number;
+  /**
+   * Worker threads for the fast calculator: a number (0 = main thread) or 'auto' (default): a pool
+   * of one worker per core when there are at least 4 cores and 2 hours, else the main thread.
+   * Measured on the 2-core development machine, shared with other jobs, the pool's fixed cost
+   * (bundle, thread start, a JIT warm-up per thread: ~0.7 s) exceeded what it saved even for 24
+   * map_reduce hours (docs/solver.md, bench/results/solver.json).
+   */
+  workers?: number | 'auto';
 }
 
 export interface SolvedHour extends HourSolution {
@@ -63,7 +69,9 @@ export async function solveWorkflow(input: SolverInput, options: SolveOptions = 
   const model = prepareModel(input); // validates the graph up front, on the caller's thread
 
   let solutions: HourSolution[];
-  const workers = options.workers ?? defaultWorkerCount();
+  const cores = defaultWorkerCount();
+  const requested = options.workers ?? 'auto';
+  const workers = requested === 'auto' ? (cores >= 4 && hours.length >= 2 ? cores : 0) : requested;
   if (calculatorType === 'go' && workers > 0 && hours.length > 1) {
     solutions = await solveHoursInWorkers(input, calculatorType, calculatorOptions, params, workers);
   } else {

@@ -72,6 +72,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly inStart: Int32Array;
   private readonly inEdge: Int32Array;
   private readonly eFrom: Int32Array;
+  private readonly eTo: Int32Array;
   private readonly eProb: Float64Array;
   private readonly eSizeOff: Int32Array;
   private readonly eSizeLen: Int32Array;
@@ -90,10 +91,30 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly neRespGB: Float64Array;
   private readonly neWCU2: Float64Array;
   private readonly neLatBase: Int32Array;
-  private readonly latOff: Int32Array;
-  private readonly latLen: Int32Array;
-  private readonly latAdd: Float64Array;
+  private readonly neFrom: Int32Array;
+  /** Latency entries, 3 slots each: [pool offset, pool length, added seconds]. Per edge the order
+   *  is (from region, to region, size bucket) so one placement reads one contiguous run. */
+  private readonly lat: Float64Array;
+  private readonly eBuckets: Int32Array;
   private readonly latPool: Float64Array;
+  // Specialized to the placement being evaluated (and the hour): filled once per evaluate().
+  private readonly nProfOff: Int32Array;
+  private readonly nProfLen: Int32Array;
+  private readonly nExecUsd: Float64Array;
+  private readonly nInvUsd: Float64Array;
+  private readonly nCarbonPerS: Float64Array;
+  private readonly nDuring: Float64Array;
+  private readonly nDdbR: Float64Array;
+  private readonly nDdbW: Float64Array;
+  private readonly eLat: Int32Array;
+  private readonly eFwdEF: Float64Array;
+  private readonly eBackEF: Float64Array;
+  private readonly eEgressFwd: Float64Array;
+  private readonly eEgressBack: Float64Array;
+  private readonly eSnsTo: Float64Array;
+  private readonly neLat: Int32Array;
+  private readonly neBackEF: Float64Array;
+  private readonly neEgress: Float64Array;
   // Start hop
   private readonly pWpd: number;
   private readonly wpdGB: number;
@@ -193,6 +214,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.inStart[N] = inEdge.length;
     this.inEdge = Int32Array.from(inEdge);
     this.eFrom = Int32Array.from(m.edges.map((e) => e.from));
+    this.eTo = Int32Array.from(m.edges.map((e) => e.to));
     this.eProb = Float64Array.from(m.edges.map((e) => e.probability));
     this.eToSync = Uint8Array.from(m.edges.map((e) => (e.toSync ? 1 : 0)));
     this.eSnsOnlyGB = Float64Array.from(m.edges.map((e) => e.snsOnlySizeGB));
@@ -206,26 +228,28 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const sizes: number[] = [];
     const buckets: number[] = [];
     const pools = new PoolBuilder();
-    const latOff: number[] = [];
-    const latLen: number[] = [];
-    const latAdd: number[] = [];
+    const lat: number[] = [];
     const addLatency = (l: LatencyEntry): void => {
-      latOff.push(pools.add(l.pool));
-      latLen.push(l.pool.length);
-      latAdd.push(l.addS);
+      lat.push(pools.add(l.pool), l.pool.length, l.addS);
     };
+    this.eBuckets = Int32Array.from(m.edges.map((e) => e.bucketCount));
     const neStart = new Int32Array(E + 1);
     const neSync: number[] = [];
     const neResp: number[] = [];
     const neWcu: number[] = [];
     const neLat: number[] = [];
+    const neFrom: number[] = [];
     m.edges.forEach((e, ei) => {
       this.eSizeOff[ei] = sizes.length;
       this.eSizeLen[ei] = e.sizesGB.length;
       sizes.push(...e.sizesGB);
       buckets.push(...e.sizeBucket);
-      this.eLatBase[ei] = latOff.length;
-      for (const l of e.latency) addLatency(l);
+      this.eLatBase[ei] = lat.length / 3;
+      for (let a = 0; a < R; a++) {
+        for (let c = 0; c < R; c++) {
+          for (let b = 0; b < e.bucketCount; b++) addLatency(e.latency[(b * R + a) * R + c]!);
+        }
+      }
     });
     m.edges.forEach((e, ei) => {
       neStart[ei] = neSync.length;
@@ -233,7 +257,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         neSync.push(ne.syncNode);
         neResp.push(ne.responseGB);
         neWcu.push(2 * writeCapacityUnits(ne.responseGB));
-        neLat.push(latOff.length);
+        neLat.push(lat.length / 3);
+        neFrom.push(e.from);
         for (const l of ne.latency) addLatency(l);
       }
     });
@@ -246,9 +271,26 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.neRespGB = Float64Array.from(neResp);
     this.neWCU2 = Float64Array.from(neWcu);
     this.neLatBase = Int32Array.from(neLat);
-    this.latOff = Int32Array.from(latOff);
-    this.latLen = Int32Array.from(latLen);
-    this.latAdd = Float64Array.from(latAdd);
+    this.neFrom = Int32Array.from(neFrom);
+    this.lat = Float64Array.from(lat);
+    this.nProfOff = new Int32Array(N);
+    this.nProfLen = new Int32Array(N);
+    this.nExecUsd = new Float64Array(N);
+    this.nInvUsd = new Float64Array(N);
+    this.nCarbonPerS = new Float64Array(N);
+    this.nDuring = new Float64Array(N);
+    this.nDdbR = new Float64Array(N);
+    this.nDdbW = new Float64Array(N);
+    this.eLat = new Int32Array(E);
+    this.eFwdEF = new Float64Array(E);
+    this.eBackEF = new Float64Array(E);
+    this.eEgressFwd = new Float64Array(E);
+    this.eEgressBack = new Float64Array(E);
+    this.eSnsTo = new Float64Array(E);
+    const X = neSync.length;
+    this.neLat = new Int32Array(X);
+    this.neBackEF = new Float64Array(X);
+    this.neEgress = new Float64Array(X);
     this.latPool = Float64Array.from(pools.values);
 
     this.pWpd = m.startHop.wpdAtFunctionProbability;
@@ -292,6 +334,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
 
   evaluate(placement: Placement): EvaluationResult {
     for (let i = 0; i < this.N; i++) this.place[i] = placement[i]!;
+    this.specialize();
     this.rng.reseed(this.hourSeed);
     this.rlen = 0;
     this.rpos = 0;
@@ -312,6 +355,41 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.evaluations++;
     this.samples += n;
     return summarize(b, n);
+  }
+
+  /** Resolves every (instance, region) and (edge, region pair) lookup of the current placement. */
+  private specialize(): void {
+    const R = this.R;
+    const place = this.place;
+    for (let i = 0; i < this.N; i++) {
+      const r = place[i]!;
+      const ir = i * R + r;
+      this.nProfOff[i] = this.profOff[ir]!;
+      this.nProfLen[i] = this.profLen[ir]!;
+      this.nExecUsd[i] = this.execUsdPerS[ir]!;
+      this.nInvUsd[i] = this.invocationUsd[ir]!;
+      this.nCarbonPerS[i] = this.carbonPerS[ir]!;
+      this.nDuring[i] = this.duringPerGB[r]!;
+      this.nDdbR[i] = this.ddbRead[r]!;
+      this.nDdbW[i] = this.ddbWrite[r]!;
+    }
+    for (let e = 0; e < this.eFrom.length; e++) {
+      const rp = place[this.eFrom[e]!]!;
+      const ri = place[this.eTo[e]!]!;
+      this.eLat[e] = this.eLatBase[e]! + (rp * R + ri) * this.eBuckets[e]!;
+      this.eFwdEF[e] = this.routeEF[rp * R + ri]!;
+      this.eBackEF[e] = this.routeEF[ri * R + rp]!;
+      this.eEgressFwd[e] = rp !== ri ? this.egress[rp]! : 0;
+      this.eEgressBack[e] = rp !== ri ? this.egress[ri]! : 0;
+      this.eSnsTo[e] = this.snsPrice[ri]!;
+    }
+    for (let x = 0; x < this.neSync.length; x++) {
+      const rp = place[this.neFrom[x]!]!;
+      const rs = place[this.neSync[x]!]!;
+      this.neLat[x] = this.neLatBase[x]! + rp * R + rs;
+      this.neBackEF[x] = this.routeEF[rs * R + rp]!;
+      this.neEgress[x] = rs !== rp ? this.egress[rs]! : 0;
+    }
   }
 
   /** Keeps the unread tail of the buffer and fills the rest with fresh draws. */
@@ -341,17 +419,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const routeEF = this.routeEF;
     const egress = this.egress;
     const snsPrice = this.snsPrice;
-    const ddbRead = this.ddbRead;
-    const ddbWrite = this.ddbWrite;
     const ci = this.ci;
     const carbonPerS = this.carbonPerS;
-    const duringPerGB = this.duringPerGB;
     const execUsdPerS = this.execUsdPerS;
     const invocationUsd = this.invocationUsd;
     const topo = this.topo;
     const isSync = this.isSync;
-    const profOff = this.profOff;
-    const profLen = this.profLen;
     const durPool = this.durPool;
     const auxOff = this.auxOff;
     const auxCnt = this.auxCnt;
@@ -366,7 +439,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const sizePool = this.sizePool;
     const sizeSns = this.sizeSns;
     const sizeBucket = this.sizeBucket;
-    const eLatBase = this.eLatBase;
     const eToSync = this.eToSync;
     const eSnsOnlyGB = this.eSnsOnlyGB;
     const eSnsOnlyReq = this.eSnsOnlyReq;
@@ -377,10 +449,24 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const neSync = this.neSync;
     const neRespGB = this.neRespGB;
     const neWCU2 = this.neWCU2;
-    const neLatBase = this.neLatBase;
-    const latOff = this.latOff;
-    const latLen = this.latLen;
-    const latAdd = this.latAdd;
+    const lat = this.lat;
+    const nProfOff = this.nProfOff;
+    const nProfLen = this.nProfLen;
+    const nExecUsd = this.nExecUsd;
+    const nInvUsd = this.nInvUsd;
+    const nCarbonPerS = this.nCarbonPerS;
+    const nDuring = this.nDuring;
+    const nDdbR = this.nDdbR;
+    const nDdbW = this.nDdbW;
+    const eLat = this.eLat;
+    const eFwdEF = this.eFwdEF;
+    const eBackEF = this.eBackEF;
+    const eEgressFwd = this.eEgressFwd;
+    const eEgressBack = this.eEgressBack;
+    const eSnsTo = this.eSnsTo;
+    const neLat = this.neLat;
+    const neBackEF = this.neBackEF;
+    const neEgress = this.neEgress;
     const latPool = this.latPool;
     const pingMean = this.pingMean;
     const startSizes = this.startSizes;
@@ -448,7 +534,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
 
       for (let ti = 0; ti < N; ti++) {
         const i = topo[ti]!;
-        const ri = place[i]!;
         if (i !== s0) {
           let arrival = -Infinity;
           let any = 0;
@@ -456,7 +541,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
             const e = inEdge[q]!;
             const p = eFrom[e]!;
             if (invoked[p] === 0) continue;
-            const rp = place[p]!;
             if (rbuf[rpos++]! < eProb[e]!) {
               const col = eAuxCol[e]!;
               let edgeStart = endS[p]!;
@@ -466,38 +550,35 @@ export class FastCalculator implements DeploymentMetricsCalculator {
               }
               const z = eSizeOff[e]! + Math.floor(rbuf[rpos++]! * eSizeLen[e]!);
               const sizeGB = sizePool[z]!;
-              const fwd = routeEF[rp * R + ri]!;
+              const fwd = eFwdEF[e]!;
               if (eToSync[e] === 1) {
                 const sns = eSnsOnlyGB[e]!;
                 const sync = eSyncGB[e]!;
-                cost += eSnsOnlyReq[e]! * snsPrice[ri]!;
-                carbon += (sns + sizeGB) * fwd + sync * routeEF[ri * R + rp]!;
-                if (rp !== ri) cost += (sns + sizeGB) * egress[rp]! + sync * egress[ri]!;
+                cost += eSnsOnlyReq[e]! * eSnsTo[e]!;
+                carbon += (sns + sizeGB) * fwd + sync * eBackEF[e]!;
+                cost += (sns + sizeGB) * eEgressFwd[e]! + sync * eEgressBack[e]!;
                 wcu[i] = wcu[i]! + eSyncWCU2[e]!;
                 const u = inStart[i]! + upCount[i]!;
                 upAt[u] = edgeStart;
                 upGB[u] = sizeGB;
                 upCount[i] = upCount[i]! + 1;
               } else {
-                cost += sizeSns[z]! * snsPrice[ri]!;
+                cost += sizeSns[z]! * eSnsTo[e]! + sizeGB * eEgressFwd[e]!;
                 carbon += sizeGB * fwd;
-                if (rp !== ri) cost += sizeGB * egress[rp]!;
               }
-              const li = eLatBase[e]! + (sizeBucket[z]! * R + rp) * R + ri;
-              const lat = latPool[latOff[li]! + Math.floor(rbuf[rpos++]! * latLen[li]!)]! + latAdd[li]!;
-              const arr = edgeStart + lat;
+              const li = 3 * (eLat[e]! + sizeBucket[z]!);
+              const arr = edgeStart + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
               if (arr > arrival) arrival = arr;
               any = 1;
             } else {
               for (let x = neStart[e]!, xe = neStart[e + 1]!; x < xe; x++) {
                 const s = neSync[x]!;
-                const rsync = place[s]!;
                 const resp = neRespGB[x]!;
                 wcu[s] = wcu[s]! + neWCU2[x]!;
-                carbon += resp * routeEF[rsync * R + rp]!;
-                if (rsync !== rp) cost += resp * egress[rsync]!;
-                const li = neLatBase[x]! + rp * R + rsync;
-                const arr = endS[p]! + latPool[latOff[li]! + Math.floor(rbuf[rpos++]! * latLen[li]!)]! + latAdd[li]!;
+                carbon += resp * neBackEF[x]!;
+                cost += resp * neEgress[x]!;
+                const li = 3 * neLat[x]!;
+                const arr = endS[p]! + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
                 if (arr > simArr[s]!) simArr[s] = arr;
               }
             }
@@ -506,25 +587,24 @@ export class FastCalculator implements DeploymentMetricsCalculator {
           if (any === 1) startS[i] = arrival > simArr[i]! ? arrival : simArr[i]!;
         }
         if (invoked[i] === 0) continue;
-        const ir = i * R + ri;
         let d = 0;
-        const len = profLen[ir]!;
+        const len = nProfLen[i]!;
         if (len > 0) {
-          const j = profOff[ir]! + Math.floor(rbuf[rpos++]! * len);
+          const j = nProfOff[i]! + Math.floor(rbuf[rpos++]! * len);
           d = durPool[j]!;
           const cnt = auxCnt[j]!;
           if (cnt > 0) {
             const row = auxRowRef[auxOff[j]! + Math.floor(rbuf[rpos++]! * cnt)]!;
             auxRow[i] = row;
             const during = auxVals[row]!;
-            if (during > 0) carbon += during * duringPerGB[ri]!;
+            if (during > 0) carbon += during * nDuring[i]!;
           }
         }
         const end = startS[i]! + d;
         endS[i] = end;
         if (end > runtime) runtime = end;
-        cost += execUsdPerS[ir]! * d + invocationUsd[ir]!;
-        carbon += carbonPerS[ir]! * d;
+        cost += nExecUsd[i]! * d + nInvUsd[i]!;
+        carbon += nCarbonPerS[i]! * d;
         if (isSync[i] === 1) {
           // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
           const base = inStart[i]!;
@@ -549,10 +629,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
           rcu[i] = rcu[i]! + readCapacityUnits(cumulative);
         }
       }
-      for (let i = 0; i < N; i++) {
-        const r = place[i]!;
-        cost += rcu[i]! * ddbRead[r]! + wcu[i]! * ddbWrite[r]!;
-      }
+      for (let i = 0; i < N; i++) cost += rcu[i]! * nDdbR[i]! + wcu[i]! * nDdbW[i]!;
       outCost[k] = cost;
       outRuntime[k] = runtime;
       outCarbon[k] = carbon;
