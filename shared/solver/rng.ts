@@ -51,6 +51,27 @@ export class Rng {
     return result / 4294967296;
   }
 
+  /** Fills buf[from..) with the next draws (the same sequence as calling next() in turn). */
+  fill(buf: Float64Array, from: number): void {
+    const s = this.s;
+    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    for (let i = from; i < buf.length; i++) {
+      const m = Math.imul(s1, 5);
+      buf[i] = (Math.imul((m << 7) | (m >>> 25), 9) >>> 0) / 4294967296;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+  }
+
   /** Uniform index in [0, n): every element, the last one included, can be drawn. */
   index(n: number): number {
     return Math.floor(this.next() * n);

@@ -7,8 +7,7 @@ import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnit
 import type { LatencyEntry, PreparedModel } from '../model.js';
 import { Rng, mixSeed } from '../rng.js';
 import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
-import { resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
-import { meanConverged } from '../stats.js';
+import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
 
 const EF = TRANSMISSION_ENERGY_KWH_PER_GB;
 const UNKNOWN_CI = DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
@@ -33,6 +32,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
 
   private readonly mc: ResolvedMcOptions;
   private readonly buf: SampleBuffers;
+  private readonly convergence = new Convergence();
   private readonly rng = new Rng(1);
   private hourSeed = 0;
   private readonly R: number;
@@ -340,17 +340,15 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.rpos = 0;
     const o = this.mc;
     const b = this.buf;
+    const conv = this.convergence;
+    conv.reset();
     let n = 0;
     while (n < o.maxSamples) {
       const end = Math.min(o.maxSamples, n + o.batchSize);
       this.sampleRange(n, end);
+      const converged = conv.update(b, n, end, o.relativeCIHalfWidth);
       n = end;
-      if (
-        n >= o.minSamples &&
-        meanConverged(b.cost, n, o.relativeCIHalfWidth) &&
-        meanConverged(b.runtime, n, o.relativeCIHalfWidth) &&
-        meanConverged(b.carbon, n, o.relativeCIHalfWidth)
-      ) break;
+      if (n >= o.minSamples && converged) break;
     }
     this.evaluations++;
     this.samples += n;
@@ -397,7 +395,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const buf = this.rbuf;
     const keep = this.rlen - pos;
     buf.copyWithin(0, pos, this.rlen);
-    for (let i = keep; i < buf.length; i++) buf[i] = this.rng.next();
+    this.rng.fill(buf, keep);
     this.rlen = buf.length;
   }
 

@@ -15,7 +15,7 @@ import {
 import type { LatencyEntry, PreparedModel, PreparedProfile } from '../model.js';
 import { Rng, mixSeed } from '../rng.js';
 import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
-import { resolveMcOptions, runSamples, SampleBuffers, type ResolvedMcOptions } from './monte-carlo.js';
+import { Convergence, resolveMcOptions, runSamples, SampleBuffers, type ResolvedMcOptions } from './monte-carlo.js';
 
 interface Totals {
   cost: number;
@@ -29,6 +29,7 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
   private readonly rng = new Rng(1);
   private readonly mc: ResolvedMcOptions;
   private readonly buffers: SampleBuffers;
+  private readonly convergence = new Convergence();
   private ci: number[] = [];
   private systemCI = DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
   private hourSeed = 0;
@@ -56,7 +57,7 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
       this.buffers.cost[k] = s.cost;
       this.buffers.runtime[k] = s.runtime;
       this.buffers.carbon[k] = s.carbon;
-    }, this.buffers, this.mc);
+    }, this.buffers, this.mc, this.convergence);
     this.evaluations++;
     this.samples += result.samples;
     return result;
