@@ -267,6 +267,8 @@ export function importSolverInput(tables: StoredTables, workflow: StoredWorkflow
     const s = wr.optObject(summaries[inst.name], `${P}.instance_summary.${inst.name}`);
     instanceStats[inst.name] = importInstanceStats(wr, s ?? {}, `${P}.instance_summary.${inst.name}`);
   }
+  const unobserved = instances.filter((i) => !Object.values(instanceStats[i.name]!.executions).some((p) => p.durationsS.length > 0)).map((i) => i.name);
+  if (unobserved.length > 0) warnings.push(`no observed durations (counted as 0 s) for: ${unobserved.join(', ')}`);
   const edges: EdgeStats[] = [];
   const seen = new Set<string>();
   for (const inst of instances) {

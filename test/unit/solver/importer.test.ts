@@ -88,4 +88,13 @@ describe('importer of the Python tables', () => {
     config.home_region = { provider: 'aws', region: 'mars-1' };
     assert.throws(() => importSolverInput(tables, { ...wf, workflow_config: config }), /home_region.*aws:mars-1 is not a candidate/);
   });
+
+  it('accepts a workflow without observations yet and says so', async () => {
+    const tables = await readDataFolder(`${FIXTURES}data`);
+    const wf = rawWorkflow('dna_visualization');
+    const input = importSolverInput(tables, { ...wf, workflow_instance_table_value: {} });
+    assert.equal(input.edges.length, 0);
+    assert.equal(input.startHop.wpdAtFunctionProbability, 1);
+    assert.match(input.warnings.join('\n'), /no observed durations .*visualize:entry_point:0/);
+  });
 });
