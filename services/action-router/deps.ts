@@ -1,0 +1,23 @@
+// Wires the router core to AWS: the tables named in the environment, and the service manifest's
+// availability. Built once per container (lazily) and reused across invocations.
+import { clients } from '../../shared/aws/clients.js';
+import { requireEnv } from '../../shared/config/env.js';
+import { scanHashKeys } from '../../shared/stores/table-keys.js';
+import { CARIBOU_VERSION } from '../../shared/version.js';
+import type { LabourerId } from '../../shared/contracts/internal.js';
+import { SERVICES } from '../../terraform/manifest.js';
+import type { RouterDeps } from './core.js';
+
+export function isAvailable(labourer: LabourerId): boolean {
+  return SERVICES.some((s) => s.id === labourer && s.status === 'available');
+}
+
+export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterDeps {
+  const doc = clients.doc();
+  return {
+    version: CARIBOU_VERSION,
+    listWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_WORKFLOWS_TABLE', env), 'workflow_id'),
+    listStagedWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_SOLVER_STAGING_TABLE', env), 'workflow_id'),
+    isAvailable,
+  };
+}

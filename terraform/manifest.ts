@@ -1,0 +1,270 @@
+// The typed service manifest: the one description of the control plane that drives both the cdktf
+// stack (terraform/stack.ts) and local mode. Everything a service needs — handler bundle, sizing,
+// queue + DLQ, the EventBridge rules and schedules that feed it, tables and IAM — is declared here.
+import type { InternalActionType } from '../shared/contracts/actions.js';
+import {
+  INTERNAL_EVENT_SOURCE,
+  LABOURER_OF_TYPE,
+  PUBLIC_ACTION_DETAIL_TYPE,
+  PUBLIC_ACTION_SOURCE,
+  internalDetailType,
+  type LabourerId,
+} from '../shared/contracts/internal.js';
+import type { TableId } from './tables.js';
+
+export type ServiceId = 'action-router' | 'orchestrator' | LabourerId;
+
+/** A reference the stack resolves to an ARN of its own resources. */
+export type ResourceRef =
+  | { kind: 'bus' }
+  | { kind: 'queue'; service: ServiceId }
+  | { kind: 'artifacts-bucket'; objects: boolean }
+  /** Data-plane resources a service manages at run time, named by the workflow deployer's convention. */
+  | { kind: 'pattern'; arn: string };
+
+export interface PermissionSpec {
+  /** Never a wildcard action: the synth tests reject `*` in any action. */
+  actions: string[];
+  resources: ResourceRef[];
+  why: string;
+}
+
+export interface RuleSpec {
+  /** Suffix of the rule name `<prefix>-<service>-<name>`. */
+  name: string;
+  description: string;
+  /** EventBridge pattern on the custom bus; `source` always lists the only allowed emitters. */
+  pattern: { source: string[]; 'detail-type': string[] };
+}
+
+export interface ScheduleSpec {
+  /** Timer name from caribou-spec §2.3 (rule `<prefix>-<name>-timer-rule`). */
+  name: string;
+  /** AWS `cron(...)` or `rate(...)` expression (UTC). */
+  expression: string;
+  /** Constant input: the action payload the schedule sends to the service's queue. */
+  input: Record<string, unknown>;
+}
+
+export interface QueueSpec {
+  visibilityTimeoutS: number;
+  /** Receives before a message moves to the DLQ. */
+  maxReceiveCount: number;
+  batchSize: number;
+  maximumBatchingWindowS: number;
+  /** Event source mapping's maximum concurrency (2..1000). */
+  maximumConcurrency: number;
+}
+
+export interface ServiceSpec {
+  id: ServiceId;
+  description: string;
+  /** `available`: built and answering; `planned`: its owning issue is not done yet (answers 501). */
+  status: 'available' | 'planned';
+  /** Entry file bundled by esbuild into dist/<id>/index.mjs (export `handler`). */
+  handler: string;
+  memoryMiB: number;
+  timeoutS: number;
+  queue: QueueSpec;
+  rules: RuleSpec[];
+  schedules: ScheduleSpec[];
+  tables: { id: TableId; access: 'read' | 'readwrite' }[];
+  permissions: PermissionSpec[];
+  /** Internal action types this service consumes (each has exactly one consumer). */
+  consumes: InternalActionType[];
+}
+
+const queue = (overrides: Partial<QueueSpec> = {}): QueueSpec => ({
+  visibilityTimeoutS: 180,
+  maxReceiveCount: 5,
+  batchSize: 10,
+  maximumBatchingWindowS: 1,
+  maximumConcurrency: 5,
+  ...overrides,
+});
+
+/** One rule per internal type, accepting only the orchestrator as source (loop guard, §3 design). */
+function internalRules(types: InternalActionType[]): RuleSpec[] {
+  return types.map((type) => ({
+    name: type.replaceAll('_', '-'),
+    description: `internal_action ${type}, released by the orchestrator`,
+    pattern: { source: [INTERNAL_EVENT_SOURCE], 'detail-type': [internalDetailType(type)] },
+  }));
+}
+
+function typesOf(labourer: LabourerId): InternalActionType[] {
+  return (Object.keys(LABOURER_OF_TYPE) as InternalActionType[]).filter((t) => LABOURER_OF_TYPE[t] === labourer);
+}
+
+/** Every consumer of internal events records processed keys and reports task outcomes. */
+const labourerTables = [
+  { id: 'idempotency', access: 'readwrite' },
+  { id: 'tasks', access: 'readwrite' },
+] as const;
+
+/** The six default timers of the Python remote CLI (caribou-spec §2.3), sent to the router. */
+export const DEFAULT_SCHEDULES: readonly ScheduleSpec[] = [
+  { name: 'provider_collector', expression: 'cron(5 0 1 * ? *)', input: { action: 'data_collect', collector: 'provider' } },
+  { name: 'carbon_collector', expression: 'cron(30 0 * * ? *)', input: { action: 'data_collect', collector: 'carbon' } },
+  { name: 'performance_collector', expression: 'cron(30 0 * * ? *)', input: { action: 'data_collect', collector: 'performance' } },
+  { name: 'log_syncer', expression: 'cron(5 0 * * ? *)', input: { action: 'log_sync' } },
+  {
+    name: 'deployment_manager',
+    expression: 'cron(0 1 * * ? *)',
+    input: { action: 'manage_deployments', deployment_metrics_calculator_type: 'simple' },
+  },
+  { name: 'deployment_migrator', expression: 'cron(0 2 * * ? *)', input: { action: 'run_deployment_migrator' } },
+];
+
+// Data-plane resources (created by `caribou deploy` and the migrator at run time) are named
+// `<workflow>-<version>-<function>_aws-<region>`; they are not the stack's, so they are matched by
+// account and the `-` / `_aws-` shape rather than by an ARN the stack knows.
+const DATA_PLANE = {
+  functions: 'arn:aws:lambda:*:${account}:function:*_aws-*',
+  queues: 'arn:aws:sqs:*:${account}:*_aws-*',
+  roles: 'arn:aws:iam::${account}:role/*_aws-*',
+  syncTables: 'arn:aws:dynamodb:*:${account}:table/${prefix}-sync-*',
+  logGroups: 'arn:aws:logs:*:${account}:log-group:/aws/lambda/*_aws-*',
+};
+
+export const SERVICES: readonly ServiceSpec[] = [
+  {
+    id: 'action-router',
+    description: 'Accepts every public action (EventBridge, SQS, direct invoke), answers list/version/run/remove, turns fan-out actions into tasks.',
+    status: 'available',
+    handler: 'services/action-router/handler.ts',
+    memoryMiB: 512,
+    timeoutS: 60,
+    queue: queue({ visibilityTimeoutS: 360 }),
+    rules: [
+      {
+        name: 'public-actions',
+        description: 'Public actions put on the bus by the caribou CLI or an operator',
+        pattern: { source: [PUBLIC_ACTION_SOURCE], 'detail-type': [PUBLIC_ACTION_DETAIL_TYPE] },
+      },
+    ],
+    schedules: [...DEFAULT_SCHEDULES],
+    tables: [
+      { id: 'workflows', access: 'readwrite' },
+      { id: 'placements', access: 'readwrite' },
+      { id: 'solver-staging', access: 'readwrite' },
+      { id: 'workflow-summaries', access: 'readwrite' },
+      { id: 'collector-data', access: 'readwrite' },
+      { id: 'tasks', access: 'readwrite' },
+    ],
+    permissions: [
+      { actions: ['sqs:SendMessage'], resources: [{ kind: 'queue', service: 'orchestrator' }], why: 'nudge the orchestrator after creating tasks' },
+      { actions: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'run: send the entry message; remove: delete workflow queues' },
+      { actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:ListEventSourceMappings', 'lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'remove: delete workflow functions and their mappings' },
+      { actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'remove: delete workflow roles' },
+      { actions: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable'], resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }], why: 'remove: delete per-region sync tables' },
+      { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'run: large payloads travel by reference; remove: delete code artifacts' },
+    ],
+    consumes: [],
+  },
+  {
+    id: 'orchestrator',
+    description: 'sosw-style orchestrator + scavenger: releases queued tasks to labourers within their limits and health, retries and archives.',
+    status: 'available',
+    handler: 'services/orchestrator/handler.ts',
+    memoryMiB: 512,
+    timeoutS: 60,
+    queue: queue({ visibilityTimeoutS: 360, maximumConcurrency: 2 }),
+    rules: [],
+    schedules: [{ name: 'orchestrator', expression: 'rate(1 minute)', input: { source: 'caribou.schedule', reason: 'orchestrator tick' } }],
+    tables: [
+      { id: 'tasks', access: 'readwrite' },
+      { id: 'closed-tasks', access: 'readwrite' },
+      { id: 'retry-tasks', access: 'readwrite' },
+    ],
+    permissions: [
+      { actions: ['events:PutEvents'], resources: [{ kind: 'bus' }], why: 'release tasks as internal events' },
+      { actions: ['sqs:GetQueueAttributes'], resources: [{ kind: 'pattern', arn: 'arn:aws:sqs:${region}:${account}:${prefix}-*' }], why: 'ecology: queue depths of labourers' },
+      // GetMetricData has no resource-level permissions: AWS requires "*" as its resource.
+      { actions: ['cloudwatch:GetMetricData'], resources: [{ kind: 'pattern', arn: '*' }], why: 'ecology: labourer health metrics' },
+    ],
+    consumes: [],
+  },
+  {
+    id: 'log-syncer',
+    description: 'Reads workflow functions\' runtime logs and reconstructs per-run summaries.',
+    status: 'planned',
+    handler: 'services/log-syncer/handler.ts',
+    memoryMiB: 1024,
+    timeoutS: 900,
+    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
+    rules: internalRules(typesOf('log-syncer')),
+    schedules: [],
+    tables: [{ id: 'workflows', access: 'read' }, { id: 'workflow-summaries', access: 'readwrite' }, ...labourerTables],
+    permissions: [
+      { actions: ['logs:FilterLogEvents', 'logs:DescribeLogStreams'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
+    ],
+    consumes: typesOf('log-syncer'),
+  },
+  {
+    id: 'data-collectors',
+    description: 'Provider, carbon, performance and workflow collectors.',
+    status: 'planned',
+    handler: 'services/data-collectors/handler.ts',
+    memoryMiB: 1024,
+    timeoutS: 900,
+    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
+    rules: internalRules(typesOf('data-collectors')),
+    schedules: [],
+    tables: [{ id: 'collector-data', access: 'readwrite' }, { id: 'workflow-summaries', access: 'read' }, { id: 'workflows', access: 'read' }, ...labourerTables],
+    permissions: [],
+    consumes: typesOf('data-collectors'),
+  },
+  {
+    id: 'deployment-manager',
+    description: 'Token budget per workflow; runs the solver and stages plans.',
+    status: 'planned',
+    handler: 'services/deployment-manager/handler.ts',
+    memoryMiB: 1769,
+    timeoutS: 900,
+    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
+    rules: internalRules(typesOf('deployment-manager')),
+    schedules: [],
+    tables: [{ id: 'workflows', access: 'readwrite' }, { id: 'collector-data', access: 'read' }, { id: 'solver-staging', access: 'readwrite' }, ...labourerTables],
+    permissions: [],
+    consumes: typesOf('deployment-manager'),
+  },
+  {
+    id: 'migrator',
+    description: 'Deploys functions into the regions a plan chose and publishes the plan to the placement document.',
+    status: 'planned',
+    handler: 'services/migrator/handler.ts',
+    memoryMiB: 1024,
+    timeoutS: 900,
+    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
+    rules: internalRules(typesOf('migrator')),
+    schedules: [],
+    tables: [{ id: 'workflows', access: 'read' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }, ...labourerTables],
+    permissions: [
+      { actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:CreateEventSourceMapping', 'lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'create workflow functions in new regions' },
+      { actions: ['iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'roles of workflow functions' },
+      { actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'queues of workflow functions' },
+      { actions: ['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:UpdateTimeToLive'], resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }], why: 'sync tables in new regions' },
+      { actions: ['s3:GetObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'copy code artifacts to new regions' },
+    ],
+    consumes: typesOf('migrator'),
+  },
+];
+
+export function serviceSpec(id: ServiceId): ServiceSpec {
+  const spec = SERVICES.find((s) => s.id === id);
+  if (!spec) throw new Error(`unknown service ${id}`);
+  return spec;
+}
+
+/** Physical names derived from the stack's prefix: one place, used by the stack, local mode and the CLI. */
+export const names = {
+  bus: (prefix: string) => `${prefix}-bus`,
+  function: (prefix: string, service: ServiceId) => `${prefix}-${service}`,
+  queue: (prefix: string, service: ServiceId) => `${prefix}-${service}`,
+  dlq: (prefix: string, service: ServiceId) => `${prefix}-${service}-dlq`,
+  rule: (prefix: string, service: ServiceId, rule: string) => `${prefix}-${service}-${rule}`,
+  scheduleRule: (prefix: string, schedule: string) => `${prefix}-${schedule}-timer-rule`,
+  role: (prefix: string, service: ServiceId) => `${prefix}-${service}-role`,
+  logGroup: (prefix: string, service: ServiceId) => `/aws/lambda/${prefix}-${service}`,
+};
