@@ -56,7 +56,7 @@ export async function run(): Promise<unknown> {
     benchmark: 'solver',
     started_at: started.toISOString(),
     commit: git(['rev-parse', 'HEAD']),
-    dirty: git(['status', '--porcelain']).length > 0,
+    dirty: git(['status', '--porcelain', '--', '.', ':!bench/results']).length > 0,
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: availableParallelism(),
