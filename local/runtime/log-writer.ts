@@ -4,6 +4,8 @@ import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } fr
 import { clientsFor } from './clients.js';
 import type { FunctionConfig, InvocationResult } from './worker-pool.js';
 
+const MAX_EVENT_CHARS = 200_000;
+
 export class LogWriter {
   private readonly groups = new Set<string>();
   private readonly streams = new Set<string>();
@@ -47,13 +49,23 @@ export class LogWriter {
       this.streams.add(streamKey);
     }
     const now = Date.now();
-    await logs.send(
-      new PutLogEventsCommand({
-        logGroupName: group,
-        logStreamName: result.logStream,
-        logEvents: result.logLines.map((message) => ({ timestamp: now, message })),
-      }),
-    );
+    // CloudWatch limits: 256 KiB per event, 10,000 events and 1 MiB per call.
+    const events = result.logLines.map((message) => ({ timestamp: now, message: message.length > MAX_EVENT_CHARS ? `${message.slice(0, MAX_EVENT_CHARS)} [truncated]` : message }));
+    let batch: typeof events = [];
+    let bytes = 0;
+    const send = async () => {
+      if (batch.length === 0) return;
+      await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: result.logStream, logEvents: batch }));
+      batch = [];
+      bytes = 0;
+    };
+    for (const event of events) {
+      const size = Buffer.byteLength(event.message) + 26;
+      if (batch.length >= 10_000 || bytes + size > 1_000_000) await send();
+      batch.push(event);
+      bytes += size;
+    }
+    await send();
   }
 
   /** Forget what was created (after the emulator lost its state). */

@@ -133,6 +133,7 @@ export class LocalRuntime {
   private async doRefresh(region: string): Promise<void> {
     const topology = await discoverRegion(region);
     this.lastRefreshMs = Date.now();
+    this.lastRefreshError = undefined;
     const arns = new Set(topology.functions.map((f) => f.arn));
     for (const fn of topology.functions) this.functions.set(fn.arn, fn);
     for (const [arn, fn] of this.functions) {
