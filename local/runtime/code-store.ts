@@ -75,28 +75,42 @@ export class CodeStore {
     for (const dir of this.dirs) walk(dir, 0);
   }
 
+  /** Registers the object a CreateFunction / UpdateFunctionCode named (S3Bucket + S3Key). */
+  async registerS3Object(bucket: string, key: string): Promise<string | undefined> {
+    const s3 = this.options.s3?.();
+    if (!s3) return undefined;
+    const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const bytes = await body.Body!.transformToByteArray();
+    this.scannedObjects.set(`${bucket}/${key}/${body.ETag}`, codeSha256(bytes));
+    return this.registerZip(bytes);
+  }
+
   private async scanS3(wanted: string): Promise<boolean> {
     const s3 = this.options.s3?.();
     if (!s3) return false;
-    const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets ?? [];
-    for (const bucket of buckets) {
+    const candidates: { bucket: string; key: string; etag: string }[] = [];
+    for (const bucket of (await s3.send(new ListBucketsCommand({}))).Buckets ?? []) {
       let token: string | undefined;
       do {
         const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket.Name, ContinuationToken: token }));
         for (const object of page.Contents ?? []) {
-          // Lambda zips are at most 250 MB unzipped; skip what cannot be a deployment package.
+          // Lambda zips are at most 50 MB zipped (direct upload) / 250 MB unzipped.
           if (!object.Key || (object.Size ?? 0) > 70 * 1024 * 1024) continue;
-          const key = `${bucket.Name}/${object.Key}/${object.ETag}`;
-          if (this.scannedObjects.has(key)) continue;
-          const body = await s3.send(new GetObjectCommand({ Bucket: bucket.Name, Key: object.Key }));
-          const bytes = await body.Body!.transformToByteArray();
-          const sha = codeSha256(bytes);
-          this.scannedObjects.set(key, sha);
-          if (bytes[0] === 0x50 && bytes[1] === 0x4b && !this.zips.has(sha)) this.zips.set(sha, { bytes });
-          if (sha === wanted) return true;
+          if (this.scannedObjects.has(`${bucket.Name}/${object.Key}/${object.ETag}`)) continue;
+          candidates.push({ bucket: bucket.Name!, key: object.Key, etag: object.ETag ?? '' });
         }
         token = page.NextContinuationToken;
       } while (token);
+    }
+    // Objects named *.zip first: the usual artifact; anything else only if that found nothing.
+    candidates.sort((a, b) => Number(b.key.endsWith('.zip')) - Number(a.key.endsWith('.zip')));
+    for (const { bucket, key, etag } of candidates) {
+      const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const bytes = await body.Body!.transformToByteArray();
+      const sha = codeSha256(bytes);
+      this.scannedObjects.set(`${bucket}/${key}/${etag}`, sha);
+      if (bytes[0] === 0x50 && bytes[1] === 0x4b && !this.zips.has(sha)) this.zips.set(sha, { bytes });
+      if (sha === wanted) return true;
     }
     return false;
   }

@@ -149,14 +149,20 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
         const inv = INVOKE.exec(url.pathname);
         if (inv && req.method === 'POST') return invoke(req, res, decodeURIComponent(inv[1]!), body, region);
         if ((CREATE.test(url.pathname) && req.method === 'POST') || (UPDATE_CODE.test(url.pathname) && req.method === 'PUT')) {
-          // Remember the zip so its CodeSha256 resolves to code without any other source.
+          // Remember the code so its CodeSha256 resolves without any other source.
+          let spec: { ZipFile?: string; S3Bucket?: string; S3Key?: string; Code?: { ZipFile?: string; S3Bucket?: string; S3Key?: string } } = {};
           try {
-            const zip = (JSON.parse(body.toString('utf8')) as { ZipFile?: string; Code?: { ZipFile?: string } });
-            const b64 = zip.ZipFile ?? zip.Code?.ZipFile;
-            if (b64) runtime.codeStore.registerZip(new Uint8Array(Buffer.from(b64, 'base64')));
+            spec = JSON.parse(body.toString('utf8')) as typeof spec;
           } catch {
             // Not JSON: the emulator answers with the right error.
           }
+          const code = spec.Code ?? spec;
+          if (code.ZipFile) runtime.codeStore.registerZip(new Uint8Array(Buffer.from(code.ZipFile, 'base64')));
+          await proxy(req, res, body, region);
+          if (code.S3Bucket && code.S3Key) {
+            await runtime.codeStore.registerS3Object(code.S3Bucket, code.S3Key).catch((error: Error) => options.log(`code from s3://${code.S3Bucket}/${code.S3Key}: ${error.message}`));
+          }
+          return;
         }
         return proxy(req, res, body, region);
       })

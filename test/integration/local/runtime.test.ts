@@ -187,6 +187,18 @@ describe('local Lambda runtime', () => {
     assert.deepEqual(JSON.parse(Buffer.from(out.Payload!).toString()), { from: 's3' });
   });
 
+  test('a function created through the runtime from an S3 object (any key) runs that object', async () => {
+    const zip = zipOf(`export const handler = async () => ({ from: 'deployer' });`);
+    const s3 = new S3Client({ forcePathStyle: true });
+    const bucket = `deployer-${run}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'workflows/wf-1/fn', Body: zip }));
+    const name = `deployed-${run}`;
+    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: roleArn, Handler: 'index.handler', Code: { S3Bucket: bucket, S3Key: 'workflows/wf-1/fn' } }));
+    const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    assert.deepEqual(JSON.parse(Buffer.from(out.Payload!).toString()), { from: 'deployer' });
+  });
+
   test('a handler that exceeds its timeout is killed and reported', async () => {
     const name = `sleepy-${run}`;
     await createFunction(name, SLEEPY, { timeoutS: 1 });
