@@ -76,6 +76,19 @@ describe('control plane in local mode', () => {
     assert.equal(await depth(names.dlq(local.prefix, 'action-router')), 0);
   });
 
+  test('a message that is not JSON on the router queue is answered with a 400 and never reaches the DLQ', async () => {
+    const sqs = new SQSClient({});
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.queue(local.prefix, 'action-router') }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"action": "list"' }));
+    await eventually(async () => {
+      const lines = await functionLogs(router, local.region);
+      const refused = lines.filter((l) => l.includes('"action refused"') && l.includes('not JSON'));
+      assert.ok(refused.length > 0, 'the router logged a 400 for the body');
+    }, 30_000);
+    await eventually(async () => assert.equal(await depth(names.queue(local.prefix, 'action-router')), 0));
+    assert.equal(await depth(names.dlq(local.prefix, 'action-router')), 0);
+  });
+
   test("a scheduled rule of the stack fires and delivers its constant payload to the router", async () => {
     const since = Date.now() - 1000;
     // Jump the schedule clock to two seconds before the log_syncer timer (cron(5 0 * * ? *)).

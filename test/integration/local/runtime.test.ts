@@ -260,6 +260,21 @@ describe('local Lambda runtime', () => {
     assert.deepEqual(await depth(q.url), { visible: 0, inFlight: 0 });
   });
 
+  test("a mapping's maximum concurrency bounds the batches in flight", async () => {
+    const name = `concurrency-${run}`;
+    const fn = await createFunction(name, `export const handler = async () => { const start = Date.now(); await new Promise((r) => setTimeout(r, 700)); console.log('span', start, Date.now()); };`);
+    const q = await queueWithDlq(name, 30, 5);
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: q.url, Entries: [0, 1, 2, 3, 4, 5].map((i) => ({ Id: String(i), MessageBody: `m${i}` })) }));
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: q.arn, BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } }));
+    const spans = await eventually(async () => {
+      const found = (await functionLogs(name, local.region)).map((m) => /\tspan (\d+) (\d+)$/.exec(m)).filter((m) => m !== null);
+      assert.equal(found.length, 6);
+      return found.map((m) => [Number(m[1]), Number(m[2])] as const);
+    }, 20_000);
+    const maxOverlap = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
+    assert.equal(maxOverlap, 2, 'two batches at a time, never more');
+  });
+
   test('functions, mappings and queues in another region are served there (queue URLs are shared across regions)', async () => {
     const region = 'eu-west-1';
     const lambdaEu = new LambdaClient({ region });
