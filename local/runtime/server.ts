@@ -90,6 +90,11 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
     } catch {
       return lambdaError(res, 400, 'InvalidRequestContentException', 'Could not parse request body into json: the payload must be JSON');
     }
+    // Lambda's request payload limits: 6 MB synchronous, 1 MB asynchronous (256 KB before late 2025).
+    const limit = type === 'Event' ? 1024 * 1024 : 6 * 1024 * 1024;
+    if (body.length > limit) {
+      return lambdaError(res, 413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes for the ${type} invocation type`);
+    }
     if (type === 'DryRun') {
       res.writeHead(204);
       res.end();

@@ -109,7 +109,14 @@ process.on('message', async (message) => {
   } else {
     try {
       const payload = await invokeHandler(event, context);
-      reply = { ok: true, payload: payload === undefined ? null : payload };
+      // Lambda returns the JSON serialization of the result (undefined → null).
+      let text;
+      try {
+        text = JSON.stringify(payload);
+      } catch (error) {
+        throw Object.assign(new Error(`Unable to stringify response body: ${error.message}`), { name: 'Runtime.SerializationError' });
+      }
+      reply = { ok: true, payload: text === undefined ? null : JSON.parse(text) };
     } catch (error) {
       const body = errorPayload(error);
       console.error('Invoke Error', JSON.stringify(body));
