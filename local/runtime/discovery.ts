@@ -95,8 +95,12 @@ export async function discoverMappings(region: string): Promise<MappingConfig[]>
   return mappings;
 }
 
+const targetCache = new Map<string, { atMs: number; targets: ScheduleTarget[] }>();
+/** Targets are re-read at most this often (a rule without targets every time). */
+const TARGETS_MAX_AGE_MS = 10_000;
+
 /** Scheduled rules live on the default bus (EventBridge allows ScheduleExpression nowhere else). */
-export async function discoverSchedules(region: string): Promise<ScheduledRule[]> {
+export async function discoverSchedules(region: string, forceTargets = false): Promise<ScheduledRule[]> {
   const { events } = clientsFor(region);
   const rules: ScheduledRule[] = [];
   let token: string | undefined;
@@ -104,7 +108,21 @@ export async function discoverSchedules(region: string): Promise<ScheduledRule[]
     const page = await events.send(new ListRulesCommand({ NextToken: token }));
     for (const r of page.Rules ?? []) {
       if (!r.ScheduleExpression || !r.Name || !r.Arn) continue;
-      const targets = await events.send(new ListTargetsByRuleCommand({ Rule: r.Name }));
+      let cached = targetCache.get(r.Arn);
+      if (forceTargets || !cached || cached.targets.length === 0 || Date.now() - cached.atMs > TARGETS_MAX_AGE_MS) {
+        const listed = await events.send(new ListTargetsByRuleCommand({ Rule: r.Name }));
+        cached = {
+          atMs: Date.now(),
+          targets: (listed.Targets ?? []).map((t) => ({
+            id: t.Id ?? '',
+            arn: t.Arn ?? '',
+            input: t.Input,
+            inputPath: t.InputPath,
+            messageGroupId: t.SqsParameters?.MessageGroupId,
+          })),
+        };
+        targetCache.set(r.Arn, cached);
+      }
       rules.push({
         arn: r.Arn,
         name: r.Name,
@@ -112,13 +130,7 @@ export async function discoverSchedules(region: string): Promise<ScheduledRule[]
         accountId: r.Arn.split(':')[4] ?? '123456789012',
         expression: r.ScheduleExpression,
         enabled: r.State === 'ENABLED',
-        targets: (targets.Targets ?? []).map((t) => ({
-          id: t.Id ?? '',
-          arn: t.Arn ?? '',
-          input: t.Input,
-          inputPath: t.InputPath,
-          messageGroupId: t.SqsParameters?.MessageGroupId,
-        })),
+        targets: cached.targets,
       });
     }
     token = page.NextToken;
@@ -126,11 +138,11 @@ export async function discoverSchedules(region: string): Promise<ScheduledRule[]
   return rules;
 }
 
-export async function discoverRegion(region: string): Promise<RegionTopology> {
+export async function discoverRegion(region: string, forceTargets = false): Promise<RegionTopology> {
   const [functions, mappings, schedules] = await Promise.all([
     discoverFunctions(region),
     discoverMappings(region),
-    discoverSchedules(region),
+    discoverSchedules(region, forceTargets),
   ]);
   return { region, functions, mappings, schedules };
 }

@@ -119,19 +119,21 @@ export class LocalRuntime {
     }
   }
 
-  /** Re-reads one region's topology (coalescing concurrent calls). */
-  refresh(region: string): Promise<void> {
+  /** Re-reads one region's topology (coalescing concurrent calls); `full` re-reads rule targets too. */
+  refresh(region: string, full = false): Promise<void> {
     this.activeRegions.add(region);
     let pending = this.refreshing.get(region);
     if (!pending) {
-      pending = this.doRefresh(region).finally(() => this.refreshing.delete(region));
+      pending = this.doRefresh(region, full).finally(() => this.refreshing.delete(region));
       this.refreshing.set(region, pending);
+    } else if (full) {
+      pending = pending.then(() => this.refresh(region, true));
     }
     return pending;
   }
 
-  private async doRefresh(region: string): Promise<void> {
-    const topology = await discoverRegion(region);
+  private async doRefresh(region: string, full: boolean): Promise<void> {
+    const topology = await discoverRegion(region, full);
     this.lastRefreshMs = Date.now();
     this.lastRefreshError = undefined;
     const arns = new Set(topology.functions.map((f) => f.arn));

@@ -124,7 +124,7 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
     if (route === 'GET /_local/invocations') return json(res, 200, runtime.recent);
     if (route === 'POST /_local/refresh') {
       runtime.codeStore.scanDirs();
-      await Promise.all([...runtime.activeRegions].map((r) => runtime.refresh(r)));
+      await Promise.all([...runtime.activeRegions].map((r) => runtime.refresh(r, true)));
       return json(res, 200, { ok: true });
     }
     if (route === 'POST /_local/code') {
