@@ -165,13 +165,13 @@ export class FunctionPool {
     worker.lastUsedMs = Date.now();
     worker.onMessage = undefined;
     worker.onExit = undefined;
-    if (this.closed) {
-      worker.child.kill('SIGKILL');
+    const alive = worker.child.exitCode === null && worker.child.signalCode === null && this.workers.has(worker);
+    // Invocations already queued finish even on a retired pool; then its environments go.
+    const next = this.waiters.shift();
+    if (!next) {
+      if (this.closed) worker.child.kill('SIGKILL');
       return;
     }
-    const alive = worker.child.exitCode === null && worker.child.signalCode === null && this.workers.has(worker);
-    const next = this.waiters.shift();
-    if (!next) return;
     if (alive) {
       worker.busy = true;
       next(worker);
