@@ -55,6 +55,14 @@ export function emulatorAwsEnv(emulatorUrl: string, region: string, base: NodeJS
   };
 }
 
+/** What an `up` does with the stack: nothing (same emulator, same synthesized stack), an
+ * incremental apply on the state of this emulator, or a fresh apply (the state describes an
+ * emulator that is gone, or there is none). */
+export function applyDecision(previous: StackRecord | undefined, emulatorInstanceId: string, hash: string, stateFileExists: boolean): 'skip' | 'incremental' | 'fresh' {
+  if (!previous || previous.emulatorInstanceId !== emulatorInstanceId || !stateFileExists) return 'fresh';
+  return previous.hash === hash ? 'skip' : 'incremental';
+}
+
 export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
   const { stateDir, prefix, region, log } = options;
   const started = Date.now();
@@ -68,11 +76,12 @@ export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
   const stateFile = path.join(tfDir, 'terraform.tfstate');
   const dir = await synthStack({ outDir: path.join(stateDir, 'cdktf.out'), prefix, region, bundleDir, stateFile });
   const hash = createHash('sha256').update(readFileSync(path.join(dir, 'cdk.tf.json'))).digest('hex');
-  const sameEmulator = options.previous?.emulatorInstanceId === options.emulatorInstanceId;
-  if (sameEmulator && options.previous?.hash === hash && existsSync(stateFile)) {
+  const decision = applyDecision(options.previous, options.emulatorInstanceId, hash, existsSync(stateFile));
+  if (decision === 'skip') {
     log('stack unchanged on this emulator: nothing to apply');
-    return options.previous;
+    return options.previous!;
   }
+  const sameEmulator = decision === 'incremental';
   if (!sameEmulator) {
     // The state describes resources of an emulator that no longer exists.
     for (const f of ['terraform.tfstate', 'terraform.tfstate.backup']) rmSync(path.join(tfDir, f), { force: true });
