@@ -170,7 +170,12 @@ export function analyzeSource(entryFile: string, projectDir = path.dirname(entry
     const symbol = checker.getShorthandAssignmentValueSymbol(id.parent) ?? resolve(id);
     const decl = declarationOf(symbol);
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
-      return evalLiteral(decl.initializer, depth + 1);
+      try {
+        return evalLiteral(decl.initializer, depth + 1);
+      } catch (error) {
+        if (error instanceof LiteralError) throw new LiteralError(id, `"${id.text}" is not a const with a literal value (${error.message})`);
+        throw error;
+      }
     }
     throw new LiteralError(id, `"${id.text}" is not a const with a literal value`);
   }
