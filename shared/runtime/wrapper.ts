@@ -147,7 +147,7 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
       }
       if (target.is_sync) {
         const json = JSON.stringify(intent.payload ?? null);
-        const value = bytes(json) > SYNC_ITEM_LIMIT_BYTES ? { ref: await deps.payloads.put(`sync/${run.run_id}/${safe(edgeId)}.json`, json) } : { json };
+        const value = bytes(json) > SYNC_ITEM_LIMIT_BYTES ? { ref: await deps.payloads.put(`payloads/${run.workflow_id}/${run.run_id}/sync-${safe(edgeId)}.json`, json) } : { json };
         const uploadStart = deps.now().getTime();
         await deps.state.putSyncPayload(run.run_id, target.instance_name, edgeId, value);
         const report = await deps.state.reportEdge(run.run_id, target.instance_name, edgeId, true);
@@ -238,7 +238,7 @@ async function sendTo(
   if (bytes(body) > SQS_BODY_LIMIT_BYTES) {
     const text = JSON.stringify(payload);
     delete envelope.payload;
-    envelope.payload_ref = await deps.payloads.put(`payloads/${run.run_id}/${taint}.json`, text);
+    envelope.payload_ref = await deps.payloads.put(`payloads/${run.workflow_id}/${run.run_id}/${taint}.json`, text);
     body = JSON.stringify(envelope);
     byReference = true;
   }
