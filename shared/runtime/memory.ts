@@ -117,6 +117,9 @@ export interface SimulationOptions {
   maxHops?: number;
   /** Stop after this many deliveries (guards a broken test against looping forever). */
   maxDeliveries?: number;
+  /** Use these ports instead of in-memory ones (e.g. the DynamoDB state table, S3 payloads). */
+  state?: StateStore;
+  payloads?: PayloadStore;
 }
 
 export interface SimulationResult {
@@ -130,7 +133,7 @@ export interface SimulationResult {
   deliveries: number;
   duplicatesIgnored: number;
   log: MemoryLog;
-  state: MemoryState;
+  state: StateStore;
 }
 
 /** Runs one workflow run to completion in memory through the real runtime wrapper. */
@@ -140,8 +143,8 @@ export async function simulateWorkflow(
   options: SimulationOptions = {},
 ): Promise<SimulationResult> {
   const wpd = options.wpd ?? memoryPlacement(deployed.dag);
-  const state = new MemoryState();
-  const payloads = new MemoryPayloads();
+  const state = options.state ?? new MemoryState();
+  const payloads = options.payloads ?? new MemoryPayloads();
   const transport = new MemoryTransport();
   const log = new MemoryLog();
   const now = options.now ?? (() => new Date());
