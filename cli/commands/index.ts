@@ -1,4 +1,8 @@
 // Registry of `caribou` sub-commands. Add one import and one entry per command module.
 import type { Command } from '../lib/command.js';
+import { newWorkflowCommand } from './new-workflow.js';
+import { deployCommand } from './deploy.js';
+import { runCommand } from './run.js';
+import { removeCommand } from './remove.js';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [newWorkflowCommand, deployCommand, runCommand, removeCommand];

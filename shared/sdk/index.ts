@@ -10,3 +10,5 @@ export type {
   ServerlessFunctionOptions,
   WorkflowOptions,
 } from './types.js';
+export { simulateProject } from './testing.js';
+export type { SimulationOptions, SimulationResult } from './testing.js';
