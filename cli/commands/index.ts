@@ -1,8 +1,27 @@
 // Registry of `caribou` sub-commands. Add one import and one entry per command module.
 import type { Command } from '../lib/command.js';
+import {
+  dataCollectCommand,
+  listCommand,
+  logSyncCommand,
+  manageDeploymentsCommand,
+  runDeploymentMigratorCommand,
+  versionCommand,
+} from './control-plane.js';
 import { newWorkflowCommand } from './new-workflow.js';
 import { deployCommand } from './deploy.js';
 import { runCommand } from './run.js';
 import { removeCommand } from './remove.js';
 
-export const commands: Command[] = [newWorkflowCommand, deployCommand, runCommand, removeCommand];
+export const commands: Command[] = [
+  versionCommand,
+  listCommand,
+  logSyncCommand,
+  dataCollectCommand,
+  manageDeploymentsCommand,
+  runDeploymentMigratorCommand,
+  newWorkflowCommand,
+  deployCommand,
+  runCommand,
+  removeCommand,
+];

@@ -38,7 +38,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       const field = path.length ? `field "${path.join('.')}"` : 'the event';
       const got = valueAt(input, issue.path);
       const missing = got === undefined && issue.code !== 'custom';
-      return `${field}: ${missing ? 'is required; ' : ''}${issue.message}${missing ? '' : `, got ${describe(got)}`}`;
+      const showGot = !missing && !(issue.code === 'custom' && got === undefined);
+      return `${field}: ${missing ? 'is required; ' : ''}${issue.message}${showGot ? `, got ${describe(got)}` : ''}`;
     })
     .join('; ');
 }
