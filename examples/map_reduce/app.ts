@@ -2,7 +2,7 @@
 // needed) → shuffler (sync) → 2 reducer calls (the 2nd only with ≥ 3 mapper results) →
 // output_processor (sync).
 import { CaribouWorkflow } from 'caribou-ts';
-import { parseEvent } from '../shared/work.js';
+import { parseEvent, reportReceived } from '../shared/work.js';
 
 export const workflow = new CaribouWorkflow({ name: 'map_reduce', version: '0.0.1' });
 
@@ -34,6 +34,7 @@ export const outputProcessor = workflow.serverlessFunction<Counts, { words: numb
   async () => {
     const parts = await workflow.getPredecessorData<Counts>();
     const counts = merge(parts);
+    reportReceived(workflow.getRunId(), 'output_processor', [{ words: Object.keys(counts).length, parts: parts.length }]);
     return { words: Object.keys(counts).length, total: Object.values(counts).reduce((a, b) => a + b, 0) };
   },
 );
@@ -48,6 +49,7 @@ export const shuffler = workflow.serverlessFunction<Counts, { mappers: number }>
   { name: 'shuffler' },
   async () => {
     const results = await workflow.getPredecessorData<Counts>();
+    reportReceived(workflow.getRunId(), 'shuffler', [{ mappers: results.length }]);
     const half = Math.ceil(results.length / 2);
     const second = results.length >= 3;
     workflow.invokeServerlessFunction(reducer, second ? results.slice(0, half) : results);

@@ -29,3 +29,8 @@ export function parseEvent<T>(event: unknown): T {
   }
   return (event ?? {}) as T;
 }
+
+/** One JSON line saying what a sync node received (integration tests read it from the logs). */
+export function reportReceived(runId: string, fn: string, received: unknown[]): void {
+  console.log(JSON.stringify({ example_event: 'SYNC_RECEIVED', run_id: runId, function: fn, received }));
+}

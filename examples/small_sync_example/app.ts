@@ -3,7 +3,7 @@
 // second. syncFunction runs iff execute_1 || execute_2; secondSyncFunction runs unless all three
 // are false (the Python example's truth table).
 import { CaribouWorkflow } from 'caribou-ts';
-import { checksum } from '../shared/work.js';
+import { checksum, reportReceived } from '../shared/work.js';
 
 export const workflow = new CaribouWorkflow({ name: 'small_sync_example', version: '0.0.1' });
 
@@ -30,6 +30,7 @@ export const secondSyncFunction = workflow.serverlessFunction<Message, { receive
   { name: 'secondSyncFunction' },
   async () => {
     const received = await workflow.getPredecessorData<Message>();
+    reportReceived(workflow.getRunId(), 'secondSyncFunction', received);
     return { received };
   },
 );
@@ -38,6 +39,7 @@ export const syncFunction = workflow.serverlessFunction<Message, { received: Mes
   { name: 'syncFunction' },
   async () => {
     const received = await workflow.getPredecessorData<Message>();
+    reportReceived(workflow.getRunId(), 'syncFunction', received);
     workflow.invokeServerlessFunction(secondSyncFunction, { from: 'syncFunction', checksum: checksum(JSON.stringify(received)) });
     return { received };
   },

@@ -1,7 +1,7 @@
 // text_2_speech_censoring: get_input → text_2_speech → encoding → censor (sync) and
 // get_input → profanity → censor (sync): two paths of different length into one sync node.
 import { CaribouWorkflow } from 'caribou-ts';
-import { checksum, parseEvent } from '../shared/work.js';
+import { checksum, parseEvent, reportReceived } from '../shared/work.js';
 
 export const workflow = new CaribouWorkflow({ name: 'text_2_speech_censoring', version: '0.0.1' });
 
@@ -29,6 +29,7 @@ export const censor = workflow.serverlessFunction<Speech | Profanity, { samples:
   { name: 'censor' },
   async () => {
     const parts = await workflow.getPredecessorData<Speech | Profanity>();
+    reportReceived(workflow.getRunId(), 'censor', parts.map((p) => p.kind));
     const speech = parts.find((p): p is Speech => p.kind === 'speech');
     const profanity = parts.find((p): p is Profanity => p.kind === 'profanity');
     const samples = [...(speech?.samples ?? [])];

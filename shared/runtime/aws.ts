@@ -152,8 +152,14 @@ export class S3PayloadStore implements PayloadStore {
 }
 
 export class SqsTransport implements Transport {
+  /**
+   * @param duplicateSends fault injection (CARIBOU_FAULT_DUPLICATE_SENDS): send every message twice,
+   * the copy delayed by a second, to exercise at-least-once delivery end to end.
+   */
+  constructor(private readonly duplicateSends = false) {}
   async send(region: string, queueUrl: string, body: string): Promise<void> {
     await clients.sqs(region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    if (this.duplicateSends) await clients.sqs(region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, DelaySeconds: 1 }));
   }
 }
 

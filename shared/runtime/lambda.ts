@@ -22,7 +22,7 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
     const log = new PowertoolsRuntimeLog(baked.dag.workflow_id);
     const ratio = env.CARIBOU_HOME_RUN_RATIO ? Number(env.CARIBOU_HOME_RUN_RATIO) : undefined;
     return {
-      transport: new SqsTransport(),
+      transport: new SqsTransport(env.CARIBOU_FAULT_DUPLICATE_SENDS === 'true'),
       payloads: new S3PayloadStore(requireEnv('CARIBOU_ARTIFACTS_BUCKET', env), controlRegion),
       state: new DynamoStateStore(requireEnv('CARIBOU_SYNC_TABLE', env), homeRegion),
       placements: new DynamoPlacementSource(requireEnv('CARIBOU_PLACEMENTS_TABLE', env), controlRegion),

@@ -41,7 +41,12 @@ export function runtimeEnvironment(record: Pick<WorkflowRecord, 'workflow_id' | 
   };
 }
 
-export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDeps): Promise<DeployResult> {
+export interface DeployOptions {
+  /** Extra variables for every function (e.g. CARIBOU_FAULT_DUPLICATE_SENDS=true in tests). */
+  extraEnvironment?: Record<string, string>;
+}
+
+export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDeps, options: DeployOptions = {}): Promise<DeployResult> {
   const started = deps.now().getTime();
   const { dag, config } = project;
   const workflowId = dag.workflow_id;
@@ -94,7 +99,7 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
     deps.progress(`Creating sync table ${syncTable} in ${home}…`);
     await createSyncTable(syncTable, home, deps, ledger);
     const ratio = config.home_region_run_ratio;
-    const env = runtimeEnvironment(record, deps, ratio);
+    const env = { ...runtimeEnvironment(record, deps, ratio), ...options.extraEnvironment };
     const endpoints: Record<string, Record<RegionKey, FunctionEndpoint>> = {};
     for (const fn of project.functions) {
       deps.progress(`Deploying ${fn.name} to ${home}…`);

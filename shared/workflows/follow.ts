@@ -39,6 +39,7 @@ export function parseRuntimeLine(message: string): Record<string, unknown> | und
 /** Pure state of a run from its lines: running until every message sent was executed (or dropped). */
 export class RunTracker {
   readonly executed = new Map<string, InstanceRun>();
+  private readonly finishedAt = new Map<string, string>();
   private readonly expected = new Set<string>();
   private failed = false;
   private readonly seen = new Set<string>();
@@ -71,6 +72,7 @@ export class RunTracker {
         duration_s: Number(line.total_execution_time_s ?? 0),
       };
       this.executed.set(run.instance, run);
+      this.finishedAt.set(run.instance, String(line.timestamp ?? ''));
       return run;
     }
     return undefined;
@@ -82,7 +84,8 @@ export class RunTracker {
   }
 
   report(status: RunStatus = this.status): RunReport {
-    return { run_id: this.runId, status, instances: [...this.executed.values()] };
+    const instances = [...this.executed.values()].sort((a, b) => this.finishedAt.get(a.instance)!.localeCompare(this.finishedAt.get(b.instance)!));
+    return { run_id: this.runId, status, instances };
   }
 }
 
