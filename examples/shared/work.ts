@@ -30,7 +30,11 @@ export function parseEvent<T>(event: unknown): T {
   return (event ?? {}) as T;
 }
 
-/** One JSON line saying what a sync node received (integration tests read it from the logs). */
+/**
+ * One JSON line saying what a sync node received (integration tests read it from the function's
+ * logs). Printed only inside a Lambda execution environment, to keep in-memory test output quiet.
+ */
 export function reportReceived(runId: string, fn: string, received: unknown[]): void {
+  if (!process.env.AWS_LAMBDA_FUNCTION_NAME) return;
   console.log(JSON.stringify({ example_event: 'SYNC_RECEIVED', run_id: runId, function: fn, received }));
 }
