@@ -2,6 +2,7 @@
 // claim the (run, instance) execution, run the user handler in an SDK scope, then settle every
 // outgoing call site in order: send to a successor's queue, report to a sync node (which fires
 // exactly once through a conditional write), or propagate the non-execution of a skipped call.
+import { cpus } from 'node:os';
 import { runInScope, type InvocationScope } from '../sdk/context.js';
 import type { CaribouWorkflow } from '../sdk/workflow.js';
 import type { DagInstance, WorkflowDag } from '../analysis/dag.js';
@@ -177,13 +178,16 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
     }
     await deps.state.completeExecution(claimKey, owner);
     const endMs = deps.now().getTime();
-    deps.log.info('EXECUTED', { ...base, hops, user_execution_time_s: seconds(userStartMs, userEndMs), total_execution_time_s: seconds(startMs, endMs) });
+    deps.log.info('EXECUTED', { ...base, hops, user_execution_time_s: seconds(userStartMs, userEndMs), total_execution_time_s: seconds(startMs, endMs), cpu_model: cpuModel() });
     return { status: 'executed', instance: envelope.instance, runId: run.run_id, result };
   } catch (error) {
     await deps.state.releaseExecution(claimKey, owner).catch(() => undefined);
     throw error;
   }
 }
+
+/** CPU model of the execution environment (caribou-spec §3.7 USED_CPU_MODEL), for the solver's runtime model. */
+const cpuModel = () => cpus()[0]?.model?.trim() ?? 'unknown';
 
 const safe = (text: string) => text.replace(INSTANCE_SUFFIX, '_');
 
