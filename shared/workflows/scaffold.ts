@@ -37,12 +37,13 @@ export const greet = workflow.serverlessFunction<Greeting, { message: string }>(
 });
 
 // The entry point: receives the run's input (\`caribou run -a JSON\`).
-export const start = workflow.serverlessFunction<{ name?: string; skip?: boolean }, { accepted: boolean }>(
+export const start = workflow.serverlessFunction<{ name?: string; greet?: boolean }, { greeted: boolean }>(
   { name: 'start', entryPoint: true },
   (input) => {
     // Always execute invoke statements; pass a condition to skip the call in this run.
-    workflow.invokeServerlessFunction(greet, { name: input.name ?? 'world' }, !input.skip);
-    return { accepted: !input.skip };
+    const wanted = input.greet !== false;
+    workflow.invokeServerlessFunction(greet, { name: input.name ?? 'world' }, wanted);
+    return { greeted: wanted };
   },
 );
 `,
@@ -105,7 +106,7 @@ test('start calls greet', async () => {
 });
 
 test('greet is skipped when the condition is false', async () => {
-  const run = await simulateProject(project, { skip: true });
+  const run = await simulateProject(project, { greet: false });
   assert.deepEqual(ran(run.executed), ['start']);
 });
 `,

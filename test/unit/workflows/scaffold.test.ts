@@ -22,7 +22,7 @@ test('new_workflow creates a project that analyses and runs (in memory)', async 
     assert.deepEqual(Object.keys(project.dag.instances), ['hello_wf-0_0_1-start:entry_point:0', 'hello_wf-0_0_1-greet:hello_wf-0_0_1-start_0_0:1']);
     const run = await simulateProject(dir, { name: 'Ada' }, { duplicateEveryMessage: true });
     assert.deepEqual(run.results['hello_wf-0_0_1-greet:hello_wf-0_0_1-start_0_0:1'], { message: 'Hello, Ada!' });
-    const skipped = await simulateProject(dir, { skip: true });
+    const skipped = await simulateProject(dir, { greet: false });
     assert.deepEqual(skipped.executed, ['hello_wf-0_0_1-start:entry_point:0']);
     assert.throws(() => scaffoldWorkflow({ name: 'hello_wf', directory: dir }), /already exists/);
   } finally {
