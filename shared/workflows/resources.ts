@@ -115,7 +115,13 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
   await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'workflow', PolicyDocument: JSON.stringify(input.workflowPolicy) }));
   await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'caribou-runtime', PolicyDocument: JSON.stringify(runtimePolicy(input, queueArn, deps)) }));
 
-  const environment = { ...input.fn.environment_variables, ...input.runtimeEnv, CARIBOU_FUNCTION_NAME: input.fn.name };
+  const environment = {
+    ...input.fn.environment_variables,
+    ...input.runtimeEnv,
+    CARIBOU_FUNCTION_NAME: input.fn.name,
+    // A crashed execution's claim expires shortly after the function's timeout, before SQS's retry.
+    CARIBOU_CLAIM_LEASE_S: String(input.fn.timeout_s + 30),
+  };
   let functionArn = '';
   for (let attempt = 0; ; attempt++) {
     try {

@@ -16,7 +16,9 @@ import { deployWorkflow } from '../../../shared/workflows/deploy.js';
 import { removeWorkflow } from '../../../shared/workflows/remove.js';
 import { runWorkflow } from '../../../shared/workflows/run.js';
 import { controlPlaneFromEnv, type WorkflowDeps } from '../../../shared/workflows/env.js';
-import { readPlacement } from '../../../shared/workflows/placement-store.js';
+import { readPlacement, writePlacement } from '../../../shared/workflows/placement-store.js';
+import { deployFunctionRegion } from '../../../shared/workflows/resources.js';
+import { runtimeEnvironment } from '../../../shared/workflows/deploy.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 
 let moto: Moto;
@@ -33,16 +35,15 @@ after(async () => {
   await moto?.stop();
 });
 
-async function leftovers(prefix: string) {
-  const region = 'us-east-1';
+async function leftovers(prefix: string, region = 'us-east-1') {
   const functions = ((await clients.lambda(region).send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName!).filter((n) => n.startsWith(prefix));
   const queues = ((await clients.sqs(region).send(new ListQueuesCommand({ QueueNamePrefix: prefix }))).QueueUrls ?? []);
   const roles = ((await clients.iam(region).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).filter((n) => n.startsWith(prefix));
   const tables = ((await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? []).filter((n) => n.includes(prefix));
   const mappings = (await clients.lambda(region).send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
-  const objects = ((await clients.s3(region).send(new ListObjectsV2Command({ Bucket: deps.controlPlane.artifactsBucket }))).Contents ?? []).map((o) => o.Key!);
-  const items = ((await clients.doc(region).send(new ScanCommand({ TableName: deps.controlPlane.workflowsTable }))).Items ?? []).length;
-  const placements = ((await clients.doc(region).send(new ScanCommand({ TableName: deps.controlPlane.placementsTable }))).Items ?? []).length;
+  const objects = ((await clients.s3('us-east-1').send(new ListObjectsV2Command({ Bucket: deps.controlPlane.artifactsBucket }))).Contents ?? []).map((o) => o.Key!);
+  const items = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.workflowsTable }))).Items ?? []).length;
+  const placements = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.placementsTable }))).Items ?? []).length;
   return { functions, queues, roles, tables, mappings: mappings.length, objects, items, placements };
 }
 const NOTHING = { functions: [], queues: [], roles: [], tables: [], mappings: 0, objects: [], items: 0, placements: 0 };
@@ -155,4 +156,26 @@ test('remove after a partial failure: resources found by name are deleted, the r
   assert.equal(partial.items, 1, 'the workflow record stays so remove can be re-run');
   await removeWorkflow({ workflowId: 'text_2_speech_censoring-0.0.1' }, deps);
   assert.deepEqual(await leftovers('text_2_speech_censoring'), NOTHING);
+});
+
+test('remove also deletes what the migrator deployed in another region', async () => {
+  const project = analyzeProject('examples/image_processing');
+  await deployWorkflow(project, deps);
+  const doc = clients.doc('us-east-1');
+  const record = (await doc.send(new GetCommand({ TableName: deps.controlPlane.workflowsTable, Key: { workflow_id: 'image_processing-0.0.1' } }))).Item as WorkflowRecord;
+  // What the migrator does: the same code, the same runtime environment, a new region.
+  const fn = record.function_descriptions.find((f) => f.name === 'image_processor')!;
+  const env = runtimeEnvironment(record, deps);
+  const resources = await deployFunctionRegion(
+    { names: { workflowName: 'image_processing', workflowVersion: '0.0.1', workflowId: 'image_processing-0.0.1' }, fn, regionKey: 'aws:us-west-2', zip: new Uint8Array([80, 75, 5, 6, ...new Array(18).fill(0)]), workflowPolicy: record.iam_policy, runtimeEnv: env, syncTable: { name: record.sync_tables['aws:us-east-1']!, region: 'us-east-1' } },
+    deps,
+    [],
+  );
+  const wpd = await readPlacement(doc, deps.controlPlane.placementsTable, 'image_processing-0.0.1');
+  wpd.endpoints.image_processor!['aws:us-west-2'] = { queue_url: resources.queue_url, function_arn: resources.function_arn };
+  await writePlacement(doc, deps.controlPlane.placementsTable, wpd);
+  assert.equal((await leftovers('image_processing', 'us-west-2')).functions.length, 1);
+  await removeWorkflow({ workflowId: 'image_processing-0.0.1' }, deps);
+  assert.deepEqual(await leftovers('image_processing', 'us-west-2'), NOTHING);
+  assert.deepEqual(await leftovers('image_processing'), NOTHING);
 });
