@@ -33,9 +33,9 @@ export async function resourcesOf(prefix: string, workflowId: string, deps: Work
   const queues = (await clients.sqs(region).send(new ListQueuesCommand({ QueueNamePrefix: prefix }))).QueueUrls ?? [];
   const roles = ((await clients.iam(region).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).filter((n) => n.startsWith(prefix));
   const tables = ((await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? []).filter((n) => n.includes(prefix));
-  const objects = ((await clients.s3(region).send(new ListObjectsV2Command({ Bucket: deps.controlPlane.artifactsBucket }))).Contents ?? []).map((o) => o.Key!).filter((k) => k.includes(workflowId));
-  const items = ((await clients.doc(region).send(new ScanCommand({ TableName: deps.controlPlane.workflowsTable }))).Items ?? []).filter((i) => i.workflow_id === workflowId).length;
-  const placements = ((await clients.doc(region).send(new ScanCommand({ TableName: deps.controlPlane.placementsTable }))).Items ?? []).filter((i) => i.workflow_id === workflowId).length;
+  const objects = ((await clients.s3('us-east-1').send(new ListObjectsV2Command({ Bucket: deps.controlPlane.artifactsBucket }))).Contents ?? []).map((o) => o.Key!).filter((k) => k.includes(workflowId));
+  const items = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.workflowsTable }))).Items ?? []).filter((i) => i.workflow_id === workflowId).length;
+  const placements = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.placementsTable }))).Items ?? []).filter((i) => i.workflow_id === workflowId).length;
   return { functions, mappings: mappings.length, queues, roles, tables, objects, items, placements };
 }
 
