@@ -14,8 +14,9 @@ export interface BakedFunction {
   dag: WorkflowDag;
 }
 
-export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = process.env) {
-  let deps: RuntimeDeps | undefined;
+/** `depsOverride` replaces the AWS ports (tests); by default they are built from `env` on first use. */
+export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = process.env, depsOverride?: RuntimeDeps) {
+  let deps: RuntimeDeps | undefined = depsOverride;
   const build = (): RuntimeDeps => {
     const homeRegion = requireEnv('CARIBOU_HOME_REGION', env);
     const controlRegion = env.CARIBOU_CONTROL_REGION || undefined;
@@ -42,8 +43,8 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
     const workflow = workflows[workflows.length - 1];
     if (!workflow) throw new Error('the bundle holds no CaribouWorkflow: app.ts must create one at module top level');
     const failures: SQSBatchResponse['batchItemFailures'] = [];
-    const log = deps.log as PowertoolsRuntimeLog;
-    if (context) log.logger.addContext(context);
+    const log = deps.log;
+    if (context && log instanceof PowertoolsRuntimeLog) log.logger.addContext(context);
     for (const record of event.Records ?? []) {
       try {
         await handleMessage(record.body, { workflow, dag: baked.dag, functionName: baked.functionName }, deps);
