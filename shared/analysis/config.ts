@@ -126,11 +126,10 @@ export function parseWorkflowConfig(text: string, file: string, projectDir: stri
       }),
     );
   }
+  // The deepest node on the path that exists gives the line/column to report.
   const locate = (pathParts: (string | number)[]): { line: number; column: number } => {
     for (let n = pathParts.length; n >= 0; n--) {
       const node = doc.getIn(pathParts.slice(0, n), true) as { range?: [number, number] } | undefined;
-      const pair = n > 0 ? undefined : undefined;
-      void pair;
       if (node && node.range) {
         const pos = lineCounter.linePos(node.range[0]);
         return { line: pos.line, column: pos.col };

@@ -54,7 +54,7 @@ export interface HandleResult {
 }
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
-const seconds = (fromMs: number, toMs: number) => Math.round((toMs - fromMs)) / 1000;
+const seconds = (fromMs: number, toMs: number) => Math.round(toMs - fromMs) / 1000;
 const INSTANCE_SUFFIX = /[^A-Za-z0-9_-]/g;
 
 /** Handles one message body addressed to this function. Throws to make SQS retry it. */
@@ -118,7 +118,7 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
       runId: run.run_id,
       instanceName: envelope.instance,
       invoke: (functionName, p, condition) => intents.push({ functionName, payload: p, condition }),
-      getPredecessorData: () => readPredecessorData(run, instance, fn, deps, base),
+      getPredecessorData: () => readPredecessorData(run, instance, deps, base),
     };
     const userStartMs = deps.now().getTime();
     let result: unknown;
@@ -173,7 +173,7 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
         });
         continue;
       }
-      const sent = await sendTo(target, edgeId, intent.payload, run, fn, deps, hops);
+      const sent = await sendTo(target, edgeId, intent.payload, run, deps, hops);
       deps.log.info('INVOKING_SUCCESSOR', { ...base, hops, edge_id: edgeId, successor: edge.to, successor_is_sync: false, successor_invoked: true, successor_region: sent.region, successor_taint: sent.taint, payload_bytes: sent.bytes, payload_by_reference: sent.byReference, ...timing() });
     }
     await deps.state.completeExecution(claimKey, owner);
@@ -227,7 +227,6 @@ async function sendTo(
   edgeId: string | undefined,
   payload: unknown,
   run: RunContext,
-  fn: DeployedFunction,
   deps: RuntimeDeps,
   hops: number,
 ): Promise<{ region: string; taint: string; bytes: number; byReference: boolean }> {
@@ -246,7 +245,6 @@ async function sendTo(
     body = JSON.stringify(envelope);
     byReference = true;
   }
-  void fn;
   await deps.transport.send(regionCode(endpoint.region), endpoint.queueUrl, body);
   return { region: endpoint.region, taint, bytes: bytes(body), byReference };
 }
@@ -272,7 +270,7 @@ async function maybeFireSync(
     return { fired: false };
   }
   if (!(await deps.state.claimSync(run.run_id, sync.instance_name, claimant))) return { fired: false };
-  const sent = await sendTo(sync, undefined, undefined, run, fn, deps, hops);
+  const sent = await sendTo(sync, undefined, undefined, run, deps, hops);
   deps.log.info('SYNC_NODE_FIRED', { ...base, hops, sync_node: sync.instance_name, claimant_edge: claimant, successor_region: sent.region, successor_taint: sent.taint });
   return { fired: true, region: sent.region };
 }
@@ -299,7 +297,7 @@ async function settleSkip(
   return count;
 }
 
-async function readPredecessorData(run: RunContext, instance: DagInstance, fn: DeployedFunction, deps: RuntimeDeps, base: Record<string, unknown>): Promise<unknown[]> {
+async function readPredecessorData(run: RunContext, instance: DagInstance, deps: RuntimeDeps, base: Record<string, unknown>): Promise<unknown[]> {
   if (!instance.is_sync) throw new ValidationError(`getPredecessorData called in ${instance.instance_name}, which static analysis did not mark as a sync node`);
   const start = deps.now().getTime();
   const stored = await deps.state.getSyncPayloads(run.run_id, instance.instance_name, instance.incoming_edges);
@@ -313,7 +311,6 @@ async function readPredecessorData(run: RunContext, instance: DagInstance, fn: D
     out.push(JSON.parse(text));
   }
   deps.log.info('DOWNLOAD_DATA_FROM_SYNC_TABLE', { ...base, download_bytes: total, payloads: out.length, download_time_s: seconds(start, deps.now().getTime()) });
-  void fn;
   return out;
 }
 
