@@ -39,9 +39,8 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
   };
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     deps ??= build();
-    const workflows = constructedWorkflows();
-    const workflow = workflows[workflows.length - 1];
-    if (!workflow) throw new Error('the bundle holds no CaribouWorkflow: app.ts must create one at module top level');
+    const workflow = constructedWorkflows().find((w) => w.workflowId === baked.dag.workflow_id);
+    if (!workflow) throw new Error(`the bundle holds no CaribouWorkflow ${baked.dag.workflow_id}: app.ts must create it at module top level`);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const log = deps.log;
     if (context && log instanceof PowertoolsRuntimeLog) log.logger.addContext(context);
