@@ -7,7 +7,8 @@ import path from 'node:path';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', path.join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
+  // tsx resolved from this package, not from the caller's folder (caribou runs anywhere).
+  ['--import', import.meta.resolve('tsx'), path.join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
   { stdio: 'inherit', env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env } },
 );
 process.exit(result.status ?? 1);

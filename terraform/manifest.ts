@@ -121,11 +121,16 @@ export const DEFAULT_SCHEDULES: readonly ScheduleSpec[] = [
 // account and the `-` / `_aws-` shape rather than by an ARN the stack knows.
 const DATA_PLANE = {
   functions: 'arn:aws:lambda:*:${account}:function:*_aws-*',
+  eventSourceMappings: 'arn:aws:lambda:*:${account}:event-source-mapping:*',
   queues: 'arn:aws:sqs:*:${account}:*_aws-*',
   roles: 'arn:aws:iam::${account}:role/*_aws-*',
-  syncTables: 'arn:aws:dynamodb:*:${account}:table/${prefix}-sync-*',
+  // One state table per workflow in its home region (shared/analysis/names.ts, ADR 0400).
+  syncTables: 'arn:aws:dynamodb:*:${account}:table/caribou-sync-*',
   logGroups: 'arn:aws:logs:*:${account}:log-group:/aws/lambda/*_aws-*',
 };
+
+/** Actions AWS authorizes only against resource "*" (no resource-level permissions). */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['cloudwatch:GetMetricData', 'lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping']);
 
 export const SERVICES: readonly ServiceSpec[] = [
   {
@@ -155,10 +160,13 @@ export const SERVICES: readonly ServiceSpec[] = [
     permissions: [
       { actions: ['sqs:SendMessage'], resources: [{ kind: 'queue', service: 'orchestrator' }], why: 'nudge the orchestrator after creating tasks' },
       { actions: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'run: send the entry message; remove: delete workflow queues' },
-      { actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:ListEventSourceMappings', 'lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'remove: delete workflow functions and their mappings' },
+      { actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'remove: delete workflow functions' },
+      { actions: ['lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }], why: 'remove: delete the functions\' queue mappings' },
+      { actions: ['lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'remove: find the functions\' queue mappings (no resource-level permissions)' },
       { actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'remove: delete workflow roles' },
-      { actions: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable'], resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }], why: 'remove: delete per-region sync tables' },
+      { actions: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }], why: 'run/remove: workflow state tables' },
       { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'run: large payloads travel by reference; remove: delete code artifacts' },
+      { actions: ['s3:ListBucket'], resources: [{ kind: 'artifacts-bucket', objects: false }], why: 'remove: list a workflow\'s artifacts' },
     ],
     consumes: [],
   },
@@ -241,10 +249,11 @@ export const SERVICES: readonly ServiceSpec[] = [
     schedules: [],
     tables: [{ id: 'workflows', access: 'read' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }, ...labourerTables],
     permissions: [
-      { actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:CreateEventSourceMapping', 'lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'create workflow functions in new regions' },
+      { actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'create workflow functions in new regions' },
+      { actions: ['lambda:CreateEventSourceMapping', 'lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'connect new functions to their queues (no resource-level permissions)' },
       { actions: ['iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'roles of workflow functions' },
       { actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'queues of workflow functions' },
-      { actions: ['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:UpdateTimeToLive'], resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }], why: 'sync tables in new regions' },
+      { actions: ['s3:PutObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'code artifacts of new regions' },
       { actions: ['s3:GetObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'copy code artifacts to new regions' },
     ],
     consumes: typesOf('migrator'),

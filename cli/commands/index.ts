@@ -9,6 +9,10 @@ import {
   versionCommand,
 } from './control-plane.js';
 import { solveCommand } from './solve.js';
+import { newWorkflowCommand } from './new-workflow.js';
+import { deployCommand } from './deploy.js';
+import { runCommand } from './run.js';
+import { removeCommand } from './remove.js';
 import { localCommand } from './local.js';
 
 export const commands: Command[] = [
@@ -19,5 +23,9 @@ export const commands: Command[] = [
   manageDeploymentsCommand,
   runDeploymentMigratorCommand,
   solveCommand,
+  newWorkflowCommand,
+  deployCommand,
+  runCommand,
+  removeCommand,
   localCommand,
 ];

@@ -6,6 +6,7 @@ import { scanHashKeys } from '../../shared/stores/table-keys.js';
 import { CARIBOU_VERSION } from '../../shared/version.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
 import { SERVICES } from '../../terraform/manifest.js';
+import { workflowClientFromEnv } from '../../shared/workflows/index.js';
 import type { RouterDeps } from './core.js';
 
 export function isAvailable(labourer: LabourerId): boolean {
@@ -19,5 +20,6 @@ export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterD
     listWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_WORKFLOWS_TABLE', env), 'workflow_id'),
     listStagedWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_SOLVER_STAGING_TABLE', env), 'workflow_id'),
     isAvailable,
+    workflows: workflowClientFromEnv(env),
   };
 }

@@ -49,4 +49,6 @@ export interface WorkflowPlacementDocument {
   endpoints: Record<string, Record<RegionKey, FunctionEndpoint>>;
   /** The active plan, if the migrator applied one. */
   current_deployment?: PlacementPlan;
+  /** Share of runs kept entirely in the home region (config.yml home_region_run_ratio; default 0.1). */
+  home_run_ratio?: number;
 }

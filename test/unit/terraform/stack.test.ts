@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SERVICES, DEFAULT_SCHEDULES } from '../../../terraform/manifest.js';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL, SERVICES, DEFAULT_SCHEDULES } from '../../../terraform/manifest.js';
 import { TABLES } from '../../../terraform/tables.js';
 import { INTERNAL_ACTION_TYPES } from '../../../shared/contracts/actions.js';
 import { INTERNAL_EVENT_SOURCE, internalDetailType } from '../../../shared/contracts/internal.js';
@@ -98,7 +98,7 @@ test('queues accept messages from EventBridge only through the rules that feed t
 });
 
 test('IAM: no wildcard action anywhere; "*" resources only for actions without resource-level permissions', () => {
-  const NO_RESOURCE_LEVEL = new Set(['cloudwatch:GetMetricData']);
+  const NO_RESOURCE_LEVEL = ACTIONS_WITHOUT_RESOURCE_LEVEL;
   for (const [id, policy] of Object.entries(r.aws_iam_role_policy ?? {})) {
     const doc = JSON.parse(String(policy.policy)) as { Statement: Array<{ Action: string[]; Resource: string[] }> };
     for (const statement of doc.Statement) {

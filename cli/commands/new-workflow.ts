@@ -1,0 +1,27 @@
+// `caribou new_workflow <name>`: scaffolds a workflow project.
+import type { Command } from '../lib/command.js';
+import { parseCommandArgs } from '../lib/args.js';
+import { UsageError } from '../../shared/errors.js';
+import { scaffoldWorkflow } from '../../shared/workflows/scaffold.js';
+
+export const newWorkflowCommand: Command = {
+  name: 'new_workflow',
+  summary: 'create a workflow project (app.ts, .caribou/config.yml, IAM policy, a test)',
+  help: `Usage: caribou new_workflow <name> [--dir <folder>] [--home-region <region>]
+
+Creates <folder> (default ./<name>) with:
+  app.ts                    two functions: an entry point and a conditionally called successor
+  .caribou/config.yml       workflow settings (snake_case, see docs/workflows.md)
+  .caribou/iam_policy.json  the IAM policy your functions get (plus what the runtime needs)
+  test/app.test.ts          runs the workflow in memory (node --import tsx --test test/app.test.ts)
+
+<name>: 1-25 letters, digits or _. Then: cd <name> && caribou deploy`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { dir: { type: 'string' }, 'home-region': { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one workflow name');
+    const files = scaffoldWorkflow({ name: positionals[0]!, ...(values.dir ? { directory: values.dir } : {}), ...(values['home-region'] ? { homeRegion: values['home-region'] } : {}) });
+    io.out(`Created workflow project ${positionals[0]}:`);
+    for (const file of files) io.out(`  ${file}`);
+    return 0;
+  },
+};

@@ -1,0 +1,57 @@
+// The Lambda handler of a deployed workflow function: an SQS event source mapping delivers batches;
+// each record is one hop. Failed records are reported as partial batch failures so only they retry
+// (and land in the DLQ after maxReceiveCount).
+import { randomUUID } from 'node:crypto';
+import type { SQSEvent, SQSBatchResponse, Context } from 'aws-lambda';
+import { requireEnv, intEnv } from '../config/env.js';
+import { constructedWorkflows } from '../sdk/workflow.js';
+import type { WorkflowDag } from '../analysis/dag.js';
+import { DynamoPlacementSource, DynamoStateStore, PowertoolsRuntimeLog, S3PayloadStore, SqsTransport } from './aws.js';
+import { handleMessage, type RuntimeDeps } from './wrapper.js';
+
+export interface BakedFunction {
+  functionName: string;
+  dag: WorkflowDag;
+}
+
+/** `depsOverride` replaces the AWS ports (tests); by default they are built from `env` on first use. */
+export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = process.env, depsOverride?: RuntimeDeps) {
+  let deps: RuntimeDeps | undefined = depsOverride;
+  const build = (): RuntimeDeps => {
+    const homeRegion = requireEnv('CARIBOU_HOME_REGION', env);
+    const controlRegion = env.CARIBOU_CONTROL_REGION || undefined;
+    const log = new PowertoolsRuntimeLog(baked.dag.workflow_id);
+    const ratio = env.CARIBOU_HOME_RUN_RATIO ? Number(env.CARIBOU_HOME_RUN_RATIO) : undefined;
+    return {
+      transport: new SqsTransport(env.CARIBOU_FAULT_DUPLICATE_SENDS === 'true'),
+      payloads: new S3PayloadStore(requireEnv('CARIBOU_ARTIFACTS_BUCKET', env), controlRegion),
+      state: new DynamoStateStore(requireEnv('CARIBOU_SYNC_TABLE', env), homeRegion),
+      placements: new DynamoPlacementSource(requireEnv('CARIBOU_PLACEMENTS_TABLE', env), controlRegion),
+      log,
+      now: () => new Date(),
+      random: Math.random,
+      uuid: randomUUID,
+      region: `aws:${requireEnv('AWS_REGION', env)}`,
+      maxHops: intEnv('CARIBOU_MAX_HOPS', 20, env),
+      claimLeaseS: intEnv('CARIBOU_CLAIM_LEASE_S', 960, env),
+      ...(ratio !== undefined && Number.isFinite(ratio) ? { homeRunRatio: ratio } : {}),
+    };
+  };
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    deps ??= build();
+    const workflow = constructedWorkflows().find((w) => w.workflowId === baked.dag.workflow_id);
+    if (!workflow) throw new Error(`the bundle holds no CaribouWorkflow ${baked.dag.workflow_id}: app.ts must create it at module top level`);
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    const log = deps.log;
+    if (context && log instanceof PowertoolsRuntimeLog) log.logger.addContext(context);
+    for (const record of event.Records ?? []) {
+      try {
+        await handleMessage(record.body, { workflow, dag: baked.dag, functionName: baked.functionName }, deps);
+      } catch (error) {
+        log.error('MESSAGE_FAILED', { function: baked.functionName, message_id: record.messageId, receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 0), error: (error as Error)?.message ?? String(error) });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+}

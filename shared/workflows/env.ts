@@ -1,0 +1,71 @@
+// Where the control plane's tables and bucket are, for the deployer, remover and run client.
+import { requireEnv } from '../config/env.js';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { clients } from '../aws/clients.js';
+import { ValidationError } from '../errors.js';
+import { physicalTableName, type TableId } from '../../terraform/tables.js';
+
+export interface ControlPlane {
+  workflowsTable: string;
+  placementsTable: string;
+  artifactsBucket: string;
+  /** Region of the control plane's tables and bucket (undefined: the SDK's default region). */
+  region?: string;
+  stagingTable?: string;
+  summariesTable?: string;
+  collectorTable?: string;
+}
+
+export type AwsClients = typeof clients;
+
+export interface WorkflowDeps {
+  controlPlane: ControlPlane;
+  clients: AwsClients;
+  now: () => Date;
+  /** Progress lines for a person (the CLI prints them). */
+  progress: (line: string) => void;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * Table names come from their env vars (what the stack gives services); on an operator's machine
+ * `CARIBOU_PREFIX` alone is enough (tables are `<prefix>-<id>`, see terraform/tables.ts).
+ */
+export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): ControlPlane {
+  const prefix = env.CARIBOU_PREFIX;
+  const table = (name: string, id: TableId) => env[name] || (prefix ? physicalTableName(prefix, id) : requireEnv(name, env));
+  const optional = (name: string, id?: TableId) => env[name] || (prefix && id ? physicalTableName(prefix, id) : undefined);
+  return {
+    workflowsTable: table('CARIBOU_WORKFLOWS_TABLE', 'workflows'),
+    placementsTable: table('CARIBOU_PLACEMENTS_TABLE', 'placements'),
+    artifactsBucket: requireEnv('CARIBOU_ARTIFACTS_BUCKET', env),
+    ...(optional('CARIBOU_CONTROL_REGION') ? { region: env.CARIBOU_CONTROL_REGION! } : env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(optional('CARIBOU_SOLVER_STAGING_TABLE', 'solver-staging') ? { stagingTable: optional('CARIBOU_SOLVER_STAGING_TABLE', 'solver-staging')! } : {}),
+    ...(optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries') ? { summariesTable: optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries')! } : {}),
+    ...(optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data') ? { collectorTable: optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data')! } : {}),
+  };
+}
+
+/**
+ * For the CLI: like controlPlaneFromEnv, but without CARIBOU_ARTIFACTS_BUCKET the bucket is found
+ * by the stack's naming (`<prefix>-artifacts-<account>-<region>`) through ListBuckets.
+ */
+export async function resolveControlPlane(env: NodeJS.ProcessEnv = process.env, aws: AwsClients = clients): Promise<ControlPlane> {
+  if (env.CARIBOU_ARTIFACTS_BUCKET || !env.CARIBOU_PREFIX) return controlPlaneFromEnv(env);
+  const buckets = (await aws.s3(env.AWS_REGION).send(new ListBucketsCommand({}))).Buckets ?? [];
+  const found = buckets.map((b) => b.Name ?? '').filter((name) => name.startsWith(`${env.CARIBOU_PREFIX}-artifacts-`));
+  if (found.length !== 1) {
+    throw new ValidationError(
+      `CARIBOU_ARTIFACTS_BUCKET is not set and ${found.length === 0 ? 'no bucket' : `${found.length} buckets`} named ${env.CARIBOU_PREFIX}-artifacts-* exist: set CARIBOU_ARTIFACTS_BUCKET to the stack's artifacts bucket`,
+    );
+  }
+  return controlPlaneFromEnv({ ...env, CARIBOU_ARTIFACTS_BUCKET: found[0] });
+}
+
+export function workflowDepsFromEnv(progress: (line: string) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): WorkflowDeps {
+  return workflowDeps(controlPlaneFromEnv(env), progress);
+}
+
+export function workflowDeps(controlPlane: ControlPlane, progress: (line: string) => void = () => undefined): WorkflowDeps {
+  return { controlPlane, clients, now: () => new Date(), progress, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+}
