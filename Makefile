@@ -12,7 +12,8 @@ help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	@# A linked node_modules (a git worktree sharing another checkout's) is never wiped by npm ci.
+	@if [ -L node_modules ]; then echo "node_modules is a link: not running npm ci"; else npm ci --no-audit --no-fund; fi
 	@touch $@
 
 install: node_modules/.package-lock.json ## install dependencies (npm ci)
