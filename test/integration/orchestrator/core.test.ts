@@ -38,8 +38,8 @@ async function fresh() {
 const syncItems = (count: number, hop = 0): WorkItem[] =>
   Array.from({ length: count }, (_, i) => ({ type: 'sync_workflow', event: { workflow_id: `wf_${i}-1.0` }, parent: { root_id: 'root-1', hop } }));
 
-async function scanAll(table: string) {
-  return (await moto.clients().doc.send(new ScanCommand({ TableName: table }))).Items ?? [];
+async function scanAll(table: string | undefined) {
+  return (await moto.clients().doc.send(new ScanCommand({ TableName: table! }))).Items ?? [];
 }
 
 test('dispatch creates one task per item in FIFO order, then nudges the orchestrator once', async () => {
