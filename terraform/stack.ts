@@ -37,6 +37,14 @@ export interface CaribouStackProps {
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
 
+interface FeedingRule {
+  key: string;
+  rule: CloudwatchEventRule;
+  onCustomBus: boolean;
+  /** Constant input of a schedule's target. */
+  input?: string;
+}
+
 interface Statement {
   Sid: string;
   Effect: 'Allow';
@@ -97,28 +105,33 @@ export class CaribouStack extends TerraformStack {
     }
 
     // Rules first: each queue's inline policy names the rules allowed to send to it.
-    const rulesOf = new Map<ServiceId, CloudwatchEventRule[]>();
+    const rulesOf = new Map<ServiceId, FeedingRule[]>();
     for (const service of SERVICES) {
-      const rules: CloudwatchEventRule[] = [];
+      const rules: FeedingRule[] = [];
       for (const rule of service.rules) {
-        rules.push(
-          new CloudwatchEventRule(this, `rule-${service.id}-${rule.name}`, {
+        rules.push({
+          key: rule.name,
+          onCustomBus: true,
+          rule: new CloudwatchEventRule(this, `rule-${service.id}-${rule.name}`, {
             name: names.rule(prefix, service.id, rule.name),
             description: rule.description,
             eventBusName: bus.name,
             eventPattern: JSON.stringify(rule.pattern),
           }),
-        );
+        });
       }
       for (const schedule of service.schedules) {
         // Schedules live on the default bus (EventBridge only evaluates schedule expressions there).
-        rules.push(
-          new CloudwatchEventRule(this, `schedule-${schedule.name}`, {
+        rules.push({
+          key: schedule.name,
+          onCustomBus: false,
+          input: JSON.stringify(schedule.input),
+          rule: new CloudwatchEventRule(this, `schedule-${schedule.name}`, {
             name: names.scheduleRule(prefix, schedule.name),
             description: `Timer ${schedule.name}: sends ${JSON.stringify(schedule.input)} to ${service.id}`,
             scheduleExpression: schedule.expression,
           }),
-        );
+        });
       }
       rulesOf.set(service.id, rules);
     }
@@ -150,22 +163,21 @@ export class CaribouStack extends TerraformStack {
                     Principal: { Service: 'events.amazonaws.com' },
                     Action: 'sqs:SendMessage',
                     Resource: queueArn,
-                    Condition: { ArnEquals: { 'aws:SourceArn': rules.map((r) => r.arn) } },
+                    Condition: { ArnEquals: { 'aws:SourceArn': rules.map((r) => r.rule.arn) } },
                   },
                 ],
               }),
       });
       this.queues.set(service.id, queue);
-      rules.forEach((rule, index) => {
-        const schedule = service.schedules[index - service.rules.length];
-        new CloudwatchEventTarget(this, `target-${service.id}-${index}`, {
+      for (const { key, rule, onCustomBus, input } of rules) {
+        new CloudwatchEventTarget(this, `target-${service.id}-${key}`, {
           rule: rule.name,
-          eventBusName: index < service.rules.length ? bus.name : undefined,
+          eventBusName: onCustomBus ? bus.name : undefined,
           targetId: `${service.id}-queue`,
           arn: queue.arn,
-          input: schedule ? JSON.stringify(schedule.input) : undefined,
+          input,
         });
-      });
+      }
     }
 
     const resolve = (ref: ResourceRef): string[] => {

@@ -1,5 +1,21 @@
 // Registry of `caribou` sub-commands. Add one import and one entry per command module.
 import type { Command } from '../lib/command.js';
+import {
+  dataCollectCommand,
+  listCommand,
+  logSyncCommand,
+  manageDeploymentsCommand,
+  runDeploymentMigratorCommand,
+  versionCommand,
+} from './control-plane.js';
 import { tasksCommand } from './tasks.js';
 
-export const commands: Command[] = [tasksCommand];
+export const commands: Command[] = [
+  versionCommand,
+  listCommand,
+  logSyncCommand,
+  dataCollectCommand,
+  manageDeploymentsCommand,
+  runDeploymentMigratorCommand,
+  tasksCommand,
+];

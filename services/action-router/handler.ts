@@ -11,17 +11,15 @@ import { routeAction, type Answer, type RouterDeps } from './core.js';
 import { routerDepsFromEnv } from './deps.js';
 
 const logger = new Logger({ serviceName: 'caribou-action-router' });
-let deps: RouterDeps | undefined;
-const getDeps = () => (deps ??= routerDepsFromEnv());
 
 /** EventBridge deliveries to the router must come from the public-action source (loop guard). */
 const ALLOWED_SOURCES = [PUBLIC_ACTION_SOURCE];
 
-async function answer(message: UnwrappedMessage, rootId: string): Promise<Answer> {
+async function answer(message: UnwrappedMessage, rootId: string, deps: RouterDeps): Promise<Answer> {
   if (message.source !== undefined && !ALLOWED_SOURCES.includes(message.source)) {
     return { status: 400, message: `event source "${message.source}" may not send actions to the router; expected ${ALLOWED_SOURCES.join(', ')}` };
   }
-  return routeAction(message.payload, getDeps(), message.eventId ?? rootId);
+  return routeAction(message.payload, deps, message.eventId ?? rootId);
 }
 
 function log(answer: Answer, payload: unknown, via: string): void {
@@ -30,7 +28,7 @@ function log(answer: Answer, payload: unknown, via: string): void {
   else logger.info('action answered', { via, action: action ?? null, answer });
 }
 
-async function processRecord(record: SQSRecord): Promise<void> {
+async function processRecord(record: SQSRecord, deps: RouterDeps): Promise<void> {
   let message: UnwrappedMessage;
   try {
     message = unwrapBody(record.body);
@@ -41,25 +39,35 @@ async function processRecord(record: SQSRecord): Promise<void> {
     }
     throw error;
   }
-  const result = await answer(message, record.messageId);
+  const result = await answer(message, record.messageId, deps);
   log(result, message.payload, message.source ? 'eventbridge' : 'sqs');
 }
-
-const processor = new BatchProcessor(EventType.SQS);
 
 function isSqsEvent(event: unknown): event is SQSEvent {
   const records = (event as SQSEvent | undefined)?.Records;
   return Array.isArray(records) && records.length > 0 && records.every((r) => r?.eventSource === 'aws:sqs');
 }
 
-export async function handler(event: unknown, context: Context): Promise<Answer | SQSBatchResponse> {
-  logger.addContext(context);
-  if (isSqsEvent(event)) {
-    return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
-  }
-  // Direct invoke: the seed's JSON verbatim (or an EventBridge event); the answer is returned.
-  const message = unwrapEvent(event);
-  const result = await answer(message, context.awsRequestId);
-  log(result, message.payload, 'invoke');
-  return result;
+/** Builds the handler around a deps factory (called once, on first use: clients are lazy). */
+export function createHandler(makeDeps: () => RouterDeps) {
+  let deps: RouterDeps | undefined;
+  const processor = new BatchProcessor(EventType.SQS);
+  return async (event: unknown, context: Context): Promise<Answer | SQSBatchResponse> => {
+    logger.addContext(context);
+    deps ??= makeDeps();
+    const current = deps;
+    if (isSqsEvent(event)) {
+      return processPartialResponse(event, (record: SQSRecord) => processRecord(record, current), processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
+    }
+    // Direct invoke: the seed's JSON verbatim (or an EventBridge event); the answer is returned.
+    const message = unwrapEvent(event);
+    const result = await answer(message, context.awsRequestId, current);
+    log(result, message.payload, 'invoke');
+    return result;
+  };
 }
+
+export const handler = createHandler(() => routerDepsFromEnv());

@@ -1,10 +1,12 @@
 // Public actions: exactly the seed's JSON (docs/events.md). Field names stay snake_case.
 import { z } from 'zod';
 
-export const WORKFLOW_ID_PATTERN = /^[A-Za-z0-9_]{1,25}-[0-9.]{1,10}$/;
+// Loose on purpose: the seed's own examples use "workflow_name-version_number"; the deployer enforces
+// the strict name/version limits, and an unknown id is answered with 404.
+export const WORKFLOW_ID_PATTERN = /^[A-Za-z0-9_]{1,64}-[A-Za-z0-9_.]{1,32}$/;
 export const workflowId = z
   .string({ error: 'expected a workflow id string "<workflow_name>-<version>"' })
-  .regex(WORKFLOW_ID_PATTERN, 'expected "<workflow_name>-<version>" (name: letters, digits, _ up to 25; version: digits and dots up to 10)');
+  .regex(WORKFLOW_ID_PATTERN, 'expected "<workflow_name>-<version>", e.g. "image_processing-0.0.1"');
 
 /** `go` names the Python system's Go accelerator; here it selects our fastest calculator. */
 export const calculatorType = z.enum(['simple', 'go'], {

@@ -37,8 +37,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       const path = [...prefix, ...issue.path.map(String)];
       const field = path.length ? `field "${path.join('.')}"` : 'the event';
       const got = valueAt(input, issue.path);
-      const missing = got === undefined && issue.code === 'invalid_type';
-      return `${field}: ${missing ? 'is required; ' : ''}${issue.message}${missing ? '' : `, got ${describe(got)}`}`;
+      const missing = got === undefined && issue.code !== 'custom';
+      const showGot = !missing && !(issue.code === 'custom' && got === undefined);
+      return `${field}: ${missing ? 'is required; ' : ''}${issue.message}${showGot ? `, got ${describe(got)}` : ''}`;
     })
     .join('; ');
 }

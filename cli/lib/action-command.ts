@@ -1,0 +1,72 @@
+// Builds a `caribou <action>` command whose payload is a seed action. Without -r it runs the router
+// core in-process; with -r it goes through the deployed control plane (bus, or --invoke).
+import type { ParseArgsConfig } from 'node:util';
+import { parseAction } from '../../shared/contracts/validate.js';
+import { UsageError, ValidationError } from '../../shared/errors.js';
+import type { Answer } from '../../services/action-router/core.js';
+import { parseCommandArgs } from './args.js';
+import type { CliIO, Command } from './command.js';
+import { routeLocally } from './local-router.js';
+import { runRemote } from './remote.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+export interface ActionCommandSpec {
+  name: string;
+  summary: string;
+  /** Usage line after `caribou <name>`. */
+  usage?: string;
+  details?: string;
+  options?: Options;
+  payload(values: Values, positionals: string[]): Record<string, unknown>;
+  /** Human rendering of a 2xx answer (default: its message or the JSON). */
+  render?(answer: Answer): string[];
+  /** Runs without any AWS call when not remote (e.g. version). */
+  offline?(payload: Record<string, unknown>): Answer;
+}
+
+const COMMON_HELP = [
+  '  -r, --remote   send the action to the deployed control plane (EventBridge PutEvents to the bus)',
+  '      --invoke   with -r: invoke the router Lambda directly and print its answer',
+  '      --json     print the answer as JSON',
+  '  -h, --help     this help',
+  '',
+  'Environment: CARIBOU_PREFIX (stack prefix, default "caribou"), AWS_REGION, AWS_ENDPOINT_URL (local mode: eval "$(caribou local env)").',
+].join('\n');
+
+export function actionCommand(spec: ActionCommandSpec): Command {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    help: [`Usage: caribou ${spec.name} ${spec.usage ?? ''}[-r [--invoke]] [--json]`, '', spec.summary, spec.details ?? '', '', 'Options:', COMMON_HELP]
+      .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+      .join('\n'),
+    async run(argv: string[], io: CliIO): Promise<number> {
+      const { values, positionals } = parseCommandArgs(argv, {
+        ...spec.options,
+        remote: { type: 'boolean', short: 'r' },
+        invoke: { type: 'boolean' },
+        json: { type: 'boolean' },
+      });
+      if (values.invoke && !values.remote) throw new UsageError('--invoke goes with -r/--remote');
+      const payload = spec.payload(values as Values, positionals);
+      try {
+        parseAction(payload);
+      } catch (error) {
+        if (error instanceof ValidationError) throw new UsageError(error.message, { cause: error });
+        throw error;
+      }
+      if (values.remote) return runRemote(payload, Boolean(values.invoke), io);
+      const answer = spec.offline ? spec.offline(payload) : await routeLocally(payload);
+      if (values.json) io.out(JSON.stringify(answer));
+      else if (answer.status < 400) for (const line of spec.render?.(answer) ?? [String(answer.message ?? JSON.stringify(answer))]) io.out(line);
+      else io.err(`${answer.status}: ${String(answer.message)}`);
+      return answer.status < 400 ? 0 : 1;
+    },
+  };
+}
+
+export function noPositionals(name: string, positionals: string[]): void {
+  if (positionals.length) throw new UsageError(`caribou ${name} takes no arguments, got "${positionals.join(' ')}"`);
+}

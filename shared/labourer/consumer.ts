@@ -1,0 +1,84 @@
+// The one way a labourer service consumes internal events from its queue: unwrap the EventBridge
+// event, accept only the orchestrator as source, validate the type's event and its causation meta,
+// refuse events past the hop limit, process each task id at most once (Powertools idempotency),
+// and report the outcome of the task. Bad events are consumed (never retried); transient errors
+// become batch item failures so SQS redelivers them.
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { internalAction, internalMeta, type InternalActionType } from '../contracts/actions.js';
+import { INTERNAL_EVENT_SOURCE, internalDetailType, type InternalActionMessage } from '../contracts/internal.js';
+import { formatIssues, parseInternalEvent } from '../contracts/validate.js';
+import { unwrapBody } from '../aws/sqs-envelope.js';
+import { LoopGuardError, TransientError, ValidationError } from '../errors.js';
+import { assertAllowedSource, assertWithinHopLimit } from '../guards/loop-guard.js';
+import { idempotentConsumer } from '../guards/idempotency.js';
+
+/** Reports a task's outcome to the orchestrator (its WorkerAssistant role). */
+export interface TaskReporter {
+  completed(taskId: string, result: unknown): Promise<void>;
+  failed(taskId: string, error: { message: string; retryable: boolean }): Promise<void>;
+}
+
+export interface LabourerOptions {
+  service: string;
+  types: readonly InternalActionType[];
+  process: (message: InternalActionMessage) => Promise<unknown>;
+  persistence: BasePersistenceLayer;
+  reporter: TaskReporter;
+  logger: Logger;
+}
+
+/** Parses one SQS body into a checked internal event; ValidationError/LoopGuardError when it is not acceptable. */
+export function parseInternalDelivery(body: string, types: readonly InternalActionType[]): InternalActionMessage {
+  const unwrapped = unwrapBody(body);
+  assertAllowedSource(unwrapped.source, [INTERNAL_EVENT_SOURCE]);
+  const result = internalAction.safeParse(unwrapped.payload);
+  if (!result.success) throw new ValidationError(formatIssues(result.error.issues, unwrapped.payload));
+  const action = result.data;
+  if (!types.includes(action.type)) throw new ValidationError(`type "${action.type}" is not consumed here; expected one of ${types.join(', ')}`);
+  if (unwrapped.detailType !== undefined && unwrapped.detailType !== internalDetailType(action.type)) {
+    throw new ValidationError(`detail-type "${unwrapped.detailType}" does not match type "${action.type}"`);
+  }
+  const meta = internalMeta.safeParse(action.meta);
+  if (!meta.success) throw new ValidationError(`internal events need causation meta: ${formatIssues(meta.error.issues, action.meta, ['meta'])}`);
+  assertWithinHopLimit(meta.data);
+  return { action: 'internal_action', type: action.type, event: parseInternalEvent(action.type, action.event), meta: meta.data };
+}
+
+export function labourerHandler(options: LabourerOptions) {
+  const consume = idempotentConsumer(options.service, options.process, options.persistence);
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    options.logger.addContext(context);
+    consume.registerContext(context);
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records ?? []) {
+      let message: InternalActionMessage;
+      try {
+        message = parseInternalDelivery(record.body, options.types);
+      } catch (error) {
+        if (error instanceof ValidationError || error instanceof LoopGuardError) {
+          options.logger.error('internal event refused', { status: 400, message: error.message, messageId: record.messageId });
+          continue;
+        }
+        throw error;
+      }
+      const taskId = message.meta.task_id ?? message.meta.idempotency_key;
+      try {
+        const result = await consume(message);
+        await options.reporter.completed(taskId, result);
+        options.logger.info('task completed', { taskId, type: message.type });
+      } catch (error) {
+        const retryable = error instanceof TransientError;
+        options.logger.error('task failed', { taskId, type: message.type, retryable, error: error as Error });
+        try {
+          await options.reporter.failed(taskId, { message: (error as Error).message, retryable });
+        } catch (reportError) {
+          options.logger.error('could not report the task failure', { taskId, error: reportError as Error });
+        }
+        if (retryable) failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+}
