@@ -5,9 +5,9 @@ import { UsageError } from '../../shared/errors.js';
 import { LABOURER_IDS, configFromEnv } from '../../shared/orchestrator/config.js';
 import { TaskStore, type TableNames } from '../../shared/orchestrator/task-store.js';
 import { VIEW_STATES, listTasks, showTask, type TaskView, type ViewState } from '../../shared/orchestrator/view.js';
-import { physicalTableName, tableSpec } from '../../terraform/tables.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
 import { parseCommandArgs } from '../lib/args.js';
+import { stackPrefix, tableName } from '../lib/context.js';
 import type { CliIO, Command } from '../lib/command.js';
 
 const HELP = `Usage: caribou tasks [--labourer <id>] [--status <state>] [--limit <n>] [--json] [--prefix <prefix>]
@@ -34,11 +34,8 @@ export interface TasksCommandDeps {
 }
 
 export function tableNames(prefix: string, env: NodeJS.ProcessEnv): TableNames {
-  return {
-    tasks: env[tableSpec('tasks').envVar] || physicalTableName(prefix, 'tasks'),
-    closed: env[tableSpec('closed-tasks').envVar] || physicalTableName(prefix, 'closed-tasks'),
-    retry: env[tableSpec('retry-tasks').envVar] || physicalTableName(prefix, 'retry-tasks'),
-  };
+  const withPrefix = { ...env, CARIBOU_PREFIX: prefix };
+  return { tasks: tableName('tasks', withPrefix), closed: tableName('closed-tasks', withPrefix), retry: tableName('retry-tasks', withPrefix) };
 }
 
 const iso = (epochS: number) => new Date(epochS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -89,7 +86,7 @@ export function makeTasksCommand(deps: TasksCommandDeps = {}): Command {
         prefix: { type: 'string' },
       });
       const env = deps.env ?? process.env;
-      const prefix = values.prefix ?? (env.CARIBOU_PREFIX || 'caribou');
+      const prefix = values.prefix ?? stackPrefix(env);
       const tables = tableNames(prefix, env);
       const store = deps.store ? deps.store(tables) : new TaskStore(clients.doc(), tables);
       const config = configFromEnv(env);

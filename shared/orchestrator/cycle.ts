@@ -127,7 +127,7 @@ async function handleUnfinished(
   stats: ScavengeStats,
 ): Promise<void> {
   const cause = state === 'failed' ? `reported failed: ${task.last_error ?? 'no error given'}` : `no report within ${labourer.max_duration_s + labourer.cooldown_s} s of release`;
-  if (task.attempts < labourer.max_attempts) {
+  if (task.attempts < labourer.max_attempts && !(state === 'failed' && task.no_retry)) {
     const delayS = retryDelayS(task.attempts, deps.config.retry, deps.random);
     const withError = state === 'expired' ? { ...task, last_error: `attempt ${task.attempts}: ${cause}` } : task;
     if (await deps.store.moveToRetry(withError, Math.ceil(nowS + delayS))) {
@@ -136,7 +136,10 @@ async function handleUnfinished(
     } else stats.lost_races++;
     return;
   }
-  const reason = `dead after ${task.attempts} attempt(s) (max_attempts ${labourer.max_attempts}); last attempt ${cause}`;
+  const reason =
+    state === 'failed' && task.no_retry
+      ? `dead after ${task.attempts} attempt(s): the labourer reported a non-retryable failure (${task.last_error ?? 'no error given'})`
+      : `dead after ${task.attempts} attempt(s) (max_attempts ${labourer.max_attempts}); last attempt ${cause}`;
   if (await deps.store.closeDead(task, Math.floor(nowS), reason)) {
     stats.dead++;
     // The operator-visible record: the closed table (`caribou tasks --status dead`) and this line.

@@ -48,6 +48,8 @@ export interface TaskRow {
   /** Explicit failure reports so far (informational). */
   failed_attempts?: number;
   last_error?: string;
+  /** Set by a non-retryable failure report: the scavenger closes the task as dead. */
+  no_retry?: boolean;
   result?: unknown;
 }
 
@@ -248,7 +250,7 @@ export class TaskStore {
 
   /** Expired or failed → retry table, due at desiredLaunchTime. */
   async moveToRetry(task: TaskRow, desiredLaunchTime: number): Promise<boolean> {
-    const { completed_at: _c, failed_at: _f, ...rest } = task;
+    const { completed_at: _c, failed_at: _f, no_retry: _n, ...rest } = task;
     const retry: RetryRow = { ...rest, desired_launch_time: desiredLaunchTime };
     return this.transact([
       { Put: { TableName: this.retryTable, Item: retry } },

@@ -68,17 +68,22 @@ export class WorkerAssistant {
     return outcome;
   }
 
-  /** Marks the current attempt of a claimed task failed; the scavenger retries it or closes it as dead. */
-  async failed(ref: TaskRef, error: unknown): Promise<ReportOutcome> {
+  /**
+   * Marks the current attempt of a claimed task failed; the scavenger retries it, or closes it as
+   * dead when attempts are used up or the failure is not retryable (a retry could never succeed).
+   */
+  async failed(ref: TaskRef, error: unknown, options: { retryable?: boolean } = {}): Promise<ReportOutcome> {
     const now = this.nowS();
     const sameAttempt = ref.attempt === undefined ? '' : ' AND attempts = :a';
+    const noRetry = options.retryable === false;
     const outcome = await this.update(ref.task_id, {
-      UpdateExpression: 'SET failed_at = :now, last_error = :e ADD failed_attempts :one',
+      UpdateExpression: `SET failed_at = :now, last_error = :e${noRetry ? ', no_retry = :t' : ''} ADD failed_attempts :one`,
       ConditionExpression: `attribute_exists(labourer_id) AND greenfield > :now AND attribute_not_exists(completed_at) AND attribute_not_exists(failed_at)${sameAttempt}`,
       ExpressionAttributeValues: {
         ':now': now,
         ':e': `attempt ${ref.attempt ?? '?'}: ${errorText(error)}`,
         ':one': 1,
+        ...(noRetry ? { ':t': true } : {}),
         ...(ref.attempt === undefined ? {} : { ':a': ref.attempt }),
       },
     });
@@ -104,6 +109,20 @@ export class WorkerAssistant {
       this.options.onNudgeError?.(error);
     }
   }
+}
+
+/**
+ * The WorkerAssistant as the TaskReporter of shared/labourer/consumer.ts (reports by task id; a
+ * non-retryable failure closes the task as dead at the next scavenger run).
+ */
+export function taskReporter(assistant: WorkerAssistant): {
+  completed(taskId: string, result: unknown): Promise<void>;
+  failed(taskId: string, error: { message: string; retryable: boolean }): Promise<void>;
+} {
+  return {
+    completed: async (taskId, result) => void (await assistant.completed({ task_id: taskId }, result)),
+    failed: async (taskId, error) => void (await assistant.failed({ task_id: taskId }, error.message, { retryable: error.retryable })),
+  };
 }
 
 export type TaskRunOutcome<R> = { status: 'completed'; result: R; report: ReportOutcome } | { status: 'failed'; error: unknown; report: ReportOutcome };
