@@ -1,0 +1,334 @@
+"""Caribou's launcher for the moto server (local mode's AWS API emulator).
+
+Imports moto 5.2.1, patches the fidelity gaps our system meets (see docs/local-mode.md and
+toolchain-notes "What moto gets wrong"), and serves moto on loopback:
+
+  1. event source mappings are inert: moto would push every SendMessage to a Lambda it cannot run,
+     make the message visible again and drive healthy messages into the DLQ. The local Lambda
+     runtime polls the queues itself.
+  4. EventBridge targets honour `Input`, `InputPath` and `InputTransformer` (never a 500 for an
+     unquoted placeholder), delivered events carry `account`, disabled rules deliver nothing, and
+     Lambda targets are handed to the local runtime (async invoke) instead of failing.
+  5. JSONPath expressions are parsed once (moto re-parsed them on every delivery, ~150 ms each).
+  6. SetQueueAttributes without `Policy` keeps the queue policy, and `RedrivePolicy` / `Policy`
+     come back compact as AWS returns them (no perpetual `terraform plan` drift).
+
+`GET /_caribou/info` reports the moto version, the applied patches, this emulator instance's id
+(the terraform state of local mode is tied to it) and the JSONPath cache statistics.
+
+Usage: python3 moto_launcher.py [--host 127.0.0.1] [--port 4566] [--owner-pid PID]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime
+import functools
+import json
+import os
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from typing import Any
+
+EXPECTED_MOTO_VERSION = "5.2.1"
+INSTANCE_ID = uuid.uuid4().hex
+STARTED_AT = time.time()
+APPLIED: list[str] = []
+
+_jsonpath_parse: Any = None
+
+
+class _InertRegistry:
+    """Descriptor replacing moto's per-resource `lambda_event_source_mappings` dict: every read
+    returns a fresh empty dict and writes are dropped, so moto never pushes records to Lambda."""
+
+    def __get__(self, obj: Any, objtype: Any = None) -> dict[str, Any]:
+        return {}
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        return None
+
+
+def patch_inert_event_source_mappings() -> None:
+    from moto.sqs.models import Queue
+    from moto.dynamodb.models.table import Table
+    from moto.kinesis.models import Stream
+
+    for cls in (Queue, Table, Stream):
+        cls.lambda_event_source_mappings = _InertRegistry()  # type: ignore[assignment]
+    APPLIED.append("inert-event-source-mappings")
+
+
+def patch_jsonpath_cache() -> None:
+    global _jsonpath_parse
+    import jsonpath_ng.ext
+
+    original = jsonpath_ng.ext.parse
+    cached = functools.lru_cache(maxsize=2048)(original)
+    jsonpath_ng.ext.parse = cached  # moto imports it inside the function on every call
+    _jsonpath_parse = cached
+    APPLIED.append("jsonpath-parse-cache")
+
+
+def _iso_time(value: Any) -> Any:
+    if isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(float(value), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value
+
+
+def _aws_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as AWS delivers it to targets (field order and ISO time as in AWS)."""
+    out: dict[str, Any] = {}
+    for key in ("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"):
+        if key in event:
+            out[key] = _iso_time(event[key]) if key == "time" else event[key]
+    for key, value in event.items():
+        if key not in out and key != "ingestion-time":
+            out[key] = value
+    return out
+
+
+def _first_match(path: str, event: dict[str, Any]) -> tuple[bool, Any]:
+    matches = _jsonpath_parse(path).find(event)
+    if not matches:
+        return False, None
+    return True, matches[0].value
+
+
+def render_input_transformer(transformer: dict[str, Any], event: dict[str, Any], rule_arn: str, rule_name: str) -> str:
+    """AWS InputTransformer semantics: a placeholder inside quotes gets the value's JSON-escaped
+    text (a string without its quotes); outside quotes a string is inserted raw and any other
+    value as JSON. Missing paths become empty (strings) / null (elsewhere). Never raises."""
+    values: dict[str, tuple[bool, Any]] = {}
+    for name, path in (transformer.get("InputPathsMap") or {}).items():
+        try:
+            values[name] = _first_match(path, event)
+        except Exception:  # an unparseable path delivers nothing for that placeholder
+            values[name] = (False, None)
+    values["aws.events.event"] = (True, event)
+    values["aws.events.event.json"] = (True, event)
+    values["aws.events.rule-arn"] = (True, rule_arn)
+    values["aws.events.rule-name"] = (True, rule_name)
+    values["aws.events.event.ingestion-time"] = (True, _iso_time(event.get("ingestion-time", time.time())))
+    template = transformer.get("InputTemplate")
+    if template is None:
+        return json.dumps(event)
+    out: list[str] = []
+    i = 0
+    in_string = False
+    while i < len(template):
+        ch = template[i]
+        if ch == "<":
+            end = template.find(">", i + 1)
+            name = template[i + 1 : end] if end > i else None
+            if name is not None and name in values:
+                found, value = values[name]
+                if in_string:
+                    if not found or value is None:
+                        text = ""
+                    elif isinstance(value, str):
+                        text = json.dumps(value)[1:-1]
+                    else:
+                        text = json.dumps(value, separators=(",", ":"))
+                        text = json.dumps(text)[1:-1] if isinstance(value, (dict, list)) else text
+                else:
+                    if not found:
+                        text = "null"
+                    elif isinstance(value, str):
+                        text = value
+                    else:
+                        text = json.dumps(value, separators=(",", ":"))
+                out.append(text)
+                i = end + 1
+                continue
+        if ch == '"' and (i == 0 or template[i - 1] != "\\"):
+            in_string = not in_string
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _target_body(target: dict[str, Any], event: dict[str, Any], rule: Any) -> str | None:
+    if "Input" in target and target["Input"] is not None:
+        return str(target["Input"])
+    if target.get("InputPath"):
+        try:
+            found, value = _first_match(target["InputPath"], event)
+        except Exception:
+            return None
+        return json.dumps(value) if found else None
+    if target.get("InputTransformer"):
+        return render_input_transformer(target["InputTransformer"], event, rule.arn, rule.name)
+    return json.dumps(event)
+
+
+def _invoke_via_runtime(function_arn: str, body: str) -> None:
+    runtime_url = os.environ.get("CARIBOU_LOCAL_RUNTIME_URL")
+    if not runtime_url:
+        sys.stderr.write(f"caribou-moto: no local runtime to deliver to Lambda target {function_arn}\n")
+        return
+
+    def send() -> None:
+        request = urllib.request.Request(
+            f"{runtime_url}/2015-03-31/functions/{urllib.request.quote(function_arn, safe='')}/invocations",
+            data=body.encode("utf-8"),
+            method="POST",
+            headers={"X-Amz-Invocation-Type": "Event", "Content-Type": "application/json"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=10).read()
+        except Exception as error:  # the rule's delivery is best effort, as EventBridge retries are out of scope
+            sys.stderr.write(f"caribou-moto: delivery to {function_arn} through the runtime failed: {error}\n")
+
+    threading.Thread(target=send, daemon=True).start()
+
+
+def patch_event_targets() -> None:
+    from moto.events.models import Rule
+    from moto.sqs import sqs_backends
+    from moto.utilities.arns import parse_arn
+
+    original = Rule.send_to_targets
+
+    def send_to_targets(self: Any, original_event: dict[str, Any], transform_input: bool = True) -> None:
+        if not str(self.state).startswith("ENABLED"):
+            return
+        if not self.event_pattern.matches_event(original_event):
+            return
+        event = _aws_event(copy.deepcopy(original_event))
+        event.setdefault("account", self.account_id)
+        for target in self.targets:
+            arn = parse_arn(target["Arn"])
+            if arn.service == "sqs":
+                body = _target_body(target, event, self) if transform_input else json.dumps(event)
+                if body is None:
+                    continue
+                backend = sqs_backends[arn.account][arn.region]
+                group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
+                dedup_id = None
+                if group_id:
+                    dedup_id = event.get("id")  # EventBridge uses the event id for FIFO dedup
+                backend.send_message(queue_name=arn.resource_id, message_body=body, group_id=group_id, deduplication_id=dedup_id)
+            elif arn.service == "lambda":
+                body = _target_body(target, event, self) if transform_input else json.dumps(event)
+                if body is not None:
+                    _invoke_via_runtime(target["Arn"], body)
+            else:
+                single = copy.copy(self)
+                single.targets = [target]
+                original(single, original_event, transform_input)
+
+    Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
+    APPLIED.append("event-targets-input-account-state")
+
+
+def patch_sqs_attributes() -> None:
+    from moto.sqs.models import Queue
+
+    original_set = Queue._set_attributes
+    original_attributes = Queue.attributes
+
+    def _set_attributes(self: Any, attributes: dict[str, Any], now: float | None = None) -> None:
+        keep_policy = "Policy" not in attributes and hasattr(self, "_policy_json")
+        saved = copy.deepcopy(self._policy_json) if keep_policy else None
+        original_set(self, attributes, now)
+        if keep_policy:
+            self._policy_json = saved
+
+    def attributes(self: Any) -> dict[str, Any]:
+        result = original_attributes.fget(self)  # type: ignore[union-attr]
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        if result.get("Policy"):
+            result["Policy"] = json.dumps(json.loads(result["Policy"]), separators=(",", ":"))
+        return result
+
+    Queue._set_attributes = _set_attributes  # type: ignore[method-assign]
+    Queue.attributes = property(attributes)  # type: ignore[assignment]
+    APPLIED.append("sqs-policy-kept-and-compact-json")
+
+
+def apply_patches() -> None:
+    import moto
+
+    if moto.__version__ != EXPECTED_MOTO_VERSION:
+        sys.stderr.write(
+            f"caribou-moto: moto {moto.__version__} found, the patches were written for {EXPECTED_MOTO_VERSION}; "
+            "run the local-mode emulator tests (test/integration/local/emulator.test.ts) before relying on it\n"
+        )
+    patch_inert_event_source_mappings()
+    patch_jsonpath_cache()
+    patch_event_targets()
+    patch_sqs_attributes()
+
+
+class CaribouApp:
+    """WSGI wrapper answering `/_caribou/*` and passing everything else to moto."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").startswith("/_caribou/info"):
+            import moto
+
+            info = _jsonpath_parse.cache_info() if _jsonpath_parse else None
+            body = json.dumps(
+                {
+                    "instanceId": INSTANCE_ID,
+                    "pid": os.getpid(),
+                    "startedAt": STARTED_AT,
+                    "motoVersion": moto.__version__,
+                    "patches": APPLIED,
+                    "jsonpathCache": {"hits": info.hits, "misses": info.misses} if info else None,
+                }
+            ).encode("utf-8")
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return self.inner(environ, start_response)
+
+
+def _watch_owner(owner_pid: int) -> None:
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(owner_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="moto server with Caribou's local-mode patches")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CARIBOU_LOCAL_EMULATOR_PORT", "4566")))
+    parser.add_argument("--owner-pid", type=int, default=0, help="exit when this process is gone")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+
+    apply_patches()
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    if args.owner_pid:
+        threading.Thread(target=_watch_owner, args=(args.owner_pid,), daemon=True).start()
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(args.host, args.port, CaribouApp(app), threaded=True)
+    sys.stdout.write(f"caribou-moto {INSTANCE_ID} listening on http://{args.host}:{server.server_port}\n")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

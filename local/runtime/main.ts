@@ -1,0 +1,77 @@
+// Entry point of the local Lambda runtime process (started by `caribou local up` and the test
+// harness). Configuration comes from the environment:
+//   CARIBOU_LOCAL_EMULATOR_URL   the emulator (also the runtime's own AWS_ENDPOINT_URL)
+//   CARIBOU_LOCAL_RUNTIME_PORT   port of the Invoke API (0 = any free port)
+//   CARIBOU_LOCAL_STATE_DIR      where code is extracted and the ready file written
+//   CARIBOU_LOCAL_REGIONS        regions polled from the start (comma-separated; first = default)
+//   CARIBOU_LOCAL_CODE_DIRS      folders whose zips are deployment packages (path-separated)
+//   CARIBOU_LOCAL_CLOCK_SPEED    virtual seconds per real second for schedules (default 1)
+//   CARIBOU_LOCAL_CLOCK_START    ISO time the schedule clock starts at (default now)
+//   CARIBOU_LOCAL_OWNER_PID      exit when this process is gone (test runs)
+//   CARIBOU_LOCAL_MAX_WORKERS    execution environments per function (default 4)
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Clock } from './clock.js';
+import { LocalRuntime } from './runtime.js';
+import { startServer } from './server.js';
+
+const env = process.env;
+const emulatorUrl = env.CARIBOU_LOCAL_EMULATOR_URL ?? 'http://127.0.0.1:4566';
+const stateDir = path.resolve(env.CARIBOU_LOCAL_STATE_DIR ?? '.local');
+const regions = (env.CARIBOU_LOCAL_REGIONS ?? env.AWS_REGION ?? 'us-east-1').split(',').filter(Boolean);
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+process.env.AWS_ENDPOINT_URL = emulatorUrl;
+delete process.env.AWS_ENDPOINT_URL_LAMBDA; // the runtime's own Lambda calls go to the emulator
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+
+mkdirSync(stateDir, { recursive: true });
+const clock = new Clock(Number(env.CARIBOU_LOCAL_CLOCK_SPEED ?? '1'), env.CARIBOU_LOCAL_CLOCK_START ? Date.parse(env.CARIBOU_LOCAL_CLOCK_START) : undefined);
+const port = Number(env.CARIBOU_LOCAL_RUNTIME_PORT ?? '4567');
+const workerEnv: Record<string, string> = {
+  AWS_ENDPOINT_URL: emulatorUrl,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+const runtime = new LocalRuntime({
+  stateDir,
+  regions,
+  clock,
+  workerEnv,
+  runtimeNodeModules: path.join(repoRoot, 'node_modules'),
+  codeDirs: (env.CARIBOU_LOCAL_CODE_DIRS ?? '').split(path.delimiter).filter(Boolean),
+  maxWorkersPerFunction: Number(env.CARIBOU_LOCAL_MAX_WORKERS ?? '4'),
+  refreshIntervalMs: 2000,
+  sweepIntervalMs: 60_000,
+  log,
+});
+const server = await startServer({ runtime, emulatorUrl, defaultRegion: regions[0]!, host: '127.0.0.1', port, log });
+const address = server.address();
+const actualPort = typeof address === 'object' && address ? address.port : port;
+// Functions call back into the runtime for Lambda APIs (the migrator creating functions).
+workerEnv.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${actualPort}`;
+await runtime.start();
+writeFileSync(path.join(stateDir, 'runtime.ready.json'), JSON.stringify({ pid: process.pid, port: actualPort, url: `http://127.0.0.1:${actualPort}` }));
+log(`ready: ${runtime.functions.size} functions, ${runtime.mappings.size} mappings in ${[...runtime.activeRegions].join(', ')}`);
+
+const shutdown = async () => {
+  server.close();
+  await runtime.stop().catch(() => undefined);
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+const owner = Number(env.CARIBOU_LOCAL_OWNER_PID ?? '0');
+if (owner) {
+  setInterval(() => {
+    try {
+      process.kill(owner, 0);
+    } catch {
+      void shutdown();
+    }
+  }, 1000).unref();
+}

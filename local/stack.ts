@@ -1,0 +1,84 @@
+// Applies the unchanged synthesized control-plane stack to the emulator with the real terraform.
+// The state file lives in the local-mode folder and is tied to the emulator instance it describes:
+// a restarted emulator has lost everything, so its old state is discarded. An unchanged stack on
+// the same emulator is not applied again.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleServices } from '../scripts/bundle.js';
+import { terraform } from '../terraform/runner.js';
+import { synthStack } from '../terraform/synth.js';
+
+export interface StackRecord {
+  dir: string;
+  hash: string;
+  emulatorInstanceId: string;
+  appliedAt: string;
+  applySeconds: number;
+}
+
+export interface ApplyOptions {
+  stateDir: string;
+  prefix: string;
+  region: string;
+  emulatorUrl: string;
+  emulatorInstanceId: string;
+  previous?: StackRecord;
+  log: (line: string) => void;
+}
+
+export function stackAssetsDir(stateDir: string, prefix: string): string {
+  return path.join(stateDir, 'cdktf.out', 'stacks', prefix, 'assets');
+}
+
+export function emulatorAwsEnv(emulatorUrl: string, region: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const key of Object.keys(env)) if (key.startsWith('AWS_')) delete env[key];
+  return {
+    ...env,
+    AWS_ENDPOINT_URL: emulatorUrl,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
+  const { stateDir, prefix, region, log } = options;
+  const started = Date.now();
+  const bundleDir = path.join(stateDir, 'dist');
+  await bundleServices(bundleDir);
+  const tfDir = path.join(stateDir, 'terraform');
+  mkdirSync(tfDir, { recursive: true });
+  const stateFile = path.join(tfDir, 'terraform.tfstate');
+  const dir = await synthStack({ outDir: path.join(stateDir, 'cdktf.out'), prefix, region, bundleDir, stateFile });
+  const hash = createHash('sha256').update(readFileSync(path.join(dir, 'cdk.tf.json'))).digest('hex');
+  const sameEmulator = options.previous?.emulatorInstanceId === options.emulatorInstanceId;
+  if (sameEmulator && options.previous?.hash === hash && existsSync(stateFile)) {
+    log('stack unchanged on this emulator: nothing to apply');
+    return options.previous;
+  }
+  if (!sameEmulator) {
+    // The state describes resources of an emulator that no longer exists.
+    for (const f of ['terraform.tfstate', 'terraform.tfstate.backup']) rmSync(path.join(tfDir, f), { force: true });
+  }
+  const env = emulatorAwsEnv(options.emulatorUrl, region);
+  if (!existsSync(path.join(dir, '.terraform', 'providers'))) {
+    log('terraform init (offline provider mirror)');
+    await terraform(['init', '-input=false', '-no-color', '-reconfigure'], { cwd: dir, env });
+  }
+  log(sameEmulator ? 'terraform apply (incremental)' : 'terraform apply (new emulator: ~1-2 min, SQS queues wait ~25 s each in the provider)');
+  await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=64'], { cwd: dir, env });
+  const record: StackRecord = {
+    dir,
+    hash,
+    emulatorInstanceId: options.emulatorInstanceId,
+    appliedAt: new Date().toISOString(),
+    applySeconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  writeFileSync(path.join(tfDir, 'applied.json'), JSON.stringify(record, null, 2));
+  log(`stack applied in ${record.applySeconds} s`);
+  return record;
+}
