@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkMoto, checkTerraform, pythonExecutable } from './tools.js';
+import { checkMoto, checkTerraform } from './tools.js';
+import { emulatorInfo, launchEmulator } from './emulator/launch.js';
 import { freePort, getJson, isAlive, startDetached, stopGroup, waitFor } from './processes.js';
 import { applyStack, stackAssetsDir, type StackRecord } from './stack.js';
 
@@ -42,13 +43,6 @@ export interface LocalModeState {
   startedAt: string;
 }
 
-interface EmulatorInfo {
-  instanceId: string;
-  pid: number;
-  motoVersion: string;
-  patches: string[];
-}
-
 const statePath = (stateDir: string) => path.join(stateDir, 'state.json');
 
 export function readState(stateDir = DEFAULT_STATE_DIR): LocalModeState | undefined {
@@ -63,9 +57,7 @@ function writeState(state: LocalModeState): void {
   writeFileSync(statePath(state.stateDir), JSON.stringify(state, null, 2));
 }
 
-export async function emulatorInfo(url: string): Promise<EmulatorInfo | undefined> {
-  return getJson<EmulatorInfo>(`${url}/_caribou/info`, 1500).catch(() => undefined);
-}
+export { emulatorInfo };
 
 export async function runtimeHealthy(url: string): Promise<{ pid: number } | undefined> {
   return getJson<{ ok: boolean; pid: number }>(`${url}/_local/health`, 1500).catch(() => undefined);
@@ -137,18 +129,13 @@ export async function up(options: UpOptions = {}): Promise<LocalModeState> {
       runtime = undefined;
       const port = portFrom(options.emulatorPort, 'CARIBOU_LOCAL_EMULATOR_PORT', DEFAULT_EMULATOR_PORT) || (await freePort());
       const runtimePort = portFrom(options.runtimePort, 'CARIBOU_LOCAL_RUNTIME_PORT', DEFAULT_RUNTIME_PORT) || (await freePort());
-      const url = `http://127.0.0.1:${port}`;
-      log(`starting the emulator (moto) on ${url}`);
-      const args = [path.join(REPO_ROOT, 'local', 'emulator', 'moto_launcher.py'), '--host', '127.0.0.1', '--port', String(port)];
-      if (options.ownerPid) args.push('--owner-pid', String(options.ownerPid));
-      const pid = startDetached(pythonExecutable(), args, {
-        env: { ...process.env, CARIBOU_LOCAL_RUNTIME_URL: `http://127.0.0.1:${runtimePort}`, PYTHONUNBUFFERED: '1' },
+      log(`starting the emulator (moto) on http://127.0.0.1:${port}`);
+      emulator = await launchEmulator({
+        port,
         logFile: path.join(stateDir, 'emulator.log'),
+        ownerPid: options.ownerPid,
+        runtimeUrl: `http://127.0.0.1:${runtimePort}`,
       });
-      const ready = await waitFor('the emulator', () => emulatorInfo(url), 30_000, () => !isAlive(pid)).catch((error: Error) => {
-        throw new Error(`${error.message}; see ${path.join(stateDir, 'emulator.log')} (is port ${port} free? set CARIBOU_LOCAL_EMULATOR_PORT)`);
-      });
-      emulator = { pid, port, url, instanceId: ready.instanceId };
       runtime = { pid: 0, port: runtimePort, url: `http://127.0.0.1:${runtimePort}` };
     }
 

@@ -8,6 +8,7 @@ import {
   runDeploymentMigratorCommand,
   versionCommand,
 } from './control-plane.js';
+import { localCommand } from './local.js';
 import { tasksCommand } from './tasks.js';
 
 export const commands: Command[] = [
@@ -17,5 +18,6 @@ export const commands: Command[] = [
   dataCollectCommand,
   manageDeploymentsCommand,
   runDeploymentMigratorCommand,
+  localCommand,
   tasksCommand,
 ];

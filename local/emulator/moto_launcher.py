@@ -262,10 +262,23 @@ def apply_patches() -> None:
             f"caribou-moto: moto {moto.__version__} found, the patches were written for {EXPECTED_MOTO_VERSION}; "
             "run the local-mode emulator tests (test/integration/local/emulator.test.ts) before relying on it\n"
         )
-    patch_inert_event_source_mappings()
-    patch_jsonpath_cache()
-    patch_event_targets()
-    patch_sqs_attributes()
+    # CARIBOU_LOCAL_MOTO_PATCHES=none (or a comma list of patch names) is for checking that the
+    # tests of test/integration/local/emulator.test.ts fail without a patch.
+    wanted = os.environ.get("CARIBOU_LOCAL_MOTO_PATCHES", "all")
+    patches = {
+        "inert-event-source-mappings": patch_inert_event_source_mappings,
+        "jsonpath-parse-cache": patch_jsonpath_cache,
+        "event-targets-input-account-state": patch_event_targets,
+        "sqs-policy-kept-and-compact-json": patch_sqs_attributes,
+    }
+    for name, apply in patches.items():
+        if wanted == "all" or name in wanted.split(","):
+            apply()
+    if "event-targets-input-account-state" in APPLIED and "jsonpath-parse-cache" not in APPLIED:
+        global _jsonpath_parse
+        import jsonpath_ng.ext
+
+        _jsonpath_parse = jsonpath_ng.ext.parse
 
 
 class CaribouApp:
@@ -278,7 +291,7 @@ class CaribouApp:
         if environ.get("PATH_INFO", "").startswith("/_caribou/info"):
             import moto
 
-            info = _jsonpath_parse.cache_info() if _jsonpath_parse else None
+            info = _jsonpath_parse.cache_info() if hasattr(_jsonpath_parse, "cache_info") else None
             body = json.dumps(
                 {
                     "instanceId": INSTANCE_ID,
