@@ -9,6 +9,7 @@ import {
   versionCommand,
 } from './control-plane.js';
 import { localCommand } from './local.js';
+import { solveCommand } from './solve.js';
 import { tasksCommand } from './tasks.js';
 
 export const commands: Command[] = [
@@ -19,5 +20,6 @@ export const commands: Command[] = [
   manageDeploymentsCommand,
   runDeploymentMigratorCommand,
   localCommand,
+  solveCommand,
   tasksCommand,
 ];

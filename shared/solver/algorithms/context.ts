@@ -1,0 +1,33 @@
+import type { Candidate } from '../ranker.js';
+import type { Rng } from '../rng.js';
+import type { Constraints, DeploymentMetricsCalculator, PlanMetrics } from '../types.js';
+
+export interface SearchContext {
+  R: number;
+  N: number;
+  home: number;
+  /** Permitted region indices per instance. */
+  permitted: number[][];
+  calculator: DeploymentMetricsCalculator;
+  homeMetrics: PlanMetrics;
+  constraints: Constraints;
+  /** performance.now() value after which the search stops with what it has. */
+  deadlineMs: number;
+  rng: Rng;
+  /** Set by a search that stopped at the deadline. */
+  timedOut: boolean;
+}
+
+export type SearchAlgorithm = (ctx: SearchContext) => Candidate[];
+
+export function placementKey(p: ArrayLike<number>): string {
+  return Array.prototype.join.call(p, ',');
+}
+
+export function pastDeadline(ctx: SearchContext): boolean {
+  if (performance.now() >= ctx.deadlineMs) {
+    ctx.timedOut = true;
+    return true;
+  }
+  return false;
+}

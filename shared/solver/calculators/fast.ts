@@ -1,0 +1,637 @@
+// The fast calculator (selected by "go"): the same sampling model as simple.ts over a flattened
+// model of typed arrays with precomputed indices, a PRNG whose state lives in a Uint32Array and
+// per-sample state in buffers allocated once, so drawing a sample allocates nothing. Parallelism
+// across cores is at the level of solve hours (worker-pool.ts); one evaluation stays on one thread.
+import { DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH, TRANSMISSION_ENERGY_KWH_PER_GB } from '../constants.js';
+import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnits } from '../formulas.js';
+import type { LatencyEntry, PreparedModel } from '../model.js';
+import { Rng, mixSeed } from '../rng.js';
+import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
+import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
+
+const EF = TRANSMISSION_ENERGY_KWH_PER_GB;
+const UNKNOWN_CI = DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
+
+class PoolBuilder {
+  values: number[] = [];
+  private readonly seen = new Map<number[], number>();
+  add(xs: number[]): number {
+    const known = this.seen.get(xs);
+    if (known !== undefined) return known;
+    const off = this.values.length;
+    for (const x of xs) this.values.push(x);
+    this.seen.set(xs, off);
+    return off;
+  }
+}
+
+export class FastCalculator implements DeploymentMetricsCalculator {
+  readonly type = 'go' as const;
+  evaluations = 0;
+  samples = 0;
+
+  private readonly mc: ResolvedMcOptions;
+  private readonly buf: SampleBuffers;
+  private readonly convergence = new Convergence();
+  private readonly rng = new Rng(1);
+  private hourSeed = 0;
+  private readonly R: number;
+  private readonly N: number;
+  private readonly home: number;
+  private readonly start: number;
+
+  // Regions
+  private readonly egress: Float64Array;
+  private readonly snsPrice: Float64Array;
+  private readonly ddbRead: Float64Array;
+  private readonly ddbWrite: Float64Array;
+  private readonly pingMean: Float64Array;
+  private readonly sysReadUsd: number;
+  // Per hour
+  private readonly ci: Float64Array;
+  private systemCI = UNKNOWN_CI;
+  private readonly routeEF: Float64Array; // EF × route CI, a × R + c
+  private readonly carbonPerS: Float64Array; // i × R + r
+  private readonly duringPerGB: Float64Array; // r
+  // Instances
+  private readonly topo: Int32Array;
+  private readonly isSync: Uint8Array;
+  private readonly execUsdPerS: Float64Array;
+  private readonly invocationUsd: Float64Array;
+  private readonly powerKW: Float64Array;
+  private readonly profOff: Int32Array;
+  private readonly profLen: Int32Array;
+  private readonly durPool: Float64Array;
+  private readonly auxOff: Int32Array; // per duration pool entry
+  private readonly auxCnt: Int32Array;
+  private readonly auxRowRef: Int32Array;
+  private readonly auxVals: Float64Array;
+  private readonly redirOff: number;
+  private readonly redirLen: number;
+  // Edges
+  private readonly inStart: Int32Array;
+  private readonly inEdge: Int32Array;
+  private readonly eFrom: Int32Array;
+  private readonly eTo: Int32Array;
+  private readonly eProb: Float64Array;
+  private readonly eSizeOff: Int32Array;
+  private readonly eSizeLen: Int32Array;
+  private readonly sizePool: Float64Array;
+  private readonly sizeSns: Float64Array;
+  private readonly sizeBucket: Int32Array;
+  private readonly eLatBase: Int32Array;
+  private readonly eToSync: Uint8Array;
+  private readonly eSnsOnlyGB: Float64Array;
+  private readonly eSnsOnlyReq: Float64Array;
+  private readonly eSyncGB: Float64Array;
+  private readonly eSyncWCU2: Float64Array;
+  private readonly eAuxCol: Int32Array;
+  private readonly neStart: Int32Array;
+  private readonly neSync: Int32Array;
+  private readonly neRespGB: Float64Array;
+  private readonly neWCU2: Float64Array;
+  private readonly neLatBase: Int32Array;
+  private readonly neFrom: Int32Array;
+  /** Latency entries, 3 slots each: [pool offset, pool length, added seconds]. Per edge the order
+   *  is (from region, to region, size bucket) so one placement reads one contiguous run. */
+  private readonly lat: Float64Array;
+  private readonly eBuckets: Int32Array;
+  private readonly latPool: Float64Array;
+  // Specialized to the placement being evaluated (and the hour): filled once per evaluate().
+  private readonly nProfOff: Int32Array;
+  private readonly nProfLen: Int32Array;
+  private readonly nExecUsd: Float64Array;
+  private readonly nInvUsd: Float64Array;
+  private readonly nCarbonPerS: Float64Array;
+  private readonly nDuring: Float64Array;
+  private readonly nDdbR: Float64Array;
+  private readonly nDdbW: Float64Array;
+  private readonly eLat: Int32Array;
+  private readonly eFwdEF: Float64Array;
+  private readonly eBackEF: Float64Array;
+  private readonly eEgressFwd: Float64Array;
+  private readonly eEgressBack: Float64Array;
+  private readonly eSnsTo: Float64Array;
+  private readonly neLat: Int32Array;
+  private readonly neBackEF: Float64Array;
+  private readonly neEgress: Float64Array;
+  // Start hop
+  private readonly pWpd: number;
+  private readonly wpdGB: number;
+  private readonly wpdRCU: number;
+  private readonly startSizes: Float64Array;
+  private readonly startSizeSns: Float64Array;
+  // Random numbers are drawn ahead into a buffer (same sequence as calling rng.next() in turn).
+  private readonly maxDraws: number;
+  private readonly rbuf: Float64Array;
+  private rlen = 0;
+  private rpos = 0;
+  // Per-sample state
+  private readonly place: Int32Array;
+  private readonly invoked: Uint8Array;
+  private readonly startS: Float64Array;
+  private readonly endS: Float64Array;
+  private readonly auxRow: Int32Array;
+  private readonly rcu: Float64Array;
+  private readonly wcu: Float64Array;
+  private readonly simArr: Float64Array;
+  private readonly upCount: Int32Array;
+  private readonly upAt: Float64Array;
+  private readonly upGB: Float64Array;
+
+  constructor(private readonly m: PreparedModel, private readonly options: CalculatorOptions) {
+    this.mc = resolveMcOptions(options);
+    this.buf = new SampleBuffers(this.mc.maxSamples);
+    const R = (this.R = m.R);
+    const N = (this.N = m.N);
+    this.home = m.home;
+    this.start = m.start;
+    this.egress = Float64Array.from(m.egressUsdPerGB);
+    this.snsPrice = Float64Array.from(m.snsUsdPerRequest);
+    this.ddbRead = Float64Array.from(m.dynamoReadUsdPerRU);
+    this.ddbWrite = Float64Array.from(m.dynamoWriteUsdPerWU);
+    this.pingMean = Float64Array.from(m.pingMeanS);
+    this.sysReadUsd = m.systemDynamoReadUsdPerRU;
+    this.ci = new Float64Array(R);
+    this.routeEF = new Float64Array(R * R);
+    this.carbonPerS = new Float64Array(N * R);
+    this.duringPerGB = new Float64Array(R);
+
+    this.topo = Int32Array.from(m.topo);
+    this.isSync = Uint8Array.from(m.isSync.map((b) => (b ? 1 : 0)));
+    this.execUsdPerS = Float64Array.from(m.execUsdPerS);
+    this.invocationUsd = Float64Array.from(m.invocationUsd);
+    this.powerKW = Float64Array.from(m.powerKW);
+
+    // Execution profiles → duration pool with, per duration, a list of auxiliary row offsets.
+    const dur: number[] = [];
+    const auxOff: number[] = [];
+    const auxCnt: number[] = [];
+    const rowRef: number[] = [];
+    const auxVals: number[] = [];
+    const profOff = new Int32Array(N * R);
+    const profLen = new Int32Array(N * R);
+    const addProfile = (p: { durationsS: number[]; auxRows: number[][][] }): [number, number] => {
+      const off = dur.length;
+      p.durationsS.forEach((d, j) => {
+        dur.push(d);
+        auxOff.push(rowRef.length);
+        const rows = p.auxRows[j]!;
+        auxCnt.push(rows.length);
+        for (const row of rows) {
+          rowRef.push(auxVals.length);
+          for (const v of row) auxVals.push(v);
+        }
+      });
+      return [off, p.durationsS.length];
+    };
+    const seenProfiles = new Map<object, [number, number]>();
+    m.profiles.forEach((p, ir) => {
+      const key = p.durationsS; // profiles that fell back to the same region share their pool
+      const known = seenProfiles.get(key);
+      const [o, l] = known ?? addProfile(p);
+      if (!known) seenProfiles.set(key, [o, l]);
+      profOff[ir] = o;
+      profLen[ir] = l;
+    });
+    [this.redirOff, this.redirLen] = addProfile(m.redirector);
+    this.profOff = profOff;
+    this.profLen = profLen;
+    this.durPool = Float64Array.from(dur);
+    this.auxOff = Int32Array.from(auxOff);
+    this.auxCnt = Int32Array.from(auxCnt);
+    this.auxRowRef = Int32Array.from(rowRef);
+    this.auxVals = Float64Array.from(auxVals);
+
+    // Edges, latency tables and non-execution entries.
+    const E = m.edges.length;
+    this.inStart = new Int32Array(N + 1);
+    const inEdge: number[] = [];
+    for (let i = 0; i < N; i++) {
+      this.inStart[i] = inEdge.length;
+      inEdge.push(...m.incoming[i]!);
+    }
+    this.inStart[N] = inEdge.length;
+    this.inEdge = Int32Array.from(inEdge);
+    this.eFrom = Int32Array.from(m.edges.map((e) => e.from));
+    this.eTo = Int32Array.from(m.edges.map((e) => e.to));
+    this.eProb = Float64Array.from(m.edges.map((e) => e.probability));
+    this.eToSync = Uint8Array.from(m.edges.map((e) => (e.toSync ? 1 : 0)));
+    this.eSnsOnlyGB = Float64Array.from(m.edges.map((e) => e.snsOnlySizeGB));
+    this.eSnsOnlyReq = Float64Array.from(m.edges.map((e) => snsRequests(e.snsOnlySizeGB)));
+    this.eSyncGB = Float64Array.from(m.edges.map((e) => e.syncSizeGB));
+    this.eSyncWCU2 = Float64Array.from(m.edges.map((e) => 2 * writeCapacityUnits(e.syncSizeGB)));
+    this.eAuxCol = Int32Array.from(m.edges.map((e) => e.auxColumn));
+    this.eSizeOff = new Int32Array(E);
+    this.eSizeLen = new Int32Array(E);
+    this.eLatBase = new Int32Array(E);
+    const sizes: number[] = [];
+    const buckets: number[] = [];
+    const pools = new PoolBuilder();
+    const lat: number[] = [];
+    const addLatency = (l: LatencyEntry): void => {
+      lat.push(pools.add(l.pool), l.pool.length, l.addS);
+    };
+    this.eBuckets = Int32Array.from(m.edges.map((e) => e.bucketCount));
+    const neStart = new Int32Array(E + 1);
+    const neSync: number[] = [];
+    const neResp: number[] = [];
+    const neWcu: number[] = [];
+    const neLat: number[] = [];
+    const neFrom: number[] = [];
+    m.edges.forEach((e, ei) => {
+      this.eSizeOff[ei] = sizes.length;
+      this.eSizeLen[ei] = e.sizesGB.length;
+      sizes.push(...e.sizesGB);
+      buckets.push(...e.sizeBucket);
+      this.eLatBase[ei] = lat.length / 3;
+      for (let a = 0; a < R; a++) {
+        for (let c = 0; c < R; c++) {
+          for (let b = 0; b < e.bucketCount; b++) addLatency(e.latency[(b * R + a) * R + c]!);
+        }
+      }
+    });
+    m.edges.forEach((e, ei) => {
+      neStart[ei] = neSync.length;
+      for (const ne of e.nonExec) {
+        neSync.push(ne.syncNode);
+        neResp.push(ne.responseGB);
+        neWcu.push(2 * writeCapacityUnits(ne.responseGB));
+        neLat.push(lat.length / 3);
+        neFrom.push(e.from);
+        for (const l of ne.latency) addLatency(l);
+      }
+    });
+    neStart[E] = neSync.length;
+    this.sizePool = Float64Array.from(sizes);
+    this.sizeSns = Float64Array.from(sizes.map((s) => snsRequests(s)));
+    this.sizeBucket = Int32Array.from(buckets);
+    this.neStart = neStart;
+    this.neSync = Int32Array.from(neSync);
+    this.neRespGB = Float64Array.from(neResp);
+    this.neWCU2 = Float64Array.from(neWcu);
+    this.neLatBase = Int32Array.from(neLat);
+    this.neFrom = Int32Array.from(neFrom);
+    this.lat = Float64Array.from(lat);
+    this.nProfOff = new Int32Array(N);
+    this.nProfLen = new Int32Array(N);
+    this.nExecUsd = new Float64Array(N);
+    this.nInvUsd = new Float64Array(N);
+    this.nCarbonPerS = new Float64Array(N);
+    this.nDuring = new Float64Array(N);
+    this.nDdbR = new Float64Array(N);
+    this.nDdbW = new Float64Array(N);
+    this.eLat = new Int32Array(E);
+    this.eFwdEF = new Float64Array(E);
+    this.eBackEF = new Float64Array(E);
+    this.eEgressFwd = new Float64Array(E);
+    this.eEgressBack = new Float64Array(E);
+    this.eSnsTo = new Float64Array(E);
+    const X = neSync.length;
+    this.neLat = new Int32Array(X);
+    this.neBackEF = new Float64Array(X);
+    this.neEgress = new Float64Array(X);
+    this.latPool = Float64Array.from(pools.values);
+
+    this.pWpd = m.startHop.wpdAtFunctionProbability;
+    this.wpdGB = m.startHop.wpdSizeGB;
+    this.wpdRCU = readCapacityUnits(m.startHop.wpdSizeGB);
+    this.startSizes = Float64Array.from(m.startHop.sizesGB);
+    this.startSizeSns = Float64Array.from(m.startHop.sizesGB.map((s) => snsRequests(s)));
+
+    let draws = 3 + 2 * N;
+    for (const e of m.edges) draws += 3 + e.nonExec.length;
+    this.maxDraws = draws;
+    this.rbuf = new Float64Array(Math.max(4096, draws * 32));
+    this.place = new Int32Array(N);
+    this.invoked = new Uint8Array(N);
+    this.startS = new Float64Array(N);
+    this.endS = new Float64Array(N);
+    this.auxRow = new Int32Array(N);
+    this.rcu = new Float64Array(N);
+    this.wcu = new Float64Array(N);
+    this.simArr = new Float64Array(N);
+    this.upCount = new Int32Array(N);
+    this.upAt = new Float64Array(Math.max(1, inEdge.length));
+    this.upGB = new Float64Array(Math.max(1, inEdge.length));
+    this.setHour('overall');
+  }
+
+  setHour(hour: number | 'overall'): void {
+    const { regions, system } = this.m.carbonIntensity(hour);
+    const R = this.R;
+    this.systemCI = system;
+    for (let r = 0; r < R; r++) this.ci[r] = regions[r]!;
+    for (let a = 0; a < R; a++) {
+      for (let c = 0; c < R; c++) this.routeEF[a * R + c] = EF * routeCarbonIntensity(regions[a], regions[c], a === c);
+    }
+    for (let i = 0; i < this.N; i++) {
+      for (let r = 0; r < R; r++) this.carbonPerS[i * R + r] = (this.powerKW[i * R + r]! * regions[r]!) / 3600;
+    }
+    for (let r = 0; r < R; r++) this.duringPerGB[r] = (EF * UNKNOWN_CI) / 2 + this.routeEF[this.home * R + r]! / 2;
+    this.hourSeed = mixSeed(this.options.seed, hour === 'overall' ? 24 : hour);
+  }
+
+  evaluate(placement: Placement): EvaluationResult {
+    for (let i = 0; i < this.N; i++) this.place[i] = placement[i]!;
+    this.specialize();
+    this.rng.reseed(this.hourSeed);
+    this.rlen = 0;
+    this.rpos = 0;
+    const o = this.mc;
+    const b = this.buf;
+    const conv = this.convergence;
+    conv.reset();
+    let n = 0;
+    while (n < o.maxSamples) {
+      const end = Math.min(o.maxSamples, n + o.batchSize);
+      this.sampleRange(n, end);
+      const converged = conv.update(b, n, end, o.relativeCIHalfWidth);
+      n = end;
+      if (n >= o.minSamples && converged) break;
+    }
+    this.evaluations++;
+    this.samples += n;
+    return summarize(b, n);
+  }
+
+  /** Resolves every (instance, region) and (edge, region pair) lookup of the current placement. */
+  private specialize(): void {
+    const R = this.R;
+    const place = this.place;
+    for (let i = 0; i < this.N; i++) {
+      const r = place[i]!;
+      const ir = i * R + r;
+      this.nProfOff[i] = this.profOff[ir]!;
+      this.nProfLen[i] = this.profLen[ir]!;
+      this.nExecUsd[i] = this.execUsdPerS[ir]!;
+      this.nInvUsd[i] = this.invocationUsd[ir]!;
+      this.nCarbonPerS[i] = this.carbonPerS[ir]!;
+      this.nDuring[i] = this.duringPerGB[r]!;
+      this.nDdbR[i] = this.ddbRead[r]!;
+      this.nDdbW[i] = this.ddbWrite[r]!;
+    }
+    for (let e = 0; e < this.eFrom.length; e++) {
+      const rp = place[this.eFrom[e]!]!;
+      const ri = place[this.eTo[e]!]!;
+      this.eLat[e] = this.eLatBase[e]! + (rp * R + ri) * this.eBuckets[e]!;
+      this.eFwdEF[e] = this.routeEF[rp * R + ri]!;
+      this.eBackEF[e] = this.routeEF[ri * R + rp]!;
+      this.eEgressFwd[e] = rp !== ri ? this.egress[rp]! : 0;
+      this.eEgressBack[e] = rp !== ri ? this.egress[ri]! : 0;
+      this.eSnsTo[e] = this.snsPrice[ri]!;
+    }
+    for (let x = 0; x < this.neSync.length; x++) {
+      const rp = place[this.neFrom[x]!]!;
+      const rs = place[this.neSync[x]!]!;
+      this.neLat[x] = this.neLatBase[x]! + rp * R + rs;
+      this.neBackEF[x] = this.routeEF[rs * R + rp]!;
+      this.neEgress[x] = rs !== rp ? this.egress[rs]! : 0;
+    }
+  }
+
+  /** Keeps the unread tail of the buffer and fills the rest with fresh draws. */
+  private refill(pos: number): void {
+    const buf = this.rbuf;
+    const keep = this.rlen - pos;
+    buf.copyWithin(0, pos, this.rlen);
+    this.rng.fill(buf, keep);
+    this.rlen = buf.length;
+  }
+
+  /** Draws samples [from, to). Every array is hoisted into a local once per batch. */
+  private sampleRange(from: number, to: number): void {
+    const R = this.R;
+    const N = this.N;
+    const place = this.place;
+    const invoked = this.invoked;
+    const startS = this.startS;
+    const endS = this.endS;
+    const auxRow = this.auxRow;
+    const rcu = this.rcu;
+    const wcu = this.wcu;
+    const simArr = this.simArr;
+    const upCount = this.upCount;
+    const upAt = this.upAt;
+    const upGB = this.upGB;
+    const routeEF = this.routeEF;
+    const egress = this.egress;
+    const snsPrice = this.snsPrice;
+    const ci = this.ci;
+    const carbonPerS = this.carbonPerS;
+    const execUsdPerS = this.execUsdPerS;
+    const invocationUsd = this.invocationUsd;
+    const topo = this.topo;
+    const isSync = this.isSync;
+    const durPool = this.durPool;
+    const auxOff = this.auxOff;
+    const auxCnt = this.auxCnt;
+    const auxRowRef = this.auxRowRef;
+    const auxVals = this.auxVals;
+    const inStart = this.inStart;
+    const inEdge = this.inEdge;
+    const eFrom = this.eFrom;
+    const eProb = this.eProb;
+    const eSizeOff = this.eSizeOff;
+    const eSizeLen = this.eSizeLen;
+    const sizePool = this.sizePool;
+    const sizeSns = this.sizeSns;
+    const sizeBucket = this.sizeBucket;
+    const eToSync = this.eToSync;
+    const eSnsOnlyGB = this.eSnsOnlyGB;
+    const eSnsOnlyReq = this.eSnsOnlyReq;
+    const eSyncGB = this.eSyncGB;
+    const eSyncWCU2 = this.eSyncWCU2;
+    const eAuxCol = this.eAuxCol;
+    const neStart = this.neStart;
+    const neSync = this.neSync;
+    const neRespGB = this.neRespGB;
+    const neWCU2 = this.neWCU2;
+    const lat = this.lat;
+    const nProfOff = this.nProfOff;
+    const nProfLen = this.nProfLen;
+    const nExecUsd = this.nExecUsd;
+    const nInvUsd = this.nInvUsd;
+    const nCarbonPerS = this.nCarbonPerS;
+    const nDuring = this.nDuring;
+    const nDdbR = this.nDdbR;
+    const nDdbW = this.nDdbW;
+    const eLat = this.eLat;
+    const eFwdEF = this.eFwdEF;
+    const eBackEF = this.eBackEF;
+    const eEgressFwd = this.eEgressFwd;
+    const eEgressBack = this.eEgressBack;
+    const eSnsTo = this.eSnsTo;
+    const neLat = this.neLat;
+    const neBackEF = this.neBackEF;
+    const neEgress = this.neEgress;
+    const latPool = this.latPool;
+    const pingMean = this.pingMean;
+    const startSizes = this.startSizes;
+    const startSizeSns = this.startSizeSns;
+    const nStartSizes = startSizes.length;
+    const s0 = this.start;
+    const home = this.home;
+    const pWpd = this.pWpd;
+    const wpdGB = this.wpdGB;
+    const wpdCost = this.wpdRCU * this.sysReadUsd;
+    const systemCI = this.systemCI;
+    const redirOff = this.redirOff;
+    const redirLen = this.redirLen;
+    const outCost = this.buf.cost;
+    const outRuntime = this.buf.runtime;
+    const outCarbon = this.buf.carbon;
+    const maxDraws = this.maxDraws;
+    const rbuf = this.rbuf;
+    let rpos = this.rpos;
+    for (let k = from; k < to; k++) {
+      if (this.rlen - rpos < maxDraws) {
+        this.refill(rpos);
+        rpos = 0;
+      }
+      for (let i = 0; i < N; i++) {
+        invoked[i] = 0;
+        startS[i] = 0;
+        endS[i] = 0;
+        auxRow[i] = -1;
+        rcu[i] = 0;
+        wcu[i] = 0;
+        simArr[i] = -Infinity;
+        upCount[i] = 0;
+      }
+      let cost = 0;
+      let carbon = 0;
+      let runtime = 0;
+
+      // Start hop.
+      const rs = place[s0]!;
+      const atFunction = rbuf[rpos++]! < pWpd;
+      const redirected = atFunction && rs !== home;
+      const si = Math.floor(rbuf[rpos++]! * nStartSizes);
+      const inputGB = startSizes[si]!;
+      const first = redirected ? home : rs;
+      cost += wpdCost;
+      carbon += wpdGB * EF * (atFunction ? (systemCI + ci[first]!) / 2 : UNKNOWN_CI);
+      cost += startSizeSns[si]! * snsPrice[first]!;
+      carbon += inputGB * EF * UNKNOWN_CI;
+      let t0 = 0;
+      if (redirected) {
+        let d = 0;
+        if (redirLen > 0) d = durPool[redirOff + Math.floor(rbuf[rpos++]! * redirLen)]!;
+        const ih = s0 * R + home;
+        cost += execUsdPerS[ih]! * d + invocationUsd[ih]!;
+        carbon += carbonPerS[ih]! * d;
+        cost += startSizeSns[si]! * snsPrice[rs]!;
+        carbon += inputGB * routeEF[home * R + rs]!;
+        cost += inputGB * egress[home]!;
+        runtime = d;
+        t0 = d + pingMean[home * R + rs]!;
+      }
+      invoked[s0] = 1;
+      startS[s0] = t0;
+
+      for (let ti = 0; ti < N; ti++) {
+        const i = topo[ti]!;
+        if (i !== s0) {
+          let arrival = -Infinity;
+          let any = 0;
+          for (let q = inStart[i]!, qe = inStart[i + 1]!; q < qe; q++) {
+            const e = inEdge[q]!;
+            const p = eFrom[e]!;
+            if (invoked[p] === 0) continue;
+            if (rbuf[rpos++]! < eProb[e]!) {
+              const col = eAuxCol[e]!;
+              let edgeStart = endS[p]!;
+              if (col >= 0 && auxRow[p]! >= 0) {
+                const off = auxVals[auxRow[p]! + col]!;
+                if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
+              }
+              const z = eSizeOff[e]! + Math.floor(rbuf[rpos++]! * eSizeLen[e]!);
+              const sizeGB = sizePool[z]!;
+              const fwd = eFwdEF[e]!;
+              if (eToSync[e] === 1) {
+                const sns = eSnsOnlyGB[e]!;
+                const sync = eSyncGB[e]!;
+                cost += eSnsOnlyReq[e]! * eSnsTo[e]!;
+                carbon += (sns + sizeGB) * fwd + sync * eBackEF[e]!;
+                cost += (sns + sizeGB) * eEgressFwd[e]! + sync * eEgressBack[e]!;
+                wcu[i] = wcu[i]! + eSyncWCU2[e]!;
+                const u = inStart[i]! + upCount[i]!;
+                upAt[u] = edgeStart;
+                upGB[u] = sizeGB;
+                upCount[i] = upCount[i]! + 1;
+              } else {
+                cost += sizeSns[z]! * eSnsTo[e]! + sizeGB * eEgressFwd[e]!;
+                carbon += sizeGB * fwd;
+              }
+              const li = 3 * (eLat[e]! + sizeBucket[z]!);
+              const arr = edgeStart + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
+              if (arr > arrival) arrival = arr;
+              any = 1;
+            } else {
+              for (let x = neStart[e]!, xe = neStart[e + 1]!; x < xe; x++) {
+                const s = neSync[x]!;
+                const resp = neRespGB[x]!;
+                wcu[s] = wcu[s]! + neWCU2[x]!;
+                carbon += resp * neBackEF[x]!;
+                cost += resp * neEgress[x]!;
+                const li = 3 * neLat[x]!;
+                const arr = endS[p]! + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
+                if (arr > simArr[s]!) simArr[s] = arr;
+              }
+            }
+          }
+          invoked[i] = any;
+          if (any === 1) startS[i] = arrival > simArr[i]! ? arrival : simArr[i]!;
+        }
+        if (invoked[i] === 0) continue;
+        let d = 0;
+        const len = nProfLen[i]!;
+        if (len > 0) {
+          const j = nProfOff[i]! + Math.floor(rbuf[rpos++]! * len);
+          d = durPool[j]!;
+          const cnt = auxCnt[j]!;
+          if (cnt > 0) {
+            const row = auxRowRef[auxOff[j]! + Math.floor(rbuf[rpos++]! * cnt)]!;
+            auxRow[i] = row;
+            const during = auxVals[row]!;
+            if (during > 0) carbon += during * nDuring[i]!;
+          }
+        }
+        const end = startS[i]! + d;
+        endS[i] = end;
+        if (end > runtime) runtime = end;
+        cost += nExecUsd[i]! * d + nInvUsd[i]!;
+        carbon += nCarbonPerS[i]! * d;
+        if (isSync[i] === 1) {
+          // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
+          const base = inStart[i]!;
+          const cnt = upCount[i]!;
+          for (let a = base + 1; a < base + cnt; a++) {
+            const at = upAt[a]!;
+            const gb = upGB[a]!;
+            let b = a - 1;
+            while (b >= base && upAt[b]! > at) {
+              upAt[b + 1] = upAt[b]!;
+              upGB[b + 1] = upGB[b]!;
+              b--;
+            }
+            upAt[b + 1] = at;
+            upGB[b + 1] = gb;
+          }
+          let cumulative = 0;
+          for (let a = base; a < base + cnt; a++) {
+            cumulative += upGB[a]!;
+            wcu[i] = wcu[i]! + writeCapacityUnits(cumulative);
+          }
+          rcu[i] = rcu[i]! + readCapacityUnits(cumulative);
+        }
+      }
+      for (let i = 0; i < N; i++) cost += rcu[i]! * nDdbR[i]! + wcu[i]! * nDdbW[i]!;
+      outCost[k] = cost;
+      outRuntime[k] = runtime;
+      outCarbon[k] = carbon;
+    }
+    this.rpos = rpos;
+  }
+}

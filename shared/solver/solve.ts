@@ -1,0 +1,97 @@
+// solveWorkflow: the per-hour loop (caribou-spec §7.2) with the configured algorithm honoured,
+// numeric hours, a wall-clock budget per hour and a choice of calculator. The fast ("go")
+// calculator runs hours in parallel on a worker pool that lives for this one solve.
+import { ValidationError } from '../errors.js';
+import { createCalculator } from './calculators/index.js';
+import { prepareModel } from './model.js';
+import { solveHour, type HourSolution, type SolveHourParams } from './solve-hour.js';
+import type { AlgorithmName, CalculatorOptions, CalculatorType, SolverInput } from './types.js';
+import { defaultWorkerCount, solveHoursInWorkers } from './worker-pool.js';
+
+export interface SolveOptions {
+  /** UTC solve hours 0..23 (default [0]). */
+  hours?: number[];
+  /** Overrides the algorithm named in the workflow config. */
+  algorithm?: AlgorithmName;
+  /** 'simple' or 'go' (the fast calculator); default 'go'. */
+  calculator?: CalculatorType;
+  seed?: number;
+  /** Wall-clock budget of one solve hour, in ms (default unlimited). */
+  budgetMsPerHour?: number;
+  /** Monte Carlo settings (samples, batch size, convergence target). */
+  monteCarlo?: Omit<CalculatorOptions, 'seed'>;
+  /**
+   * Worker threads for the fast calculator: a number (0 = main thread) or 'auto' (default): a pool
+   * of one worker per core when there are at least 4 cores and 2 hours, else the main thread.
+   * Measured on the 2-core development machine, shared with other jobs, the pool's fixed cost
+   * (bundle, thread start, a JIT warm-up per thread: ~0.7 s) exceeded what it saved even for 24
+   * map_reduce hours (docs/solver.md, bench/results/solver.json).
+   */
+  workers?: number | 'auto';
+}
+
+export interface SolvedHour extends HourSolution {
+  /** instance name → "<provider>:<region>". */
+  placementByInstance: Record<string, string>;
+}
+
+export interface SolveResult {
+  workflowId: string;
+  algorithm: AlgorithmName;
+  calculator: CalculatorType;
+  seed: number;
+  hours: SolvedHour[];
+  timing: { seconds: number; evaluations: number; samples: number };
+}
+
+export function validateHours(hours: number[]): number[] {
+  for (const h of hours) {
+    if (!Number.isInteger(h) || h < 0 || h > 23) throw new ValidationError(`solve hour ${h} is not an integer hour between 0 and 23`);
+  }
+  return [...new Set(hours)].sort((a, b) => a - b);
+}
+
+export async function solveWorkflow(input: SolverInput, options: SolveOptions = {}): Promise<SolveResult> {
+  const t0 = performance.now();
+  const hours = validateHours(options.hours ?? [0]);
+  if (hours.length === 0) throw new ValidationError('at least one solve hour is required');
+  const algorithm = options.algorithm ?? input.algorithm;
+  const calculatorType = options.calculator ?? 'go';
+  const seed = options.seed ?? 0;
+  const calculatorOptions: CalculatorOptions = { ...options.monteCarlo, seed };
+  const params: SolveHourParams[] = hours.map((hour) => ({
+    hour,
+    algorithm,
+    seed,
+    budgetMs: options.budgetMsPerHour ?? Infinity,
+    constraints: input.constraints,
+  }));
+  const model = prepareModel(input); // validates the graph up front, on the caller's thread
+
+  let solutions: HourSolution[];
+  const cores = defaultWorkerCount();
+  const requested = options.workers ?? 'auto';
+  const workers = requested === 'auto' ? (cores >= 4 && hours.length >= 2 ? cores : 0) : requested;
+  if (calculatorType === 'go' && workers > 0 && hours.length > 1) {
+    solutions = await solveHoursInWorkers(input, calculatorType, calculatorOptions, params, workers);
+  } else {
+    const calculator = createCalculator(calculatorType, model, calculatorOptions);
+    solutions = params.map((p) => solveHour(model, calculator, p));
+  }
+  const named = solutions.map((s) => ({
+    ...s,
+    placementByInstance: Object.fromEntries(model.instanceNames.map((n, i) => [n, model.regionKeys[s.placement[i]!]!])),
+  }));
+  return {
+    workflowId: input.workflowId,
+    algorithm,
+    calculator: calculatorType,
+    seed,
+    hours: named,
+    timing: {
+      seconds: (performance.now() - t0) / 1000,
+      evaluations: named.reduce((n, h) => n + h.evaluations, 0),
+      samples: named.reduce((n, h) => n + h.samples, 0),
+    },
+  };
+}
