@@ -104,16 +104,16 @@ export async function scavenge(deps: CycleDeps, id: LabourerId, labourer: Labour
   const m = markers(nowS, labourer, deps.config.greenfield_invocation_delta_s);
   const stats: ScavengeStats = { archived: 0, retried: 0, dead: 0, requeued: 0, lost_races: 0 };
   let running = 0;
+  const completed: TaskRow[] = [];
   for (const task of await deps.store.claimed(id, m)) {
     const state = activeState(task, m);
     if (state === 'running') running++;
-    else if (state === 'completed') {
-      if (await deps.store.archive(task, Math.floor(nowS))) stats.archived++;
-      else stats.lost_races++;
-    } else if (state === 'failed' || state === 'expired') {
-      await handleUnfinished(deps, task, state, labourer, nowS, stats);
-    }
+    else if (state === 'completed') completed.push(task);
+    else if (state === 'failed' || state === 'expired') await handleUnfinished(deps, task, state, labourer, nowS, stats);
   }
+  const { archived, lost } = await deps.store.archiveMany(completed, Math.floor(nowS));
+  stats.archived += archived;
+  stats.lost_races += lost;
   await requeueDue(deps, id, m, stats);
   return { stats, running };
 }

@@ -234,8 +234,34 @@ export class TaskStore {
 
   /** Completed → closed table. False when the row changed meanwhile (nothing written). */
   async archive(task: TaskRow, nowS: number): Promise<boolean> {
+    return this.transact(this.archiveItems(task, nowS));
+  }
+
+  /**
+   * Archives many completed tasks with few requests: up to 50 tasks (100 items) per transaction.
+   * A chunk that loses a race anywhere is retried task by task, so one late change costs only its
+   * own task. Returns how many were archived.
+   */
+  async archiveMany(tasks: readonly TaskRow[], nowS: number): Promise<{ archived: number; lost: number }> {
+    let archived = 0;
+    let lost = 0;
+    for (let i = 0; i < tasks.length; i += 50) {
+      const chunk = tasks.slice(i, i + 50);
+      if (chunk.length > 1 && (await this.transact(chunk.flatMap((task) => this.archiveItems(task, nowS))))) {
+        archived += chunk.length;
+        continue;
+      }
+      for (const task of chunk) {
+        if (await this.archive(task, nowS)) archived++;
+        else lost++;
+      }
+    }
+    return { archived, lost };
+  }
+
+  private archiveItems(task: TaskRow, nowS: number) {
     const closed: ClosedRow = { ...task, labourer_id_task_status: closedStatusKey(task.labourer_id, 'completed'), closed_at: nowS, outcome: 'completed' };
-    return this.transact([
+    return [
       { Put: { TableName: this.closedTable, Item: closed } },
       {
         Delete: {
@@ -245,7 +271,7 @@ export class TaskStore {
           ExpressionAttributeValues: { ':g': task.greenfield },
         },
       },
-    ]);
+    ];
   }
 
   /** Expired or failed → retry table, due at desiredLaunchTime. */

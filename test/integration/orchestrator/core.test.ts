@@ -258,3 +258,20 @@ test('a non-retryable failure (through the labourer consumer\'s TaskReporter) cl
   assert.match(dead?.dead_reason ?? '', /non-retryable failure \(attempt \?: workflow wf_0-1.0 does not exist\)/);
   assert.deepEqual((await store.getClosed(good!))?.result, { ok: true });
 });
+
+test('archiving in batches: one transaction per 50 tasks, and a stale row costs only itself', async () => {
+  const { store, dispatcher, clock, assistant, tables } = await fresh();
+  const ids = (await dispatcher.dispatch(syncItems(60))).task_ids;
+  await runCycle(cycleDeps(store, testConfig({ max_simultaneous_invocations: 60 }), { now: clock.now }));
+  for (const id of ids) await assistant.completed({ task_id: id });
+  const rows = (await store.activeOf('log-syncer')).filter((r) => r.completed_at !== undefined);
+  assert.equal(rows.length, 60);
+  const stale = { ...rows[7]!, greenfield: rows[7]!.greenfield - 1 }; // as if it changed after our read
+  const calls = moto.counter.calls.get('dynamodb:TransactWriteItemsCommand') ?? 0;
+  const result = await store.archiveMany([...rows.slice(0, 7), stale, ...rows.slice(8)], clock.nowS);
+  assert.deepEqual(result, { archived: 59, lost: 1 });
+  // First chunk of 50 fails as a whole and is redone task by task (1 + 50); the chunk of 10 is one call.
+  assert.equal((moto.counter.calls.get('dynamodb:TransactWriteItemsCommand') ?? 0) - calls, 1 + 50 + 1);
+  assert.equal((await scanAll(tables.closed)).length, 59);
+  assert.ok(await store.getActive(rows[7]!.task_id), 'the stale one stays for the next run');
+});

@@ -53,11 +53,21 @@ function counted<T extends { middlewareStack: { add: Function } }>(client: T, se
   return client;
 }
 
+export interface AwsClients {
+  dynamo: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  events: EventBridgeClient;
+  cloudwatch: CloudWatchClient;
+}
+
 export interface Moto {
   endpoint: string;
   env: Record<string, string>;
   counter: CallCounter;
-  clients(): { dynamo: DynamoDBClient; doc: DynamoDBDocumentClient; sqs: SQSClient; events: EventBridgeClient; cloudwatch: CloudWatchClient };
+  clients(): AwsClients;
+  /** A separate set of clients counting into its own counter (to attribute calls to a component). */
+  countedClients(counter: CallCounter): AwsClients;
   /** Creates the tasks, closed-tasks and retry-tasks tables under a fresh prefix. */
   createTaskTables(prefix: string): Promise<TableNames>;
   stop(): Promise<void>;
@@ -85,20 +95,18 @@ export async function startMoto(): Promise<Moto> {
   }
   const counter = new CallCounter();
   const config = { region: REGION, endpoint, credentials: CREDENTIALS, maxAttempts: 3 };
-  let cached: ReturnType<Moto['clients']> | undefined;
-  const clients = () => {
-    if (!cached) {
-      const dynamo = counted(new DynamoDBClient(config), 'dynamodb', counter);
-      cached = {
-        dynamo,
-        doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-        sqs: counted(new SQSClient(config), 'sqs', counter),
-        events: counted(new EventBridgeClient(config), 'events', counter),
-        cloudwatch: counted(new CloudWatchClient(config), 'cloudwatch', counter),
-      };
-    }
-    return cached;
+  const makeClients = (into: CallCounter): AwsClients => {
+    const dynamo = counted(new DynamoDBClient(config), 'dynamodb', into);
+    return {
+      dynamo,
+      doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+      sqs: counted(new SQSClient(config), 'sqs', into),
+      events: counted(new EventBridgeClient(config), 'events', into),
+      cloudwatch: counted(new CloudWatchClient(config), 'cloudwatch', into),
+    };
   };
+  let cached: AwsClients | undefined;
+  const clients = () => (cached ??= makeClients(counter));
   const createTable = async (spec: TableSpec, name: string) => {
     const attributes = new Map<string, 'S' | 'N'>();
     const add = (a: { name: string; type: 'S' | 'N' } | undefined) => a && attributes.set(a.name, a.type);
@@ -128,6 +136,7 @@ export async function startMoto(): Promise<Moto> {
     counter,
     env: { AWS_ENDPOINT_URL: endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey },
     clients,
+    countedClients: makeClients,
     async createTaskTables(prefix) {
       const ids: [keyof TableNames, TableId][] = [
         ['tasks', 'tasks'],

@@ -12,7 +12,7 @@ import { SqsNudger } from '../../../shared/orchestrator/dispatcher.js';
 import { EventBridgeReleaser } from '../../../shared/orchestrator/releaser.js';
 import { runTask, WorkerAssistant } from '../../../shared/orchestrator/worker-assistant.js';
 import type { TableNames } from '../../../shared/orchestrator/task-store.js';
-import type { Moto } from './moto.js';
+import type { AwsClients, Moto } from './moto.js';
 import { sleep } from './support.js';
 
 export interface Wiring {
@@ -38,14 +38,14 @@ export async function wire(moto: Moto, prefix: string, types: InternalActionType
   return { busName, labourerQueueUrl, orchestratorQueueUrl };
 }
 
-async function receive(moto: Moto, queueUrl: string, waitS: number): Promise<Message[]> {
-  const out = await moto.clients().sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitS }));
+async function receive(aws: AwsClients, queueUrl: string, waitS: number): Promise<Message[]> {
+  const out = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitS }));
   return out.Messages ?? [];
 }
 
-async function remove(moto: Moto, queueUrl: string, messages: Message[]): Promise<void> {
+async function remove(aws: AwsClients, queueUrl: string, messages: Message[]): Promise<void> {
   if (messages.length === 0) return;
-  await moto.clients().sqs.send(
+  await aws.sqs.send(
     new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
   );
 }
@@ -61,20 +61,22 @@ export class OrchestratorDriver {
     private readonly wiring: Wiring,
     private readonly deps: Omit<CycleDeps, 'releaser' | 'owner'>,
     private readonly tickMs = 1000,
+    /** Clients of the orchestrator itself (default: the shared ones). */
+    private readonly aws: AwsClients = moto.clients(),
   ) {}
 
   start(): void {
     this.running = true;
     this.loop = (async () => {
-      const releaser = new EventBridgeReleaser(this.moto.clients().events, this.wiring.busName);
+      const releaser = new EventBridgeReleaser(this.aws.events, this.wiring.busName);
       let last = 0;
       while (this.running) {
-        const nudges = await receive(this.moto, this.wiring.orchestratorQueueUrl, 0);
+        const nudges = await receive(this.aws, this.wiring.orchestratorQueueUrl, 0);
         if (nudges.length === 0 && Date.now() - last < this.tickMs) {
           await sleep(20);
           continue;
         }
-        await remove(this.moto, this.wiring.orchestratorQueueUrl, nudges);
+        await remove(this.aws, this.wiring.orchestratorQueueUrl, nudges);
         last = Date.now();
         this.cycles.push(await runCycle({ ...this.deps, releaser, owner: `driver-${this.cycles.length}` }));
       }
@@ -105,16 +107,22 @@ export class TestLabourer {
   private loop?: Promise<void>;
   private readonly assistant: WorkerAssistant;
 
+  private readonly poller: AwsClients;
+
   constructor(
-    private readonly moto: Moto,
+    moto: Moto,
     private readonly wiring: Wiring,
     tables: TableNames,
     private readonly options: LabourerOptions,
+    /** Clients of the labourer's reports, and of the queue polling Lambda would do (default: shared). */
+    clients: { reports?: AwsClients; poller?: AwsClients } = {},
   ) {
+    const reports = clients.reports ?? moto.clients();
+    this.poller = clients.poller ?? moto.clients();
     this.assistant = new WorkerAssistant({
-      doc: moto.clients().doc,
+      doc: reports.doc,
       tasksTable: tables.tasks,
-      nudger: new SqsNudger(moto.clients().sqs, wiring.orchestratorQueueUrl),
+      nudger: new SqsNudger(reports.sqs, wiring.orchestratorQueueUrl),
     });
   }
 
@@ -123,7 +131,7 @@ export class TestLabourer {
     const pending = new Set<Promise<void>>();
     this.loop = (async () => {
       while (this.running) {
-        const messages = await receive(this.moto, this.wiring.labourerQueueUrl, 0);
+        const messages = await receive(this.poller, this.wiring.labourerQueueUrl, 0);
         if (messages.length === 0) {
           await sleep(20);
           continue;
@@ -165,7 +173,7 @@ export class TestLabourer {
       });
     } finally {
       done();
-      await remove(this.moto, this.wiring.labourerQueueUrl, [raw]);
+      await remove(this.poller, this.wiring.labourerQueueUrl, [raw]);
     }
   }
 
