@@ -11,6 +11,7 @@ import { TaskDispatcher, type Nudger } from '../../../shared/orchestrator/dispat
 import { WorkerAssistant, taskReporter } from '../../../shared/orchestrator/worker-assistant.js';
 import { runCycle, releaseFor } from '../../../shared/orchestrator/cycle.js';
 import { LoopGuardError } from '../../../shared/errors.js';
+import { makeTasksCommand } from '../../../cli/commands/tasks.js';
 import { MAX_INTERNAL_HOPS, type WorkItem } from '../../../shared/contracts/internal.js';
 
 let moto: Moto;
@@ -274,4 +275,46 @@ test('archiving in batches: one transaction per 50 tasks, and a stale row costs 
   assert.equal((moto.counter.calls.get('dynamodb:TransactWriteItemsCommand') ?? 0) - calls, 1 + 50 + 1);
   assert.equal((await scanAll(tables.closed)).length, 59);
   assert.ok(await store.getActive(rows[7]!.task_id), 'the stale one stays for the next run');
+});
+
+test('caribou tasks: counts every state, filters by state, shows a dead task with its reason', async () => {
+  const { store, dispatcher, clock, assistant } = await fresh();
+  const config = testConfig({ max_simultaneous_invocations: 5, max_attempts: 1, max_duration_s: 10 }, { retry: { base_delay_s: 100, max_delay_s: 100, jitter: 0 } });
+  const deps = cycleDeps(store, config, { now: clock.now });
+  const ids = (await dispatcher.dispatch(syncItems(8))).task_ids;
+  await runCycle(deps); // 0..4 running, 5..7 queued
+  await assistant.completed({ task_id: ids[0]! });
+  await assistant.failed({ task_id: ids[1]! }, new Error('boom'));
+  clock.advance(10);
+  await runCycle(deps); // 0 archived; 1 dead (max_attempts 1); 2..4 expired → dead; releases 5..7
+  const retryDeps = cycleDeps(store, testConfig({ max_simultaneous_invocations: 5, max_attempts: 3, max_duration_s: 10 }, { retry: { base_delay_s: 100, max_delay_s: 100, jitter: 0 } }), { now: clock.now });
+  await assistant.failed({ task_id: ids[5]! }, 'provider 503');
+  clock.advance(1);
+  await runCycle(retryDeps); // 5 → retry table
+  await assistant.completed({ task_id: ids[6]! }); // completed, not yet archived
+  const more = (await dispatcher.dispatch(syncItems(1))).task_ids; // queued
+
+  const lines: string[] = [];
+  const env = { CARIBOU_ORCHESTRATOR_CONFIG: JSON.stringify({ labourers: { 'log-syncer': { max_duration_s: 10, cooldown_s: 0 } } }) };
+  const cli = makeTasksCommand({ store: () => store, env, now: () => clock.nowS + 10 });
+  const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+  assert.equal(await cli.run(['--labourer', 'log-syncer'], io), 0);
+  // queued 1 (more), running 0, completed 2 (0 archived, 6 reported), failed 0, expired 1 (7, silent), retrying 1 (5), dead 4 (1..4)
+  const row = lines.find((l) => l.trim().startsWith('log-syncer'))!.trim().split(/\s+/);
+  assert.deepEqual(row, ['log-syncer', '1', '0', '2', '0', '1', '1', '4']);
+  lines.length = 0;
+  assert.equal(await cli.run(['--status', 'dead', '--json'], io), 0);
+  const json = JSON.parse(lines.join('\n'));
+  assert.equal(json.total, 4);
+  assert.ok(json.tasks.every((t: { state: string }) => t.state === 'dead'));
+  assert.equal(json.counts['log-syncer'].queued, 1);
+  lines.length = 0;
+  assert.equal(await cli.run(['show', ids[1]!], io), 0);
+  assert.ok(lines.includes('state:          dead'));
+  assert.ok(lines.some((l) => /^dead reason:\s+dead after 1 attempt\(s\) \(max_attempts 1\); last attempt reported failed: attempt \?: Error: boom$/.test(l)), lines.join('\n'));
+  assert.ok(lines.includes('event:          {"workflow_id":"wf_1-1.0"}'));
+  lines.length = 0;
+  assert.equal(await cli.run(['show', more[0]!], io), 0);
+  assert.ok(lines.includes('state:          queued'));
+  assert.equal(await cli.run(['show', 'nope'], io), 1);
 });
