@@ -55,7 +55,7 @@ test('log_sync over 500 workflows: one task each, never more than 5 running, all
   driver.start();
   labourer.start();
   try {
-    await until(() => labourer.effects.size === 500, 240_000, '500 completions');
+    await until(() => labourer.effects.size === 500, 600_000, '500 completions');
   } finally {
     await labourer.stop();
     await driver.stop();
