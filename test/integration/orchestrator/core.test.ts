@@ -318,3 +318,25 @@ test('caribou tasks: counts every state, filters by state, shows a dead task wit
   assert.ok(lines.includes('state:          queued'));
   assert.equal(await cli.run(['show', 'nope'], io), 1);
 });
+
+test('queue queries over sosw\'s fixtures (§9.4): ends of the queue, next tasks skip claimed ones, claim writes now + Δ', async () => {
+  const { store, clock } = await fresh();
+  const base = { labourer_id: 'log-syncer' as const, type: 'sync_workflow' as const, event: {}, root_id: 'r', hop: 1, created_at: T0, attempts: 0 };
+  const queued = [13000, 17000, 11000, 19000, 15000];
+  const claimed = [1, 2, 3].map((i) => T0 - 60 * i + 31_557_600);
+  await store.putNew([
+    ...queued.map((greenfield, i) => ({ ...base, task_id: `q${i}`, greenfield })),
+    ...claimed.map((greenfield, i) => ({ ...base, task_id: `c${i}`, greenfield, attempts: 1 })),
+  ]);
+  assert.equal(await store.oldestQueued('log-syncer', T0), 11000);
+  assert.equal(await store.newestQueued('log-syncer', T0), 19000);
+  assert.equal(await store.newestQueued('migrator', T0), undefined);
+  assert.deepEqual((await store.nextQueued('log-syncer', T0, 5000)).map((t) => t.greenfield), [11000, 13000, 15000, 17000, 19000]);
+  assert.deepEqual((await store.nextQueued('log-syncer', T0, 2)).map((t) => t.task_id), ['q2', 'q0']);
+  const m = { start: T0, invoked: T0 + 31_557_600, expired: T0 + 31_557_600 - 1200 };
+  assert.equal(await store.countRunning('log-syncer', m), 3);
+  const won = await store.claim((await store.nextQueued('log-syncer', T0, 1))[0]!, m, clock.nowS);
+  assert.equal(won?.greenfield, T0 + 31_557_600);
+  assert.equal(won?.attempts, 1);
+  assert.equal(await store.claim({ ...won!, greenfield: 11000 }, m, clock.nowS), undefined, 'a second claim of the same task loses');
+});
