@@ -65,6 +65,22 @@ export interface CycleStats {
   labourers: Partial<Record<LabourerId, LabourerRunStats>>;
 }
 
+/** Claims in flight at once per labourer. */
+const CLAIM_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export async function runCycle(deps: CycleDeps): Promise<CycleStats> {
   const ids = labourerIds(deps.config);
   const startedAt = deps.now();
@@ -173,16 +189,15 @@ export async function releaseFor(
   const desired = desiredInvocations(labourer.max_simultaneous_invocations, health.status, running, deps.config.invocation_coefficient);
   const stats: ReleaseStats = { health: health.status, running, desired, released: 0, claim_lost: 0, release_failed: 0 };
   if (desired < 1) return stats;
-  const claimed: TaskRow[] = [];
-  for (const task of await deps.store.nextQueued(id, m.start, desired)) {
-    const won = await deps.store.claim(task, m, nowS);
-    if (!won) {
-      stats.claim_lost++;
-      continue;
-    }
-    claimed.push(won);
-    await deps.afterClaim?.(won);
-  }
+  // Claims are independent conditional writes: a few at a time, then released in queue order.
+  const queued = await deps.store.nextQueued(id, m.start, desired);
+  const won = await mapLimited(queued, CLAIM_CONCURRENCY, async (task) => {
+    const row = await deps.store.claim(task, m, nowS);
+    if (row) await deps.afterClaim?.(row);
+    return row;
+  });
+  const claimed = won.filter((row): row is TaskRow => row !== undefined);
+  stats.claim_lost = queued.length - claimed.length;
   const failures = await deps.releaser.release(claimed);
   for (const failure of failures) {
     deps.log.warn('release failed; the task will be retried', { task_id: failure.task.task_id, error: failure.error });

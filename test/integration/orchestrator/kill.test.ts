@@ -65,19 +65,21 @@ test('an orchestrator killed between claim and release loses no task and duplica
       const match = /^claimed (\w+)$/.exec(line);
       if (match) {
         claimed.push(match[1]!);
-        if (claimed.length === 3) child.kill('SIGKILL');
+        if (claimed.length === 2) child.kill('SIGKILL');
       }
     }
   });
   assert.equal(await exited, 'SIGKILL', `the child should be killed mid-run (stderr: ${stderr.slice(-1000)})`);
-  assert.equal(claimed.length, 3);
+  assert.ok(claimed.length >= 2);
 
-  // Right after the kill: three tasks claimed but never released, seven still queued.
+  // Right after the kill: some tasks claimed (claims run 8 at a time) but none released, the rest queued.
   const config = testConfig({ max_simultaneous_invocations: 10, max_duration_s: 2, cooldown_s: 0 }, { retry: override.retry, lease_s: 2 });
   const m = markers(Date.now() / 1000, config.labourers['log-syncer']!, config.greenfield_invocation_delta_s);
   const states = (await store.activeOf('log-syncer')).map((t) => [t.task_id, activeState(t, m)] as const);
-  assert.deepEqual(states.filter(([, s]) => s === 'running').map(([id]) => id).sort(), [...claimed].sort());
-  assert.equal(states.filter(([, s]) => s === 'queued').length, 7);
+  const claimedInTable = states.filter(([, s]) => s === 'running').map(([id]) => id);
+  assert.ok(claimed.every((id) => claimedInTable.includes(id)), 'every printed claim is in the table');
+  assert.ok(claimedInTable.length >= 2 && claimedInTable.length < 10, `${claimedInTable.length} claimed before the kill`);
+  assert.equal(states.filter(([, s]) => s === 'queued').length, 10 - claimedInTable.length);
   const depth = await moto.clients().sqs.send(new GetQueueAttributesCommand({ QueueUrl: wiring.labourerQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
   assert.equal(depth.Attributes?.ApproximateNumberOfMessages, '0', 'nothing was released before the kill');
 
@@ -96,7 +98,7 @@ test('an orchestrator killed between claim and release loses no task and duplica
   for (const id of task_ids) {
     const closed = await store.getClosed(id);
     assert.equal(closed?.outcome, 'completed');
-    assert.equal(closed?.attempts, claimed.includes(id) ? 2 : 1, `attempts of ${id}`);
+    assert.equal(closed?.attempts, claimedInTable.includes(id) ? 2 : 1, `attempts of ${id}`);
   }
   assert.equal((await store.activeOf('log-syncer')).length, 0);
   assert.equal((await store.retryOf('log-syncer')).length, 0);

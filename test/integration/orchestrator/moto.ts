@@ -31,6 +31,8 @@ async function freePort(): Promise<number> {
 /** Counts API calls per client ("dynamodb", "sqs", ...) and operation. */
 export class CallCounter {
   readonly calls = new Map<string, number>();
+  /** Total milliseconds spent in each operation (emulator latency included). */
+  readonly ms = new Map<string, number>();
   total(prefix = ''): number {
     let n = 0;
     for (const [key, value] of this.calls) if (key.startsWith(prefix)) n += value;
@@ -38,6 +40,7 @@ export class CallCounter {
   }
   reset(): void {
     this.calls.clear();
+    this.ms.clear();
   }
 }
 
@@ -46,7 +49,12 @@ function counted<T extends { middlewareStack: { add: Function } }>(client: T, se
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       const key = `${service}:${context.commandName ?? '?'}`;
       counter.calls.set(key, (counter.calls.get(key) ?? 0) + 1);
-      return next(args);
+      const t0 = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        counter.ms.set(key, (counter.ms.get(key) ?? 0) + performance.now() - t0);
+      }
     },
     { step: 'initialize', name: `count-${service}` },
   );

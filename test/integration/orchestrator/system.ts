@@ -53,6 +53,8 @@ async function remove(aws: AwsClients, queueUrl: string, messages: Message[]): P
 /** Runs the orchestrator like the deployed function: one cycle per batch of nudges, and on a timer. */
 export class OrchestratorDriver {
   readonly cycles: CycleStats[] = [];
+  /** Epoch ms at which each cycle (same index) finished. */
+  readonly cycleEndsMs: number[] = [];
   private running = false;
   private loop?: Promise<void>;
 
@@ -79,6 +81,7 @@ export class OrchestratorDriver {
         await remove(this.aws, this.wiring.orchestratorQueueUrl, nudges);
         last = Date.now();
         this.cycles.push(await runCycle({ ...this.deps, releaser, owner: `driver-${this.cycles.length}` }));
+        this.cycleEndsMs.push(Date.now());
       }
     })();
   }
