@@ -14,6 +14,7 @@ import { deployCommand } from './deploy.js';
 import { runCommand } from './run.js';
 import { removeCommand } from './remove.js';
 import { localCommand } from './local.js';
+import { tasksCommand } from './tasks.js';
 
 export const commands: Command[] = [
   versionCommand,
@@ -28,4 +29,5 @@ export const commands: Command[] = [
   runCommand,
   removeCommand,
   localCommand,
+  tasksCommand,
 ];

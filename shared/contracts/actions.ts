@@ -109,6 +109,8 @@ export const internalMeta = z.object({
   /** Number of internal emissions between the root action and this event (root's children: 1). */
   hop: z.number().int().min(1),
   task_id: z.string().min(1).optional(),
+  /** Which claim of the task this delivery is (1 = first); lets the WorkerAssistant ignore stale reports. */
+  attempt: z.number().int().min(1).optional(),
 });
 export type InternalMeta = z.output<typeof internalMeta>;
 
