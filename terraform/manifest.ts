@@ -96,6 +96,13 @@ function typesOf(labourer: LabourerId): InternalActionType[] {
   return (Object.keys(LABOURER_OF_TYPE) as InternalActionType[]).filter((t) => LABOURER_OF_TYPE[t] === labourer);
 }
 
+/** Labourers report task outcomes through the WorkerAssistant, which nudges the orchestrator. */
+const nudgeOrchestrator: PermissionSpec = {
+  actions: ['sqs:SendMessage'],
+  resources: [{ kind: 'queue', service: 'orchestrator' }],
+  why: 'nudge the orchestrator after reporting a task',
+};
+
 /** Every consumer of internal events records processed keys and reports task outcomes. */
 const labourerTables = [
   { id: 'idempotency', access: 'readwrite' },
@@ -187,7 +194,6 @@ export const SERVICES: readonly ServiceSpec[] = [
     ],
     permissions: [
       { actions: ['events:PutEvents'], resources: [{ kind: 'bus' }], why: 'release tasks as internal events' },
-      { actions: ['sqs:GetQueueAttributes'], resources: [{ kind: 'pattern', arn: 'arn:aws:sqs:${region}:${account}:${prefix}-*' }], why: 'ecology: queue depths of labourers' },
       // GetMetricData has no resource-level permissions: AWS requires "*" as its resource.
       { actions: ['cloudwatch:GetMetricData'], resources: [{ kind: 'pattern', arn: '*' }], why: 'ecology: labourer health metrics' },
     ],
@@ -205,6 +211,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     schedules: [],
     tables: [{ id: 'workflows', access: 'read' }, { id: 'workflow-summaries', access: 'readwrite' }, ...labourerTables],
     permissions: [
+      nudgeOrchestrator,
       { actions: ['logs:FilterLogEvents', 'logs:DescribeLogStreams'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
     ],
     consumes: typesOf('log-syncer'),
@@ -220,7 +227,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     rules: internalRules(typesOf('data-collectors')),
     schedules: [],
     tables: [{ id: 'collector-data', access: 'readwrite' }, { id: 'workflow-summaries', access: 'read' }, { id: 'workflows', access: 'read' }, ...labourerTables],
-    permissions: [],
+    permissions: [
+      nudgeOrchestrator,
+    ],
     consumes: typesOf('data-collectors'),
   },
   {
@@ -234,7 +243,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     rules: internalRules(typesOf('deployment-manager')),
     schedules: [],
     tables: [{ id: 'workflows', access: 'readwrite' }, { id: 'collector-data', access: 'read' }, { id: 'solver-staging', access: 'readwrite' }, ...labourerTables],
-    permissions: [],
+    permissions: [
+      nudgeOrchestrator,
+    ],
     consumes: typesOf('deployment-manager'),
   },
   {
@@ -249,6 +260,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     schedules: [],
     tables: [{ id: 'workflows', access: 'read' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }, ...labourerTables],
     permissions: [
+      nudgeOrchestrator,
       { actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'create workflow functions in new regions' },
       { actions: ['lambda:CreateEventSourceMapping', 'lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'connect new functions to their queues (no resource-level permissions)' },
       { actions: ['iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'roles of workflow functions' },

@@ -6,6 +6,8 @@ import { CARIBOU_VERSION } from '../../shared/version.js';
 import { isAvailable } from '../../services/action-router/deps.js';
 import { routeAction, type Answer, type RouterDeps } from '../../services/action-router/core.js';
 import { tableName } from './context.js';
+import { TaskDispatcher } from '../../shared/orchestrator/dispatcher.js';
+import { TaskStore } from '../../shared/orchestrator/task-store.js';
 
 export function localRouterDeps(): RouterDeps {
   const doc = clients.doc();
@@ -14,6 +16,8 @@ export function localRouterDeps(): RouterDeps {
     listWorkflowIds: () => scanHashKeys(doc, tableName('workflows'), 'workflow_id'),
     listStagedWorkflowIds: () => scanHashKeys(doc, tableName('solver-staging'), 'workflow_id'),
     isAvailable,
+    // No nudge from an operator's machine: the orchestrator's 1-minute schedule picks the tasks up.
+    dispatcher: new TaskDispatcher({ store: new TaskStore(doc, { tasks: tableName('tasks') }) }),
   };
 }
 

@@ -7,6 +7,7 @@ import { CARIBOU_VERSION } from '../../shared/version.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
 import { SERVICES } from '../../terraform/manifest.js';
 import { workflowClientFromEnv } from '../../shared/workflows/index.js';
+import { taskDispatcherFromEnv } from '../../shared/orchestrator/from-env.js';
 import type { RouterDeps } from './core.js';
 
 export function isAvailable(labourer: LabourerId): boolean {
@@ -20,6 +21,7 @@ export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterD
     listWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_WORKFLOWS_TABLE', env), 'workflow_id'),
     listStagedWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_SOLVER_STAGING_TABLE', env), 'workflow_id'),
     isAvailable,
+    dispatcher: taskDispatcherFromEnv(env),
     workflows: workflowClientFromEnv(env),
   };
 }

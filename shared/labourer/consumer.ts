@@ -1,8 +1,9 @@
 // The one way a labourer service consumes internal events from its queue: unwrap the EventBridge
 // event, accept only the orchestrator as source, validate the type's event and its causation meta,
 // refuse events past the hop limit, process each task id at most once (Powertools idempotency),
-// and report the outcome of the task. Bad events are consumed (never retried); transient errors
-// become batch item failures so SQS redelivers them.
+// and report the outcome of the task to the orchestrator. The orchestrator's attempt counter is the
+// one source of retries: a reported failure consumes the message (an SQS redelivery would double the
+// retries); only a failure that could not be reported is left to SQS. Bad events are consumed.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
@@ -13,11 +14,23 @@ import { unwrapBody } from '../aws/sqs-envelope.js';
 import { LoopGuardError, TransientError, ValidationError } from '../errors.js';
 import { assertAllowedSource, assertWithinHopLimit } from '../guards/loop-guard.js';
 import { idempotentConsumer } from '../guards/idempotency.js';
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+
+/** The task a delivery is about: its id and which claim (attempt) released it. */
+export interface TaskRef {
+  task_id: string;
+  attempt?: number;
+}
 
 /** Reports a task's outcome to the orchestrator (its WorkerAssistant role). */
 export interface TaskReporter {
-  completed(taskId: string, result: unknown): Promise<void>;
-  failed(taskId: string, error: { message: string; retryable: boolean }): Promise<void>;
+  completed(ref: TaskRef, result: unknown): Promise<void>;
+  failed(ref: TaskRef, error: { message: string; retryable: boolean }): Promise<void>;
+}
+
+function alreadyInProgress(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as Error).cause) if (e instanceof IdempotencyAlreadyInProgressError) return true;
+  return false;
 }
 
 export interface LabourerOptions {
@@ -63,20 +76,33 @@ export function labourerHandler(options: LabourerOptions) {
         }
         throw error;
       }
-      const taskId = message.meta.task_id ?? message.meta.idempotency_key;
+      const ref: TaskRef = { task_id: message.meta.task_id ?? message.meta.idempotency_key, attempt: message.meta.attempt };
+      let result: unknown;
       try {
-        const result = await consume(message);
-        await options.reporter.completed(taskId, result);
-        options.logger.info('task completed', { taskId, type: message.type });
+        result = await consume(message);
       } catch (error) {
-        const retryable = error instanceof TransientError;
-        options.logger.error('task failed', { taskId, type: message.type, retryable, error: error as Error });
-        try {
-          await options.reporter.failed(taskId, { message: (error as Error).message, retryable });
-        } catch (reportError) {
-          options.logger.error('could not report the task failure', { taskId, error: reportError as Error });
+        if (alreadyInProgress(error)) {
+          // A duplicate delivery while another invocation works on the task: that one reports.
+          options.logger.info('task already in progress elsewhere; delivery dropped', { taskId: ref.task_id });
+          continue;
         }
-        if (retryable) failures.push({ itemIdentifier: record.messageId });
+        const retryable = error instanceof TransientError;
+        options.logger.error('task failed', { taskId: ref.task_id, type: message.type, retryable, error: error as Error });
+        try {
+          await options.reporter.failed(ref, { message: (error as Error).message, retryable });
+        } catch (reportError) {
+          options.logger.error('could not report the task failure; SQS redelivers it', { taskId: ref.task_id, error: reportError as Error });
+          failures.push({ itemIdentifier: record.messageId });
+        }
+        continue;
+      }
+      try {
+        await options.reporter.completed(ref, result);
+        options.logger.info('task completed', { taskId: ref.task_id, type: message.type });
+      } catch (reportError) {
+        // The work is done and recorded by idempotency: a redelivery replays the result and reports again.
+        options.logger.error('could not report the task completion; SQS redelivers it', { taskId: ref.task_id, error: reportError as Error });
+        failures.push({ itemIdentifier: record.messageId });
       }
     }
     return { batchItemFailures: failures };

@@ -7,6 +7,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InternalActionMessage } from '../contracts/internal.js';
 import type { Nudger } from './dispatcher.js';
+import type { TaskReporter } from '../labourer/consumer.js';
 import { lostRace } from './task-store.js';
 
 export type ReportOutcome = 'recorded' | 'stale';
@@ -115,13 +116,10 @@ export class WorkerAssistant {
  * The WorkerAssistant as the TaskReporter of shared/labourer/consumer.ts (reports by task id; a
  * non-retryable failure closes the task as dead at the next scavenger run).
  */
-export function taskReporter(assistant: WorkerAssistant): {
-  completed(taskId: string, result: unknown): Promise<void>;
-  failed(taskId: string, error: { message: string; retryable: boolean }): Promise<void>;
-} {
+export function taskReporter(assistant: WorkerAssistant): TaskReporter {
   return {
-    completed: async (taskId, result) => void (await assistant.completed({ task_id: taskId }, result)),
-    failed: async (taskId, error) => void (await assistant.failed({ task_id: taskId }, error.message, { retryable: error.retryable })),
+    completed: async (ref, result) => void (await assistant.completed(ref, result)),
+    failed: async (ref, error) => void (await assistant.failed(ref, error.message, { retryable: error.retryable })),
   };
 }
 

@@ -247,8 +247,8 @@ test('a non-retryable failure (through the labourer consumer\'s TaskReporter) cl
   const [bad, good] = (await dispatcher.dispatch(syncItems(2))).task_ids;
   await runCycle(deps);
   const reporter = taskReporter(assistant);
-  await reporter.failed(bad!, { message: 'workflow wf_0-1.0 does not exist', retryable: false });
-  await reporter.completed(good!, { ok: true });
+  await reporter.failed({ task_id: bad! }, { message: 'workflow wf_0-1.0 does not exist', retryable: false });
+  await reporter.completed({ task_id: good! }, { ok: true });
   clock.advance(1);
   const stats = await runCycle(deps);
   assert.equal(stats.labourers['log-syncer']?.scavenge?.dead, 1);

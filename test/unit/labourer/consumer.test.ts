@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { labourerHandler, type TaskReporter } from '../../../shared/labourer/consumer.js';
+import { labourerHandler, type TaskRef, type TaskReporter } from '../../../shared/labourer/consumer.js';
 import { TransientError } from '../../../shared/errors.js';
 import type { InternalActionMessage } from '../../../shared/contracts/internal.js';
 import { MemoryPersistence } from '../guards/memory-persistence.js';
@@ -13,11 +13,11 @@ const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'r', fun
 class RecordingReporter implements TaskReporter {
   readonly completedIds: string[] = [];
   readonly failedIds: Array<[string, boolean]> = [];
-  async completed(taskId: string) {
-    this.completedIds.push(taskId);
+  async completed(ref: TaskRef) {
+    this.completedIds.push(ref.task_id);
   }
-  async failed(taskId: string, error: { retryable: boolean }) {
-    this.failedIds.push([taskId, error.retryable]);
+  async failed(ref: TaskRef, error: { retryable: boolean }) {
+    this.failedIds.push([ref.task_id, error.retryable]);
   }
 }
 
@@ -78,7 +78,7 @@ test('forged, looping and malformed events are refused and consumed, never proce
   assert.deepEqual(reporter.completedIds, []);
 });
 
-test('transient errors are retried through SQS; permanent ones are reported and consumed', async () => {
+test('failures are reported to the orchestrator (its retries, not SQS redelivery); an unreportable one is left to SQS', async () => {
   const reporter = new RecordingReporter();
   const handler = labourerHandler({
     service: 'log-syncer',
@@ -92,9 +92,26 @@ test('transient errors are retried through SQS; permanent ones are reported and 
     logger,
   });
   const result = await handler(event(delivery(sync('flaky')), delivery(sync('broken'))), context);
-  assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  assert.deepEqual(result, { batchItemFailures: [] });
   assert.deepEqual(reporter.failedIds, [
     ['flaky', true],
     ['broken', false],
   ]);
+  const unreachable: TaskReporter = {
+    completed: async () => {},
+    failed: async () => {
+      throw new TransientError('tasks table throttled');
+    },
+  };
+  const stuck = labourerHandler({
+    service: 'log-syncer',
+    types: ['sync_workflow'],
+    process: async () => {
+      throw new Error('boom');
+    },
+    persistence: new MemoryPersistence(),
+    reporter: unreachable,
+    logger,
+  });
+  assert.deepEqual(await stuck(event(delivery(sync('x'))), context), { batchItemFailures: [{ itemIdentifier: 'm0' }] });
 });
