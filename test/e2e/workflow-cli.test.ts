@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startWorkflowSuite, resourcesOf, NO_RESOURCES, type WorkflowSuite } from './local.js';
+import { startWorkflowSuite, resourcesOf, NO_RESOURCES, type WorkflowSuite } from '../integration/workflows/local.js';
 
 let suite: WorkflowSuite;
 before(async () => {
