@@ -20,10 +20,15 @@ export const physicalName = (workflowName: string, version: string, fn: string, 
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
-/** IAM role names stop at 64 chars: long names keep their start plus a hash (no collisions). */
+/**
+ * IAM role names stop at 64 chars: long names keep their start, a hash (no collisions) and their
+ * `_<provider>-<region>` tail, which the control plane's IAM policies match data-plane roles by.
+ */
 export function roleName(physical: string): string {
   const plain = `${physical}-role`;
-  return plain.length <= 64 ? plain : `${physical.slice(0, 64 - 14)}-${shortHash(physical)}-role`;
+  if (plain.length <= 64) return plain;
+  const tail = physical.slice(physical.lastIndexOf('_'));
+  return `${physical.slice(0, 64 - tail.length - '-role'.length - 9)}-${shortHash(physical)}${tail}-role`;
 }
 
 /** SQS queue names stop at 80 chars (a `-dlq` suffix must still fit). */
