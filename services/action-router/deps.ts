@@ -6,7 +6,7 @@ import { scanHashKeys } from '../../shared/stores/table-keys.js';
 import { CARIBOU_VERSION } from '../../shared/version.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
 import { SERVICES } from '../../terraform/manifest.js';
-import { workflowClientFromEnv } from '../../shared/workflows/index.js';
+import { workflowClientFromEnv } from '../../shared/workflows/client.js';
 import { taskDispatcherFromEnv } from '../../shared/orchestrator/from-env.js';
 import type { RouterDeps } from './core.js';
 

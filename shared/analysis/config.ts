@@ -5,6 +5,9 @@ import path from 'node:path';
 import { parse as parseYaml, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { DEFAULT_HOME_REGION_RUN_RATIO } from '../runtime/placement.js';
+
+export { DEFAULT_HOME_REGION_RUN_RATIO };
 
 export const SUPPORTED_PROVIDERS = ['aws'] as const;
 
@@ -62,7 +65,6 @@ export const workflowConfigSchema = z
 export type WorkflowConfig = z.infer<typeof workflowConfigSchema>;
 export type ConfigRegionsAndProviders = z.infer<typeof regionsAndProvidersSchema>;
 
-export const DEFAULT_HOME_REGION_RUN_RATIO = 0.1;
 
 export interface ConfigProblem {
   file: string;

@@ -5,11 +5,10 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../errors.js';
 import { ENVELOPE_MARK, type Envelope } from '../runtime/envelope.js';
-import { endpointFor, regionCode, regionFor, startRun } from '../runtime/placement.js';
+import { DEFAULT_HOME_REGION_RUN_RATIO, endpointFor, regionCode, regionFor, startRun } from '../runtime/placement.js';
 import type { WorkflowDeps } from './env.js';
 import { readPlacement } from './placement-store.js';
 import type { WorkflowRecord } from './record.js';
-import { DEFAULT_HOME_REGION_RUN_RATIO } from '../analysis/config.js';
 
 export interface RunRequest {
   workflowId: string;
