@@ -5,6 +5,7 @@ import { UsageError } from '../../shared/errors.js';
 import { analyzeProject } from '../../shared/analysis/project.js';
 import { deployWorkflow } from '../../shared/workflows/deploy.js';
 import { resolveControlPlane, workflowDeps } from '../../shared/workflows/env.js';
+import { cliEnv } from '../lib/context.js';
 
 export const deployCommand: Command = {
   name: 'deploy',
@@ -30,7 +31,7 @@ CARIBOU_WORKFLOWS_TABLE, CARIBOU_PLACEMENTS_TABLE) and optionally CARIBOU_ARTIFA
       for (const instance of Object.values(project.dag.instances)) io.out(`  ${instance.instance_name}${instance.is_sync ? '  (sync)' : ''}`);
       return 0;
     }
-    const deps = workflowDeps(await resolveControlPlane(), io.out);
+    const deps = workflowDeps(await resolveControlPlane(cliEnv()), io.out);
     const result = await deployWorkflow(project, deps);
     io.out(`Deployed ${result.workflowId} to ${result.homeRegion} in ${result.durationS.toFixed(1)} s:`);
     for (const fn of result.functions) io.out(`  ${fn.name}: ${fn.functionName}`);

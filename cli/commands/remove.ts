@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../lib/args.js';
 import { UsageError } from '../../shared/errors.js';
 import { removeWorkflow } from '../../shared/workflows/remove.js';
 import { resolveControlPlane, workflowDeps } from '../../shared/workflows/env.js';
+import { cliEnv } from '../lib/context.js';
 
 export const removeCommand: Command = {
   name: 'remove',
@@ -17,7 +18,7 @@ run again.`,
   async run(argv, io) {
     const { positionals } = parseCommandArgs(argv, {});
     if (positionals.length !== 1) throw new UsageError('expected exactly one workflow id, e.g. small_sync_example-0.0.1');
-    const deps = workflowDeps(await resolveControlPlane(), io.out);
+    const deps = workflowDeps(await resolveControlPlane(cliEnv()), io.out);
     const result = await removeWorkflow({ workflowId: positionals[0]! }, deps);
     io.out(`Removed ${result.workflowId} (${result.removedFunctionRegions} function deployment${result.removedFunctionRegions === 1 ? '' : 's'}).`);
     return 0;

@@ -5,6 +5,7 @@ import { UsageError } from '../../shared/errors.js';
 import { runWorkflow } from '../../shared/workflows/run.js';
 import { followRun } from '../../shared/workflows/follow.js';
 import { resolveControlPlane, workflowDeps } from '../../shared/workflows/env.js';
+import { cliEnv } from '../lib/context.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -28,7 +29,7 @@ region the workflow's placement chooses for this hour. Prints the run id.
     if (positionals.length !== 1) throw new UsageError('expected exactly one workflow id, e.g. small_sync_example-0.0.1');
     const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
     if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError('--timeout must be a positive number of seconds');
-    const deps = workflowDeps(await resolveControlPlane());
+    const deps = workflowDeps(await resolveControlPlane(cliEnv()));
     const startedAt = deps.now();
     const { runId } = await runWorkflow({ workflowId: positionals[0]!, argument: values.argument ?? '{}', requestSource: 'caribou run' }, deps);
     if (!values.wait) {

@@ -19,3 +19,8 @@ export function busName(env: NodeJS.ProcessEnv = process.env): string {
 export function routerFunctionName(env: NodeJS.ProcessEnv = process.env): string {
   return env.CARIBOU_ROUTER_FUNCTION || names.function(stackPrefix(env), 'action-router');
 }
+
+/** The environment with the stack prefix defaulted, so every command finds the same control plane. */
+export function cliEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, CARIBOU_PREFIX: stackPrefix(env) };
+}

@@ -2,7 +2,7 @@
 import { requireEnv } from '../config/env.js';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { clients } from '../aws/clients.js';
-import { ValidationError } from '../errors.js';
+import { TransientError, ValidationError } from '../errors.js';
 import { physicalTableName, type TableId } from '../../terraform/tables.js';
 
 export interface ControlPlane {
@@ -52,7 +52,12 @@ export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): Contr
  */
 export async function resolveControlPlane(env: NodeJS.ProcessEnv = process.env, aws: AwsClients = clients): Promise<ControlPlane> {
   if (env.CARIBOU_ARTIFACTS_BUCKET || !env.CARIBOU_PREFIX) return controlPlaneFromEnv(env);
-  const buckets = (await aws.s3(env.AWS_REGION).send(new ListBucketsCommand({}))).Buckets ?? [];
+  let buckets;
+  try {
+    buckets = (await aws.s3(env.AWS_REGION).send(new ListBucketsCommand({}))).Buckets ?? [];
+  } catch (error) {
+    throw new TransientError(`could not list S3 buckets to find the control plane's artifacts bucket (${env.CARIBOU_PREFIX}-artifacts-*): ${(error as Error).message}`, { cause: error });
+  }
   const found = buckets.map((b) => b.Name ?? '').filter((name) => name.startsWith(`${env.CARIBOU_PREFIX}-artifacts-`));
   if (found.length !== 1) {
     throw new ValidationError(
