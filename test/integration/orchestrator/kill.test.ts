@@ -88,7 +88,7 @@ test('an orchestrator killed between claim and release loses no task and duplica
   driver.start();
   labourer.start();
   try {
-    await until(async () => (await store.countClosed('log-syncer', 'completed')) === 10, 60_000, 'all 10 tasks archived');
+    await until(async () => (await store.countClosed('log-syncer', 'completed')) === 10, 180_000, 'all 10 tasks archived');
   } finally {
     await labourer.stop();
     await driver.stop();
