@@ -139,6 +139,30 @@ const DATA_PLANE = {
 /** Actions AWS authorizes only against resource "*" (no resource-level permissions). */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['cloudwatch:GetMetricData', 'lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping']);
 
+/**
+ * A labourer: fed only by its internal types' rules, one task per message (each may take minutes),
+ * idempotency + tasks tables, and the permission to nudge the orchestrator after a report.
+ */
+function labourer(
+  id: LabourerId,
+  spec: { description: string; memoryMiB?: number; tables: ServiceSpec['tables']; permissions?: PermissionSpec[] },
+): ServiceSpec {
+  return {
+    id,
+    description: spec.description,
+    status: 'planned',
+    handler: `services/${id}/handler.ts`,
+    memoryMiB: spec.memoryMiB ?? 1024,
+    timeoutS: 900,
+    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
+    rules: internalRules(typesOf(id)),
+    schedules: [],
+    tables: [...spec.tables, ...labourerTables],
+    permissions: [nudgeOrchestrator, ...(spec.permissions ?? [])],
+    consumes: typesOf(id),
+  };
+}
+
 export const SERVICES: readonly ServiceSpec[] = [
   {
     id: 'action-router',
@@ -199,77 +223,33 @@ export const SERVICES: readonly ServiceSpec[] = [
     ],
     consumes: [],
   },
-  {
-    id: 'log-syncer',
+  labourer('log-syncer', {
     description: 'Reads workflow functions\' runtime logs and reconstructs per-run summaries.',
-    status: 'planned',
-    handler: 'services/log-syncer/handler.ts',
-    memoryMiB: 1024,
-    timeoutS: 900,
-    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
-    rules: internalRules(typesOf('log-syncer')),
-    schedules: [],
-    tables: [{ id: 'workflows', access: 'read' }, { id: 'workflow-summaries', access: 'readwrite' }, ...labourerTables],
+    tables: [{ id: 'workflows', access: 'read' }, { id: 'workflow-summaries', access: 'readwrite' }],
     permissions: [
-      nudgeOrchestrator,
       { actions: ['logs:FilterLogEvents', 'logs:DescribeLogStreams'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
     ],
-    consumes: typesOf('log-syncer'),
-  },
-  {
-    id: 'data-collectors',
+  }),
+  labourer('data-collectors', {
     description: 'Provider, carbon, performance and workflow collectors.',
-    status: 'planned',
-    handler: 'services/data-collectors/handler.ts',
-    memoryMiB: 1024,
-    timeoutS: 900,
-    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
-    rules: internalRules(typesOf('data-collectors')),
-    schedules: [],
-    tables: [{ id: 'collector-data', access: 'readwrite' }, { id: 'workflow-summaries', access: 'read' }, { id: 'workflows', access: 'read' }, ...labourerTables],
-    permissions: [
-      nudgeOrchestrator,
-    ],
-    consumes: typesOf('data-collectors'),
-  },
-  {
-    id: 'deployment-manager',
+    tables: [{ id: 'collector-data', access: 'readwrite' }, { id: 'workflow-summaries', access: 'read' }, { id: 'workflows', access: 'read' }],
+  }),
+  labourer('deployment-manager', {
     description: 'Token budget per workflow; runs the solver and stages plans.',
-    status: 'planned',
-    handler: 'services/deployment-manager/handler.ts',
     memoryMiB: 1769,
-    timeoutS: 900,
-    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
-    rules: internalRules(typesOf('deployment-manager')),
-    schedules: [],
-    tables: [{ id: 'workflows', access: 'readwrite' }, { id: 'collector-data', access: 'read' }, { id: 'solver-staging', access: 'readwrite' }, ...labourerTables],
-    permissions: [
-      nudgeOrchestrator,
-    ],
-    consumes: typesOf('deployment-manager'),
-  },
-  {
-    id: 'migrator',
+    tables: [{ id: 'workflows', access: 'readwrite' }, { id: 'collector-data', access: 'read' }, { id: 'solver-staging', access: 'readwrite' }],
+  }),
+  labourer('migrator', {
     description: 'Deploys functions into the regions a plan chose and publishes the plan to the placement document.',
-    status: 'planned',
-    handler: 'services/migrator/handler.ts',
-    memoryMiB: 1024,
-    timeoutS: 900,
-    queue: queue({ visibilityTimeoutS: 5400, batchSize: 1 }),
-    rules: internalRules(typesOf('migrator')),
-    schedules: [],
-    tables: [{ id: 'workflows', access: 'read' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }, ...labourerTables],
+    tables: [{ id: 'workflows', access: 'read' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }],
     permissions: [
-      nudgeOrchestrator,
       { actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'create workflow functions in new regions' },
       { actions: ['lambda:CreateEventSourceMapping', 'lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'connect new functions to their queues (no resource-level permissions)' },
       { actions: ['iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'roles of workflow functions' },
       { actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'queues of workflow functions' },
-      { actions: ['s3:PutObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'code artifacts of new regions' },
-      { actions: ['s3:GetObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'copy code artifacts to new regions' },
+      { actions: ['s3:GetObject', 's3:PutObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'copy code artifacts to new regions' },
     ],
-    consumes: typesOf('migrator'),
-  },
+  }),
 ];
 
 export function serviceSpec(id: ServiceId): ServiceSpec {
