@@ -5,7 +5,6 @@
 // zero-work test labourer run in this process (the orchestrator's cycle is the service's code; the
 // Lambda runtime's own polling of the labourer's queue is counted separately, as AWS does it).
 // Writes bench/results/orchestrator.json.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { OrchestratorDriver, TestLabourer, until, wire } from '../../test/integr
 import { TaskStore } from '../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../shared/orchestrator/dispatcher.js';
 import { CloudWatchMetricReader } from '../../shared/orchestrator/ecology.js';
+import { commitInfo } from '../provenance.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -38,13 +38,6 @@ function latencyByOperation(counters: CallCounter[]): Record<string, number> {
   return Object.fromEntries([...totals].sort().map(([op, t]) => [op, round(t.ms / t.n, 1)]));
 }
 
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 export async function run(): Promise<unknown> {
   const moto = await startMoto();
@@ -136,8 +129,7 @@ export async function run(): Promise<unknown> {
   const output = {
     benchmark: 'orchestrator',
     started_at: new Date().toISOString(),
-    commit: git(['rev-parse', 'HEAD']),
-    dirty: git(['status', '--porcelain']) !== '',
+    ...commitInfo(),
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, load_average_at_start: os.loadavg().map((x) => round(x, 2)) },
     method:
       `${TASKS} sync_workflow tasks per case, created by the TaskDispatcher in one dispatch, released by the orchestrator's cycle (run per batch of nudges and every 1 s as the schedule), ` +

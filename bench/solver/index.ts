@@ -2,11 +2,12 @@
 // test workflow; the 16-edge map_reduce) over 12 regions and 4 solve hours, for the simple and the
 // fast calculator (on the main thread and on the worker pool). Each case runs in a child process.
 // Writes bench/results/solver.json with the machine and commit.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commitInfo } from '../provenance.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -18,13 +19,6 @@ const CASES: Array<[string, string]> = [
 ];
 const TARGETS = { map_reduce_eval_2000_ms: 2, four_hour_stochastic_solve_s: 5 };
 
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 export async function run(): Promise<unknown> {
   const started = new Date();
@@ -55,8 +49,7 @@ export async function run(): Promise<unknown> {
   const result = {
     benchmark: 'solver',
     started_at: started.toISOString(),
-    commit: git(['rev-parse', 'HEAD']),
-    dirty: git(['status', '--porcelain', '--', '.', ':!bench/results']).length > 0,
+    ...commitInfo(),
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: availableParallelism(),
