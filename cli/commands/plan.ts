@@ -6,6 +6,7 @@ import { clients } from '../../shared/aws/clients.js';
 import type { PlacementPlan, PlanMetrics, WorkflowPlacementDocument } from '../../shared/contracts/placement.js';
 import type { DeploymentManagerState, StagedPlan } from '../../shared/contracts/staged-plan.js';
 import { NotFoundError, UsageError } from '../../shared/errors.js';
+import { chooseTimeKey } from '../../shared/runtime/placement.js';
 import { readPlacement } from '../../shared/workflows/placement-store.js';
 import { parseCommandArgs } from '../lib/args.js';
 import type { CliIO, Command } from '../lib/command.js';
@@ -57,19 +58,18 @@ export async function loadPlanView(workflowId: string): Promise<PlanView> {
   };
 }
 
-/** Consecutive hours (within 0..23) that share one placement, as "a-b" ranges. */
+/** Consecutive UTC hours that run one placement ("a-b" ranges), by the runtime's own choice of plan hour. */
 function hourGroups(plan: PlacementPlan): Array<{ hours: string; placement: Record<string, string> }> {
-  const keys = [...plan.time_keys].sort((a, b) => a - b);
-  const groups: Array<{ from: number; to: number; placement: Record<string, string> }> = [];
-  keys.forEach((h, i) => {
-    const placement = plan.hours[String(h)] ?? {};
-    const to = i + 1 < keys.length ? keys[i + 1]! - 1 : 23;
+  const groups: Array<{ from: number; to: number; key: number }> = [];
+  for (let h = 0; h < 24; h++) {
+    const key = chooseTimeKey(plan, new Date(Date.UTC(2000, 0, 1, h)));
+    if (key === null) continue;
     const last = groups[groups.length - 1];
-    if (last && JSON.stringify(last.placement) === JSON.stringify(placement)) last.to = to;
-    else groups.push({ from: h, to, placement });
-  });
-  if (groups[0] && groups[0].from > 0) groups[0].from = 0; // before the first key the runtime uses the first plan
-  return groups.map((g) => ({ hours: g.from === g.to ? `${g.from}` : `${g.from}-${g.to}`, placement: g.placement }));
+    const same = last && JSON.stringify(plan.hours[String(last.key)]) === JSON.stringify(plan.hours[String(key)]);
+    if (last && same) last.to = h;
+    else groups.push({ from: h, to: h, key });
+  }
+  return groups.map((g) => ({ hours: g.from === g.to ? `${g.from}` : `${g.from}-${g.to}`, placement: plan.hours[String(g.key)] ?? {} }));
 }
 
 function table(rows: string[][]): string[] {

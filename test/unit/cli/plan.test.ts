@@ -37,4 +37,20 @@ describe('caribou plan rendering', () => {
     assert.match(text, /tokens left\s+25 gCO2e/);
     assert.match(text, /next check\s+2026-12-02T08:00:00.000Z/);
   });
+
+  it('shows the current plan hour by hour as the runtime picks it, and says when it expired', () => {
+    const view: PlanView = {
+      workflow_id: 'wf-0.0.1',
+      home_region: HOME,
+      // Hours before the first key run the previous day's last plan hour.
+      current: { expiry_time: '2000-01-01T00:00:00.000Z', time_keys: [6, 18], hours: { '6': { a: GREEN }, '18': { a: HOME } } },
+      staged: null,
+      deployment_manager: null,
+    };
+    const text = renderPlanView(view).join('\n');
+    assert.match(text, /current plan \(expires 2000-01-01T00:00:00.000Z: expired, every instance runs at home\)/);
+    assert.match(text, /0-5\s+a\s+aws:us-east-1 \(home\)\n\s+6-17\s+a\s+aws:ca-central-1\n\s+18-23\s+a\s+aws:us-east-1 \(home\)/);
+    assert.match(text, /staged plan: none/);
+    assert.match(text, /deployment manager: never checked/);
+  });
 });
