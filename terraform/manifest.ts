@@ -145,12 +145,12 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['cloudwatch:GetMetricData
  */
 function labourer(
   id: LabourerId,
-  spec: { description: string; memoryMiB?: number; tables: ServiceSpec['tables']; permissions?: PermissionSpec[] },
+  spec: { description: string; status?: ServiceSpec['status']; memoryMiB?: number; tables: ServiceSpec['tables']; permissions?: PermissionSpec[] },
 ): ServiceSpec {
   return {
     id,
     description: spec.description,
-    status: 'planned',
+    status: spec.status ?? 'planned',
     handler: `services/${id}/handler.ts`,
     memoryMiB: spec.memoryMiB ?? 1024,
     timeoutS: 900,
@@ -236,8 +236,17 @@ export const SERVICES: readonly ServiceSpec[] = [
   }),
   labourer('deployment-manager', {
     description: 'Token budget per workflow; runs the solver and stages plans.',
+    status: 'available',
     memoryMiB: 1769,
-    tables: [{ id: 'workflows', access: 'readwrite' }, { id: 'collector-data', access: 'read' }, { id: 'solver-staging', access: 'readwrite' }],
+    // workflows: bookkeeping on the workflow's item; collector-data: the solver's documents (the
+    // workflow collector step, once wired, writes the workflow document: then readwrite);
+    // solver-staging: staged plans; workflow-summaries: the log syncer's summaries (collector input).
+    tables: [
+      { id: 'workflows', access: 'readwrite' },
+      { id: 'collector-data', access: 'read' },
+      { id: 'solver-staging', access: 'readwrite' },
+      { id: 'workflow-summaries', access: 'read' },
+    ],
   }),
   labourer('migrator', {
     description: 'Deploys functions into the regions a plan chose and publishes the plan to the placement document.',

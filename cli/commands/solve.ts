@@ -2,16 +2,28 @@
 // stored format, and prints per hour the chosen regions, the metrics, the home metrics and timing.
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { loadSolverInput, solveWorkflow } from '../../shared/solver/index.js';
-import type { AlgorithmName, CalculatorType, PlanMetrics } from '../../shared/solver/index.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { clients } from '../../shared/aws/clients.js';
+import { NotFoundError } from '../../shared/errors.js';
+import { buildSolverInputFromCollected, instanceRulesFromDag, loadSolverInput, solveWorkflow } from '../../shared/solver/index.js';
+import type { AlgorithmName, CalculatorType, PlanMetrics, SolverInput } from '../../shared/solver/index.js';
+import { CollectedDataReader } from '../../shared/stores/collected-reader.js';
+import type { WorkflowRecord } from '../../shared/workflows/record.js';
+import { systemRegionKey, tableName } from '../lib/context.js';
 import { parseCommandArgs } from '../lib/args.js';
 import type { CliIO, Command } from '../lib/command.js';
 
 const HELP = `Usage: caribou solve --data <dir> --workflow <file> [options]
+       caribou solve --collected --workflow-id <id> [options]
 
 Plans where each instance of a workflow runs, per solve hour, with the deployment solver.
 
-Required:
+Input, either:
+  --collected           the collectors' documents in the collector-data table (regions, provider,
+                        carbon, performance, and the workflow document of --workflow-id), with
+                        the deployed config's region rules from the workflows table
+  --workflow-id <id>    with --collected: the workflow to plan
+or:
   --data <dir>          folder with available_regions_table.json, carbon_region_table.json,
                         performance_region_table.json, provider_region_table.json and
                         provider_table.json (table key → stored value, Python format)
@@ -48,6 +60,21 @@ function parsePositive(name: string, text: string | undefined, integer: boolean)
   return n;
 }
 
+/** SolverInput from the collector-data table (and the deployed config's rules, when deployed). */
+async function loadCollectedInput(workflowId: string, io: CliIO): Promise<SolverInput> {
+  const doc = clients.doc();
+  const reader = new CollectedDataReader(doc, tableName('collector-data'));
+  const [workflow, regionDocs, record] = await Promise.all([
+    reader.workflow(workflowId),
+    reader.regionDocuments(),
+    doc.send(new GetCommand({ TableName: tableName('workflows'), Key: { workflow_id: workflowId } })).then((r) => r.Item as WorkflowRecord | undefined),
+  ]);
+  if (!workflow) throw new NotFoundError(`no workflow document for ${workflowId} in ${tableName('collector-data')} (run \`caribou data_collect workflow --workflow_id ${workflowId}\`)`);
+  const { input, dropped } = buildSolverInputFromCollected({ ...regionDocs, workflow, systemRegion: systemRegionKey(), instanceRules: instanceRulesFromDag(record?.dag) });
+  for (const d of dropped) io.err(`region ${d.region} not a candidate: ${d.reason}`);
+  return input;
+}
+
 function fmt(m: PlanMetrics): string {
   return `carbon ${m.average_carbon.toPrecision(4)} g (p95 ${m.tail_carbon.toPrecision(4)}), cost $${m.average_cost.toPrecision(4)} (p95 ${m.tail_cost.toPrecision(4)}), runtime ${m.average_runtime.toFixed(3)} s (p95 ${m.tail_runtime.toFixed(3)})`;
 }
@@ -70,11 +97,18 @@ export const solveCommand: Command = {
         samples: { type: 'string' },
         workers: { type: 'string' },
         json: { type: 'boolean' },
+        collected: { type: 'boolean' },
+        'workflow-id': { type: 'string' },
       },
       false,
     );
-    if (!values.data) throw new UsageError('--data <dir> is required');
-    if (!values.workflow) throw new UsageError('--workflow <file> is required');
+    if (values.collected) {
+      if (!values['workflow-id']) throw new UsageError('--collected needs --workflow-id <id>');
+      if (values.data || values.workflow) throw new UsageError('--collected reads the tables; do not give --data/--workflow');
+    } else {
+      if (!values.data) throw new UsageError('--data <dir> is required (or --collected --workflow-id <id>)');
+      if (!values.workflow) throw new UsageError('--workflow <file> is required');
+    }
     const algorithm = values.algorithm;
     if (algorithm !== undefined && !['coarse', 'fine', 'stochastic'].includes(algorithm)) {
       throw new UsageError(`--algorithm: expected coarse, fine or stochastic, got "${algorithm}"`);
@@ -88,7 +122,9 @@ export const solveCommand: Command = {
     if (samples === 0) throw new UsageError('--samples: expected at least 1');
     const workers = values.workers === undefined || values.workers === 'auto' ? 'auto' : parsePositive('workers', values.workers, true)!;
 
-    const input = await loadSolverInput(resolve(values.data), resolve(values.workflow));
+    const input = values.collected
+      ? await loadCollectedInput(values['workflow-id']!, io)
+      : await loadSolverInput(resolve(values.data!), resolve(values.workflow!));
     const result = await solveWorkflow(input, {
       hours,
       calculator: calculator as CalculatorType,

@@ -24,3 +24,8 @@ export function routerFunctionName(env: NodeJS.ProcessEnv = process.env): string
 export function cliEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...env, CARIBOU_PREFIX: stackPrefix(env) };
 }
+
+/** Region key of the control plane ("aws:<CARIBOU_SYSTEM_REGION | AWS_REGION | us-east-1>"), as the stack sets it. */
+export function systemRegionKey(env: NodeJS.ProcessEnv = process.env): string {
+  return `aws:${env.CARIBOU_SYSTEM_REGION || env.AWS_REGION || 'us-east-1'}`;
+}

@@ -65,6 +65,8 @@ export const runDeploymentAlgorithmEvent = z.object({
   deployment_metrics_calculator_type: calculatorType,
   solve_hours: z.array(solveHour).min(1, 'expected at least one solve hour'),
   leftover_tokens: z.number({ error: 'expected an integer number of tokens' }).int('expected an integer number of tokens'),
+  /** Ours (optional): the search the budget paid for; absent (the seed's payload) → the workflow's configured one. */
+  deployment_algorithm: z.enum(['coarse', 'fine', 'stochastic'], { error: 'expected "coarse", "fine" or "stochastic"' }).optional(),
 });
 export const reDeployWorkflowEvent = z.object({ workflow_id: workflowId });
 /** Ours: collectors are their own service, so data collection is an internal event too. */

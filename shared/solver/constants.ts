@@ -19,7 +19,7 @@ export const DEFAULT_PRICES = {
   computeUsdPerGBs: 1.66667e-5,
   invocationUsd: 2e-7,
   egressUsdPerGB: 0.09,
-  snsUsdPerRequest: 0.5e-6,
+  messageUsdPerRequest: 0.5e-6,
   dynamoReadUsdPerRU: 0.25e-6,
   dynamoWriteUsdPerWU: 1.25e-6,
 } as const;

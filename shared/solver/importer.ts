@@ -387,7 +387,7 @@ function importRegion(tables: StoredTables, key: string, dataDir: string, warnin
       computeUsdPerGBs: { x86_64: x86Compute, arm64: rr.optNumber(comp.arm64, `${key}.execution_cost.compute_cost.arm64`, x86Compute) },
       invocationUsd: { x86_64: x86Inv, arm64: rr.optNumber(inv.arm64, `${key}.execution_cost.invocation_cost.arm64`, x86Inv) },
       egressUsdPerGB: rr.optNumber(trans.provider_data_transfer, `${key}.transmission_cost.provider_data_transfer`, DEFAULT_PRICES.egressUsdPerGB),
-      snsUsdPerRequest: rr.optNumber(sns.request_cost ?? sns.sns_cost, `${key}.sns_cost.request_cost`, DEFAULT_PRICES.snsUsdPerRequest),
+      messageUsdPerRequest: rr.optNumber(sns.request_cost ?? sns.sns_cost, `${key}.sns_cost.request_cost`, DEFAULT_PRICES.messageUsdPerRequest),
       dynamoReadUsdPerRU: rr.optNumber(ddb.read_request_cost ?? ddb.read_cost, `${key}.dynamodb_cost.read_request_cost`, DEFAULT_PRICES.dynamoReadUsdPerRU),
       dynamoWriteUsdPerWU: rr.optNumber(ddb.write_request_cost ?? ddb.write_cost, `${key}.dynamodb_cost.write_request_cost`, DEFAULT_PRICES.dynamoWriteUsdPerWU),
     };

@@ -7,6 +7,8 @@ import type { CalculatorType, SolverInput } from './types.js';
 export * from './types.js';
 export { DATA_FILES, importSolverInput, loadSolverInput, readDataFolder, readWorkflowFile } from './importer.js';
 export type { StoredTables, StoredWorkflow } from './importer.js';
+export { buildSolverInputFromCollected, carbonByHourFrom, instanceRulesFromDag, regionPricesFrom } from './from-collected.js';
+export type { CollectedDocuments, CollectedSolverInput, DroppedRegion, RegionRule } from './from-collected.js';
 export { solveWorkflow, validateHours } from './solve.js';
 export type { SolveOptions, SolveResult, SolvedHour } from './solve.js';
 export { toPlacementPlan, toStagingArea, pythonTime } from './plan.js';

@@ -73,7 +73,7 @@ export interface PreparedModel {
   /** (P_cpu × vCPU + P_mem × GB) × PUE in kW, indexed i × R + r; × CI / 3600 gives gCO2e/s. */
   powerKW: number[];
   egressUsdPerGB: number[];
-  snsUsdPerRequest: number[];
+  messageUsdPerRequest: number[];
   dynamoReadUsdPerRU: number[];
   dynamoWriteUsdPerWU: number[];
   systemDynamoReadUsdPerRU: number;
@@ -158,7 +158,7 @@ export function prepareModel(input: SolverInput): PreparedModel {
   const rd = (k: string) => input.regionData[k]!;
   const prices = regionKeys.map((k) => rd(k).prices);
   const egressUsdPerGB = prices.map((p) => p?.egressUsdPerGB ?? DEFAULT_PRICES.egressUsdPerGB);
-  const snsUsdPerRequest = prices.map((p) => p?.snsUsdPerRequest ?? DEFAULT_PRICES.snsUsdPerRequest);
+  const messageUsdPerRequest = prices.map((p) => p?.messageUsdPerRequest ?? DEFAULT_PRICES.messageUsdPerRequest);
   const dynamoReadUsdPerRU = prices.map((p) => p?.dynamoReadUsdPerRU ?? DEFAULT_PRICES.dynamoReadUsdPerRU);
   const dynamoWriteUsdPerWU = prices.map((p) => p?.dynamoWriteUsdPerWU ?? DEFAULT_PRICES.dynamoWriteUsdPerWU);
   const systemDynamoReadUsdPerRU = input.regionData[input.systemRegion]?.prices?.dynamoReadUsdPerRU ?? DEFAULT_PRICES.dynamoReadUsdPerRU;
@@ -226,7 +226,7 @@ export function prepareModel(input: SolverInput): PreparedModel {
     invocationUsd,
     powerKW,
     egressUsdPerGB,
-    snsUsdPerRequest,
+    messageUsdPerRequest,
     dynamoReadUsdPerRU,
     dynamoWriteUsdPerWU,
     systemDynamoReadUsdPerRU,

@@ -41,7 +41,8 @@ export interface RegionPrices {
   invocationUsd: { x86_64: number; arm64: number };
   /** Egress within the provider (the rate Caribou always charges). */
   egressUsdPerGB: number;
-  snsUsdPerRequest: number;
+  /** One message between functions (64 KiB chunk): SQS here, SNS in the Python system. */
+  messageUsdPerRequest: number;
   dynamoReadUsdPerRU: number;
   dynamoWriteUsdPerWU: number;
 }

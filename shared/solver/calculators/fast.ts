@@ -147,7 +147,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.home = m.home;
     this.start = m.start;
     this.egress = Float64Array.from(m.egressUsdPerGB);
-    this.snsPrice = Float64Array.from(m.snsUsdPerRequest);
+    this.snsPrice = Float64Array.from(m.messageUsdPerRequest);
     this.ddbRead = Float64Array.from(m.dynamoReadUsdPerRU);
     this.ddbWrite = Float64Array.from(m.dynamoWriteUsdPerWU);
     this.pingMean = Float64Array.from(m.pingMeanS);

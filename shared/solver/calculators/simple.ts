@@ -112,7 +112,7 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
     const firstRegion = redirected ? m.home : rs;
     t.cost += readCapacityUnits(sh.wpdSizeGB) * m.systemDynamoReadUsdPerRU;
     t.carbon += transmissionCarbonG(sh.wpdSizeGB, atFunction ? routeCarbonIntensity(this.systemCI, this.ci[firstRegion], false) : DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH);
-    t.cost += snsRequests(inputGB) * m.snsUsdPerRequest[firstRegion]!;
+    t.cost += snsRequests(inputGB) * m.messageUsdPerRequest[firstRegion]!;
     t.carbon += transmissionCarbonG(inputGB, DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH);
     let t0 = 0;
     if (redirected) {
@@ -121,7 +121,7 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
       const ih = s0 * R + h;
       t.cost += executionCostUsd(durationS, m.memoryGB[s0]!, m.execUsdPerS[ih]! / m.memoryGB[s0]!, m.invocationUsd[ih]!);
       t.carbon += (m.powerKW[ih]! * this.ci[h]! * durationS) / 3600;
-      t.cost += snsRequests(inputGB) * m.snsUsdPerRequest[rs]!;
+      t.cost += snsRequests(inputGB) * m.messageUsdPerRequest[rs]!;
       this.transfer(t, h, rs, inputGB);
       runtime = durationS;
       t0 = durationS + m.pingMeanS[h * R + rs]!;
@@ -146,14 +146,14 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
             const sizeGB = e.sizesGB[k]!;
             if (e.toSync) {
               // Payload goes to the sync table; SNS carries only the small envelope.
-              t.cost += snsRequests(e.snsOnlySizeGB) * m.snsUsdPerRequest[ri]!;
+              t.cost += snsRequests(e.snsOnlySizeGB) * m.messageUsdPerRequest[ri]!;
               this.transfer(t, rp, ri, e.snsOnlySizeGB);
               this.transfer(t, rp, ri, sizeGB);
               writeUnits[i] = writeUnits[i]! + 2 * writeCapacityUnits(e.syncSizeGB);
               this.transfer(t, ri, rp, e.syncSizeGB);
               uploads[i]!.push({ atS: edgeStart, sizeGB });
             } else {
-              t.cost += snsRequests(sizeGB) * m.snsUsdPerRequest[ri]!;
+              t.cost += snsRequests(sizeGB) * m.messageUsdPerRequest[ri]!;
               this.transfer(t, rp, ri, sizeGB);
             }
             const lat = this.latency(e.latency[(e.sizeBucket[k]! * R + rp) * R + ri]!);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAction } from '../../../shared/contracts/validate.js';
+import { parseAction, parseInternalEvent } from '../../../shared/contracts/validate.js';
 import { ValidationError } from '../../../shared/errors.js';
 import { SEED_ACTIONS } from '../../fixtures/seed-actions.js';
 
@@ -24,6 +24,12 @@ test('solve_hours accept the seed strings and numbers and become numeric hours',
     event: { workflow_id: 'wf-0.0.1', deployment_metrics_calculator_type: 'go', solve_hours: ['0', 6, '18'], leftover_tokens: 3 },
   });
   assert.equal(parsed.action, 'internal_action');
+});
+
+test('run_deployment_algorithm carries the algorithm the budget chose (optional, ours)', () => {
+  const base = { workflow_id: 'wf-0.0.1', deployment_metrics_calculator_type: 'simple', solve_hours: [0], leftover_tokens: 3 };
+  assert.deepEqual(parseInternalEvent('run_deployment_algorithm', { ...base, deployment_algorithm: 'coarse' }), { ...base, deployment_algorithm: 'coarse' });
+  assert.deepEqual(parseInternalEvent('run_deployment_algorithm', base), base);
 });
 
 const malformed: Array<[string, unknown, RegExp]> = [
@@ -62,6 +68,11 @@ const malformed: Array<[string, unknown, RegExp]> = [
     'run_deployment_algorithm without hours',
     { action: 'internal_action', type: 'run_deployment_algorithm', event: { workflow_id: 'a-1', deployment_metrics_calculator_type: 'simple', solve_hours: [], leftover_tokens: 1 } },
     /expected at least one solve hour/,
+  ],
+  [
+    'run_deployment_algorithm with an unknown algorithm',
+    { action: 'internal_action', type: 'run_deployment_algorithm', event: { workflow_id: 'a-1', deployment_metrics_calculator_type: 'simple', solve_hours: [0], leftover_tokens: 1, deployment_algorithm: 'greedy' } },
+    /field "event.deployment_algorithm": expected "coarse", "fine" or "stochastic"/,
   ],
   ['re_deploy_workflow with a numeric id', { action: 'internal_action', type: 're_deploy_workflow', event: { workflow_id: 7 } }, /field "event.workflow_id": expected a workflow id string/],
 ];

@@ -49,7 +49,7 @@ export function syntheticInput(o: {
         computeUsdPerGBs: { x86_64: 1.66667e-5, arm64: 1.33334e-5 },
         invocationUsd: { x86_64: 2e-7, arm64: 2e-7 },
         egressUsdPerGB: (r as SynthRegion).egressUsdPerGB ?? 0.02,
-        snsUsdPerRequest: 5e-7,
+        messageUsdPerRequest: 5e-7,
         dynamoReadUsdPerRU: 2.5e-7,
         dynamoWriteUsdPerWU: 1.25e-6,
       },

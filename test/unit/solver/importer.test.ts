@@ -33,7 +33,7 @@ describe('importer of the Python tables', () => {
   it('reads the keys the collectors write (SNS/DynamoDB prices, sync and SNS-only sizes)', async () => {
     const input = await load('integration_test_workflow');
     const prices = input.regionData['aws:sa-east-1']!.prices!;
-    assert.equal(prices.snsUsdPerRequest, 0.7e-6);
+    assert.equal(prices.messageUsdPerRequest, 0.7e-6);
     assert.equal(prices.dynamoReadUsdPerRU, 0.2235e-6);
     assert.ok(Math.abs(prices.dynamoWriteUsdPerWU - 1.1175e-6) < 1e-18, `write price ${prices.dynamoWriteUsdPerWU}`);
     const toSync = input.edges.find((e) => e.to.includes('Fifth:sync:'))!;
