@@ -17,7 +17,11 @@ export class Ec2RegionLister implements RegionLister {
 
 export class PricingApi implements PriceListPort {
   private client?: PricingClient;
-  constructor(private readonly region: string) {}
+  constructor(
+    private readonly region: string,
+    /** GetProducts MaxResults (AWS allows 1..100). */
+    private readonly pageSize = 100,
+  ) {}
   async getProducts(request: { serviceCode: string; filters: Record<string, string>; nextToken?: string }) {
     this.client ??= new PricingClient({ region: this.region });
     const out = await this.client.send(
@@ -26,7 +30,7 @@ export class PricingApi implements PriceListPort {
         Filters: Object.entries(request.filters).map(([Field, Value]) => ({ Type: 'TERM_MATCH', Field, Value })),
         FormatVersion: 'aws_v1',
         NextToken: request.nextToken,
-        MaxResults: 100,
+        MaxResults: this.pageSize,
       }),
     );
     // The SDK gives each entry as a JSON string (LazyJsonString in older versions): normalise to string.

@@ -12,7 +12,7 @@ import { greatCircleKm } from './geo.js';
 import type { Clock, CollectedStore, HttpPort, RegionLister, SecretPort } from './ports.js';
 import { newReport, writeChecked, type CollectorReport } from './report.js';
 import { resolveRegions } from './regions.js';
-import { withRetry } from './retry.js';
+import { DeadlineExceededError, isRetryable, withRetry } from './retry.js';
 
 export const CARBON_SOURCES = ['electricity-maps', 'imported', 'yearly-average'] as const;
 export type CarbonSource = (typeof CARBON_SOURCES)[number];
@@ -91,6 +91,11 @@ export async function collectCarbon(deps: CarbonDeps): Promise<CollectorReport> 
           };
         } catch (error) {
           errors.push(`electricity-maps: ${(error as Error).message}`);
+          // Unreachable or out of retries: stop asking for the other regions (a bad zone only skips its region).
+          if (isRetryable(error) || error instanceof DeadlineExceededError) {
+            token = undefined;
+            notes.push(`electricity-maps given up after ${region.code}: ${(error as Error).message.slice(0, 200)}`);
+          }
         }
       } else if (source === 'imported') {
         const previous = await deps.store.get<CarbonDocument>(COLLECTED_TABLES.carbon, key);

@@ -108,3 +108,13 @@ test('an imported CSV document is kept (distances refreshed) before the yearly d
   assert.equal(Object.keys(doc.distancesKm).length, 2);
   assert.equal((await store.get<CarbonDocument>('carbon', 'aws:eu-west-1'))!.provenance.source, 'tgwf-co2-yearly-average');
 });
+
+test('an unreachable Electricity Maps API is given up after one region: the others fall back at once', async () => {
+  const store = new MemoryStore();
+  const http = fakeHttp([['/past-range', (url) => { throw new HttpStatusError(503, url); }]]);
+  const clock = fakeClock();
+  const report = await collectCarbon({ store, regions: lister(['eu-west-1', 'eu-west-2', 'eu-west-3']), http, secrets: secrets({ [PARAM]: 'tok' }), clock, deadlineMs: Infinity, config: config(['electricity-maps', 'yearly-average']) });
+  assert.deepEqual(report.sources, { 'tgwf-co2-yearly-average': 3 });
+  assert.equal(http.calls.length, 6, 'six attempts for the first region, none for the others');
+  assert.match(report.skipped.map((s) => s.reason).join(' '), /given up after eu-west-1/);
+});
