@@ -33,8 +33,9 @@ export class PricingApi implements PriceListPort {
         MaxResults: this.pageSize,
       }),
     );
-    // The SDK gives each entry as a JSON string (LazyJsonString in older versions): normalise to string.
-    return { priceList: ((out.PriceList ?? []) as unknown[]).map((entry: unknown) => (typeof entry === 'string' ? entry : JSON.stringify(entry))), nextToken: out.NextToken };
+    // The SDK hands each entry over as a LazyJsonString (a String object holding the JSON text).
+    const text = (entry: unknown) => (typeof entry === 'object' && entry !== null && !(entry instanceof String) ? JSON.stringify(entry) : String(entry));
+    return { priceList: ((out.PriceList ?? []) as unknown[]).map(text), nextToken: out.NextToken };
   }
 }
 
