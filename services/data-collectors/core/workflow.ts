@@ -3,7 +3,7 @@
 // workflowDocumentFromSummary, wired by the service), so this core stays a small orchestration.
 import { COLLECTED_TABLES, type WorkflowDocument } from '../../../shared/contracts/collected-data.js';
 import type { WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
-import { NotFoundError } from '../../../shared/errors.js';
+import { NotFoundError, NotImplementedYetError } from '../../../shared/errors.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 import type { Clock, CollectedStore, WorkflowSource } from './ports.js';
 import { newReport, writeChecked, type CollectorReport } from './report.js';
@@ -31,6 +31,8 @@ export async function collectWorkflow(workflowId: string, deps: WorkflowDeps): P
   try {
     document = deps.build(summary, record, new Date(deps.clock.nowMs()));
   } catch (error) {
+    // No builder wired yet: a permanent task failure, not one to retry.
+    if (error instanceof NotImplementedYetError) throw error;
     report.failed.push({ key: workflowId, reason: `building the document: ${(error as Error).message}` });
     return report;
   }

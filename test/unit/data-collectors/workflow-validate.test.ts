@@ -8,7 +8,8 @@ import { embeddedRegion } from '../../../services/data-collectors/data/regions.j
 import type { WorkflowDocument } from '../../../shared/contracts/collected-data.js';
 import type { WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
-import { NotFoundError, ValidationError } from '../../../shared/errors.js';
+import { NotFoundError, NotImplementedYetError, ValidationError } from '../../../shared/errors.js';
+import { pendingWorkflowBuilder } from '../../../services/data-collectors/deps.js';
 import { MemoryStore, fakeClock } from './fakes.js';
 
 const record = { workflow_id: 'wf-0.0.1', home_region: 'aws:us-east-1' } as WorkflowRecord;
@@ -53,6 +54,8 @@ test('workflow collector: unknown workflow is NotFound; no summary yet is skippe
   const bad = await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(Date.parse('2026-12-02T00:00:00Z')), build: (s, r, n) => ({ ...builder(s, r, n), workflowRuntimeSamplesS: [Number.NaN] }) });
   assert.match(bad.failed[0]!.reason, /workflowRuntimeSamplesS\[0\] is NaN/);
   assert.equal((await store.get<WorkflowDocument>('workflow', 'wf-0.0.1'))!.collected_at, '2026-12-01T12:30:00.000Z');
+  // Until the real builder is wired, the service's placeholder fails the task for good.
+  await assert.rejects(collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(), build: pendingWorkflowBuilder }), NotImplementedYetError);
   // A task whose collector wrote nothing and failed is a retryable failure.
   await assert.rejects(
     runCollector({ collector: 'workflow', workflow_id: 'wf-0.0.1' }, { workflow: { store, source: source(), clock: fakeClock(), build: () => { throw new Error('boom'); } } } as never, Infinity),
