@@ -160,8 +160,11 @@ async function show(store: CollectedStore, kind: string | undefined, id: string 
       break;
   }
   printTable(rows, io);
-  const details = [...new Set(docs.map((d) => d.provenance.detail).filter(Boolean))];
-  if (details.length && details.length <= 3) for (const detail of details) io.out(`  source detail: ${detail}`);
+  // One line per source: how many documents, and the detail of the first (zone, URL, licence, dates).
+  const bySource = new Map<string, CollectedDocument[]>();
+  for (const d of docs) bySource.set(d.provenance.source, [...(bySource.get(d.provenance.source) ?? []), d]);
+  io.out('');
+  for (const [source, list] of bySource) io.out(`  ${source} (${list.length}): ${list[0]!.provenance.detail ?? '-'}${list.length > 1 ? ' …' : ''}`);
   return 0;
 }
 
