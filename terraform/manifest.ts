@@ -137,7 +137,13 @@ const DATA_PLANE = {
 };
 
 /** Actions AWS authorizes only against resource "*" (no resource-level permissions). */
-export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['cloudwatch:GetMetricData', 'lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping']);
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set([
+  'cloudwatch:GetMetricData',
+  'lambda:ListEventSourceMappings',
+  'lambda:CreateEventSourceMapping',
+  'pricing:GetProducts',
+  'ec2:DescribeRegions',
+]);
 
 /**
  * A labourer: fed only by its internal types' rules, one task per message (each may take minutes),
@@ -232,7 +238,20 @@ export const SERVICES: readonly ServiceSpec[] = [
   }),
   labourer('data-collectors', {
     description: 'Provider, carbon, performance and workflow collectors.',
+    status: 'available',
+    memoryMiB: 512,
     tables: [{ id: 'collector-data', access: 'readwrite' }, { id: 'workflow-summaries', access: 'read' }, { id: 'workflows', access: 'read' }],
+    permissions: [
+      // Neither action has resource-level permissions: AWS requires "*" as the resource.
+      { actions: ['pricing:GetProducts'], resources: [{ kind: 'pattern', arn: '*' }], why: 'provider collector: live prices (AWS Price List Query API)' },
+      { actions: ['ec2:DescribeRegions'], resources: [{ kind: 'pattern', arn: '*' }], why: 'collectors: regions enabled for the account' },
+      {
+        actions: ['ssm:GetParameter'],
+        // services/data-collectors/config.ts tokenParameterName: its own SecureString only.
+        resources: [{ kind: 'pattern', arn: 'arn:aws:ssm:${region}:${account}:parameter/${prefix}/data-collectors/electricity-maps-token' }],
+        why: 'carbon collector: the Electricity Maps token (SecureString)',
+      },
+    ],
   }),
   labourer('deployment-manager', {
     description: 'Token budget per workflow; runs the solver and stages plans.',

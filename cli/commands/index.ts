@@ -16,6 +16,7 @@ import { removeCommand } from './remove.js';
 import { localCommand } from './local.js';
 import { tasksCommand } from './tasks.js';
 import { planCommand } from './plan.js';
+import { dataCommand } from './data.js';
 
 export const commands: Command[] = [
   versionCommand,
@@ -32,4 +33,5 @@ export const commands: Command[] = [
   localCommand,
   tasksCommand,
   planCommand,
+  dataCommand,
 ];

@@ -12,6 +12,8 @@ toolchain-notes "What moto gets wrong"), and serves moto on loopback:
   5. JSONPath expressions are parsed once (moto re-parsed them on every delivery, ~150 ms each).
   6. SetQueueAttributes without `Policy` keeps the queue policy, and `RedrivePolicy` / `Policy`
      come back compact as AWS returns them (no perpetual `terraform plan` drift).
+  7. The Price List Query API's GetProducts (moto has no `pricing` service) is answered from a
+     small embedded sample in AWS's response shape (pricing_sample.py).
 
 `GET /_caribou/info` reports the moto version, the applied patches, this emulator instance's id
 (the terraform state of local mode is tied to it) and the JSONPath cache statistics.
@@ -271,6 +273,7 @@ def apply_patches() -> None:
         "event-targets-input-account-state": patch_event_targets,
         "sqs-policy-kept-and-compact-json": patch_sqs_attributes,
     }
+    APPLIED.append("pricing-get-products-sample")
     for name, apply in patches.items():
         if wanted == "all" or name in wanted.split(","):
             apply()
@@ -288,6 +291,9 @@ class CaribouApp:
         self.inner = inner
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("AWSPriceListService."):
+            return self._pricing(target, environ, start_response)
         if environ.get("PATH_INFO", "").startswith("/_caribou/info"):
             import moto
 
@@ -305,6 +311,20 @@ class CaribouApp:
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
         return self.inner(environ, start_response)
+
+    def _pricing(self, target: str, environ: dict[str, Any], start_response: Any) -> Any:
+        import pricing_sample
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        request = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
+        if target == "AWSPriceListService.GetProducts":
+            status, payload = pricing_sample.get_products(request)
+        else:
+            status, payload = 400, {"__type": "UnknownOperationException", "Message": f"{target} is not emulated"}
+        body = json.dumps(payload).encode("utf-8")
+        reason = "200 OK" if status == 200 else "400 Bad Request"
+        start_response(reason, [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", uuid.uuid4().hex)])
+        return [body]
 
 
 def _watch_owner(owner_pid: int) -> None:

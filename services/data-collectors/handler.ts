@@ -1,4 +1,37 @@
-// data-collectors: not built yet (its issue is open); see shared/labourer/unavailable.ts.
-import { unavailableLabourer } from '../../shared/labourer/unavailable.js';
+// data-collectors: consumes collect_data tasks (provider, carbon, performance, workflow) released by
+// the orchestrator, runs the collector within the Lambda's remaining time and reports the result.
+import type { Context, SQSEvent } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { labourerHandler } from '../../shared/labourer/consumer.js';
+import { dynamoPersistence } from '../../shared/guards/idempotency.js';
+import { requireEnv } from '../../shared/config/env.js';
+import { workerAssistantFromEnv } from '../../shared/orchestrator/from-env.js';
+import { taskReporter } from '../../shared/orchestrator/worker-assistant.js';
+import type { InternalEventOf } from '../../shared/contracts/actions.js';
+import { runCollector, type CollectorDeps } from './core/collect.js';
+import { collectorDepsFromEnv, pendingWorkflowBuilder } from './deps.js';
 
-export const handler = unavailableLabourer('data-collectors');
+const logger = new Logger({ serviceName: 'caribou-data-collectors' });
+/** Stop starting retries this long before the Lambda's timeout, so the report still goes out. */
+const SAFETY_MARGIN_MS = 30_000;
+let deps: CollectorDeps | undefined;
+let deadlineMs = 0;
+
+const consume = labourerHandler({
+  service: 'data-collectors',
+  types: ['collect_data'],
+  persistence: dynamoPersistence(requireEnv('CARIBOU_IDEMPOTENCY_TABLE')),
+  reporter: taskReporter(workerAssistantFromEnv()),
+  logger,
+  process: async (message) => {
+    deps ??= collectorDepsFromEnv(pendingWorkflowBuilder);
+    const report = await runCollector(message.event as InternalEventOf<'collect_data'>, deps, deadlineMs);
+    logger.info('collector finished', { collector: report.collector, written: report.written.length, failed: report.failed, skipped: report.skipped, sources: report.sources, maxDocumentBytes: report.maxDocumentBytes });
+    return { ...report, written: report.written.length };
+  },
+});
+
+export async function handler(event: SQSEvent, context: Context) {
+  deadlineMs = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
+  return consume(event, context);
+}

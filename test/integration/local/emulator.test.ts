@@ -69,7 +69,7 @@ describe('moto launcher patches', () => {
   test('reports moto 5.2.1 and every patch applied', async () => {
     const info = await emulatorInfo(emulator.url);
     assert.equal(info?.motoVersion, '5.2.1');
-    assert.deepEqual(info?.patches.sort(), ['event-targets-input-account-state', 'inert-event-source-mappings', 'jsonpath-parse-cache', 'sqs-policy-kept-and-compact-json']);
+    assert.deepEqual(info?.patches.sort(), ['event-targets-input-account-state', 'inert-event-source-mappings', 'jsonpath-parse-cache', 'pricing-get-products-sample', 'sqs-policy-kept-and-compact-json']);
   });
 
   test('item 1: an enabled event source mapping does not make moto push, redrive or fail sends', async () => {
