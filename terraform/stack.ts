@@ -20,6 +20,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { SERVICES, names, type ResourceRef, type ServiceId, type ServiceSpec } from './manifest.js';
 import { TABLES, physicalTableName, type TableId } from './tables.js';
+import { LAMBDA_NODE_RUNTIME } from '../shared/aws/lambda-runtime.js';
 
 export interface CaribouStackProps {
   /** Prefix of every physical name (default "caribou"). */
@@ -270,7 +271,7 @@ export class CaribouStack extends TerraformStack {
       functionName,
       description: service.description.slice(0, 256),
       role: role.arn,
-      runtime: 'nodejs20.x',
+      runtime: LAMBDA_NODE_RUNTIME,
       handler: 'index.handler',
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { FunctionDescription } from '../analysis/project.js';
+import { LAMBDA_NODE_RUNTIME } from '../aws/lambda-runtime.js';
 import { physicalName, queueName, roleName } from '../analysis/names.js';
 import type { RegionKey } from '../contracts/placement.js';
 import { regionCode } from '../runtime/placement.js';
@@ -22,7 +23,8 @@ import type { DeployedFunctionResources } from './record.js';
 export type Undo = { what: string; run: () => Promise<void> };
 export type Ledger = Undo[];
 
-export const NODE_RUNTIME = 'nodejs20.x';
+/** Kept as an alias of the one runtime constant (shared/aws/lambda-runtime.ts). */
+export const NODE_RUNTIME = LAMBDA_NODE_RUNTIME;
 const MAX_RECEIVE_COUNT = 5;
 
 const isGone = (error: unknown) => {

@@ -20,6 +20,7 @@ import { readPlacement, writePlacement } from '../../../shared/workflows/placeme
 import { deployFunctionRegion } from '../../../shared/workflows/resources.js';
 import { runtimeEnvironment } from '../../../shared/workflows/deploy.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
+import { LAMBDA_NODE_RUNTIME } from '../../../shared/aws/lambda-runtime.js';
 
 let moto: Moto;
 let deps: WorkflowDeps;
@@ -67,7 +68,7 @@ test('deploy creates queue+DLQ, role, function and mapping per function, the syn
   assert.equal(found.objects.filter((k) => k.startsWith('workflows/small_sync_example-0.0.1/')).length, 3);
 
   const config = await clients.lambda('us-east-1').send(new GetFunctionConfigurationCommand({ FunctionName: 'small_sync_example-0_0_1-initial_function_aws-us-east-1' }));
-  assert.equal(config.Runtime, 'nodejs20.x');
+  assert.equal(config.Runtime, LAMBDA_NODE_RUNTIME);
   assert.equal(config.Handler, 'index.handler');
   assert.equal(config.MemorySize, 128);
   assert.equal(config.Timeout, 60);
