@@ -13,7 +13,7 @@ import { bundleFunction, type FunctionBundle } from './bundle.js';
 import type { WorkflowDeps } from './env.js';
 import { writePlacement } from './placement-store.js';
 import type { WorkflowRecord } from './record.js';
-import { createSyncTable, deployFunctionRegion, ignoreGone, type Ledger } from './resources.js';
+import { createSyncTable, deployFunctionRegion, ignoreGone, workflowTags, type Ledger } from './resources.js';
 
 export interface DeployResult {
   workflowId: string;
@@ -56,7 +56,7 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
   const cp = deps.controlPlane;
   const doc = deps.clients.doc(cp.region);
   const names = { workflowName: dag.workflow_name, workflowVersion: dag.workflow_version, workflowId };
-  const syncTable = syncTableName(dag.workflow_name, dag.workflow_version);
+  const syncTable = syncTableName(cp.stackPrefix, dag.workflow_name, dag.workflow_version);
   const record: WorkflowRecord = {
     workflow_id: workflowId,
     workflow_name: dag.workflow_name,
@@ -98,14 +98,14 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
       deps.progress(`  ${bundle.functionName}: ${(bundle.codeBytes / 1024).toFixed(1)} KiB zip`);
     }
     deps.progress(`Creating sync table ${syncTable} in ${home}…`);
-    await createSyncTable(syncTable, home, deps, ledger);
+    await createSyncTable(syncTable, home, deps, ledger, workflowTags(deps, names));
     const ratio = config.home_region_run_ratio;
     const env = { ...runtimeEnvironment(record, deps, ratio), ...options.extraEnvironment };
     const endpoints: Record<string, Record<RegionKey, FunctionEndpoint>> = {};
     for (const fn of project.functions) {
       deps.progress(`Deploying ${fn.name} to ${home}…`);
       const resources = await deployFunctionRegion(
-        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home } },
+        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home }, workflowFunctions: project.functions.map((f) => f.name) },
         deps,
         ledger,
       );
