@@ -1,7 +1,8 @@
 // Creating and deleting the AWS resources of one workflow function in one region: DLQ, queue, IAM
 // role (always with the stack's permissions boundary), log group (with a retention), Lambda function,
-// event source mapping; all named `<stack prefix>_…` and tagged with stack, workflow and function. Every create is recorded in a ledger so a failed
-// deploy rolls back exactly what it made; every delete tolerates "already gone" so remove re-runs.
+// event source mapping; all named `<stack prefix>_…` and tagged with stack, workflow and function.
+// Every create is recorded in a ledger so a failed deploy rolls back exactly what it made; every
+// delete tolerates "already gone" so remove re-runs.
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
