@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 TSX := node --import tsx
 STACK ?= caribou
 
-.PHONY: help install build typecheck bundle test test-unit test-integration test-e2e synth validate deploy lint local local-down bench clean
+.PHONY: help install build typecheck bundle test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,8 +47,14 @@ synth: bundle ## synthesize the control plane's Terraform into cdktf.out/
 validate: synth ## terraform init + validate of the synthesized stack (offline)
 	$(TSX) scripts/terraform.ts validate
 
-deploy: synth ## terraform apply of the stack to the AWS account in the environment
+plan: synth ## terraform plan against the AWS account in the environment (prints account/region first)
+	$(TSX) scripts/terraform.ts plan
+
+deploy: synth ## terraform apply of the stack to the AWS account in the environment (refuses an account other than CARIBOU_EXPECTED_ACCOUNT_ID)
 	$(TSX) scripts/terraform.ts apply
+
+destroy: synth ## terraform destroy of the stack (same account guard; remove workflows first: caribou remove)
+	$(TSX) scripts/terraform.ts destroy
 
 local: install ## run the whole system locally (no AWS account needed)
 	$(TSX) cli/main.ts local up --demo

@@ -7,6 +7,7 @@ import { emulatorInfo, localEnv, runtimeHealthy, type LocalModeState } from './m
 import { getJson } from './processes.js';
 import { PUBLIC_ACTION_DETAIL_TYPE, PUBLIC_ACTION_SOURCE } from '../shared/contracts/internal.js';
 import { names } from '../terraform/manifest.js';
+import { checkLocalNode, type NodeVersionCheck } from '../shared/aws/lambda-runtime.js';
 
 export interface QueueDepth {
   name: string;
@@ -19,6 +20,8 @@ export interface QueueDepth {
 export interface RuntimeStatus {
   regions: string[];
   clock: { nowIso: string; speed: number };
+  /** process.version of the local runtime (function code runs on it). */
+  nodeVersion?: string;
   lastRefreshError?: string;
   functions: Array<{ name: string; region: string; warm: number; busy: number; invocations: number; errors: number; coldStarts: number }>;
   mappings: Array<{ uuid: string; functionArn: string; queueArn: string; batchSize: number; batchingWindowS: number; maxConcurrency?: number; stats: { batches: number; received: number; deleted: number; failed: number; lastError?: string } }>;
@@ -31,6 +34,8 @@ export interface LocalStatus {
   runtime: { url: string; up: boolean; status?: RuntimeStatus };
   stack?: { appliedAt: string; applySeconds: number };
   queues: QueueDepth[];
+  /** The Node that runs function code here versus the Lambda runtime the functions declare. */
+  node: NodeVersionCheck;
 }
 
 function clientConfig(state: LocalModeState, region = state.region) {
@@ -67,6 +72,7 @@ export async function localStatus(state: LocalModeState): Promise<LocalStatus> {
     runtime: { url: state.runtime.url, up: Boolean(health), status },
     stack: state.stack ? { appliedAt: state.stack.appliedAt, applySeconds: state.stack.applySeconds } : undefined,
     queues,
+    node: checkLocalNode(status?.nodeVersion ?? process.version),
   };
 }
 

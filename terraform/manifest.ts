@@ -27,6 +27,12 @@ export interface PermissionSpec {
   actions: string[];
   resources: ResourceRef[];
   why: string;
+  /**
+   * IAM condition block, rendered as is after placeholder substitution (`${account}`, `${region}`,
+   * `${prefix}`, `${workflowBoundary}` = the ARN of the stack's workflow permissions boundary).
+   * The stack adds GUARDED_ACTIONS' conditions itself, whatever a spec says.
+   */
+  conditions?: Record<string, Record<string, string | string[]>>;
 }
 
 export interface RuleSpec {
@@ -124,17 +130,49 @@ export const DEFAULT_SCHEDULES: readonly ScheduleSpec[] = [
 ];
 
 // Data-plane resources (created by `caribou deploy` and the migrator at run time) are named
-// `<workflow>-<version>-<function>_aws-<region>`; they are not the stack's, so they are matched by
-// account and the `-` / `_aws-` shape rather than by an ARN the stack knows.
-const DATA_PLANE = {
-  functions: 'arn:aws:lambda:*:${account}:function:*_aws-*',
+// `<prefix>_<workflow>-<version>-<function>_aws-<region>` (shared/analysis/names.ts). A stack prefix
+// never contains `_`, so `<prefix>_*` matches this stack's workflows only: not another stack's (even
+// one whose prefix starts the same) and not the control plane's own `<prefix>-<service>` resources.
+export const DATA_PLANE = {
+  functions: 'arn:aws:lambda:*:${account}:function:${prefix}_*',
+  /** Mapping ARNs carry only a UUID: grants on them are conditioned on the function (see ESM_OF_STACK). */
   eventSourceMappings: 'arn:aws:lambda:*:${account}:event-source-mapping:*',
-  queues: 'arn:aws:sqs:*:${account}:*_aws-*',
-  roles: 'arn:aws:iam::${account}:role/*_aws-*',
+  queues: 'arn:aws:sqs:*:${account}:${prefix}_*',
+  roles: 'arn:aws:iam::${account}:role/${prefix}_*',
   // One state table per workflow in its home region (shared/analysis/names.ts, ADR 0400).
-  syncTables: 'arn:aws:dynamodb:*:${account}:table/caribou-sync-*',
-  logGroups: 'arn:aws:logs:*:${account}:log-group:/aws/lambda/*_aws-*',
+  syncTables: 'arn:aws:dynamodb:*:${account}:table/${prefix}_sync-*',
+  logGroups: 'arn:aws:logs:*:${account}:log-group:/aws/lambda/${prefix}_*',
 };
+
+/** Event source mappings may be created/deleted only for this stack's workflow functions. */
+export const ESM_OF_STACK = { ArnLike: { 'lambda:FunctionArn': DATA_PLANE.functions } };
+
+/**
+ * Actions that could escalate privileges, and the condition the stack always attaches to them:
+ * roles are created and given policies only with the stack's workflow permissions boundary, and
+ * passed only to Lambda. terraform/stack.ts splits them into their own statements.
+ */
+export const GUARDED_ACTIONS: Record<string, Record<string, Record<string, string>>> = {
+  'iam:CreateRole': { StringEquals: { 'iam:PermissionsBoundary': '${workflowBoundary}' } },
+  'iam:PutRolePolicy': { StringEquals: { 'iam:PermissionsBoundary': '${workflowBoundary}' } },
+  'iam:AttachRolePolicy': { StringEquals: { 'iam:PermissionsBoundary': '${workflowBoundary}' } },
+  'iam:PassRole': { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+};
+
+/**
+ * What creating a workflow function in a region needs besides its main calls: tagging what it
+ * creates and the function's log group with its retention (shared/workflows/resources.ts).
+ */
+export const WORKFLOW_DEPLOY_EXTRAS: PermissionSpec[] = [
+  { actions: ['lambda:TagResource'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'tag workflow functions (stack, workflow, function)' },
+  { actions: ['sqs:TagQueue'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'tag workflow queues' },
+  { actions: ['iam:TagRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'tag workflow roles' },
+  {
+    actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource'],
+    resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }],
+    why: 'create workflow functions\' log groups with a retention',
+  },
+];
 
 /** Actions AWS authorizes only against resource "*" (no resource-level permissions). */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set([
@@ -143,6 +181,8 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set([
   'lambda:CreateEventSourceMapping',
   'pricing:GetProducts',
   'ec2:DescribeRegions',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
 ]);
 
 /**
@@ -198,10 +238,11 @@ export const SERVICES: readonly ServiceSpec[] = [
       { actions: ['sqs:SendMessage'], resources: [{ kind: 'queue', service: 'orchestrator' }], why: 'nudge the orchestrator after creating tasks' },
       { actions: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'run: send the entry message; remove: delete workflow queues' },
       { actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'remove: delete workflow functions' },
-      { actions: ['lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }], why: 'remove: delete the functions\' queue mappings' },
+      { actions: ['lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }], conditions: ESM_OF_STACK, why: 'remove: delete the functions\' queue mappings' },
       { actions: ['lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'remove: find the functions\' queue mappings (no resource-level permissions)' },
       { actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'remove: delete workflow roles' },
       { actions: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }], why: 'run/remove: workflow state tables' },
+      { actions: ['logs:DeleteLogGroup'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'remove: delete workflow functions\' log groups' },
       { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'run: large payloads travel by reference; remove: delete code artifacts' },
       { actions: ['s3:ListBucket'], resources: [{ kind: 'artifacts-bucket', objects: false }], why: 'remove: list a workflow\'s artifacts' },
     ],
@@ -272,10 +313,12 @@ export const SERVICES: readonly ServiceSpec[] = [
     tables: [{ id: 'workflows', access: 'read' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }],
     permissions: [
       { actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'create workflow functions in new regions' },
-      { actions: ['lambda:CreateEventSourceMapping', 'lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'connect new functions to their queues (no resource-level permissions)' },
+      { actions: ['lambda:CreateEventSourceMapping'], resources: [{ kind: 'pattern', arn: '*' }], conditions: ESM_OF_STACK, why: 'connect new functions to their queues (only this stack\'s functions)' },
+      { actions: ['lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'find the functions\' queue mappings (no resource-level permissions)' },
       { actions: ['iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'roles of workflow functions' },
       { actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'queues of workflow functions' },
       { actions: ['s3:GetObject', 's3:PutObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'copy code artifacts to new regions' },
+      ...WORKFLOW_DEPLOY_EXTRAS,
     ],
   }),
 ];

@@ -3,13 +3,18 @@
 // Terraform applies to AWS and to local mode: the provider honours AWS_ENDPOINT_URL.
 import path from 'node:path';
 import { Construct } from 'constructs';
-import { AssetType, Fn, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
+import { AssetType, Fn, LocalBackend, S3Backend, TerraformAsset, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus/index.js';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
@@ -18,8 +23,19 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { SERVICES, names, type ResourceRef, type ServiceId, type ServiceSpec } from './manifest.js';
+import { GUARDED_ACTIONS, SERVICES, names, type PermissionSpec, type ResourceRef, type ServiceId, type ServiceSpec } from './manifest.js';
 import { TABLES, physicalTableName, type TableId } from './tables.js';
+import { LAMBDA_NODE_RUNTIME } from '../shared/aws/lambda-runtime.js';
+import { workflowBoundaryName, workflowBoundaryPolicy } from '../shared/workflows/boundary.js';
+
+/** Terraform state in S3 (`make deploy` with CARIBOU_TF_STATE_BUCKET): shared, locked, encrypted. */
+export interface RemoteState {
+  bucket: string;
+  key: string;
+  region: string;
+  /** DynamoDB table for state locking (optional: without it, S3's own lock file is used). */
+  lockTable?: string;
+}
 
 export interface CaribouStackProps {
   /** Prefix of every physical name (default "caribou"). */
@@ -32,6 +48,8 @@ export interface CaribouStackProps {
   stateFile?: string;
   /** CloudWatch Logs retention of the services' log groups. */
   logRetentionDays?: number;
+  /** S3 remote state instead of the local state file (ignored when stateFile is set). */
+  remoteState?: RemoteState;
 }
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
@@ -53,23 +71,128 @@ interface Statement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
+type Conditions = NonNullable<PermissionSpec['conditions']>;
+
+/**
+ * One permission as statements: actions that could escalate privileges (GUARDED_ACTIONS) go into
+ * their own statement with their guard condition added to the spec's own.
+ */
+export function permissionStatements(permission: PermissionSpec, sid: string, resources: string[], substitute: (text: string) => string): Statement[] {
+  const render = (conditions: Conditions | undefined): Statement['Condition'] =>
+    conditions &&
+    Object.fromEntries(
+      Object.entries(conditions).map(([op, entries]) => [
+        op,
+        Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Array.isArray(value) ? value.map(substitute) : substitute(value)])),
+      ]),
+    );
+  const merge = (a: Conditions | undefined, b: Conditions | undefined): Conditions | undefined => {
+    if (!a) return b;
+    if (!b) return a;
+    const out: Conditions = { ...a };
+    for (const [op, entries] of Object.entries(b)) out[op] = { ...(out[op] ?? {}), ...entries };
+    return out;
+  };
+  const groups = new Map<string, { actions: string[]; conditions?: Conditions }>();
+  for (const action of permission.actions) {
+    const guard = GUARDED_ACTIONS[action];
+    const key = guard ? JSON.stringify(guard) : '';
+    const group = groups.get(key) ?? { actions: [], conditions: merge(permission.conditions, guard) };
+    group.actions.push(action);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((group, index) => ({
+    Sid: index === 0 ? sid : `${sid}G${index}`,
+    Effect: 'Allow',
+    Action: group.actions,
+    Resource: resources,
+    ...(group.conditions ? { Condition: render(group.conditions) } : {}),
+  }));
+}
+
 export class CaribouStack extends TerraformStack {
   readonly tables = new Map<TableId, DynamodbTable>();
   readonly queues = new Map<ServiceId, SqsQueue>();
   readonly functions = new Map<ServiceId, LambdaFunction>();
+  readonly workflowBoundaryArn: string;
+  private readonly ops: { alarmTopic: SnsTopic; errorRateThreshold: TerraformVariable; tracingMode: TerraformVariable };
 
   constructor(scope: Construct, id: string, props: CaribouStackProps) {
     super(scope, id);
     const { prefix, region } = props;
     if (props.stateFile) new LocalBackend(this, { path: props.stateFile });
-    new AwsProvider(this, 'aws', { region, defaultTags: [{ tags: { 'caribou:stack': prefix } }] });
+    else if (props.remoteState) {
+      const { bucket, key, region: stateRegion, lockTable } = props.remoteState;
+      new S3Backend(this, { bucket, key, region: stateRegion, encrypt: true, ...(lockTable ? { dynamodbTable: lockTable } : {}) });
+      // Terraform 1.11's S3-native lock file when no DynamoDB lock table is given.
+      if (!lockTable) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    }
+    // Every resource carries the stack; resources of one service add caribou:service (serviceTags).
+    new AwsProvider(this, 'aws', { region, defaultTags: [{ tags: { 'caribou:stack': prefix, 'caribou:managed-by': 'caribou-terraform' } }] });
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
+    const shared = serviceTags('control-plane');
 
-    const bus = new CloudwatchEventBus(this, 'bus', { name: names.bus(prefix) });
+    const alarmEmail = new TerraformVariable(this, 'alarm_email', {
+      type: 'string',
+      default: '',
+      description: 'E-mail address subscribed to the alarm topic (empty: no subscription; subscribe anything else to the topic output alarm_topic_arn)',
+    });
+    const errorRateThreshold = new TerraformVariable(this, 'function_error_rate_threshold_percent', {
+      type: 'number',
+      default: 5,
+      description: 'Alarm when a control-plane function fails more than this share of its invocations in 5 minutes',
+    });
+    const tracingMode = new TerraformVariable(this, 'tracing_mode', {
+      type: 'string',
+      default: 'PassThrough',
+      description: 'X-Ray tracing of the control-plane functions: PassThrough (off) or Active',
+      validation: [{ condition: '${contains(["PassThrough", "Active"], var.tracing_mode)}', errorMessage: 'tracing_mode must be PassThrough or Active' }],
+    });
+    const payloadRetentionDays = new TerraformVariable(this, 'payload_retention_days', {
+      type: 'number',
+      default: 14,
+      description: 'Days run payloads passed by reference (payloads/ in the artifacts bucket) are kept',
+    });
+
+    const bus = new CloudwatchEventBus(this, 'bus', { name: names.bus(prefix), tags: shared });
     const artifacts = new S3Bucket(this, 'artifacts', {
       bucket: `${prefix}-artifacts-${account}-${region}`,
       forceDestroy: true,
+      tags: shared,
     });
+    new S3BucketLifecycleConfiguration(this, 'artifacts-lifecycle', {
+      bucket: artifacts.id,
+      rule: [
+        {
+          id: 'run-payloads',
+          status: 'Enabled',
+          filter: [{ prefix: 'payloads/' }],
+          expiration: [{ days: payloadRetentionDays.numberValue }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+      ],
+    });
+
+    // The ceiling of every workflow function's role (shared/workflows/boundary.ts): the deployer and
+    // the migrator create roles only with it, and IAM lets them create no role without it.
+    const boundary = new IamPolicy(this, 'workflow-boundary', {
+      name: workflowBoundaryName(prefix),
+      description: `Permissions boundary of the workflow functions of Caribou stack ${prefix}`,
+      policy: JSON.stringify(
+        workflowBoundaryPolicy({ account, stackPrefix: prefix, artifactsBucket: `${prefix}-artifacts-${account}-${region}`, placementsTable: physicalTableName(prefix, 'placements') }),
+      ),
+      tags: shared,
+    });
+    this.workflowBoundaryArn = boundary.arn;
+    const alarmTopic = new SnsTopic(this, 'alarms', { name: `${prefix}-alarms`, tags: shared });
+    new SnsTopicSubscription(this, 'alarms-email', {
+      // min(length(email), 1): one subscription when an address is given.
+      count: Token.asNumber(Fn.min([Fn.lengthOf(alarmEmail.stringValue), 1])),
+      topicArn: alarmTopic.arn,
+      protocol: 'email',
+      endpoint: alarmEmail.stringValue,
+    });
+    this.ops = { alarmTopic, errorRateThreshold, tracingMode };
     new S3BucketPublicAccessBlock(this, 'artifacts-private', {
       bucket: artifacts.id,
       blockPublicAcls: true,
@@ -100,6 +223,7 @@ export class CaribouStack extends TerraformStack {
           })),
           ttl: spec.ttlAttribute ? { attributeName: spec.ttlAttribute, enabled: true } : undefined,
           pointInTimeRecovery: { enabled: true },
+          tags: shared,
         }),
       );
     }
@@ -117,6 +241,7 @@ export class CaribouStack extends TerraformStack {
             description: rule.description,
             eventBusName: bus.name,
             eventPattern: JSON.stringify(rule.pattern),
+            tags: serviceTags(service.id),
           }),
         });
       }
@@ -130,6 +255,7 @@ export class CaribouStack extends TerraformStack {
             name: names.scheduleRule(prefix, schedule.name),
             description: `Timer ${schedule.name}: sends ${JSON.stringify(schedule.input)} to ${service.id}`,
             scheduleExpression: schedule.expression,
+            tags: serviceTags(service.id),
           }),
         });
       }
@@ -141,6 +267,24 @@ export class CaribouStack extends TerraformStack {
         name: names.dlq(prefix, service.id),
         messageRetentionSeconds: 1_209_600,
         sqsManagedSseEnabled: true,
+        tags: serviceTags(service.id),
+      });
+      // Anything in a DLQ is a message the service gave up on: someone should look.
+      new CloudwatchMetricAlarm(this, `alarm-dlq-${service.id}`, {
+        alarmName: `${names.dlq(prefix, service.id)}-not-empty`,
+        alarmDescription: `Messages in ${names.dlq(prefix, service.id)}: ${service.id} failed them ${service.queue.maxReceiveCount} times (redrive them after fixing the cause)`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: names.dlq(prefix, service.id) },
+        statistic: 'Maximum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [this.ops.alarmTopic.arn],
+        okActions: [this.ops.alarmTopic.arn],
+        tags: serviceTags(service.id),
       });
       const rules = rulesOf.get(service.id) ?? [];
       const queueArn = `arn:aws:sqs:${region}:${account}:${names.queue(prefix, service.id)}`;
@@ -149,6 +293,7 @@ export class CaribouStack extends TerraformStack {
         visibilityTimeoutSeconds: Math.max(service.queue.visibilityTimeoutS, service.timeoutS * 6),
         messageRetentionSeconds: 345_600,
         sqsManagedSseEnabled: true,
+        tags: serviceTags(service.id),
         // Redrive and policy inline: separate resources add ~25 s each to an apply (toolchain-notes).
         redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: service.queue.maxReceiveCount }),
         policy:
@@ -180,6 +325,8 @@ export class CaribouStack extends TerraformStack {
       }
     }
 
+    const substitute = (text: string) =>
+      text.replaceAll('${account}', account).replaceAll('${region}', region).replaceAll('${prefix}', prefix).replaceAll('${workflowBoundary}', boundary.arn);
     const resolve = (ref: ResourceRef): string[] => {
       switch (ref.kind) {
         case 'bus':
@@ -189,24 +336,27 @@ export class CaribouStack extends TerraformStack {
         case 'artifacts-bucket':
           return ref.objects ? [`${artifacts.arn}/*`] : [artifacts.arn];
         case 'pattern':
-          return [ref.arn.replaceAll('${account}', account).replaceAll('${region}', region).replaceAll('${prefix}', prefix)];
+          return [substitute(ref.arn)];
       }
     };
 
     for (const service of SERVICES) {
-      this.addFunction(service, props, { bus, artifacts, account, resolve });
+      this.addFunction(service, props, { bus, artifacts, account, resolve, substitute });
     }
 
     new TerraformOutput(this, 'event_bus_name', { value: bus.name });
     new TerraformOutput(this, 'artifacts_bucket', { value: artifacts.bucket });
     new TerraformOutput(this, 'router_function_name', { value: names.function(prefix, 'action-router') });
     new TerraformOutput(this, 'region', { value: region });
+    new TerraformOutput(this, 'account_id', { value: account });
+    new TerraformOutput(this, 'workflow_boundary_arn', { value: boundary.arn, description: 'CARIBOU_WORKFLOW_BOUNDARY_ARN for `caribou deploy`' });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
   }
 
   private addFunction(
     service: ServiceSpec,
     props: CaribouStackProps,
-    ctx: { bus: CloudwatchEventBus; artifacts: S3Bucket; account: string; resolve: (ref: ResourceRef) => string[] },
+    ctx: { bus: CloudwatchEventBus; artifacts: S3Bucket; account: string; resolve: (ref: ResourceRef) => string[]; substitute: (text: string) => string },
   ): void {
     const { prefix, region } = props;
     const queue = this.queues.get(service.id)!;
@@ -214,6 +364,7 @@ export class CaribouStack extends TerraformStack {
     const logGroup = new CloudwatchLogGroup(this, `logs-${service.id}`, {
       name: names.logGroup(prefix, service.id),
       retentionInDays: props.logRetentionDays ?? 30,
+      tags: serviceTags(service.id),
     });
     const role = new IamRole(this, `role-${service.id}`, {
       name: names.role(prefix, service.id),
@@ -221,6 +372,7 @@ export class CaribouStack extends TerraformStack {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
+      tags: serviceTags(service.id),
     });
     const statements: Statement[] = [
       { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroup.arn}:*`] },
@@ -240,8 +392,10 @@ export class CaribouStack extends TerraformStack {
         Resource: [table.arn, `${table.arn}/index/*`],
       });
     }
+    // X-Ray has no resource-level permissions; used when tracing_mode is Active.
+    statements.push({ Sid: 'Tracing', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] });
     service.permissions.forEach((permission, index) => {
-      statements.push({ Sid: `Extra${index}`, Effect: 'Allow', Action: permission.actions, Resource: permission.resources.flatMap(ctx.resolve) });
+      statements.push(...permissionStatements(permission, `Extra${index}`, permission.resources.flatMap(ctx.resolve), ctx.substitute));
     });
     new IamRolePolicy(this, `policy-${service.id}`, {
       name: `${functionName}-policy`,
@@ -260,6 +414,7 @@ export class CaribouStack extends TerraformStack {
       CARIBOU_EVENT_BUS_NAME: ctx.bus.name,
       CARIBOU_ARTIFACTS_BUCKET: ctx.artifacts.bucket,
       CARIBOU_ORCHESTRATOR_QUEUE_URL: this.queues.get('orchestrator')!.url,
+      CARIBOU_WORKFLOW_BOUNDARY_ARN: this.workflowBoundaryArn,
       POWERTOOLS_SERVICE_NAME: `caribou-${service.id}`,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -270,16 +425,35 @@ export class CaribouStack extends TerraformStack {
       functionName,
       description: service.description.slice(0, 256),
       role: role.arn,
-      runtime: 'nodejs20.x',
+      runtime: LAMBDA_NODE_RUNTIME,
       handler: 'index.handler',
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),
       memorySize: service.memoryMiB,
       timeout: service.timeoutS,
       environment: { variables: environment },
+      tracingConfig: { mode: this.ops.tracingMode.stringValue },
       dependsOn: [logGroup],
+      tags: serviceTags(service.id),
     });
     this.functions.set(service.id, fn);
+    // Error rate, not count: a busy service with a few retried failures is not an incident.
+    new CloudwatchMetricAlarm(this, `alarm-errors-${service.id}`, {
+      alarmName: `${functionName}-error-rate`,
+      alarmDescription: `${functionName} failed more than the threshold share of its invocations in 5 minutes`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: this.ops.errorRateThreshold.numberValue,
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        { id: 'errors', returnData: false, metric: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: functionName }, period: 300, stat: 'Sum' } },
+        { id: 'invocations', returnData: false, metric: { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: { FunctionName: functionName }, period: 300, stat: 'Sum' } },
+        { id: 'rate', returnData: true, label: 'error rate (%)', expression: '100 * errors / MAX([errors, invocations])' },
+      ],
+      alarmActions: [this.ops.alarmTopic.arn],
+      okActions: [this.ops.alarmTopic.arn],
+      tags: serviceTags(service.id),
+    });
     new LambdaEventSourceMapping(this, `mapping-${service.id}`, {
       functionName: fn.functionName,
       eventSourceArn: queue.arn,
@@ -289,6 +463,11 @@ export class CaribouStack extends TerraformStack {
       scalingConfig: { maximumConcurrency: service.queue.maximumConcurrency },
     });
   }
+}
+
+/** The per-resource tag naming the service (the provider's default_tags add caribou:stack). */
+function serviceTags(service: ServiceId | 'control-plane'): Record<string, string> {
+  return { 'caribou:service': service };
 }
 
 function pascal(id: string): string {

@@ -2,9 +2,10 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { App } from 'cdktf';
-import { CaribouStack } from './stack.js';
+import { CaribouStack, type RemoteState } from './stack.js';
 import { SERVICES } from './manifest.js';
 import { ValidationError } from '../shared/errors.js';
+import { STACK_PREFIX_RE } from '../shared/analysis/names.js';
 
 export interface SynthOptions {
   outDir: string;
@@ -13,14 +14,30 @@ export interface SynthOptions {
   /** Folder with one bundle folder per service (default: <repo>/dist). */
   bundleDir?: string;
   stateFile?: string;
+  /** S3 remote state (`make deploy` on a real account); ignored when stateFile is set. */
+  remoteState?: RemoteState;
   stackId?: string;
 }
 
+/**
+ * The S3 state backend from the environment: CARIBOU_TF_STATE_BUCKET (required to use it),
+ * CARIBOU_TF_STATE_KEY (default `caribou/<prefix>.tfstate`), CARIBOU_TF_STATE_REGION (default the
+ * stack's region), CARIBOU_TF_LOCK_TABLE (DynamoDB lock table; default S3's own lock file).
+ */
+export function remoteStateFromEnv(prefix: string, region: string, env: NodeJS.ProcessEnv = process.env): RemoteState | undefined {
+  if (!env.CARIBOU_TF_STATE_BUCKET) return undefined;
+  return {
+    bucket: env.CARIBOU_TF_STATE_BUCKET,
+    key: env.CARIBOU_TF_STATE_KEY || `caribou/${prefix}.tfstate`,
+    region: env.CARIBOU_TF_STATE_REGION || region,
+    ...(env.CARIBOU_TF_LOCK_TABLE ? { lockTable: env.CARIBOU_TF_LOCK_TABLE } : {}),
+  };
+}
+
 export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const PREFIX_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
 
 export async function synthStack(options: SynthOptions): Promise<string> {
-  if (!PREFIX_PATTERN.test(options.prefix)) {
+  if (!STACK_PREFIX_RE.test(options.prefix)) {
     throw new ValidationError(`prefix "${options.prefix}" must be 2-21 lower-case letters, digits or "-", starting with a letter`);
   }
   const bundleDir = options.bundleDir ?? path.join(REPO_ROOT, 'dist');
@@ -36,6 +53,7 @@ export async function synthStack(options: SynthOptions): Promise<string> {
     region: options.region,
     bundleDir,
     stateFile: options.stateFile,
+    remoteState: options.remoteState,
   });
   app.synth();
   return path.join(options.outDir, 'stacks', stackId);

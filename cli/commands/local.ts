@@ -122,6 +122,7 @@ async function runStatus(argv: string[], io: CliIO): Promise<number> {
     return status.healthy ? 0 : 1;
   }
   io.out(`local mode: ${status.healthy ? 'healthy' : 'NOT healthy'}`);
+  io.out(status.node.matches ? `node     ${status.node.local} (functions declare ${status.node.declared})` : `node     WARNING: ${status.node.warning}`);
   io.out(`emulator ${status.emulator.up ? 'up' : 'DOWN'}  ${status.emulator.url}  moto ${status.emulator.motoVersion ?? '?'}  patches: ${(status.emulator.patches ?? []).join(', ')}`);
   const rt = status.runtime.status;
   io.out(`runtime  ${status.runtime.up ? 'up' : 'DOWN'}  ${status.runtime.url}${rt ? `  regions: ${rt.regions.join(', ')}  clock: ${rt.clock.nowIso} ×${rt.clock.speed}` : ''}`);

@@ -4,6 +4,7 @@ import { ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/c
 import { ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { clientsFor } from './clients.js';
 import type { FunctionConfig } from './worker-pool.js';
+import { LAMBDA_NODE_RUNTIME } from '../../shared/aws/lambda-runtime.js';
 
 export interface MappingConfig {
   uuid: string;
@@ -56,7 +57,7 @@ export async function discoverFunctions(region: string): Promise<FunctionConfig[
         region,
         accountId: f.FunctionArn.split(':')[4] ?? '123456789012',
         handler: f.Handler ?? 'index.handler',
-        runtime: f.Runtime ?? 'nodejs20.x',
+        runtime: f.Runtime ?? LAMBDA_NODE_RUNTIME,
         timeoutS: f.Timeout ?? 3,
         memoryMB: f.MemorySize ?? 128,
         env: f.Environment?.Variables ?? {},

@@ -248,6 +248,7 @@ export class LocalRuntime {
     return {
       regions: [...this.activeRegions],
       clock: { nowIso: new Date(this.clock.now()).toISOString(), speed: this.clock.speed },
+      nodeVersion: process.version,
       lastRefreshError: this.lastRefreshError,
       functions: [...this.functions.values()].map((f) => {
         const pool = this.pools.get(f.arn)?.pool;

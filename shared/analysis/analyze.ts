@@ -209,7 +209,7 @@ export function analyzeSource(entryFile: string, projectDir = path.dirname(entry
     }
     const name = options.name;
     if (typeof name !== 'string' || !FUNCTION_NAME_RE.test(name)) {
-      report(node.arguments[0]!, 'function-name', `function name ${JSON.stringify(name)} is invalid: 1-20 letters, digits or _ expected`, 'shorten the name; it becomes part of the Lambda name `<workflow>-<version>-<name>_aws-<region>` (64 chars max)');
+      report(node.arguments[0]!, 'function-name', `function name ${JSON.stringify(name)} is invalid: 1-20 letters, digits or _ expected`, 'shorten the name; it becomes part of the Lambda name `<stack>_<workflow>-<version>-<name>_aws-<region>` (64 chars max)');
       return;
     }
     if (byName.has(name)) {

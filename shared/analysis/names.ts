@@ -14,15 +14,53 @@ export const workflowId = (name: string, version: string) => `${name}-${version}
 export const functionPrefix = (workflowName: string, version: string, fn: string) =>
   `${workflowName}-${version.replaceAll('.', '_')}-${fn}`;
 
-/** Physical name of one function in one region: `<prefix>_aws-<region>` (≤ 64 chars). */
-export const physicalName = (workflowName: string, version: string, fn: string, region: string, provider = 'aws') =>
+/** Stack prefix when CARIBOU_PREFIX is not set (control plane and data plane). */
+export const DEFAULT_STACK_PREFIX = 'caribou';
+/** A stack prefix: no `_`, which separates it from the data-plane names that follow it. */
+export const STACK_PREFIX_RE = /^[a-z][a-z0-9-]{1,20}$/;
+
+/** A function instance's name in one region, `<workflow>-<version_>-<function>_<provider>-<region>` (caribou-spec §4.3). */
+export const regionalName = (workflowName: string, version: string, fn: string, region: string, provider = 'aws') =>
   `${functionPrefix(workflowName, version, fn)}_${provider}-${region}`;
+
+/**
+ * Start of every data-plane name of one stack: `<stack prefix>_`. A stack prefix never contains `_`
+ * (terraform/synth.ts), so `caribou_*` matches neither stack `caribou-x`'s names (`caribou-x_…`) nor
+ * the control plane's own `<prefix>-<service>` resources: the IAM patterns grant exactly one stack.
+ */
+export const dataPlaneStart = (stackPrefix: string) => `${stackPrefix}_`;
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
+/** `_aws-<longest region>`: a function's stem is chosen so that every region's name fits. */
+const LONGEST_TAIL = `_aws-${LONGEST_REGION}`;
+
+/**
+ * The starts a function's physical names can have: `<stack>_<workflow>-<version_>-<function>` and,
+ * when that plus the longest region tail would pass Lambda's 64 chars, a short form (its first 36
+ * chars, `-` and a hash of the whole: no collisions) used in the regions where the long one does not
+ * fit. Neither depends on the region, so IAM can grant "this function's queues anywhere" as `<stem>_aws-*`.
+ */
+export function functionStems(stackPrefix: string, workflowName: string, version: string, fn: string): { full: string; short?: string } {
+  const full = `${dataPlaneStart(stackPrefix)}${functionPrefix(workflowName, version, fn)}`;
+  if (full.length + LONGEST_TAIL.length <= LAMBDA_NAME_MAX) return { full };
+  return { full, short: `${full.slice(0, LAMBDA_NAME_MAX - LONGEST_TAIL.length - 9)}-${shortHash(full)}` };
+}
+
+/**
+ * Physical name of one function in one region: `<stack>_<workflow>-<version_>-<function>_aws-<region>`,
+ * or the short stem with the same tail where that passes 64 chars (functionStems). Queues, DLQs, roles
+ * and log groups are derived from it.
+ */
+export function physicalName(stackPrefix: string, workflowName: string, version: string, fn: string, region: string, provider = 'aws'): string {
+  const { full, short } = functionStems(stackPrefix, workflowName, version, fn);
+  const tail = `_${provider}-${region}`;
+  return full.length + tail.length <= LAMBDA_NAME_MAX || !short ? `${full}${tail}` : `${short}${tail}`;
+}
+
 /**
  * IAM role names stop at 64 chars: long names keep their start, a hash (no collisions) and their
- * `_<provider>-<region>` tail, which the control plane's IAM policies match data-plane roles by.
+ * `_<provider>-<region>` tail; the stack's `<prefix>_` start, which IAM grants match, is always kept.
  */
 export function roleName(physical: string): string {
   const plain = `${physical}-role`;
@@ -37,7 +75,10 @@ export function queueName(physical: string, dlq = false): string {
   return dlq ? `${base}-dlq` : base;
 }
 
-/** One sync/state table per workflow in its home region (docs/adr/0400). */
-export function syncTableName(workflowName: string, version: string): string {
-  return `caribou-sync-${workflowName}-${version.replaceAll('.', '_')}`;
+/** One sync/state table per workflow in its home region (docs/adr/0400): `<stack>_sync-<workflow>-<version_>`. */
+export function syncTableName(stackPrefix: string, workflowName: string, version: string): string {
+  return `${dataPlaneStart(stackPrefix)}sync-${workflowName}-${version.replaceAll('.', '_')}`;
 }
+
+/** Log group of a workflow function (created with a retention by the deployer). */
+export const logGroupName = (physical: string) => `/aws/lambda/${physical}`;

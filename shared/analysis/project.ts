@@ -6,7 +6,7 @@ import { analyzeSource, type SourceAnalysis } from './analyze.js';
 import { loadWorkflowConfig, regionRuleProblems, type WorkflowConfig } from './config.js';
 import { buildDag, type WorkflowDag } from './dag.js';
 import { WorkflowAnalysisError, type AnalysisDiagnostic } from './diagnostics.js';
-import { LAMBDA_NAME_MAX, LONGEST_REGION, WORKFLOW_NAME_RE, WORKFLOW_VERSION_RE, physicalName } from './names.js';
+import { LAMBDA_NAME_MAX, LONGEST_REGION, WORKFLOW_NAME_RE, WORKFLOW_VERSION_RE, regionalName } from './names.js';
 
 export interface FunctionDescription {
   name: string;
@@ -79,7 +79,8 @@ export function analyzeProject(projectDir: string): AnalyzedProject {
     const allowed = (rp?.allowedRegions && rp.allowedRegions.length > 0 ? rp.allowedRegions : global.allowed_regions) ?? null;
     const regions = allowed ? [config.home_region.region, ...allowed.map((r) => r.region)] : [config.home_region.region, LONGEST_REGION];
     for (const region of regions) {
-      const physical = physicalName(source.workflowName, source.workflowVersion, fn.name, region);
+      // The spec's limit on the readable regional name; the stack prefix is added (and hashed if needed) at deploy.
+      const physical = regionalName(source.workflowName, source.workflowVersion, fn.name, region);
       if (physical.length > LAMBDA_NAME_MAX) {
         problems.push({ ...fn.location, rule: 'name-too-long', message: `Lambda name "${physical}" is ${physical.length} chars (max ${LAMBDA_NAME_MAX})`, hint: 'shorten the workflow or function name (or restrict allowed regions)' });
         break;

@@ -13,7 +13,7 @@ import { bundleFunction, type FunctionBundle } from './bundle.js';
 import type { WorkflowDeps } from './env.js';
 import { writePlacement } from './placement-store.js';
 import type { WorkflowRecord } from './record.js';
-import { createSyncTable, deployFunctionRegion, ignoreGone, type Ledger } from './resources.js';
+import { createSyncTable, deployFunctionRegion, ignoreGone, workflowTags, type Ledger } from './resources.js';
 
 export interface DeployResult {
   workflowId: string;
@@ -37,7 +37,8 @@ export function runtimeEnvironment(record: Pick<WorkflowRecord, 'workflow_id' | 
     ...(cp.region ? { CARIBOU_CONTROL_REGION: cp.region } : {}),
     ...(ratio !== undefined ? { CARIBOU_HOME_RUN_RATIO: String(ratio) } : {}),
     POWERTOOLS_SERVICE_NAME: record.workflow_id,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // No AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED here: on Lambda the functions run the
+    // declared nodejs22.x, which the SDK supports; only local mode (Node 20 here) silences it.
   };
 }
 
@@ -55,7 +56,7 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
   const cp = deps.controlPlane;
   const doc = deps.clients.doc(cp.region);
   const names = { workflowName: dag.workflow_name, workflowVersion: dag.workflow_version, workflowId };
-  const syncTable = syncTableName(dag.workflow_name, dag.workflow_version);
+  const syncTable = syncTableName(cp.stackPrefix, dag.workflow_name, dag.workflow_version);
   const record: WorkflowRecord = {
     workflow_id: workflowId,
     workflow_name: dag.workflow_name,
@@ -97,14 +98,14 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
       deps.progress(`  ${bundle.functionName}: ${(bundle.codeBytes / 1024).toFixed(1)} KiB zip`);
     }
     deps.progress(`Creating sync table ${syncTable} in ${home}…`);
-    await createSyncTable(syncTable, home, deps, ledger);
+    await createSyncTable(syncTable, home, deps, ledger, workflowTags(deps, names));
     const ratio = config.home_region_run_ratio;
     const env = { ...runtimeEnvironment(record, deps, ratio), ...options.extraEnvironment };
     const endpoints: Record<string, Record<RegionKey, FunctionEndpoint>> = {};
     for (const fn of project.functions) {
       deps.progress(`Deploying ${fn.name} to ${home}…`);
       const resources = await deployFunctionRegion(
-        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home } },
+        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home }, workflowFunctions: project.functions.map((f) => f.name) },
         deps,
         ledger,
       );

@@ -4,8 +4,12 @@ import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { clients } from '../aws/clients.js';
 import { TransientError, ValidationError } from '../errors.js';
 import { physicalTableName, type TableId } from '../../terraform/tables.js';
+import { DEFAULT_STACK_PREFIX, STACK_PREFIX_RE } from '../analysis/names.js';
+import { workflowBoundaryArn } from './boundary.js';
 
 export interface ControlPlane {
+  /** The stack's prefix (CARIBOU_PREFIX, default "caribou"): the start `<prefix>_` of every data-plane name. */
+  stackPrefix: string;
   workflowsTable: string;
   placementsTable: string;
   artifactsBucket: string;
@@ -14,6 +18,11 @@ export interface ControlPlane {
   stagingTable?: string;
   summariesTable?: string;
   collectorTable?: string;
+  /**
+   * Permissions boundary every workflow role is created with (the stack's `<prefix>-workflow-boundary`):
+   * CARIBOU_WORKFLOW_BOUNDARY_ARN, or derived from the account in the stack's bucket name.
+   */
+  workflowBoundaryArn?: string;
 }
 
 export type AwsClients = typeof clients;
@@ -35,7 +44,11 @@ export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): Contr
   const prefix = env.CARIBOU_PREFIX;
   const table = (name: string, id: TableId) => env[name] || (prefix ? physicalTableName(prefix, id) : requireEnv(name, env));
   const optional = (name: string, id?: TableId) => env[name] || (prefix && id ? physicalTableName(prefix, id) : undefined);
+  const stackPrefix = prefix || DEFAULT_STACK_PREFIX;
+  if (!STACK_PREFIX_RE.test(stackPrefix)) throw new ValidationError(`CARIBOU_PREFIX "${stackPrefix}" must be 2-21 lower-case letters, digits or "-", starting with a letter`);
   return {
+    stackPrefix,
+    ...(boundaryArn(env, stackPrefix) ? { workflowBoundaryArn: boundaryArn(env, stackPrefix)! } : {}),
     workflowsTable: table('CARIBOU_WORKFLOWS_TABLE', 'workflows'),
     placementsTable: table('CARIBOU_PLACEMENTS_TABLE', 'placements'),
     artifactsBucket: requireEnv('CARIBOU_ARTIFACTS_BUCKET', env),
@@ -44,6 +57,13 @@ export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): Contr
     ...(optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries') ? { summariesTable: optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries')! } : {}),
     ...(optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data') ? { collectorTable: optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data')! } : {}),
   };
+}
+
+/** The boundary's ARN: set by the stack for its services; on an operator's machine derived from the bucket `<prefix>-artifacts-<account>-<region>`. */
+function boundaryArn(env: NodeJS.ProcessEnv, stackPrefix: string): string | undefined {
+  if (env.CARIBOU_WORKFLOW_BOUNDARY_ARN) return env.CARIBOU_WORKFLOW_BOUNDARY_ARN;
+  const account = env.CARIBOU_ARTIFACTS_BUCKET?.match(new RegExp(`^${stackPrefix}-artifacts-(\\d{12})-`))?.[1];
+  return account ? workflowBoundaryArn(account, stackPrefix) : undefined;
 }
 
 /**

@@ -105,7 +105,7 @@ export async function followRun(workflowId: string, runId: string, startedAt: Da
   for (const [fn, regions] of Object.entries(wpd.endpoints)) {
     for (const region of Object.keys(regions)) {
       const code = regionCode(region);
-      groups.push({ region: code, group: `/aws/lambda/${physicalName(record.workflow_name, record.workflow_version, fn, code)}` });
+      groups.push({ region: code, group: `/aws/lambda/${physicalName(cp.stackPrefix, record.workflow_name, record.workflow_version, fn, code)}` });
     }
   }
   const tracker = new RunTracker(runId, record.dag.entry_instance);

@@ -1,7 +1,10 @@
 // Creating and deleting the AWS resources of one workflow function in one region: DLQ, queue, IAM
-// role, Lambda function, event source mapping. Every create is recorded in a ledger so a failed
-// deploy rolls back exactly what it made; every delete tolerates "already gone" so remove re-runs.
+// role (always with the stack's permissions boundary), log group (with a retention), Lambda function,
+// event source mapping; all named `<stack prefix>_…` and tagged with stack, workflow and function.
+// Every create is recorded in a ledger so a failed deploy rolls back exactly what it made; every
+// delete tolerates "already gone" so remove re-runs.
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateEventSourceMappingCommand,
@@ -13,7 +16,10 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { FunctionDescription } from '../analysis/project.js';
-import { physicalName, queueName, roleName } from '../analysis/names.js';
+import { LAMBDA_NODE_RUNTIME } from '../aws/lambda-runtime.js';
+import { functionStems, logGroupName, physicalName, queueName, roleName } from '../analysis/names.js';
+import { ValidationError } from '../errors.js';
+import { boundaryProblems, type PolicyDocument } from './boundary.js';
 import type { RegionKey } from '../contracts/placement.js';
 import { regionCode } from '../runtime/placement.js';
 import type { WorkflowDeps } from './env.js';
@@ -22,7 +28,8 @@ import type { DeployedFunctionResources } from './record.js';
 export type Undo = { what: string; run: () => Promise<void> };
 export type Ledger = Undo[];
 
-export const NODE_RUNTIME = 'nodejs20.x';
+/** Kept as an alias of the one runtime constant (shared/aws/lambda-runtime.ts). */
+export const NODE_RUNTIME = LAMBDA_NODE_RUNTIME;
 const MAX_RECEIVE_COUNT = 5;
 
 const isGone = (error: unknown) => {
@@ -58,25 +65,68 @@ export interface FunctionRegionInput {
   /** Environment the runtime needs (CARIBOU_* variables), merged under the function's own. */
   runtimeEnv: Record<string, string>;
   syncTable: { name: string; region: string };
+  /**
+   * Every function of the workflow: the role may send to exactly their queues. Omitted (older callers):
+   * any queue of the stack's data plane, still within the boundary.
+   */
+  workflowFunctions?: string[];
 }
 
-/** What the runtime inside a function needs besides the workflow's own policy. */
-export function runtimePolicy(input: FunctionRegionInput, queueArn: string, deps: WorkflowDeps): unknown {
-  const prefix = `${input.names.workflowName}-${input.names.workflowVersion.replaceAll('.', '_')}-`;
+/** Tags on everything the deployer creates (the stack's resources carry `caribou:stack` too). */
+export function workflowTags(deps: WorkflowDeps, names: WorkflowNames, fn?: string): Record<string, string> {
+  return { 'caribou:stack': deps.controlPlane.stackPrefix, 'caribou:workflow': names.workflowId, ...(fn ? { 'caribou:function': fn } : {}) };
+}
+
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/** Days workflow functions' logs are kept (CARIBOU_WORKFLOW_LOG_RETENTION_DAYS, default 30). */
+export function workflowLogRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
+  const days = Number(env.CARIBOU_WORKFLOW_LOG_RETENTION_DAYS ?? '30');
+  const allowed = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+  if (!allowed.includes(days)) throw new ValidationError(`CARIBOU_WORKFLOW_LOG_RETENTION_DAYS must be one of CloudWatch's retention values (${allowed.join(', ')}), not ${env.CARIBOU_WORKFLOW_LOG_RETENTION_DAYS}`);
+  return days;
+}
+
+/** The boundary ARN the role is created with, and the account it names; refuses to go on without one. */
+function boundaryOf(deps: WorkflowDeps): { arn: string; account: string } {
+  const arn = deps.controlPlane.workflowBoundaryArn;
+  const account = arn?.split(':')[4];
+  if (!arn || !account) {
+    throw new ValidationError(
+      'no permissions boundary for workflow roles: set CARIBOU_WORKFLOW_BOUNDARY_ARN to the stack output workflow_boundary_arn (or CARIBOU_ARTIFACTS_BUCKET to the stack\'s <prefix>-artifacts-<account>-<region> bucket)',
+    );
+  }
+  return { arn, account };
+}
+
+/**
+ * What the runtime inside a function needs besides the workflow's own policy, built from the
+ * workflow's analysed needs: its own queue, the queues of the workflow's functions (any region),
+ * its state table, the placement, its run payloads and its own log group. Always within the boundary.
+ */
+export function runtimePolicy(input: FunctionRegionInput, queueArn: string, deps: WorkflowDeps): PolicyDocument {
   const cp = deps.controlPlane;
+  const { account } = boundaryOf(deps);
+  const region = regionCode(input.regionKey);
+  const { workflowName, workflowVersion } = input.names;
+  const physical = physicalName(cp.stackPrefix, workflowName, workflowVersion, input.fn.name, region);
+  const peers = input.workflowFunctions
+    ? input.workflowFunctions.flatMap((fn) => Object.values(functionStems(cp.stackPrefix, workflowName, workflowVersion, fn)).map((stem) => `arn:aws:sqs:*:${account}:${stem}_aws-*`))
+    : [`arn:aws:sqs:*:${account}:${cp.stackPrefix}_*`];
+  const logGroupArn = `arn:aws:logs:${region}:${account}:log-group:${logGroupName(physical)}`;
   return {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: queueArn },
-      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: `arn:aws:sqs:*:*:${prefix}*` },
+      { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: [queueArn] },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: peers },
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'],
-        Resource: `arn:aws:dynamodb:${input.syncTable.region}:*:table/${input.syncTable.name}`,
+        Resource: [`arn:aws:dynamodb:${input.syncTable.region}:${account}:table/${input.syncTable.name}`],
       },
-      { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: `arn:aws:dynamodb:*:*:table/${cp.placementsTable}` },
-      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${cp.artifactsBucket}/payloads/${input.names.workflowId}/*` },
-      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [`arn:aws:dynamodb:*:${account}:table/${cp.placementsTable}`] },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [`arn:aws:s3:::${cp.artifactsBucket}/payloads/${input.names.workflowId}/*`] },
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroupArn, `${logGroupArn}:*`] },
     ],
   };
 }
@@ -89,12 +139,20 @@ const TRUST = JSON.stringify({
 /** Creates queue + DLQ, role, function and mapping for one function in one region. */
 export async function deployFunctionRegion(input: FunctionRegionInput, deps: WorkflowDeps, ledger: Ledger): Promise<DeployedFunctionResources> {
   const region = regionCode(input.regionKey);
-  const physical = physicalName(input.names.workflowName, input.names.workflowVersion, input.fn.name, region);
+  const physical = physicalName(deps.controlPlane.stackPrefix, input.names.workflowName, input.names.workflowVersion, input.fn.name, region);
   const sqs = deps.clients.sqs(region);
   const iam = deps.clients.iam(region);
   const lambda = deps.clients.lambda(region);
+  const logs = deps.clients.logs(region);
+  const boundary = boundaryOf(deps);
+  // The stored document is validated at every use: the migrator reads it from a table.
+  const problems = boundaryProblems(input.workflowPolicy);
+  if (problems.length > 0) {
+    throw new ValidationError(`the workflow's IAM policy (iam_policy_file) asks for more than workflow roles may have: ${problems.join('; ')}`);
+  }
+  const tags = workflowTags(deps, input.names, input.fn.name);
 
-  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: queueName(physical, true), Attributes: { MessageRetentionPeriod: '1209600' } }))).QueueUrl!;
+  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: queueName(physical, true), Attributes: { MessageRetentionPeriod: '1209600' }, tags }))).QueueUrl!;
   ledger.push({ what: `queue ${queueName(physical, true)}`, run: () => ignoreGone(() => sqs.send(new DeleteQueueCommand({ QueueUrl: dlqUrl }))) });
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   const visibilityS = Math.min(43_200, Math.max(30, input.fn.timeout_s * 6));
@@ -103,6 +161,7 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
       new CreateQueueCommand({
         QueueName: queueName(physical),
         Attributes: { VisibilityTimeout: String(visibilityS), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }) },
+        tags,
       }),
     )
   ).QueueUrl!;
@@ -110,10 +169,27 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
 
   const role = roleName(physical);
-  const roleArn = (await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: TRUST, Description: `Caribou ${input.names.workflowId} ${input.fn.name}` }))).Role!.Arn!;
+  const roleArn = (
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: role,
+        AssumeRolePolicyDocument: TRUST,
+        Description: `Caribou ${input.names.workflowId} ${input.fn.name}`,
+        PermissionsBoundary: boundary.arn,
+        Tags: tagList(tags),
+      }),
+    )
+  ).Role!.Arn!;
   ledger.push({ what: `role ${role}`, run: () => deleteRole(deps, region, role) });
   await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'workflow', PolicyDocument: JSON.stringify(input.workflowPolicy) }));
   await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'caribou-runtime', PolicyDocument: JSON.stringify(runtimePolicy(input, queueArn, deps)) }));
+
+  const logGroup = logGroupName(physical);
+  await logs.send(new CreateLogGroupCommand({ logGroupName: logGroup, tags })).catch((error: Error) => {
+    if (error.name !== 'ResourceAlreadyExistsException') throw error;
+  });
+  ledger.push({ what: `log group ${logGroup}`, run: () => ignoreGone(() => logs.send(new DeleteLogGroupCommand({ logGroupName: logGroup }))) });
+  await logs.send(new PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: workflowLogRetentionDays() }));
 
   const environment = {
     ...input.fn.environment_variables,
@@ -137,6 +213,7 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
             Timeout: input.fn.timeout_s,
             Environment: { Variables: environment },
             Description: `Caribou workflow ${input.names.workflowId}, function ${input.fn.name}`,
+            Tags: tags,
           }),
         )
       ).FunctionArn!;
@@ -183,7 +260,7 @@ export async function deleteRole(deps: WorkflowDeps, region: string, role: strin
 /** Deletes everything a function has in a region, found by name (works after partial failures). */
 export async function removeFunctionRegion(names: WorkflowNames, functionName: string, regionKey: RegionKey, deps: WorkflowDeps): Promise<void> {
   const region = regionCode(regionKey);
-  const physical = physicalName(names.workflowName, names.workflowVersion, functionName, region);
+  const physical = physicalName(deps.controlPlane.stackPrefix, names.workflowName, names.workflowVersion, functionName, region);
   const lambda = deps.clients.lambda(region);
   const sqs = deps.clients.sqs(region);
   try {
@@ -202,10 +279,11 @@ export async function removeFunctionRegion(names: WorkflowNames, functionName: s
     }
   }
   await deleteRole(deps, region, roleName(physical));
+  await ignoreGone(() => deps.clients.logs(region).send(new DeleteLogGroupCommand({ logGroupName: logGroupName(physical) })));
 }
 
 /** The workflow's sync/state table (hash key `id`, TTL on `ttl`). */
-export async function createSyncTable(name: string, region: string, deps: WorkflowDeps, ledger: Ledger): Promise<void> {
+export async function createSyncTable(name: string, region: string, deps: WorkflowDeps, ledger: Ledger, tags: Record<string, string> = { 'caribou:stack': deps.controlPlane.stackPrefix }): Promise<void> {
   const dynamo = deps.clients.dynamo(region);
   await dynamo.send(
     new CreateTableCommand({
@@ -213,6 +291,7 @@ export async function createSyncTable(name: string, region: string, deps: Workfl
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
+      Tags: tagList(tags),
     }),
   );
   ledger.push({ what: `table ${name}`, run: () => ignoreGone(() => dynamo.send(new DeleteTableCommand({ TableName: name }))) });

@@ -3,9 +3,9 @@
 // that remove leaves no resource behind (checked through the AWS APIs) and can be re-run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListFunctionsCommand, ListEventSourceMappingsCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { ListQueuesCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { ListFunctionsCommand, ListEventSourceMappingsCommand, GetFunctionConfigurationCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
+import { ListQueuesCommand, GetQueueAttributesCommand, ListQueueTagsCommand } from '@aws-sdk/client-sqs';
+import { ListRolesCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +20,9 @@ import { readPlacement, writePlacement } from '../../../shared/workflows/placeme
 import { deployFunctionRegion } from '../../../shared/workflows/resources.js';
 import { runtimeEnvironment } from '../../../shared/workflows/deploy.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
+import { LAMBDA_NODE_RUNTIME } from '../../../shared/aws/lambda-runtime.js';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { physicalName } from '../../../shared/analysis/names.js';
 
 let moto: Moto;
 let deps: WorkflowDeps;
@@ -35,18 +38,21 @@ after(async () => {
   await moto?.stop();
 });
 
-async function leftovers(prefix: string, region = 'us-east-1') {
+async function leftovers(workflowName: string, region = 'us-east-1') {
+  // Data-plane names start with the stack's `<prefix>_` (here caribou-test_).
+  const prefix = `${deps.controlPlane.stackPrefix}_${workflowName}`;
   const functions = ((await clients.lambda(region).send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName!).filter((n) => n.startsWith(prefix));
   const queues = ((await clients.sqs(region).send(new ListQueuesCommand({ QueueNamePrefix: prefix }))).QueueUrls ?? []);
   const roles = ((await clients.iam(region).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).filter((n) => n.startsWith(prefix));
-  const tables = ((await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? []).filter((n) => n.includes(prefix));
+  const tables = ((await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? []).filter((n) => n.startsWith(`${deps.controlPlane.stackPrefix}_sync-${workflowName}`));
   const mappings = (await clients.lambda(region).send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
   const objects = ((await clients.s3('us-east-1').send(new ListObjectsV2Command({ Bucket: deps.controlPlane.artifactsBucket }))).Contents ?? []).map((o) => o.Key!);
   const items = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.workflowsTable }))).Items ?? []).length;
   const placements = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.placementsTable }))).Items ?? []).length;
-  return { functions, queues, roles, tables, mappings: mappings.length, objects, items, placements };
+  const logGroups = ((await clients.logs(region).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${prefix}` }))).logGroups ?? []).map((g) => g.logGroupName!);
+  return { functions, queues, roles, tables, logGroups, mappings: mappings.length, objects, items, placements };
 }
-const NOTHING = { functions: [], queues: [], roles: [], tables: [], mappings: 0, objects: [], items: 0, placements: 0 };
+const NOTHING = { functions: [], queues: [], roles: [], tables: [], logGroups: [], mappings: 0, objects: [], items: 0, placements: 0 };
 
 test('deploy creates queue+DLQ, role, function and mapping per function, the sync table, record and placement', async () => {
   const project = analyzeProject('examples/small_sync_example');
@@ -55,29 +61,43 @@ test('deploy creates queue+DLQ, role, function and mapping per function, the syn
   assert.equal(result.functions.length, 3);
   for (const fn of result.functions) assert.ok(fn.codeBytes < 200_000, `${fn.name} zip is small (${fn.codeBytes} bytes)`);
   const found = await leftovers('small_sync_example');
-  assert.deepEqual(found.functions.sort(), [
-    'small_sync_example-0_0_1-initial_function_aws-us-east-1',
-    'small_sync_example-0_0_1-secondSyncFunction_aws-us-east-1',
-    'small_sync_example-0_0_1-syncFunction_aws-us-east-1',
-  ]);
+  assert.deepEqual(
+    found.functions.sort(),
+    ['initial_function', 'secondSyncFunction', 'syncFunction'].map((fn) => physicalName('caribou-test', 'small_sync_example', '0.0.1', fn, 'us-east-1')).sort(),
+  );
+  assert.ok(found.functions.includes('caribou-test_small_sync_example-0_0_1-syncFunction_aws-us-east-1'), 'names that fit stay readable');
   assert.equal(found.queues.length, 6, 'a queue and a DLQ per function');
   assert.equal(found.roles.length, 3);
-  assert.deepEqual(found.tables, ['caribou-sync-small_sync_example-0_0_1']);
+  assert.deepEqual(found.tables, ['caribou-test_sync-small_sync_example-0_0_1']);
+  assert.equal(found.logGroups.length, 3, 'a log group per function, with a retention');
   assert.equal(found.mappings, 3);
   assert.equal(found.objects.filter((k) => k.startsWith('workflows/small_sync_example-0.0.1/')).length, 3);
 
-  const config = await clients.lambda('us-east-1').send(new GetFunctionConfigurationCommand({ FunctionName: 'small_sync_example-0_0_1-initial_function_aws-us-east-1' }));
-  assert.equal(config.Runtime, 'nodejs20.x');
+  const config = await clients.lambda('us-east-1').send(new GetFunctionConfigurationCommand({ FunctionName: physicalName('caribou-test', 'small_sync_example', '0.0.1', 'initial_function', 'us-east-1') }));
+  assert.equal(config.Runtime, LAMBDA_NODE_RUNTIME);
   assert.equal(config.Handler, 'index.handler');
   assert.equal(config.MemorySize, 128);
   assert.equal(config.Timeout, 60);
   assert.equal(config.Environment?.Variables?.ENV_VAR_1, 'example');
-  assert.equal(config.Environment?.Variables?.CARIBOU_SYNC_TABLE, 'caribou-sync-small_sync_example-0_0_1');
+  assert.equal(config.Environment?.Variables?.CARIBOU_SYNC_TABLE, 'caribou-test_sync-small_sync_example-0_0_1');
   const mappings = (await clients.lambda('us-east-1').send(new ListEventSourceMappingsCommand({ FunctionName: config.FunctionName }))).EventSourceMappings!;
   assert.deepEqual(mappings[0]!.FunctionResponseTypes, ['ReportBatchItemFailures']);
-  const queue = (await clients.sqs('us-east-1').send(new ListQueuesCommand({ QueueNamePrefix: 'small_sync_example-0_0_1-initial_function_aws-us-east-1' }))).QueueUrls!.find((u) => !u.endsWith('-dlq'))!;
+  const queue = (await clients.sqs('us-east-1').send(new ListQueuesCommand({ QueueNamePrefix: physicalName('caribou-test', 'small_sync_example', '0.0.1', 'initial_function', 'us-east-1') }))).QueueUrls!.find((u) => !u.endsWith('-dlq'))!;
   const attrs = (await clients.sqs('us-east-1').send(new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: ['All'] }))).Attributes!;
   assert.match(attrs.RedrivePolicy!, /-dlq/);
+  // Every role has the stack's permissions boundary; everything carries the stack and workflow tags.
+  for (const roleName of found.roles) {
+    const role = (await clients.iam('us-east-1').send(new GetRoleCommand({ RoleName: roleName }))).Role!;
+    assert.equal(role.PermissionsBoundary?.PermissionsBoundaryArn, process.env.CARIBOU_WORKFLOW_BOUNDARY_ARN, roleName);
+    assert.ok(role.Tags?.some((t) => t.Key === 'caribou:stack' && t.Value === 'caribou-test'), roleName);
+  }
+  const fnTags = (await clients.lambda('us-east-1').send(new ListTagsCommand({ Resource: config.FunctionArn! }))).Tags ?? {};
+  assert.equal(fnTags['caribou:stack'], 'caribou-test');
+  assert.equal(fnTags['caribou:workflow'], 'small_sync_example-0.0.1');
+  const queueTags = (await clients.sqs('us-east-1').send(new ListQueueTagsCommand({ QueueUrl: queue }))).Tags ?? {};
+  assert.equal(queueTags['caribou:stack'], 'caribou-test');
+  const group = (await clients.logs('us-east-1').send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${config.FunctionName}` }))).logGroups![0]!;
+  assert.equal(group.retentionInDays, 30);
 
   const record = (await clients.doc('us-east-1').send(new GetCommand({ TableName: deps.controlPlane.workflowsTable, Key: { workflow_id: 'small_sync_example-0.0.1' } }))).Item as WorkflowRecord;
   assert.equal(record.status, 'DEPLOYED');
@@ -120,7 +140,7 @@ test('a deploy failing midway rolls back everything it created', async () => {
         get(target, prop, receiver) {
           if (prop !== 'send') return Reflect.get(target, prop, receiver);
           return async (command: { constructor: { name: string }; input: { FunctionName?: string } }) => {
-            if (command.constructor.name === 'CreateEventSourceMappingCommand' && String(command.input.FunctionName).includes('image_processor')) {
+            if (command.constructor.name === 'CreateEventSourceMappingCommand' && command.input.FunctionName === physicalName('caribou-test', 'image_processing', '0.0.1', 'image_processor', region ?? 'us-east-1')) {
               throw new Error('injected failure');
             }
             return (target.send as (c: unknown) => Promise<unknown>)(command);

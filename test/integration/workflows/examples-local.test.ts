@@ -39,7 +39,7 @@ async function runAll(workflowId: string, inputs: unknown[]): Promise<RunReport[
 const functionsRan = (report: RunReport) => report.instances.map((i) => i.function).sort();
 
 async function linesOf(workflow: string, fn: string, runId: string): Promise<Record<string, unknown>[]> {
-  const messages = await functionLogs(physicalName(workflow, '0.0.1', fn, 'us-east-1'));
+  const messages = await functionLogs(physicalName(suite.deps.controlPlane.stackPrefix, workflow, '0.0.1', fn, 'us-east-1'));
   return messages
     .map((m) => {
       const start = m.indexOf('{');

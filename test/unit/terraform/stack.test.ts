@@ -7,6 +7,7 @@ import { INTERNAL_EVENT_SOURCE, internalDetailType } from '../../../shared/contr
 import { parseAction } from '../../../shared/contracts/validate.js';
 import { synthStack } from '../../../terraform/synth.js';
 import { synthToTemp, type Resources } from './synth-helper.js';
+import { LAMBDA_NODE_RUNTIME } from '../../../shared/aws/lambda-runtime.js';
 
 let synth: Awaited<ReturnType<typeof synthToTemp>>;
 let r: Resources;
@@ -24,7 +25,7 @@ test('each of the six services has a function, a queue with a DLQ and a batch-fa
     const fn = r.aws_lambda_function?.[`function-${service.id}`];
     assert.ok(fn, `function of ${service.id}`);
     assert.equal(fn.function_name, `cbtest-${service.id}`);
-    assert.equal(fn.runtime, 'nodejs20.x');
+    assert.equal(fn.runtime, LAMBDA_NODE_RUNTIME);
     assert.equal(fn.memory_size, service.memoryMiB);
     const queue = r.aws_sqs_queue?.[`queue-${service.id}`];
     assert.ok(queue, `queue of ${service.id}`);
