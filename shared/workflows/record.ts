@@ -23,8 +23,8 @@ export interface DeployedFunctionResources {
 
 /** The migrator's bookkeeping on the workflow record (services/migrator). */
 export interface MigratorState {
-  /** Lease of the migrator task working on this workflow (one at a time). */
-  lock?: { owner: string; until_ms: number };
+  /** (function, region) pairs a rollback could not remove; every later migrator task retries. */
+  orphans?: { function: string; region: RegionKey; since: string }[];
   /** Last attempt and its outcome, for operators. */
   last_attempt_at?: string;
   last_outcome?: string;
@@ -54,4 +54,6 @@ export interface WorkflowRecord {
   /** ISO instant at which the migrator has unused regional deployments to remove (the router fans out then). */
   cleanup_due_at?: string;
   migrator?: MigratorState;
+  /** Lease of the migrator task working on this workflow (one task at a time per workflow). */
+  migrator_lock?: { owner: string; until_ms: number };
 }
