@@ -241,7 +241,13 @@ export class CaribouStack extends TerraformStack {
       });
     }
     service.permissions.forEach((permission, index) => {
-      statements.push({ Sid: `Extra${index}`, Effect: 'Allow', Action: permission.actions, Resource: permission.resources.flatMap(ctx.resolve) });
+      statements.push({
+        Sid: `Extra${index}`,
+        Effect: 'Allow',
+        Action: permission.actions,
+        Resource: permission.resources.flatMap(ctx.resolve),
+        ...(permission.condition ? { Condition: permission.condition } : {}),
+      });
     });
     new IamRolePolicy(this, `policy-${service.id}`, {
       name: `${functionName}-policy`,

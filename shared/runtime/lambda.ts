@@ -8,22 +8,9 @@ import { constructedWorkflows } from '../sdk/workflow.js';
 import type { WorkflowDag } from '../analysis/dag.js';
 import { DynamoPlacementSource, DynamoStateStore, PowertoolsRuntimeLog, S3PayloadStore, SqsTransport } from './aws.js';
 import { handleMessage, type RuntimeDeps } from './wrapper.js';
+import { HEALTH_CHECK_KEY, type HealthAnswer, type HealthCheckEvent } from './envelope.js';
 
-/** A direct invoke `{ "caribou_health_check": { "workflow_id": ... } }` (the migrator's probe). */
-export const HEALTH_CHECK_KEY = 'caribou_health_check';
-
-export interface HealthAnswer {
-  caribou_health: 'ok';
-  workflow_id: string;
-  function: string;
-  region: string;
-  /** Version of the placement document the function read (proves it reaches the control plane). */
-  placement_version: number;
-}
-
-export interface HealthCheckEvent {
-  [HEALTH_CHECK_KEY]: { workflow_id?: string };
-}
+export { HEALTH_CHECK_KEY, type HealthAnswer, type HealthCheckEvent };
 
 /** SQS batches get partial batch failures; a health check gets its answer. */
 export interface WorkflowFunctionHandler {

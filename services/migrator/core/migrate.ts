@@ -74,7 +74,21 @@ function setPair(deployed: DeployedRegions, fr: FunctionRegion, value: DeployedR
   deployed[fr.fn] = regions;
 }
 
+/** The error the task reports: TransientError when a retry may succeed (the orchestrator retries it). */
+export function asTaskError(error: unknown): unknown {
+  if (error instanceof TransientError || error instanceof MigrationRejectedError || error instanceof ValidationError) return error;
+  return isRetryable(error) ? new TransientError(message(error), { cause: error }) : error;
+}
+
 export async function reDeployWorkflow(workflowId: string, deps: MigratorDeps): Promise<MigrationOutcome> {
+  try {
+    return await reDeploy(workflowId, deps);
+  } catch (error) {
+    throw asTaskError(error);
+  }
+}
+
+async function reDeploy(workflowId: string, deps: MigratorDeps): Promise<MigrationOutcome> {
   const record = await deps.store.getRecord(workflowId);
   if (!record) {
     // Removed since the plan was staged: nothing to deploy; `caribou remove` drops the staging entry too.

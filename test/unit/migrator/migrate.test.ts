@@ -187,3 +187,11 @@ test('failures are classified: throttling, 5xx and network retry; bad input and 
   assert.equal(isRetryable(awsError('AccessDeniedException', 403)), false);
   assert.equal(isRetryable(awsError('InvalidParameterValueException', 400)), false);
 });
+
+test('an AWS failure outside the deployment (reading the record) is reported retryable when a retry may succeed', async () => {
+  const { store, deps } = setup();
+  store.getRecord = async () => {
+    throw awsError('ProvisionedThroughputExceededException', 400);
+  };
+  await assert.rejects(reDeployWorkflow(ID, deps), TransientError);
+});
