@@ -160,7 +160,10 @@ async function migrateLocked(record: WorkflowRecord, owner: string, deps: Migrat
     }
   }
   state.orphans = orphans;
-  if (!state.last_outcome || !staged) state.last_outcome = outcome.removed.length > 0 ? 'cleaned up' : staged ? 'published' : 'nothing to do';
+  if (!staged) {
+    state.last_outcome = outcome.removed.length > 0 ? 'cleaned up' : 'nothing to do';
+    state.last_detail = outcome.removed.length > 0 ? `removed ${outcome.removed.join(', ')}` : 'no staged plan, no clean-up due';
+  }
   const due = orphans.length > 0 ? now.toISOString() : decision.nextDueAt;
   await deps.store.saveState(id, owner, { deployed_regions: deployed, ...(due ? { cleanup_due_at: due } : {}), migrator: state });
   if (due) outcome.cleanup_due_at = due;
@@ -183,7 +186,7 @@ async function applyStagedPlan(
   const created: FunctionRegion[] = [];
   const orphans = [...(state.orphans ?? [])];
   try {
-    validatePlan(staged.plan, record, wpd);
+    validatePlan(staged.plan, record, wpd, deps.now());
     const needed = functionRegionsOf(staged.plan, wpd.instance_functions).filter((fr) => fr.region !== home);
     // Recorded by an earlier attempt that did not publish: probe again; redeploy what does not answer.
     for (const fr of needed) {

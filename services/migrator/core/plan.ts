@@ -41,11 +41,12 @@ const allows = (list: { provider: string; region: string }[] | null | undefined,
 /**
  * Refuses a plan the migrator must never apply: an unknown instance, a malformed region key, a
  * region the workflow's config or the function's own options disallow, hours that do not match
- * time_keys, or an expiry that is not a date. ValidationError: retrying cannot fix the plan.
+ * time_keys, or an expiry that is not a date or already past. ValidationError: retrying cannot fix the plan.
  */
-export function validatePlan(plan: PlacementPlan, record: Pick<WorkflowRecord, 'config' | 'function_descriptions' | 'workflow_id'>, wpd: WorkflowPlacementDocument): void {
+export function validatePlan(plan: PlacementPlan, record: Pick<WorkflowRecord, 'config' | 'function_descriptions' | 'workflow_id'>, wpd: WorkflowPlacementDocument, now?: Date): void {
   const problems: string[] = [];
   if (Number.isNaN(Date.parse(plan.expiry_time))) problems.push(`expiry_time "${plan.expiry_time}" is not an ISO instant`);
+  else if (now && Date.parse(plan.expiry_time) <= now.getTime()) problems.push(`the plan expired at ${plan.expiry_time}, before it could be applied`);
   const hours = Object.keys(plan.hours).map(Number).sort((a, b) => a - b);
   const keys = [...plan.time_keys].map(Number).sort((a, b) => a - b);
   if (JSON.stringify(hours) !== JSON.stringify(keys)) problems.push(`time_keys [${keys.join(',')}] differ from the plan's hours [${hours.join(',')}]`);

@@ -30,6 +30,8 @@ test('a plan with unknown instances, malformed or disallowed regions, or inconsi
   assert.throws(() => validatePlan(stagedPlan({ [B]: 'aws:eu-west-1' }).plan, record, wpd), /function b may not run in aws:eu-west-1/);
   record.function_descriptions[1]!.allowed_regions = [{ provider: 'aws', region: 'ca-central-1' }];
   assert.throws(() => validatePlan(stagedPlan({ [B]: WEST }).plan, record, wpd), /function b may not run in aws:us-west-2/);
+  const expired = stagedPlan({ [B]: WEST }, { expiry: '2026-01-01T00:00:00.000Z' }).plan;
+  assert.throws(() => validatePlan(expired, record, wpd, new Date('2026-01-02T00:00:00.000Z')), /expired at 2026-01-01T00:00:00.000Z, before it could be applied/);
   const inconsistent = stagedPlan({ [A]: HOME }).plan;
   inconsistent.time_keys = [0];
   assert.throws(() => validatePlan(inconsistent, record, wpd), /time_keys \[0\] differ from the plan's hours \[0,12\]/);
