@@ -220,9 +220,10 @@ async function applyStagedPlan(
       await deps.deployer.healthCheck(record, fr, resources);
       outcome.deployed.push(frKey(fr));
       deps.log.info('deployed and checked', { workflowId: id, function: fr.fn, region: fr.region });
+      // Recorded as soon as it answers: if the task is killed (timeout), the retry reuses it instead
+      // of starting over; a failure this task catches still rolls it back.
+      await deps.store.saveState(id, owner, { deployed_regions: deployed, ...(record.cleanup_due_at ? { cleanup_due_at: record.cleanup_due_at } : {}), migrator: state });
     }
-    // Recorded before the publish: a conflict or a crash from here on leaves them known (reused or cleaned).
-    await deps.store.saveState(id, owner, { deployed_regions: deployed, ...(record.cleanup_due_at ? { cleanup_due_at: record.cleanup_due_at } : {}), migrator: state });
     if (!alreadyPublished(wpd, staged.plan, needed)) {
       const endpoints = clone(wpd.endpoints);
       for (const fr of needed) {

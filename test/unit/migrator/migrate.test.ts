@@ -195,3 +195,31 @@ test('an AWS failure outside the deployment (reading the record) is reported ret
   };
   await assert.rejects(reDeployWorkflow(ID, deps), TransientError);
 });
+
+test('a task killed half-way (timeout) leaves the pairs that answered recorded; the retry reuses them', async () => {
+  const { store, deployer, deps, clock } = setup();
+  store.staged = stagedPlan({ [B]: WEST, [C]: CA });
+  // The process dies while deploying the second pair: that call never returns, no rollback runs.
+  let stuck!: () => void;
+  const reachedSecond = new Promise<void>((resolve) => (stuck = resolve));
+  deployer.deploy = async function (this: FakeDeployer, record, fr) {
+    if (fr.region !== WEST) return FakeDeployer.prototype.deploy.call(this, record, fr);
+    this.calls.push(`deploy ${fr.fn}@${fr.region}`);
+    this.cloud.set(`${fr.fn}@${fr.region}`, 'ours');
+    stuck();
+    return new Promise(() => undefined);
+  };
+  void reDeployWorkflow(ID, deps);
+  await reachedSecond;
+  assert.ok(store.record!.deployed_regions.c![CA], 'the first pair is on the record');
+  assert.equal(store.publishes, 0);
+  // The retry, once the dead task's lease lapsed: reuses c@CA after a health check, cleans b@WEST's leftovers.
+  clock.now = new Date(clock.now.getTime() + 961_000);
+  deployer.deploy = FakeDeployer.prototype.deploy;
+  deployer.calls.length = 0;
+  const outcome = await reDeployWorkflow(ID, deps);
+  assert.deepEqual(outcome.reused, [`c@${CA}`]);
+  assert.deepEqual(deployer.calls, [`health c@${CA}`, `remove b@${WEST}`, `deploy b@${WEST}`, `health b@${WEST}`]);
+  assert.equal(store.publishes, 1);
+  assert.equal(store.placement.current_deployment?.hours['0']?.[B], WEST);
+});
