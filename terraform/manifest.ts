@@ -308,19 +308,37 @@ export const SERVICES: readonly ServiceSpec[] = [
       { id: 'workflow-summaries', access: 'read' },
     ],
   }),
-  labourer('migrator', {
-    description: 'Deploys functions into the regions a plan chose and publishes the plan to the placement document.',
-    tables: [{ id: 'workflows', access: 'read' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }],
-    permissions: [
-      { actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'create workflow functions in new regions' },
-      { actions: ['lambda:CreateEventSourceMapping'], resources: [{ kind: 'pattern', arn: '*' }], conditions: ESM_OF_STACK, why: 'connect new functions to their queues (only this stack\'s functions)' },
-      { actions: ['lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'find the functions\' queue mappings (no resource-level permissions)' },
-      { actions: ['iam:PassRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'roles of workflow functions' },
-      { actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'queues of workflow functions' },
-      { actions: ['s3:GetObject', 's3:PutObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'copy code artifacts to new regions' },
-      ...WORKFLOW_DEPLOY_EXTRAS,
-    ],
-  }),
+  {
+    ...labourer('migrator', {
+      description: 'Deploys functions into the regions a plan chose, publishes the plan to the placement document, removes regions no plan used for a grace period.',
+      tables: [{ id: 'workflows', access: 'readwrite' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }],
+      permissions: [
+        {
+          actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:DeleteFunction', 'lambda:InvokeFunction'],
+          resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }],
+          why: 'create workflow functions in new regions, read the home function\'s environment, health-check invoke, remove unused regions',
+        },
+        { actions: ['lambda:CreateEventSourceMapping'], resources: [{ kind: 'pattern', arn: '*' }], conditions: ESM_OF_STACK, why: 'connect new functions to their queues (only this stack\'s functions)' },
+        { actions: ['lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'find mappings to remove (no resource-level permissions)' },
+        { actions: ['lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }], conditions: ESM_OF_STACK, why: 'rollback and clean-up: remove the functions\' queue mappings' },
+        {
+          actions: ['iam:CreateRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'],
+          resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }],
+          why: 'roles of workflow functions in new regions (created with the boundary, recognised, removed)',
+        },
+        { actions: ['iam:PassRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'give the new functions their roles, and only to Lambda' },
+        {
+          actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue'],
+          resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }],
+          why: 'queues and DLQs of workflow functions in new regions',
+        },
+        { actions: ['s3:GetObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'read code artifacts (passed to CreateFunction as bytes)' },
+        { actions: ['logs:DeleteLogGroup'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'clean-up: remove unused regions\' log groups' },
+        ...WORKFLOW_DEPLOY_EXTRAS,
+      ],
+    }),
+    status: 'available',
+  },
 ];
 
 export function serviceSpec(id: ServiceId): ServiceSpec {

@@ -1,7 +1,7 @@
 // Without -r, an action runs through the router core in this process, against the control-plane
 // tables named by the environment (same answers as the deployed router).
 import { clients } from '../../shared/aws/clients.js';
-import { scanHashKeys } from '../../shared/stores/table-keys.js';
+import { scanCleanupDueWorkflowIds, scanHashKeys } from '../../shared/stores/table-keys.js';
 import { CARIBOU_VERSION } from '../../shared/version.js';
 import { isAvailable } from '../../services/action-router/deps.js';
 import { routeAction, type Answer, type RouterDeps } from '../../services/action-router/core.js';
@@ -15,6 +15,7 @@ export function localRouterDeps(): RouterDeps {
     version: CARIBOU_VERSION,
     listWorkflowIds: () => scanHashKeys(doc, tableName('workflows'), 'workflow_id'),
     listStagedWorkflowIds: () => scanHashKeys(doc, tableName('solver-staging'), 'workflow_id'),
+    listCleanupDueWorkflowIds: () => scanCleanupDueWorkflowIds(doc, tableName('workflows')),
     isAvailable,
     // No nudge from an operator's machine: the orchestrator's 1-minute schedule picks the tasks up.
     dispatcher: new TaskDispatcher({ store: new TaskStore(doc, { tasks: tableName('tasks') }) }),

@@ -18,6 +18,8 @@ export interface RouterDeps {
   listWorkflowIds(): Promise<string[]>;
   /** Ids of workflows with a solved plan waiting for the migrator (solver staging table). */
   listStagedWorkflowIds(): Promise<string[]>;
+  /** Ids of workflows whose unused regional deployments are due for the migrator's clean-up. */
+  listCleanupDueWorkflowIds?(): Promise<string[]>;
   /** Fan-out goes here; undefined while no orchestrator is available. */
   dispatcher?: Dispatcher;
   /** Whether the service that owns a labourer's work is built (manifest status). */
@@ -75,7 +77,8 @@ async function handle(action: AnyAction, deps: RouterDeps, rootId: string): Prom
       return refused ?? ok({ message: `Deployment check started, using ${type} calculator`, workflows: ids.length });
     }
     case 'run_deployment_migrator': {
-      const ids = await deps.listStagedWorkflowIds();
+      // A staged plan to apply, or unused regions to remove: both are one re_deploy_workflow task.
+      const ids = [...new Set([...(await deps.listStagedWorkflowIds()), ...((await deps.listCleanupDueWorkflowIds?.()) ?? [])])];
       const refused = await fanOut(deps, 'run_deployment_migrator', 'migrator', ids.map((id) => item('re_deploy_workflow', { workflow_id: id }, rootId)));
       return refused ?? ok({ message: 'Deployment migrator started', workflows: ids.length });
     }

@@ -2,7 +2,7 @@
 // availability. Built once per container (lazily) and reused across invocations.
 import { clients } from '../../shared/aws/clients.js';
 import { requireEnv } from '../../shared/config/env.js';
-import { scanHashKeys } from '../../shared/stores/table-keys.js';
+import { scanCleanupDueWorkflowIds, scanHashKeys } from '../../shared/stores/table-keys.js';
 import { CARIBOU_VERSION } from '../../shared/version.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
 import { SERVICES } from '../../terraform/manifest.js';
@@ -20,6 +20,7 @@ export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterD
     version: CARIBOU_VERSION,
     listWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_WORKFLOWS_TABLE', env), 'workflow_id'),
     listStagedWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_SOLVER_STAGING_TABLE', env), 'workflow_id'),
+    listCleanupDueWorkflowIds: () => scanCleanupDueWorkflowIds(doc, requireEnv('CARIBOU_WORKFLOWS_TABLE', env)),
     isAvailable,
     dispatcher: taskDispatcherFromEnv(env),
     workflows: workflowClientFromEnv(env),

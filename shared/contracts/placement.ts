@@ -51,4 +51,9 @@ export interface WorkflowPlacementDocument {
   current_deployment?: PlacementPlan;
   /** Share of runs kept entirely in the home region (config.yml home_region_run_ratio; default 0.1). */
   home_run_ratio?: number;
+  /**
+   * Incremented by every conditional publish (the migrator): a writer that read version n writes
+   * n + 1 only if the stored item still has n. Absent on a document the deployer wrote (version 0).
+   */
+  version?: number;
 }

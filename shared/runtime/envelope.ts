@@ -56,3 +56,19 @@ export const SQS_BODY_LIMIT_BYTES = 240_000;
 /** DynamoDB items stop at 400 KB: bigger sync payloads go to S3 too. */
 export const SYNC_ITEM_LIMIT_BYTES = 300_000;
 export const DEFAULT_MAX_HOPS = 20;
+
+/** A direct invoke `{ "caribou_health_check": { "workflow_id": ... } }` (the migrator's probe). */
+export const HEALTH_CHECK_KEY = 'caribou_health_check';
+
+export interface HealthAnswer {
+  caribou_health: 'ok';
+  workflow_id: string;
+  function: string;
+  region: string;
+  /** Version of the placement document the function read (proves it reaches the control plane). */
+  placement_version: number;
+}
+
+export interface HealthCheckEvent {
+  [HEALTH_CHECK_KEY]: { workflow_id?: string };
+}

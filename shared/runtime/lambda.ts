@@ -8,6 +8,17 @@ import { constructedWorkflows } from '../sdk/workflow.js';
 import type { WorkflowDag } from '../analysis/dag.js';
 import { DynamoPlacementSource, DynamoStateStore, PowertoolsRuntimeLog, S3PayloadStore, SqsTransport } from './aws.js';
 import { handleMessage, type RuntimeDeps } from './wrapper.js';
+import { HEALTH_CHECK_KEY, type HealthAnswer, type HealthCheckEvent } from './envelope.js';
+
+export { HEALTH_CHECK_KEY, type HealthAnswer, type HealthCheckEvent };
+
+/** SQS batches get partial batch failures; a health check gets its answer. */
+export interface WorkflowFunctionHandler {
+  (event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
+  (event: HealthCheckEvent, context?: Context): Promise<HealthAnswer>;
+}
+
+const isHealthCheck = (event: unknown): event is HealthCheckEvent => typeof event === 'object' && event !== null && HEALTH_CHECK_KEY in event;
 
 export interface BakedFunction {
   functionName: string;
@@ -15,7 +26,7 @@ export interface BakedFunction {
 }
 
 /** `depsOverride` replaces the AWS ports (tests); by default they are built from `env` on first use. */
-export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = process.env, depsOverride?: RuntimeDeps) {
+export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = process.env, depsOverride?: RuntimeDeps): WorkflowFunctionHandler {
   let deps: RuntimeDeps | undefined = depsOverride;
   const build = (): RuntimeDeps => {
     const homeRegion = requireEnv('CARIBOU_HOME_REGION', env);
@@ -37,14 +48,19 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
       ...(ratio !== undefined && Number.isFinite(ratio) ? { homeRunRatio: ratio } : {}),
     };
   };
-  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  const handler = async (event: SQSEvent | HealthCheckEvent, context?: Context): Promise<SQSBatchResponse | HealthAnswer> => {
     deps ??= build();
     const workflow = constructedWorkflows().find((w) => w.workflowId === baked.dag.workflow_id);
     if (!workflow) throw new Error(`the bundle holds no CaribouWorkflow ${baked.dag.workflow_id}: app.ts must create it at module top level`);
+    if (isHealthCheck(event)) {
+      // Code loaded, environment complete, workflow registered, placement readable: ready for messages.
+      const wpd = await deps.placements.get(baked.dag.workflow_id);
+      return { caribou_health: 'ok', workflow_id: baked.dag.workflow_id, function: baked.functionName, region: deps.region, placement_version: wpd.version ?? 0 };
+    }
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const log = deps.log;
     if (context && log instanceof PowertoolsRuntimeLog) log.logger.addContext(context);
-    for (const record of event.Records ?? []) {
+    for (const record of (event as SQSEvent).Records ?? []) {
       try {
         await handleMessage(record.body, { workflow, dag: baked.dag, functionName: baked.functionName }, deps);
       } catch (error) {
@@ -54,4 +70,5 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
     }
     return { batchItemFailures: failures };
   };
+  return handler as WorkflowFunctionHandler;
 }

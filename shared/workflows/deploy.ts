@@ -14,6 +14,9 @@ import type { WorkflowDeps } from './env.js';
 import { writePlacement } from './placement-store.js';
 import type { WorkflowRecord } from './record.js';
 import { createSyncTable, deployFunctionRegion, ignoreGone, workflowTags, type Ledger } from './resources.js';
+import { runtimeEnvironment } from './runtime-env.js';
+
+export { runtimeEnvironment };
 
 export interface DeployResult {
   workflowId: string;
@@ -23,24 +26,6 @@ export interface DeployResult {
 }
 
 export const artifactKey = (workflowId: string, functionName: string) => `workflows/${workflowId}/${functionName}.zip`;
-
-/** Environment every deployed function of the workflow gets (besides its own variables). */
-export function runtimeEnvironment(record: Pick<WorkflowRecord, 'workflow_id' | 'home_region' | 'sync_tables'>, deps: WorkflowDeps, ratio?: number): Record<string, string> {
-  const cp = deps.controlPlane;
-  const homeRegion = record.home_region.slice(record.home_region.indexOf(':') + 1);
-  return {
-    CARIBOU_WORKFLOW_ID: record.workflow_id,
-    CARIBOU_HOME_REGION: homeRegion,
-    CARIBOU_SYNC_TABLE: record.sync_tables[record.home_region]!,
-    CARIBOU_PLACEMENTS_TABLE: cp.placementsTable,
-    CARIBOU_ARTIFACTS_BUCKET: cp.artifactsBucket,
-    ...(cp.region ? { CARIBOU_CONTROL_REGION: cp.region } : {}),
-    ...(ratio !== undefined ? { CARIBOU_HOME_RUN_RATIO: String(ratio) } : {}),
-    POWERTOOLS_SERVICE_NAME: record.workflow_id,
-    // No AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED here: on Lambda the functions run the
-    // declared nodejs22.x, which the SDK supports; only local mode (Node 20 here) silences it.
-  };
-}
 
 export interface DeployOptions {
   /** Extra variables for every function (e.g. CARIBOU_FAULT_DUPLICATE_SENDS=true in tests). */

@@ -7,7 +7,8 @@ import type { WorkflowDeps } from './env.js';
 export { runWorkflow, removeWorkflow };
 export type { RunRequest, RunStarted, RemoveResult, WorkflowDeps };
 export { deployFunctionRegion, removeFunctionRegion, runtimePolicy } from './resources.js';
-export { runtimeEnvironment, artifactKey } from './deploy.js';
+export { artifactKey } from './deploy.js';
+export { runtimeEnvironment } from './runtime-env.js';
 export { readPlacement, writePlacement } from './placement-store.js';
 export type { WorkflowRecord, DeployedFunctionResources } from './record.js';
 

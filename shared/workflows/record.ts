@@ -12,6 +12,23 @@ export interface DeployedFunctionResources {
   dlq_url: string;
   role_name: string;
   event_source_mapping_uuid: string;
+  /** ISO instant the migrator created these resources (absent for the deployer's home region). */
+  deployed_at?: string;
+  /**
+   * ISO instant since which no published plan places this function here (set when a plan that
+   * used it is replaced or a deployment was left unused); the migrator removes it a grace period later.
+   */
+  released_at?: string;
+}
+
+/** The migrator's bookkeeping on the workflow record (services/migrator). */
+export interface MigratorState {
+  /** (function, region) pairs a rollback could not remove; every later migrator task retries. */
+  orphans?: { function: string; region: RegionKey; since: string }[];
+  /** Last attempt and its outcome, for operators. */
+  last_attempt_at?: string;
+  last_outcome?: string;
+  last_detail?: string;
 }
 
 export interface WorkflowRecord {
@@ -34,4 +51,9 @@ export interface WorkflowRecord {
   sync_tables: Record<RegionKey, string>;
   /** function -> code artifact in the artifacts bucket (the migrator copies it to new regions). */
   artifacts: Record<string, { bucket: string; key: string; code_sha256: string; code_bytes: number }>;
+  /** ISO instant at which the migrator has unused regional deployments to remove (the router fans out then). */
+  cleanup_due_at?: string;
+  migrator?: MigratorState;
+  /** Lease of the migrator task working on this workflow (one task at a time per workflow). */
+  migrator_lock?: { owner: string; until_ms: number };
 }

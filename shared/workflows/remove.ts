@@ -32,6 +32,8 @@ export async function removeWorkflow({ workflowId }: { workflowId: string }, dep
   };
   for (const fn of record.function_descriptions ?? []) add(fn.name, record.home_region);
   for (const [fn, regions] of Object.entries(record.deployed_regions ?? {})) for (const region of Object.keys(regions)) add(fn, region);
+  // What a migrator rollback could not remove (services/migrator) is the workflow's too.
+  for (const orphan of record.migrator?.orphans ?? []) add(orphan.function, orphan.region);
   try {
     const wpd = await readPlacement(doc, cp.placementsTable, workflowId);
     for (const [fn, regions] of Object.entries(wpd.endpoints)) for (const region of Object.keys(regions)) add(fn, region);

@@ -102,3 +102,11 @@ test('malformed actions answer 400 with the field; transient failures are thrown
   const failing = fakeDeps({ listWorkflowIds: async () => Promise.reject(new TransientError('throttled')) });
   await assert.rejects(routeAction(SEED_ACTIONS.list, failing), TransientError);
 });
+
+test('run_deployment_migrator also gives a task to workflows whose clean-up is due, once per workflow', async () => {
+  const dispatcher = new RecordingDispatcher();
+  const deps = fakeDeps({ dispatcher, available: [...ALL_LABOURERS], listCleanupDueWorkflowIds: async () => ['c_flow-1.0', 'a_flow-0.0.2'] });
+  const answer = await routeAction(SEED_ACTIONS.run_deployment_migrator, deps);
+  assert.deepEqual(answer, { status: 200, message: 'Deployment migrator started', workflows: 2 });
+  assert.deepEqual(dispatcher.items.map((i) => i.event), [{ workflow_id: 'a_flow-0.0.2' }, { workflow_id: 'c_flow-1.0' }]);
+});

@@ -42,3 +42,24 @@ test('a batch reports exactly its failed records', async () => {
   assert.ok(log.lines.some((l) => l.event === 'MESSAGE_FAILED' && l.message_id === 'bad' && l.receive_count === 3));
   assert.equal(log.lines.filter((l) => l.event === 'EXECUTED').length, 1);
 });
+
+test('a health check invoke answers without running any workflow code or sending anything', async () => {
+  const log = new MemoryLog();
+  const transport = new MemoryTransport();
+  const handler = createSqsHandler({ functionName: 'image_processor', dag }, {}, {
+    transport,
+    payloads: new MemoryPayloads(),
+    state: new MemoryState(),
+    placements: { get: async () => ({ ...wpd, version: 3 }) },
+    log,
+    now: () => new Date(),
+    random: () => 0.5,
+    uuid: () => crypto.randomUUID(),
+    region: 'aws:us-west-2',
+    claimLeaseS: 60,
+  });
+  const answer = await handler({ caribou_health_check: { workflow_id: dag.workflow_id } });
+  assert.deepEqual(answer, { caribou_health: 'ok', workflow_id: dag.workflow_id, function: 'image_processor', region: 'aws:us-west-2', placement_version: 3 });
+  assert.equal(log.lines.length, 0);
+  assert.equal(transport.sent.length, 0);
+});

@@ -155,3 +155,13 @@ test('region and prefix are parameters; log groups have a retention; bad prefixe
   }
   await assert.rejects(synthStack({ outDir: synth.dir, prefix: 'Bad_Prefix', region: 'x' }), /prefix "Bad_Prefix" must be/);
 });
+
+test('IAM: the migrator may pass workflow roles to Lambda only, and remove what it created', () => {
+  const doc = JSON.parse(String(r.aws_iam_role_policy?.['policy-migrator']?.policy)) as { Statement: Array<{ Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> }> };
+  const passRole = doc.Statement.find((s) => s.Action.includes('iam:PassRole'))!;
+  assert.deepEqual(passRole.Action, ['iam:PassRole']);
+  assert.deepEqual(passRole.Condition, { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } });
+  assert.ok(passRole.Resource.every((res) => res.includes(':role/*_aws-*')));
+  const actions = doc.Statement.flatMap((s) => s.Action);
+  for (const needed of ['lambda:DeleteFunction', 'lambda:InvokeFunction', 'lambda:DeleteEventSourceMapping', 'sqs:DeleteQueue', 'iam:DeleteRole', 'iam:DeleteRolePolicy']) assert.ok(actions.includes(needed), needed);
+});
