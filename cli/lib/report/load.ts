@@ -36,7 +36,7 @@ async function read<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function collected<T>(doc: DynamoDBDocumentClient, table: string, tableName: string): Promise<Record<RegionKey, T>> {
+export async function collected<T>(doc: DynamoDBDocumentClient, table: string, tableName: string): Promise<Record<RegionKey, T>> {
   const out: Record<RegionKey, T> = {};
   let start: Record<string, unknown> | undefined;
   do {
@@ -53,7 +53,7 @@ async function collected<T>(doc: DynamoDBDocumentClient, table: string, tableNam
 }
 
 /** The summary item: the WorkflowSummary itself, or wrapped in a `summary`/`document` attribute. */
-function summaryOf(item: Record<string, unknown> | undefined): WorkflowSummary | undefined {
+export function summaryOf(item: Record<string, unknown> | undefined): WorkflowSummary | undefined {
   if (!item) return undefined;
   if (Array.isArray(item.runs)) return item as unknown as WorkflowSummary;
   return decodeDocument<WorkflowSummary>(item.summary ?? item.document);

@@ -9,6 +9,19 @@ export function table(rows: string[][]): string[] {
 
 const g = (x: number) => x.toPrecision(4);
 
+/** Sorted hours as spans: [0,1,2,5] → "0-2h, 5h". */
+export function hourSpans(hours: number[]): string {
+  const sorted = [...new Set(hours)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? `${sorted[i]}h` : `${sorted[i]}-${sorted[j]}h`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
 /** Hours grouped into ranges with the same region: "0-5 aws:eu-north-1, 6-23 aws:us-east-1". */
 export function hourRanges(byHour: Array<{ hour: number; region: string }>): string {
   const parts: string[] = [];
