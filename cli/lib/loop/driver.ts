@@ -10,6 +10,7 @@ import path from 'node:path';
 import { localEnv, type LocalModeState } from '../../../local/mode.js';
 import { publishToBus, routerAnswers } from '../../../local/inspect.js';
 import { analyzeProject } from '../../../shared/analysis/project.js';
+import { physicalName } from '../../../shared/analysis/names.js';
 import type { PlanMetrics, RegionKey, WorkflowPlacementDocument } from '../../../shared/contracts/placement.js';
 import type { StagedPlan } from '../../../shared/contracts/staged-plan.js';
 import { deployWorkflow } from '../../../shared/workflows/deploy.js';
@@ -80,7 +81,7 @@ export function firstOfNextMonth(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
-function movedInstances(wpd: WorkflowPlacementDocument | undefined): MovedInstance[] {
+export function movedInstances(wpd: WorkflowPlacementDocument | undefined): MovedInstance[] {
   const plan = wpd?.current_deployment;
   if (!wpd || !plan) return [];
   const out: MovedInstance[] = [];
@@ -152,8 +153,10 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
 
     workflowId = await progress.step(`deploy ${DEMO_WORKFLOW} (home ${DEMO_HOME}; also allowed: ${DEMO_OTHER_REGIONS.join(', ')})`, SERVICE.deploy, async () => {
       // A fresh version every time: an earlier demo's plan, bookkeeping and cooldown never leak in.
+      // Versions also count leftovers whose record is gone (a reset table): their sync tables remain.
       const earlier = (await probes.workflowIds()).filter((id) => id.startsWith(`${DEMO_WORKFLOW}-`));
-      const patch = Math.max(0, ...earlier.map((id) => Number(id.split('.').at(-1)) || 0)) + 1;
+      const leftovers = (await probes.tablesIn(DEMO_HOME, `caribou-sync-${DEMO_WORKFLOW}-`)).map((t) => Number(t.split('_').at(-1)) || 0);
+      const patch = Math.max(0, ...leftovers, ...earlier.map((id) => Number(id.split('.').at(-1)) || 0)) + 1;
       for (const id of earlier) {
         await removeWorkflow({ workflowId: id }, deps);
         progress.note(`removed the earlier demo ${id}`);
@@ -203,7 +206,7 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
       const at = await fireSchedule('carbon_collector', { hour: 0, minute: 30 });
       progress.note(`virtual clock ${at} UTC: carbon_collector and performance_collector fired`);
       const regions = [DEMO_HOME, ...DEMO_OTHER_REGIONS].map((r) => `aws:${r}`);
-      const fresh = (docs: Record<string, { collected_at: string }>) => regions.filter((r) => docs[r] && docs[r]!.collected_at >= loopStartedIso);
+      const fresh = (docs: Record<string, { collected_at: string }>) => regions.filter((r) => docs[r] && Date.parse(docs[r]!.collected_at) >= Date.parse(loopStartedIso));
       let published = false;
       const found = await waitForEffect(
         {
@@ -241,16 +244,13 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
           service: SERVICE.manager,
           effect: `a staged plan for ${workflowId} (table ${probes.table('solver-staging')})`,
           timeoutS: 150 * scale,
-          fail: async () => {
-            const refused = await probes.refusal('manage_deployments', since);
-            if (refused) return refused;
-            const decision = (await probes.workflow(workflowId))?.deployment_manager?.last_decision;
-            return decision && decision.at >= loopStartedIso && !/solv/i.test(decision.outcome) ? `the deployment manager decided "${decision.outcome}" ${JSON.stringify(decision.detail)}` : undefined;
-          },
+          fail: () => probes.refusal('manage_deployments', since),
         },
         async () => {
           const s = await probes.staged(workflowId);
-          return s && s.staged_at >= loopStartedIso ? { value: s, why: '' } : { why: s ? `only an old plan staged at ${s.staged_at}` : 'nothing staged' };
+          if (s && Date.parse(s.staged_at) >= Date.parse(loopStartedIso)) return { value: s, why: '' };
+          const decision = (await probes.workflow(workflowId))?.deployment_manager?.last_decision;
+          return { why: `${s ? `only an old plan staged at ${s.staged_at}` : 'nothing staged'}${decision ? `; the manager's last decision: ${decision.outcome} at ${decision.at} ${JSON.stringify(decision.detail)}` : '; no decision recorded on the workflow'}` };
         },
       );
       const home = `aws:${DEMO_HOME}`;
@@ -278,18 +278,19 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
         },
         async () => {
           const [doc, still] = await Promise.all([probes.placement(workflowId), probes.staged(workflowId)]);
-          const published = doc?.current_deployment?.expiry_time === staged.plan.expiry_time;
+          const current = doc?.current_deployment;
+          const published = Boolean(current && (current.expiry_time === staged.plan.expiry_time || JSON.stringify(current.hours) === JSON.stringify(staged.plan.hours)));
           return published && !still ? { value: doc!, why: '' } : { why: `${published ? 'plan published' : 'plan not in the placement'}, staging item ${still ? 'still there' : 'gone'}` };
         },
       );
       const moved = movedInstances(wpd);
-      const record = await probes.workflow(workflowId);
+      const [name, version] = [workflowId.slice(0, workflowId.lastIndexOf('-')), workflowId.slice(workflowId.lastIndexOf('-') + 1)];
       const missing: string[] = [];
       for (const region of new Set(moved.map((m) => m.region))) {
-        const fns = await probes.functionsIn(region.slice(region.indexOf(':') + 1));
+        const code = region.slice(region.indexOf(':') + 1);
+        const fns = await probes.functionsIn(code);
         for (const fn of new Set(moved.filter((m) => m.region === region).map((m) => wpd.instance_functions[m.instance]!))) {
-          const physical = record?.deployed_regions?.[fn]?.[region]?.function_name;
-          if (!wpd.endpoints[fn]?.[region] || !physical || !fns.includes(physical)) missing.push(`${fn} in ${region}`);
+          if (!wpd.endpoints[fn]?.[region] || !fns.includes(physicalName(name, version, fn, code))) missing.push(`${fn} in ${region}`);
         }
       }
       if (missing.length) throw new LoopStepError('migrate', SERVICE.migrator, `the plan is published but these functions are not deployed where it sends them: ${missing.join(', ')}`);

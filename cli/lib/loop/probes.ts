@@ -1,6 +1,7 @@
 // What the carbon loop reads to decide that a step's effect is there: the control plane's tables,
 // the router's answers in its logs, the runtime's schedules, and the Lambda API per region.
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { clients } from '../../../shared/aws/clients.js';
 import { COLLECTED_TABLES, type CarbonDocument, type PerformanceDocument, type ProviderDocument } from '../../../shared/contracts/collected-data.js';
@@ -46,7 +47,8 @@ export class Probes {
   async staged(workflowId: string): Promise<StagedPlan | undefined> {
     const item = (await this.doc.send(new GetCommand({ TableName: this.table('solver-staging'), Key: { workflow_id: workflowId }, ConsistentRead: true }))).Item;
     if (!item) return undefined;
-    return item.plan !== undefined ? (item as unknown as StagedPlan) : decodeDocument<StagedPlan>(item.document);
+    if (item.plan === undefined) return decodeDocument<StagedPlan>(item.document);
+    return { ...(item as unknown as StagedPlan), plan: decodeDocument(item.plan)! };
   }
 
   async placement(workflowId: string): Promise<WorkflowPlacementDocument | undefined> {
@@ -68,6 +70,18 @@ export class Probes {
       start = page.LastEvaluatedKey;
     } while (start);
     return ids;
+  }
+
+  /** DynamoDB table names in `region` starting with `prefix`. */
+  async tablesIn(region: string, prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    let start: string | undefined;
+    do {
+      const page = await clients.dynamo(region).send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+      out.push(...(page.TableNames ?? []).filter((t) => t.startsWith(prefix)));
+      start = page.LastEvaluatedTableName;
+    } while (start);
+    return out;
   }
 
   /** Lambda function names in `region` (through the runtime's Lambda API, as the migrator creates them). */

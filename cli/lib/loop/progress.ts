@@ -59,7 +59,7 @@ export class Progress {
       const message = (error as Error).message;
       this.steps.push({ step, service, ok: false, elapsedS: round(this.elapsedS()), durationS: round((Date.now() - started) / 1000), detail: message });
       this.print?.(`${this.stamp()} ✗ ${step} (${((Date.now() - started) / 1000).toFixed(1)} s): ${message}`);
-      throw error instanceof LoopStepError ? error : new LoopStepError(step, service, `${step}: ${message}`, { cause: error });
+      throw error instanceof LoopStepError ? error : new LoopStepError(step, service, message, { cause: error });
     }
   }
 }

@@ -5,34 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeReport, percentile, planKeyFor } from '../../../cli/lib/report/model.js';
 import { GREEN, HOME, INSTANCES, QUEBEC, input } from './fixtures.js';
+import { recomputeCarbon } from './recompute.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
 
-/** The model by hand: E = t × (P_cpu(u=0.5) × mem/1769 + 0.0003725 kW/GB × mem/1024) / 3600; g = E × PUE × CI(hour). */
 function recompute(data: ReturnType<typeof input>) {
-  let actual = 0;
-  let home = 0;
-  const ci = (region: string, hour: number) => data.carbon[region]!.hourlyGCO2ePerKWh[hour]!;
-  for (const run of data.summary!.runs) {
-    const hour = new Date(run.startedAt).getUTCHours();
-    for (const i of run.instances) {
-      const mem = data.memoryMbByFunction[i.function]!;
-      const kWh = (p: { cpuMinKW: number; cpuMaxKW: number; memoryKWPerGB: number }) => (i.durationS * ((p.cpuMinKW + 0.5 * (p.cpuMaxKW - p.cpuMinKW)) * (mem / 1769) + p.memoryKWPerGB * (mem / 1024))) / 3600;
-      const pa = data.provider[i.region]!.power;
-      const ph = data.provider[HOME]!.power;
-      actual += kWh(pa) * pa.pue * ci(i.region, hour);
-      home += kWh(ph) * ph.pue * ci(HOME, hour);
-    }
-    for (const e of run.edges) {
-      if (!e.invoked) continue;
-      const gb = e.payloadBytes! / 1024 ** 3;
-      const to = e.toRegion!;
-      const route = to === e.fromRegion ? ci(to, hour) : (ci(e.fromRegion, hour) + ci(to, hour)) / 2;
-      actual += gb * 0.001 * route;
-      home += gb * 0.001 * ci(HOME, hour);
-    }
-  }
-  return { actual, home };
+  return recomputeCarbon({ runs: data.summary!.runs, home: HOME, carbon: data.carbon, provider: data.provider, memoryMb: (fn) => data.memoryMbByFunction[fn]! });
 }
 
 test('totals equal a recomputation from the synced runs', () => {
