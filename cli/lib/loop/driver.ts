@@ -295,7 +295,9 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
       }
       if (missing.length) throw new LoopStepError('migrate', SERVICE.migrator, `the plan is published but these functions are not deployed where it sends them: ${missing.join(', ')}`);
       result.moved = moved;
-      return { value: wpd, detail: moved.map((m) => `${shortInstance(m.instance)} → ${m.region} (${m.hours})`).join('; ') };
+      const byTarget = new Map<string, number>();
+      for (const m of moved) byTarget.set(`${shortInstance(m.instance).split(':')[0]} → ${m.region} (UTC ${m.hours})`, (byTarget.get(`${shortInstance(m.instance).split(':')[0]} → ${m.region} (UTC ${m.hours})`) ?? 0) + 1);
+      return { value: wpd, detail: [...byTarget].map(([what, n]) => `${n} instance${n === 1 ? '' : 's'} of ${what}`).join('; ') };
     });
     result.expectedPerRun = meanMetrics(placement.current_deployment?.metrics) ?? { homeGCO2e: staged.expected.home.average_carbon, planGCO2e: staged.expected.plan.average_carbon };
 

@@ -96,8 +96,16 @@ export class Probes {
     return out;
   }
 
-  runtimeStatus(): Promise<RuntimeStatus> {
-    return getJson<RuntimeStatus>(`${this.state.runtime.url}/_local/status`, 5000);
+  /** The runtime's admin status (retried: a busy runtime may drop a kept-alive connection). */
+  async runtimeStatus(): Promise<RuntimeStatus> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await getJson<RuntimeStatus>(`${this.state.runtime.url}/_local/status`, 5000);
+      } catch (error) {
+        if (attempt >= 3) throw new Error(`the local runtime's status is unavailable at ${this.state.runtime.url}: ${(error as Error).message}`, { cause: error });
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
   }
 
   /** Times the schedule `name` (manifest DEFAULT_SCHEDULES) has fired, or undefined when the runtime does not know it. */

@@ -18,8 +18,20 @@ export function loopSummary(result: LoopResult): string[] {
     return out;
   }
   out.push(`The carbon loop ran in ${time}: ${result.workflowId} left its home region.`);
-  out.push('Moved (UTC hours of the plan):');
-  for (const m of result.moved) out.push(`  ${shortInstance(m.instance).padEnd(36)} → ${m.region}  ${m.hours}`);
+  out.push('Moved by the plan:');
+  // Instances of one function moved alike are one line: "image_processor (5 instances)".
+  const groups = new Map<string, { fn: string; region: string; hours: string; instances: string[] }>();
+  for (const m of result.moved) {
+    const fn = shortInstance(m.instance).split(':')[0]!;
+    const key = `${fn}|${m.region}|${m.hours}`;
+    const g = groups.get(key) ?? { fn, region: m.region, hours: m.hours, instances: [] };
+    g.instances.push(shortInstance(m.instance));
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    const label = g.instances.length === 1 ? g.instances[0]! : `${g.fn} (${g.instances.length} instances)`;
+    out.push(`  ${label.padEnd(36)} → ${g.region}  UTC ${g.hours}`);
+  }
   if (result.expectedPerRun) {
     const e = result.expectedPerRun;
     out.push(`Modeled gCO2e per run (solver): ${g(e.homeGCO2e)} all at home → ${g(e.planGCO2e)} with the plan (${pct(e.homeGCO2e, e.planGCO2e)})`);

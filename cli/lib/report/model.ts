@@ -151,10 +151,9 @@ export function functionOfInstance(instance: string, fallback?: string): string 
   return head.slice(head.lastIndexOf('-') + 1);
 }
 
-/** Short label of an instance for charts: "<function>:<rest>" without the workflow prefix. */
+/** Short label of an instance: every "<workflow>-<version>-" prefix dropped ("image_processor:get_requests_0_0:1"). */
 export function shortInstance(instance: string): string {
-  const [head = instance, ...rest] = instance.split(':');
-  return [head.slice(head.lastIndexOf('-') + 1), ...rest].join(':');
+  return instance.replace(/[A-Za-z0-9_]+-\d+(?:_\d+)*-/g, '');
 }
 
 /** The plan hour in force at UTC `hour`: the numerically largest key <= hour (the runtime's rule). */
