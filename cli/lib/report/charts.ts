@@ -79,7 +79,7 @@ export function reportSpec(report: Report): TopLevelSpec {
     mark: { type: 'rect' as const, stroke: 'white', strokeWidth: 1 },
     encoding: {
       x: { field: 'hour', type: 'ordinal' as const, title: 'UTC hour', sort: 'ascending' as const },
-      y: { field: 'label', type: 'nominal' as const, title: null, axis: { labelLimit: 260 } },
+      y: { field: 'label', type: 'nominal' as const, title: null, axis: { labelLimit: 400 } },
       color: regionColor('region'),
       tooltip: [{ field: 'instance' }, { field: 'hour' }, { field: 'region' }],
     },
