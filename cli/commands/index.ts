@@ -17,6 +17,7 @@ import { localCommand } from './local.js';
 import { tasksCommand } from './tasks.js';
 import { planCommand } from './plan.js';
 import { dataCommand } from './data.js';
+import { reportCommand } from './report.js';
 
 export const commands: Command[] = [
   versionCommand,
@@ -34,4 +35,5 @@ export const commands: Command[] = [
   tasksCommand,
   planCommand,
   dataCommand,
+  reportCommand,
 ];

@@ -5,25 +5,31 @@ import type { Command, CliIO } from '../lib/command.js';
 import { parseCommandArgs } from '../lib/args.js';
 import { UsageError } from '../../shared/errors.js';
 import { DEFAULT_STATE_DIR, down, localEnv, readState, up, type LocalModeState } from '../../local/mode.js';
-import { localStatus, publishToBus, readLogs, routerAnswers } from '../../local/inspect.js';
-import { names } from '../../terraform/manifest.js';
+import { localStatus, readLogs } from '../../local/inspect.js';
+import { runCarbonLoop } from '../lib/loop/driver.js';
+import { loopSummary } from '../lib/loop/summary.js';
 
 const HELP = `Usage: caribou local <up|down|status|logs|env> [options]
 
 Runs the whole control plane on this machine: the moto emulator on loopback, the control-plane
 stack applied to it with terraform, and the local Lambda runtime. See docs/local-mode.md.
 
-  up [--no-stack] [--demo] [--region R] [--clock-speed N] [--clock-start ISO]
+  up [--no-stack] [--demo [--output text|json]] [--region R] [--clock-speed N] [--clock-start ISO]
         start (or find running) emulator and runtime in the background, apply the stack, print
-        the endpoints. --demo also publishes the seed's version and list actions through
-        EventBridge and prints the router's answers.
+        the endpoints. --demo then runs the carbon loop (\`make local\`): deploys a demo workflow,
+        runs it, lets the daily schedules fire on the runtime's clock (log sync, collectors,
+        deployment manager, migrator), runs it again in its new regions and writes its report.
+  demo [--output text|json] [--runs N]
+        the carbon loop alone, on a running local mode
   down                    stop local mode (its state is in memory and is lost)
   status [--json]         emulator, runtime, functions, mappings, queue and DLQ depths, schedules
   logs <function> [--follow] [--since <minutes>]
                           the function's CloudWatch Logs (/aws/lambda/<function>)
   env                     export lines (eval "$(caribou local env)") for any SDK or tool
 
-Options: --state-dir <dir> (default .local/ or CARIBOU_LOCAL_STATE_DIR).
+Options: --state-dir <dir> (default .local/ or CARIBOU_LOCAL_STATE_DIR). --output: text (progress
+as a step list; the default on a terminal) or json (quiet, one JSON object at the end; the default
+when stdout is not a terminal).
 Ports: CARIBOU_LOCAL_EMULATOR_PORT (4566), CARIBOU_LOCAL_RUNTIME_PORT (4567).`;
 
 function stateDirOf(value: unknown): string {
@@ -42,39 +48,19 @@ function printEndpoints(state: LocalModeState, io: CliIO): void {
   io.out(`region ${state.region}, prefix ${state.prefix}, state in ${state.stateDir}`);
 }
 
-async function demo(state: LocalModeState, io: CliIO): Promise<boolean> {
-  const since = Date.now() - 1000;
-  const actions = [{ action: 'version' }, { action: 'list' }];
-  for (const payload of actions) {
-    const id = await publishToBus(state, payload);
-    io.out(`published ${JSON.stringify(payload)} to ${names.bus(state.prefix)} (event ${id})`);
-  }
-  const deadline = Date.now() + 60_000;
-  const wanted = new Set(actions.map((a) => a.action));
-  while (Date.now() < deadline) {
-    const answers = (await routerAnswers(state, since)).filter((a) => wanted.has(String(a.action)) && a.via === 'eventbridge');
-    if (new Set(answers.map((a) => a.action)).size === wanted.size) {
-      for (const a of answers) io.out(`router answered ${String(a.action)}: ${JSON.stringify(a.answer)}`);
-      return true;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  io.err('the router did not answer within 60 s; see `caribou local status` and `caribou local logs ' + names.function(state.prefix, 'action-router') + '`');
-  return false;
+function outputMode(value: unknown): 'text' | 'json' {
+  if (value === undefined) return process.stdout.isTTY ? 'text' : 'json';
+  if (value !== 'text' && value !== 'json') throw new UsageError(`--output must be text or json, got "${String(value)}"`);
+  return value;
 }
 
-function nextSteps(state: LocalModeState, io: CliIO): void {
-  const router = names.function(state.prefix, 'action-router');
-  io.out('');
-  io.out('Local mode is running. Next:');
-  io.out('  eval "$(caribou local env)"');
-  io.out(
-    `  aws --endpoint-url "$AWS_ENDPOINT_URL" events put-events --entries '[{"EventBusName":"${names.bus(state.prefix)}","Source":"caribou.cli","DetailType":"caribou.action","Detail":"{\\"action\\":\\"list\\"}"}]'`,
-  );
-  io.out(`  caribou local logs ${router}`);
-  io.out(`  aws --endpoint-url "$AWS_ENDPOINT_URL_LAMBDA" lambda invoke --function-name ${router} --payload '{"action":"version"}' /dev/stderr`);
-  io.out('  caribou local status');
-  io.out('  caribou local down');
+/** The carbon loop on a running local mode; exit 1 when a step's effect did not appear. */
+async function carbonLoop(state: LocalModeState, io: CliIO, output: 'text' | 'json', runs?: number): Promise<number> {
+  if (output === 'text') io.out('\nThe carbon loop (docs/local-mode.md "make local"):');
+  const result = await runCarbonLoop({ state, print: output === 'text' ? io.out : undefined, runs });
+  if (output === 'json') io.out(JSON.stringify(result, null, 2));
+  else for (const line of loopSummary(result)) (result.ok ? io.out : io.err)(line);
+  return result.ok ? 0 : 1;
 }
 
 async function runUp(argv: string[], io: CliIO): Promise<number> {
@@ -83,6 +69,7 @@ async function runUp(argv: string[], io: CliIO): Promise<number> {
     {
       'no-stack': { type: 'boolean' },
       demo: { type: 'boolean' },
+      output: { type: 'string' },
       region: { type: 'string' },
       'clock-speed': { type: 'string' },
       'clock-start': { type: 'string' },
@@ -95,6 +82,8 @@ async function runUp(argv: string[], io: CliIO): Promise<number> {
   const clockStart = values['clock-start'];
   if (clockStart !== undefined && Number.isNaN(Date.parse(clockStart))) throw new UsageError(`--clock-start must be an ISO time, got "${clockStart}"`);
   if (values.demo && values['no-stack']) throw new UsageError('--demo needs the stack; drop --no-stack');
+  const output = outputMode(values.output);
+  const quiet = values.demo && output === 'json';
   const started = Date.now();
   const state = await up({
     stateDir: stateDirOf(values['state-dir']),
@@ -102,15 +91,13 @@ async function runUp(argv: string[], io: CliIO): Promise<number> {
     withStack: !values['no-stack'],
     clockSpeed,
     clockStartIso: clockStart,
-    log: (line) => io.out(`local: ${line}`),
+    log: (line) => (quiet ? undefined : io.out(`local: ${line}`)),
   });
-  io.out(`local mode up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  printEndpoints(state, io);
-  if (values.demo) {
-    if (!(await demo(state, io))) return 1;
-    nextSteps(state, io);
+  if (!quiet) {
+    io.out(`local mode up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    printEndpoints(state, io);
   }
-  return 0;
+  return values.demo ? carbonLoop(state, io, output) : 0;
 }
 
 async function runStatus(argv: string[], io: CliIO): Promise<number> {
@@ -170,7 +157,7 @@ async function runLogs(argv: string[], io: CliIO): Promise<number> {
 
 export const localCommand: Command = {
   name: 'local',
-  summary: 'Run the whole system on this machine: up, down, status, logs, env (no AWS account needed).',
+  summary: 'Run the whole system on this machine: up, down, status, logs, env, demo (the carbon loop; no AWS account needed).',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
@@ -185,6 +172,12 @@ export const localCommand: Command = {
       }
       case 'status':
         return runStatus(rest, io);
+      case 'demo': {
+        const { values } = parseCommandArgs(rest, { output: { type: 'string' }, runs: { type: 'string' }, 'state-dir': { type: 'string' } }, false);
+        const runs = values.runs === undefined ? undefined : Number(values.runs);
+        if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new UsageError(`--runs must be a positive integer, got "${values.runs}"`);
+        return carbonLoop(requireState(stateDirOf(values['state-dir'])), io, outputMode(values.output), runs);
+      }
       case 'logs':
         return runLogs(rest, io);
       case 'env': {
