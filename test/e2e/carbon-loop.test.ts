@@ -90,10 +90,10 @@ async function entryRunIds(): Promise<Set<string>> {
   return ids;
 }
 
-/** `<wf>-<version>-<fn>_aws-<region>` (shared/analysis/names.ts), whoever deployed it. */
+/** `<prefix>_<wf>-<version>-<fn>_aws-<region>` (shared/analysis/names.ts), whoever deployed it. */
 function physicalName(fn: string, region: string): string {
   const id = workflowId();
-  return physicalNameOf(id.slice(0, id.lastIndexOf('-')), id.slice(id.lastIndexOf('-') + 1), fn, region.slice(region.indexOf(':') + 1));
+  return physicalNameOf(local.prefix, id.slice(0, id.lastIndexOf('-')), id.slice(id.lastIndexOf('-') + 1), fn, region.slice(region.indexOf(':') + 1));
 }
 
 test('deploy: the demo workflow is deployed at home', async () => {

@@ -311,7 +311,7 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
         const code = region.slice(region.indexOf(':') + 1);
         const fns = await probes.functionsIn(code);
         for (const fn of new Set(moved.filter((m) => m.region === region).map((m) => wpd.instance_functions[m.instance]!))) {
-          if (!wpd.endpoints[fn]?.[region] || !fns.includes(physicalName(name, version, fn, code))) missing.push(`${fn} in ${region}`);
+          if (!wpd.endpoints[fn]?.[region] || !fns.includes(physicalName(state.prefix, name, version, fn, code))) missing.push(`${fn} in ${region}`);
         }
       }
       if (missing.length) throw new LoopStepError('migrate', SERVICE.migrator, `the plan is published but these functions are not deployed where it sends them: ${missing.join(', ')}`);

@@ -185,7 +185,7 @@ class Model {
     const doc = this.input.provider[region];
     if (!doc) {
       this.power(region); // records the assumption
-      return { usdPerGBs: DEFAULT_PRICES.computeUsdPerGBs, usdPerRequest: DEFAULT_PRICES.invocationUsd, sqsUsdPerRequest: DEFAULT_PRICES.snsUsdPerRequest, egressUsdPerGB: DEFAULT_PRICES.egressUsdPerGB };
+      return { usdPerGBs: DEFAULT_PRICES.computeUsdPerGBs, usdPerRequest: DEFAULT_PRICES.invocationUsd, sqsUsdPerRequest: DEFAULT_PRICES.messageUsdPerRequest, egressUsdPerGB: DEFAULT_PRICES.egressUsdPerGB };
     }
     return { usdPerGBs: doc.lambdaUsdPerGBs.x86_64, usdPerRequest: doc.lambdaUsdPerRequest.x86_64, sqsUsdPerRequest: doc.sqsUsdPerRequest, egressUsdPerGB: doc.interRegionEgressUsdPerGB };
   }
