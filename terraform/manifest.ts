@@ -145,12 +145,12 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['cloudwatch:GetMetricData
  */
 function labourer(
   id: LabourerId,
-  spec: { description: string; memoryMiB?: number; tables: ServiceSpec['tables']; permissions?: PermissionSpec[] },
+  spec: { description: string; status?: ServiceSpec['status']; memoryMiB?: number; tables: ServiceSpec['tables']; permissions?: PermissionSpec[] },
 ): ServiceSpec {
   return {
     id,
     description: spec.description,
-    status: 'planned',
+    status: spec.status ?? 'planned',
     handler: `services/${id}/handler.ts`,
     memoryMiB: spec.memoryMiB ?? 1024,
     timeoutS: 900,
@@ -225,9 +225,10 @@ export const SERVICES: readonly ServiceSpec[] = [
   },
   labourer('log-syncer', {
     description: 'Reads workflow functions\' runtime logs and reconstructs per-run summaries.',
+    status: 'available',
     tables: [{ id: 'workflows', access: 'read' }, { id: 'workflow-summaries', access: 'readwrite' }],
     permissions: [
-      { actions: ['logs:FilterLogEvents', 'logs:DescribeLogStreams'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
+      { actions: ['logs:FilterLogEvents'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
     ],
   }),
   labourer('data-collectors', {

@@ -5,7 +5,7 @@
 import type { LineCounters, SyncedRun } from '../../../shared/contracts/workflow-summary.js';
 import { emptyCounters, parseMessage } from './parse.js';
 import { assembleRun, type DagView } from './reconstruct.js';
-import { addPendingLine, type Continuation, type SyncState } from './state.js';
+import { addPendingLine, encodeState, type Continuation, type SyncState } from './state.js';
 import { mergeSummary, type SizePolicy } from './merge.js';
 import { VersionConflictError, type FollowUp, type LogGroupRef, type LogSource, type SummaryStore, type SyncClock } from './ports.js';
 
@@ -23,7 +23,11 @@ export interface SyncSettings {
   /** At most this many pending runs are carried; beyond, the longest-idle are finalised. */
   maxPendingRuns: number;
   size: SizePolicy;
+  /** Budget of the encoded state item (pending lines); beyond, the longest-idle pending runs are finalised. */
+  maxStateBytes?: number;
 }
+
+export const DEFAULT_MAX_STATE_BYTES = 300_000;
 
 export interface SyncDeps {
   logs: LogSource;
@@ -89,7 +93,8 @@ async function syncOnce(workflow: WorkflowToSync, deps: SyncDeps): Promise<Omit<
     if (startMs >= windowEndMs) continue;
     let token = previous?.groups[group.key]?.nextToken;
     while (true) {
-      if (next || clock.remainingMs() < settings.safetyMarginMs) {
+      // At least one page per task, so a chain of follow-up tasks always makes progress.
+      if (next || (requests > 0 && clock.remainingMs() < settings.safetyMarginMs)) {
         next ??= { windowEndMs, groups: {} };
         next.groups[group.key] = token ? { startMs, nextToken: token } : { startMs };
         break;
@@ -110,7 +115,14 @@ async function syncOnce(workflow: WorkflowToSync, deps: SyncDeps): Promise<Omit<
 
   // Every line before this instant has been read in every group.
   const readUntilMs = Math.min(...workflow.groups.map((g) => (watermarks[g.key] ? Date.parse(watermarks[g.key]!) : horizonStartMs)));
-  const { completed, orphans } = settle(state, workflow.dag, settings, readUntilMs);
+  const { completed, orphans: orphanCount } = settle(state, workflow.dag, settings, readUntilMs);
+  const budget = settings.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES;
+  while (state.pending.size > 0 && encodeState(state).length > budget) {
+    // Over budget: finalise the longest-idle tenth of the pending runs now.
+    const cap = Math.floor(state.pending.size * 0.9);
+    const more = settle(state, workflow.dag, { ...settings, maxPendingRuns: cap }, readUntilMs);
+    completed.push(...more.completed);
+  }
   const merged = mergeSummary(summary, completed, settings.size, nowMs);
   for (const run of merged.newRuns) state.counted.set(run.run_id, lastLineMs(run));
   for (const [id, lastMs] of state.counted) if (lastMs < readUntilMs - settings.graceMs) state.counted.delete(id);
@@ -132,7 +144,7 @@ async function syncOnce(workflow: WorkflowToSync, deps: SyncDeps): Promise<Omit<
     runsAdded: merged.newRuns.length,
     totalRuns: nextSummary.totalRuns,
     pendingRuns: state.pending.size,
-    orphanRuns: orphans,
+    orphanRuns: orphanCount,
     logRequests: requests,
     lines: counters,
   };
