@@ -15,6 +15,7 @@ import { runCommand } from './run.js';
 import { removeCommand } from './remove.js';
 import { localCommand } from './local.js';
 import { tasksCommand } from './tasks.js';
+import { runsCommand } from './runs.js';
 
 export const commands: Command[] = [
   versionCommand,
@@ -30,4 +31,5 @@ export const commands: Command[] = [
   removeCommand,
   localCommand,
   tasksCommand,
+  runsCommand,
 ];
