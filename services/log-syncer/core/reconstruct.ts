@@ -24,7 +24,8 @@ export function dagView(dag: { entry_instance: string; instances: Record<string,
 
 /** Identity of a line inside its run: re-reading a window never adds a line twice. */
 export function lineKey(line: RuntimeLine): string {
-  return `${line.caribou_event}|${String(line.instance ?? '')}|${String(line.taint ?? '')}|${String(line.edge_id ?? line.sync_node ?? '')}|${line.timestampMs}|${String(line.function_request_id ?? '')}`;
+  // Plain concatenation (no template/String() calls): this runs once per line on the hot path.
+  return line.caribou_event + '|' + (line.instance as string) + '|' + (line.taint as string) + '|' + ((line.edge_id ?? line.sync_node) as string) + '|' + line.timestampMs + '|' + (line.function_request_id as string);
 }
 
 export type Assessment = { state: 'incomplete' } | { state: 'orphan' } | { state: 'complete'; run: SyncedRun };
@@ -61,7 +62,11 @@ export function assembleRun(runId: string, input: readonly RuntimeLine[], report
       case 'INVOKED': {
         const taint = str(line.taint);
         if (taint && !firstInvokedByTaint.has(taint)) firstInvokedByTaint.set(taint, line);
-        if (instance) invokedByInstance.set(instance, [...(invokedByInstance.get(instance) ?? []), line]);
+        if (instance) {
+          const list = invokedByInstance.get(instance);
+          if (list) list.push(line);
+          else invokedByInstance.set(instance, [line]);
+        }
         break;
       }
       case 'EXECUTED':
