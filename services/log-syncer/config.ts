@@ -12,6 +12,8 @@ export interface LogSyncerConfig {
   settings: SyncSettings;
   /** Attempts of one FilterLogEvents call under throttling. */
   throttleAttempts: number;
+  /** Fault injection (tests): every first attempt of a task fails after reading, before its write. */
+  faultFailFirstAttempt: boolean;
 }
 
 function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -25,6 +27,7 @@ export function logSyncerConfig(env: NodeJS.ProcessEnv = process.env): LogSyncer
     workflowsTable: requireEnv('CARIBOU_WORKFLOWS_TABLE', env),
     summariesTable: requireEnv('CARIBOU_WORKFLOW_SUMMARIES_TABLE', env),
     idempotencyTable: requireEnv('CARIBOU_IDEMPOTENCY_TABLE', env),
+    faultFailFirstAttempt: env.CARIBOU_FAULT_LOG_SYNC_FAIL_FIRST_ATTEMPT === 'true',
     throttleAttempts: Math.max(1, positive('CARIBOU_LOG_SYNC_THROTTLE_ATTEMPTS', 8, env)),
     settings: {
       graceMs: positive('CARIBOU_LOG_SYNC_GRACE_S', 900, env) * 1000,

@@ -7,7 +7,8 @@ import { CloudWatchLogSource } from './adapters/cloudwatch-logs.js';
 import { DynamoSummaryStore } from './adapters/summary-store.js';
 import { loadWorkflowToSync } from './adapters/workflows.js';
 import type { LogSyncerConfig } from './config.js';
-import type { FollowUp } from './core/ports.js';
+import type { FollowUp, SummaryStore } from './core/ports.js';
+import { TransientError } from '../../shared/errors.js';
 import { syncWorkflow, type SyncResult } from './core/sync.js';
 
 /**
@@ -35,12 +36,23 @@ export function logSyncer(config: LogSyncerConfig, env: NodeJS.ProcessEnv = proc
     const workflow = await loadWorkflowToSync(doc, config.workflowsTable, workflowId);
     if (!workflow) return { workflow_id: workflowId, status: 'not-deployed' };
     dispatcher ??= taskDispatcherFromEnv(env);
+    const failFirst = config.faultFailFirstAttempt && (message.meta.attempt ?? 1) === 1;
     return syncWorkflow(workflow, {
       logs,
-      store,
+      store: failFirst ? failingAfterRead(store) : store,
       followUp: continuationFollowUp(dispatcher, message.meta),
       clock: { nowMs: () => Date.now(), remainingMs },
       settings: config.settings,
     });
+  };
+}
+
+/** Fault injection: a first attempt that read everything and dies before its write. */
+function failingAfterRead(store: SummaryStore): SummaryStore {
+  return {
+    load: (id) => store.load(id),
+    save: async () => {
+      throw new TransientError('fault injection (CARIBOU_FAULT_LOG_SYNC_FAIL_FIRST_ATTEMPT): first attempt fails after reading');
+    },
   };
 }

@@ -56,7 +56,7 @@ test('a workflow deployed with the CLI is listed, run and removed by the router 
 });
 
 test('fan-out actions of services not built yet are answered 501 by the deployed router, and create no task', async () => {
-  for (const payload of [{ action: 'log_sync' }, { action: 'data_collect', collector: 'all' }, { action: 'run_deployment_migrator' }]) {
+  for (const payload of [{ action: 'data_collect', collector: 'all' }, { action: 'run_deployment_migrator' }]) {
     const answer = await invokeRouter(payload);
     assert.equal(answer.status, 501, JSON.stringify(answer));
   }

@@ -38,6 +38,12 @@ export class CloudWatchLogSource implements LogSource {
         const name = (error as Error).name;
         // A function never invoked in a region has no log group yet.
         if (name === 'ResourceNotFoundException') return { events: [] };
+        // A continuation token that expired: read the range again from its start (lines are
+        // deduplicated per run, and runs already counted are skipped, so re-reading is safe).
+        if (name === 'InvalidParameterException' && nextToken) {
+          nextToken = undefined;
+          continue;
+        }
         if (!THROTTLING.has(name) && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 429) throw error;
         if (attempt >= attempts) throw new TransientError(`FilterLogEvents on ${group.logGroupName} (${group.region}) still throttled after ${attempts} attempts`, { cause: error });
         await sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))));
