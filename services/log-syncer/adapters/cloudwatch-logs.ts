@@ -11,6 +11,8 @@ const THROTTLING = new Set(['ThrottlingException', 'LimitExceededException', 'Se
 export interface CloudWatchLogSourceOptions {
   client: (region: string) => CloudWatchLogsClient;
   attempts: number;
+  /** Events per page (default and maximum: 10,000). */
+  pageEvents?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -30,7 +32,7 @@ export class CloudWatchLogSource implements LogSource {
         this.requests++;
         // endTime is inclusive in FilterLogEvents: the window is [startMs, endMs).
         const out = await this.options.client(group.region).send(
-          new FilterLogEventsCommand({ logGroupName: group.logGroupName, startTime: startMs, endTime: endMs - 1, nextToken, limit: MAX_PAGE_EVENTS }),
+          new FilterLogEventsCommand({ logGroupName: group.logGroupName, startTime: startMs, endTime: endMs - 1, nextToken, limit: this.options.pageEvents ?? MAX_PAGE_EVENTS }),
         );
         const events = (out.events ?? []).map((e) => ({ message: e.message ?? '', timestampMs: e.timestamp ?? 0 }));
         return out.nextToken ? { events, nextToken: out.nextToken } : { events };
