@@ -28,6 +28,33 @@ export function lineKey(line: RuntimeLine): string {
   return line.caribou_event + '|' + (line.instance as string) + '|' + (line.taint as string) + '|' + ((line.edge_id ?? line.sync_node) as string) + '|' + line.timestampMs + '|' + (line.function_request_id as string);
 }
 
+/**
+ * Drops lines read twice (a range read again after an expired continuation token). A duplicate has
+ * the same timestamp as its original, so keys are only built among lines sharing a millisecond.
+ */
+function dedupe(sorted: RuntimeLine[]): RuntimeLine[] {
+  const out: RuntimeLine[] = [];
+  let groupStart = 0;
+  let keys: Set<string> | undefined;
+  for (const line of sorted) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && prev.timestampMs === line.timestampMs) {
+      if (!keys) {
+        keys = new Set();
+        for (let j = groupStart; j < out.length; j++) keys.add(lineKey(out[j]!));
+      }
+      const key = lineKey(line);
+      if (keys.has(key)) continue;
+      keys.add(key);
+    } else {
+      groupStart = out.length;
+      keys = undefined;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 export type Assessment = { state: 'incomplete' } | { state: 'orphan' } | { state: 'complete'; run: SyncedRun };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -38,7 +65,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * (lines of a run counted before or lost), anything else is a failed run.
  */
 export function assembleRun(runId: string, input: readonly RuntimeLine[], reports: ReadonlyMap<string, ReportLine>, dag: DagView, force = false): Assessment {
-  const lines = [...input].sort((a, b) => a.timestampMs - b.timestampMs);
+  const lines = dedupe([...input].sort((a, b) => a.timestampMs - b.timestampMs));
   let entry: RuntimeLine | undefined;
   let wpd: RuntimeLine | undefined;
   const executed = new Map<string, RuntimeLine>();

@@ -5,13 +5,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ReportLine, RuntimeLine } from './parse.js';
 import { UNUSED_FIELDS } from './parse.js';
-import { lineKey } from './reconstruct.js';
 
 export const STATE_SYNC_WINDOW = 'syncer-state';
 
 export interface PendingRun {
+  /** Lines in arrival order; duplicates are dropped when the run is assembled (reconstruct.ts). */
   lines: RuntimeLine[];
-  keys: Set<string>;
   firstMs: number;
   lastMs: number;
 }
@@ -32,20 +31,16 @@ export interface SyncState {
 
 export const emptyState = (): SyncState => ({ pending: new Map(), reports: new Map(), counted: new Map() });
 
-/** Adds a line to its pending run; false when the line was already there. */
-export function addPendingLine(state: SyncState, line: RuntimeLine): boolean {
-  let run = state.pending.get(line.run_id);
+/** Adds a line to its pending run (the hot path: no per-line key). */
+export function addPendingLine(state: SyncState, line: RuntimeLine): void {
+  const run = state.pending.get(line.run_id);
   if (!run) {
-    run = { lines: [], keys: new Set(), firstMs: line.timestampMs, lastMs: line.timestampMs };
-    state.pending.set(line.run_id, run);
+    state.pending.set(line.run_id, { lines: [line], firstMs: line.timestampMs, lastMs: line.timestampMs });
+    return;
   }
-  const key = lineKey(line);
-  if (run.keys.has(key)) return false;
-  run.keys.add(key);
   run.lines.push(line);
   if (line.timestampMs < run.firstMs) run.firstMs = line.timestampMs;
   if (line.timestampMs > run.lastMs) run.lastMs = line.timestampMs;
-  return true;
 }
 
 interface EncodedState {

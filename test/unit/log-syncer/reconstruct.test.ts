@@ -123,3 +123,11 @@ test('small_sync_example: every condition false settles both sync nodes as skipp
   assert.equal(result.run.edges.filter((e) => !e.invoked).length, 3);
   assert.equal(result.run.succeeded, true);
 });
+
+test('lines read twice (a range read again) are deduplicated: the run is the same', () => {
+  const events = simulateRun(dag, { runId: runIdOf(6), startMs: 0, taken: threeMappers, random: seeded(6), duplicate: is('reducer') });
+  const { lines, reports } = split(events);
+  const once = assembleRun(runIdOf(6), lines, reports, view);
+  const twice = assembleRun(runIdOf(6), [...lines, ...lines.map((l) => ({ ...l }))], reports, view);
+  assert.deepEqual(twice, once);
+});
