@@ -272,9 +272,10 @@ export const SERVICES: readonly ServiceSpec[] = [
   },
   labourer('log-syncer', {
     description: 'Reads workflow functions\' runtime logs and reconstructs per-run summaries.',
+    status: 'available',
     tables: [{ id: 'workflows', access: 'read' }, { id: 'workflow-summaries', access: 'readwrite' }],
     permissions: [
-      { actions: ['logs:FilterLogEvents', 'logs:DescribeLogStreams'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
+      { actions: ['logs:FilterLogEvents'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
     ],
   }),
   labourer('data-collectors', {

@@ -18,6 +18,7 @@ import { tasksCommand } from './tasks.js';
 import { planCommand } from './plan.js';
 import { dataCommand } from './data.js';
 import { reportCommand } from './report.js';
+import { runsCommand } from './runs.js';
 
 export const commands: Command[] = [
   versionCommand,
@@ -36,4 +37,5 @@ export const commands: Command[] = [
   planCommand,
   dataCommand,
   reportCommand,
+  runsCommand,
 ];

@@ -3,6 +3,9 @@
 // turns it into the solver's WorkflowDocument), `caribou runs`, `caribou report`.
 // Stored in the workflow-summaries table (hash `workflow_id`, range `sync_window`); the item with
 // sync_window = SUMMARY_SYNC_WINDOW is the current summary; the log syncer owns any other items.
+// Storage: `runs` is stored gzip-compressed in the attribute `runs_gz` (every other field as is);
+// read it with summaryFromItem / readWorkflowSummary (shared/stores/workflow-summary-codec.ts,
+// shared/stores/workflow-summaries.ts).
 // Units: seconds (`*S`), bytes (`*Bytes`); times are ISO-8601 UTC strings.
 import type { RegionKey } from './placement.js';
 

@@ -22,7 +22,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventually, functionLogs, startLocalMode, type LocalModeHandle } from '../harness/index.js';
@@ -91,6 +91,15 @@ before(async () => {
     }),
   });
   cleanup.push(() => setEnv(orchestratorFn, originalOrchestratorEnv));
+
+  // The stack's log-syncer (available) also consumes sync_workflow: detach it from its rule so only
+  // the test labourer works on these tasks (their workflows do not exist), and re-attach it after.
+  const syncerRule = names.rule(prefix, 'log-syncer', 'sync-workflow');
+  const syncerTargets = (await events.send(new ListTargetsByRuleCommand({ Rule: syncerRule, EventBusName: names.bus(prefix) }))).Targets ?? [];
+  if (syncerTargets.length > 0) {
+    await events.send(new RemoveTargetsCommand({ Rule: syncerRule, EventBusName: names.bus(prefix), Ids: syncerTargets.map((t) => t.Id!) }));
+    cleanup.push(() => events.send(new PutTargetsCommand({ Rule: syncerRule, EventBusName: names.bus(prefix), Targets: syncerTargets })));
+  }
 
   // The test labourer: its own queue, a rule for sync_workflow from the orchestrator, a mapping.
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: LABOURER_FN, Attributes: { VisibilityTimeout: '600' } }))).QueueUrl!;
