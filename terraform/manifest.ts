@@ -300,11 +300,11 @@ export const SERVICES: readonly ServiceSpec[] = [
     status: 'available',
     memoryMiB: 1769,
     // workflows: bookkeeping on the workflow's item; collector-data: the solver's documents (the
-    // workflow collector step, once wired, writes the workflow document: then readwrite);
+    // workflow collector step writes the workflow document);
     // solver-staging: staged plans; workflow-summaries: the log syncer's summaries (collector input).
     tables: [
       { id: 'workflows', access: 'readwrite' },
-      { id: 'collector-data', access: 'read' },
+      { id: 'collector-data', access: 'readwrite' },
       { id: 'solver-staging', access: 'readwrite' },
       { id: 'workflow-summaries', access: 'read' },
     ],

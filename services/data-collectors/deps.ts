@@ -1,7 +1,7 @@
 // Wiring of the collectors' ports from the function's environment (tables set by the stack).
 import { clients } from '../../shared/aws/clients.js';
 import { requireEnv } from '../../shared/config/env.js';
-import { NotImplementedYetError } from '../../shared/errors.js';
+import { workflowDocumentFromSummary } from '../../shared/solver/from-summary.js';
 import { tableSpec } from '../../terraform/tables.js';
 import { DynamoCollectedStore } from './adapters/collected-store.js';
 import { Ec2RegionLister, PricingApi, SsmSecrets } from './adapters/aws.js';
@@ -12,10 +12,9 @@ import type { CollectorDeps } from './core/collect.js';
 import { systemClock } from './core/ports.js';
 import type { WorkflowDocumentBuilder } from './core/workflow.js';
 
-/** Until shared/solver/from-summary.ts is merged: the workflow collector reports that it cannot build. */
-export const pendingWorkflowBuilder: WorkflowDocumentBuilder = () => {
-  throw new NotImplementedYetError('workflowDocumentFromSummary (shared/solver/from-summary.ts) is not wired into the data collectors yet');
-};
+/** The workflow collector's conversion: the log syncer's summary → the solver's WorkflowDocument. */
+export const summaryWorkflowBuilder: WorkflowDocumentBuilder = (summary, record, now, availableRegions) =>
+  workflowDocumentFromSummary(summary, record, { now, availableRegions });
 
 export function collectorDepsFromEnv(build: WorkflowDocumentBuilder, env: NodeJS.ProcessEnv = process.env): CollectorDeps {
   const config = collectorsConfigFromEnv(env);

@@ -9,7 +9,7 @@ import { workerAssistantFromEnv } from '../../shared/orchestrator/from-env.js';
 import { taskReporter } from '../../shared/orchestrator/worker-assistant.js';
 import type { InternalEventOf } from '../../shared/contracts/actions.js';
 import { runCollector, type CollectorDeps } from './core/collect.js';
-import { collectorDepsFromEnv, pendingWorkflowBuilder } from './deps.js';
+import { collectorDepsFromEnv, summaryWorkflowBuilder } from './deps.js';
 
 const logger = new Logger({ serviceName: 'caribou-data-collectors' });
 /** Stop starting retries this long before the Lambda's timeout, so the report still goes out. */
@@ -24,7 +24,7 @@ const consume = labourerHandler({
   reporter: taskReporter(workerAssistantFromEnv()),
   logger,
   process: async (message) => {
-    deps ??= collectorDepsFromEnv(pendingWorkflowBuilder);
+    deps ??= collectorDepsFromEnv(summaryWorkflowBuilder);
     const report = await runCollector(message.event as InternalEventOf<'collect_data'>, deps, deadlineMs);
     logger.info('collector finished', { collector: report.collector, written: report.written.length, failed: report.failed, skipped: report.skipped, sources: report.sources, maxDocumentBytes: report.maxDocumentBytes });
     return { ...report, written: report.written.length };

@@ -1,7 +1,8 @@
 // The workflow collector's inputs: the workflows-table record and the log syncer's current summary
 // (workflow-summaries item with sync_window = "summary").
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SUMMARY_SYNC_WINDOW, type WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
+import type { WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
+import { readWorkflowSummary } from '../../../shared/stores/workflow-summaries.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 import type { WorkflowSource } from '../core/ports.js';
 
@@ -17,9 +18,7 @@ export class DynamoWorkflowSource implements WorkflowSource {
   }
 
   async summary(workflowId: string): Promise<WorkflowSummary | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tables.summaries, Key: { workflow_id: workflowId, sync_window: SUMMARY_SYNC_WINDOW }, ConsistentRead: true }),
-    );
-    return out.Item as WorkflowSummary | undefined;
+    // The log syncer stores runs compressed (runs_gz): read through its codec.
+    return readWorkflowSummary(this.doc, this.tables.summaries, workflowId);
   }
 }

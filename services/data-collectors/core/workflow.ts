@@ -1,14 +1,15 @@
 // Workflow collector: the workflow's record + the log syncer's summary → the solver's per-workflow
 // input (WorkflowDocument). The conversion itself is injected (shared/solver/from-summary.ts's
 // workflowDocumentFromSummary, wired by the service), so this core stays a small orchestration.
-import { COLLECTED_TABLES, type WorkflowDocument } from '../../../shared/contracts/collected-data.js';
+import { COLLECTED_TABLES, type RegionDocument, type WorkflowDocument } from '../../../shared/contracts/collected-data.js';
 import type { WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
-import { NotFoundError, NotImplementedYetError } from '../../../shared/errors.js';
+import { NotFoundError } from '../../../shared/errors.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 import type { Clock, CollectedStore, WorkflowSource } from './ports.js';
 import { newReport, writeChecked, type CollectorReport } from './report.js';
 
-export type WorkflowDocumentBuilder = (summary: WorkflowSummary, record: WorkflowRecord, now: Date) => WorkflowDocument;
+/** availableRegions: region keys with an enabled regions document (the workflow's candidate regions). */
+export type WorkflowDocumentBuilder = (summary: WorkflowSummary, record: WorkflowRecord, now: Date, availableRegions: string[]) => WorkflowDocument;
 
 export interface WorkflowDeps {
   store: CollectedStore;
@@ -27,12 +28,11 @@ export async function collectWorkflow(workflowId: string, deps: WorkflowDeps): P
     report.skipped.push({ key: workflowId, reason: 'no log-syncer summary yet' });
     return report;
   }
+  const regions = (await deps.store.list<RegionDocument>(COLLECTED_TABLES.regions)).filter((r) => r.document.enabled).map((r) => r.key);
   let document: WorkflowDocument;
   try {
-    document = deps.build(summary, record, new Date(deps.clock.nowMs()));
+    document = deps.build(summary, record, new Date(deps.clock.nowMs()), regions);
   } catch (error) {
-    // No builder wired yet: a permanent task failure, not one to retry.
-    if (error instanceof NotImplementedYetError) throw error;
     report.failed.push({ key: workflowId, reason: `building the document: ${(error as Error).message}` });
     return report;
   }

@@ -5,7 +5,7 @@ import { CollectedDataReader } from '../../../shared/stores/collected-reader.js'
 import type { DeploymentManagerPorts } from '../core/ports.js';
 import type { DeploymentManagerConfig } from '../config.js';
 import { DynamoStaging } from './staging.js';
-import { collectWorkflowFromStoredDocument } from './workflow-collector.js';
+import { collectWorkflowFromSummary } from './workflow-collector.js';
 import { DynamoWorkflows } from './workflows.js';
 
 export function portsFromConfig(config: DeploymentManagerConfig, remainingMs: () => number, env: NodeJS.ProcessEnv = process.env): DeploymentManagerPorts {
@@ -14,7 +14,7 @@ export function portsFromConfig(config: DeploymentManagerConfig, remainingMs: ()
   return {
     workflows: new DynamoWorkflows(doc, config.workflowsTable),
     collected,
-    collectWorkflow: collectWorkflowFromStoredDocument(collected),
+    collectWorkflow: collectWorkflowFromSummary(doc, collected, { workflows: config.workflowsTable, summaries: config.workflowSummariesTable, collectorData: config.collectorDataTable }, () => new Date()),
     staging: new DynamoStaging(doc, config.solverStagingTable),
     dispatcher: taskDispatcherFromEnv(env),
     systemRegion: config.systemRegion,

@@ -1,15 +1,44 @@
 // The workflow collector as the deployment manager runs it before budgeting (caribou-spec §8.4):
-// the log syncer's summary of the workflow → the solver's WorkflowDocument in the collector-data table.
-import type { WorkflowDocument } from '../../../shared/contracts/collected-data.js';
+// the log syncer's summary of the workflow → the solver's WorkflowDocument, written to the
+// collector-data table (table_name "workflow") so `caribou data show workflow` shows what was used.
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { COLLECTED_TABLES, type RegionDocument, type WorkflowDocument } from '../../../shared/contracts/collected-data.js';
+import { TransientError } from '../../../shared/errors.js';
+import { workflowDocumentFromSummary } from '../../../shared/solver/from-summary.js';
 import type { CollectedDataReader } from '../../../shared/stores/collected-reader.js';
+import { readWorkflowSummary } from '../../../shared/stores/workflow-summaries.js';
+import type { WorkflowRecord } from '../../../shared/workflows/record.js';
+
+export interface WorkflowCollectorTables {
+  workflows: string;
+  summaries: string;
+  collectorData: string;
+}
 
 /**
- * SEAM(summary→document): today this returns the workflow document the data-collectors service last
- * stored. Where the summary step lands (shared/solver/from-summary.ts, `workflowDocumentFromSummary`),
- * wire it here: read the workflow-summaries item (sync_window = SUMMARY_SYNC_WINDOW), build the
- * document, write it to the collector-data table (table_name "workflow", key = workflow id; the
- * manifest then needs collector-data readwrite), and return it.
+ * Builds and stores the workflow document from the current summary. Without a summary (nothing
+ * synced yet) the document the data collectors last stored, if any, is returned unchanged.
  */
-export function collectWorkflowFromStoredDocument(reader: CollectedDataReader): (workflowId: string) => Promise<WorkflowDocument | undefined> {
-  return (workflowId) => reader.workflow(workflowId);
+export function collectWorkflowFromSummary(
+  doc: DynamoDBDocumentClient,
+  reader: CollectedDataReader,
+  tables: WorkflowCollectorTables,
+  now: () => Date,
+): (workflowId: string) => Promise<WorkflowDocument | undefined> {
+  return async (workflowId) => {
+    const [summary, recordOut] = await Promise.all([
+      readWorkflowSummary(doc, tables.summaries, workflowId),
+      doc.send(new GetCommand({ TableName: tables.workflows, Key: { workflow_id: workflowId }, ConsistentRead: true })),
+    ]);
+    const record = recordOut.Item as WorkflowRecord | undefined;
+    if (!summary || !record) return reader.workflow(workflowId);
+    const regions = (await reader.all<RegionDocument>(COLLECTED_TABLES.regions)).filter((r) => r.enabled).map((r) => r.region_key);
+    const document = workflowDocumentFromSummary(summary, record, { now: now(), availableRegions: regions });
+    try {
+      await doc.send(new PutCommand({ TableName: tables.collectorData, Item: { table_name: COLLECTED_TABLES.workflow, key: workflowId, document } }));
+    } catch (error) {
+      throw new TransientError(`could not store the workflow document of ${workflowId}: ${(error as Error).message}`, { cause: error });
+    }
+    return document;
+  };
 }

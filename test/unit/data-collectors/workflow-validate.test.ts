@@ -8,8 +8,7 @@ import { embeddedRegion } from '../../../services/data-collectors/data/regions.j
 import type { WorkflowDocument } from '../../../shared/contracts/collected-data.js';
 import type { WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
-import { NotFoundError, NotImplementedYetError, ValidationError } from '../../../shared/errors.js';
-import { pendingWorkflowBuilder } from '../../../services/data-collectors/deps.js';
+import { NotFoundError, ValidationError } from '../../../shared/errors.js';
 import { MemoryStore, fakeClock } from './fakes.js';
 
 const record = { workflow_id: 'wf-0.0.1', home_region: 'aws:us-east-1' } as WorkflowRecord;
@@ -36,10 +35,14 @@ const source = (withSummary = true) => ({ record: async (id: string) => (id === 
 
 test('workflow collector: record + summary through the injected builder → the workflow document', async () => {
   const store = new MemoryStore();
-  const seen: unknown[] = [];
-  const report = await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(), build: (s, r, now) => (seen.push([s, r, now]), builder(s, r, now)) });
+  await store.put('regions', 'aws:eu-north-1', { region_key: 'aws:eu-north-1', enabled: true });
+  await store.put('regions', 'aws:me-south-1', { region_key: 'aws:me-south-1', enabled: false });
+  const seen: unknown[][] = [];
+  const report = await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(), build: (s, r, now, regions) => (seen.push([s, r, now, regions]), builder(s, r, now, regions)) });
   assert.deepEqual(report.written, ['wf-0.0.1']);
   assert.equal(seen.length, 1);
+  // Candidate regions are the enabled regions the regions collector wrote.
+  assert.deepEqual(seen[0]![3], ['aws:eu-north-1']);
   const doc = (await store.get<WorkflowDocument>('workflow', 'wf-0.0.1'))!;
   assert.equal(doc.runs, 3);
   assert.equal(doc.collected_at, '2026-12-01T12:30:00.000Z');
@@ -51,11 +54,9 @@ test('workflow collector: unknown workflow is NotFound; no summary yet is skippe
   const skipped = await collectWorkflow('wf-0.0.1', { store, source: source(false), clock: fakeClock(), build: builder });
   assert.equal(skipped.skipped.length, 1);
   await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(), build: builder });
-  const bad = await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(Date.parse('2026-12-02T00:00:00Z')), build: (s, r, n) => ({ ...builder(s, r, n), workflowRuntimeSamplesS: [Number.NaN] }) });
+  const bad = await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(Date.parse('2026-12-02T00:00:00Z')), build: (s, r, n, g) => ({ ...builder(s, r, n, g), workflowRuntimeSamplesS: [Number.NaN] }) });
   assert.match(bad.failed[0]!.reason, /workflowRuntimeSamplesS\[0\] is NaN/);
   assert.equal((await store.get<WorkflowDocument>('workflow', 'wf-0.0.1'))!.collected_at, '2026-12-01T12:30:00.000Z');
-  // Until the real builder is wired, the service's placeholder fails the task for good.
-  await assert.rejects(collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(), build: pendingWorkflowBuilder }), NotImplementedYetError);
   // A task whose collector wrote nothing and failed is a retryable failure.
   await assert.rejects(
     runCollector({ collector: 'workflow', workflow_id: 'wf-0.0.1' }, { workflow: { store, source: source(), clock: fakeClock(), build: () => { throw new Error('boom'); } } } as never, Infinity),

@@ -64,7 +64,7 @@ function regionData(keys: string[]): Record<string, RegionData> {
         provider: 'aws',
         carbonIntensityByHour: { overall: ci[k] ?? 300 },
         transmissionDistancesKm: {},
-        prices: { computeUsdPerGBs: { x86_64: 1.66667e-5, arm64: 1.33334e-5 }, invocationUsd: { x86_64: 2e-7, arm64: 2e-7 }, egressUsdPerGB: 0.02, snsUsdPerRequest: 5e-7, dynamoReadUsdPerRU: 2.5e-7, dynamoWriteUsdPerWU: 1.25e-6 },
+        prices: { computeUsdPerGBs: { x86_64: 1.66667e-5, arm64: 1.33334e-5 }, invocationUsd: { x86_64: 2e-7, arm64: 2e-7 }, egressUsdPerGB: 0.02, messageUsdPerRequest: 5e-7, dynamoReadUsdPerRU: 2.5e-7, dynamoWriteUsdPerWU: 1.25e-6 },
         power: { ...DEFAULT_POWER },
         latencyS: Object.fromEntries(keys.map((t) => [t, [t === k ? 0.002 : 0.06]])),
         relativePerformance: 1,
