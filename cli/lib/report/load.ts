@@ -6,6 +6,7 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { COLLECTED_TABLES, type CarbonDocument, type ProviderDocument } from '../../../shared/contracts/collected-data.js';
 import type { RegionKey, WorkflowPlacementDocument } from '../../../shared/contracts/placement.js';
 import { SUMMARY_SYNC_WINDOW, type WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
+import { summaryFromItem } from '../../../shared/stores/workflow-summary-codec.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 import { NotFoundError, TransientError } from '../../../shared/errors.js';
 import type { ReportInput } from './model.js';
@@ -52,11 +53,9 @@ export async function collected<T>(doc: DynamoDBDocumentClient, table: string, t
   return out;
 }
 
-/** The summary item: the WorkflowSummary itself, or wrapped in a `summary`/`document` attribute. */
+/** The summary item in the log syncer's storage form (runs gzip-compressed in `runs_gz`). */
 export function summaryOf(item: Record<string, unknown> | undefined): WorkflowSummary | undefined {
-  if (!item) return undefined;
-  if (Array.isArray(item.runs)) return item as unknown as WorkflowSummary;
-  return decodeDocument<WorkflowSummary>(item.summary ?? item.document);
+  return item ? summaryFromItem(item) : undefined;
 }
 
 export async function loadReportInput(doc: DynamoDBDocumentClient, tables: ReportTables, workflowId: string, now = new Date()): Promise<ReportInput> {

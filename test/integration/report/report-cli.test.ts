@@ -3,6 +3,7 @@
 // record), through the real CLI process and the emulator's DynamoDB: the JSON figures equal the pure
 // computation, the files are written, and an unknown workflow is a clear error.
 import { after, before, test } from 'node:test';
+import { summaryToItem } from '../../../shared/stores/workflow-summary-codec.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,7 +34,7 @@ before(async () => {
   for (const [region, provider] of Object.entries(data.provider)) {
     await doc.send(new PutCommand({ TableName: names['collector-data'], Item: { table_name: 'provider', key: region, document: provider } }));
   }
-  await doc.send(new PutCommand({ TableName: names['workflow-summaries'], Item: data.summary }));
+  await doc.send(new PutCommand({ TableName: names['workflow-summaries'], Item: summaryToItem(data.summary!) }));
   await doc.send(new PutCommand({ TableName: names.placements, Item: { workflow_id: WF, document: JSON.stringify(data.placement) } }));
   await doc.send(
     new PutCommand({
