@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { SERVICES } from '../terraform/manifest.js';
+import { SERVICES } from '../shared/manifest/services.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const outRoot = path.join(root, 'dist');

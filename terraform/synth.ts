@@ -3,7 +3,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { App } from 'cdktf';
 import { CaribouStack } from './stack.js';
-import { SERVICES } from './manifest.js';
+import { SERVICES } from '../shared/manifest/services.js';
 import { ValidationError } from '../shared/errors.js';
 
 export interface SynthOptions {

@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../lib/args.js';
 import { UsageError } from '../../shared/errors.js';
 import { DEFAULT_STATE_DIR, down, localEnv, readState, up, type LocalModeState } from '../../local/mode.js';
 import { localStatus, publishToBus, readLogs, routerAnswers } from '../../local/inspect.js';
-import { names } from '../../terraform/manifest.js';
+import { names } from '../../shared/manifest/services.js';
 
 const HELP = `Usage: caribou local <up|down|status|logs|env> [options]
 

@@ -1,7 +1,7 @@
 // Where the CLI finds the control plane: the stack prefix (CARIBOU_PREFIX, default "caribou") and
 // the names derived from it; every name can be overridden with the env var a Lambda would get.
-import { names } from '../../terraform/manifest.js';
-import { TABLES, physicalTableName, type TableId } from '../../terraform/tables.js';
+import { names } from '../../shared/manifest/services.js';
+import { TABLES, physicalTableName, type TableId } from '../../shared/manifest/tables.js';
 
 export function stackPrefix(env: NodeJS.ProcessEnv = process.env): string {
   return env.CARIBOU_PREFIX || 'caribou';

@@ -5,7 +5,7 @@ import { requireEnv } from '../../shared/config/env.js';
 import { scanHashKeys } from '../../shared/stores/table-keys.js';
 import { CARIBOU_VERSION } from '../../shared/version.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
-import { SERVICES } from '../../terraform/manifest.js';
+import { SERVICES } from '../../shared/manifest/services.js';
 import { workflowClientFromEnv } from '../../shared/workflows/client.js';
 import { taskDispatcherFromEnv } from '../../shared/orchestrator/from-env.js';
 import type { RouterDeps } from './core.js';

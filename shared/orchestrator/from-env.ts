@@ -2,7 +2,7 @@
 // the stack sets them; AWS clients from the SDK's standard configuration).
 import { clients } from '../aws/clients.js';
 import { requireEnv } from '../config/env.js';
-import { tableSpec } from '../../terraform/tables.js';
+import { tableSpec } from '../manifest/tables.js';
 import { SqsNudger, TaskDispatcher, type Nudger } from './dispatcher.js';
 import { TaskStore } from './task-store.js';
 import { WorkerAssistant } from './worker-assistant.js';

@@ -3,7 +3,7 @@ import { requireEnv } from '../config/env.js';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { clients } from '../aws/clients.js';
 import { TransientError, ValidationError } from '../errors.js';
-import { physicalTableName, type TableId } from '../../terraform/tables.js';
+import { physicalTableName, type TableId } from '../manifest/tables.js';
 
 export interface ControlPlane {
   workflowsTable: string;
@@ -29,7 +29,7 @@ export interface WorkflowDeps {
 
 /**
  * Table names come from their env vars (what the stack gives services); on an operator's machine
- * `CARIBOU_PREFIX` alone is enough (tables are `<prefix>-<id>`, see terraform/tables.ts).
+ * `CARIBOU_PREFIX` alone is enough (tables are `<prefix>-<id>`, see shared/manifest/tables.ts).
  */
 export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): ControlPlane {
   const prefix = env.CARIBOU_PREFIX;

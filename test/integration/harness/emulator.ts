@@ -1,6 +1,6 @@
 // The integration tests' AWS API emulator: local mode's patched moto launcher on a free loopback
 // port, owned by the test process (it exits by itself when that process is gone), plus the
-// control-plane tables and artifacts bucket created exactly as terraform/tables.ts declares them.
+// control-plane tables and artifacts bucket created exactly as shared/manifest/tables.ts declares them.
 // For the whole local mode (runtime, stack), use startLocalMode from ./index.ts instead.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import { CreateTableCommand, DynamoDBClient, type GlobalSecondaryIndex, type Key
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { launchEmulator } from '../../../local/emulator/launch.js';
 import { freePort, stopGroup } from '../../../local/processes.js';
-import { TABLES, physicalTableName, tableSpec, type KeyAttribute, type TableId, type TableSpec } from '../../../terraform/tables.js';
+import { TABLES, physicalTableName, tableSpec, type KeyAttribute, type TableId, type TableSpec } from '../../../shared/manifest/tables.js';
 
 export const EMULATOR_REGION = 'us-east-1';
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };

@@ -26,8 +26,8 @@ import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventually, functionLogs, startLocalMode, type LocalModeHandle } from '../harness/index.js';
-import { names } from '../../../terraform/manifest.js';
-import { physicalTableName } from '../../../terraform/tables.js';
+import { names } from '../../../shared/manifest/services.js';
+import { physicalTableName } from '../../../shared/manifest/tables.js';
 import { INTERNAL_EVENT_SOURCE, internalDetailType } from '../../../shared/contracts/internal.js';
 import { TaskStore } from '../../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../../shared/orchestrator/dispatcher.js';

@@ -1,5 +1,5 @@
 // The emulator (../harness/emulator.ts) for the orchestrator's tests, with the three task tables
-// created exactly as terraform/tables.ts declares them, and AWS clients pointed at it that count
+// created exactly as shared/manifest/tables.ts declares them, and AWS clients pointed at it that count
 // every API call they make.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
