@@ -22,12 +22,17 @@ typecheck: install ## type-check the whole project
 	npx tsc -p tsconfig.json
 
 bundle: install ## one esbuild bundle per service into dist/
-	$(TSX) scripts/bundle.ts
+	$(TSX) terraform/bundle.ts
 
 build: typecheck bundle ## type-check + bundles
 
-lint: typecheck ## type-check and project rules (deep provider imports, no skipped tests)
+# Folders whose imports dependency-cruiser checks (.dependency-cruiser.cjs; test/unit/architecture).
+ARCH_DIRS := services shared cli local terraform scripts bench test testkit examples
+
+lint: typecheck ## type-check, layering rules (dependency-cruiser), Biome lint, project rules
 	$(TSX) scripts/lint.ts
+	npx depcruise --config .dependency-cruiser.cjs $(ARCH_DIRS)
+	npx biome lint .
 
 test: install ## every test tier: unit, integration (local mode), e2e
 	scripts/run-tests.sh unit integration e2e

@@ -6,7 +6,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { clients } from '../aws/clients.js';
-import { readPlacement } from '../workflows/placement-store.js';
+import { readPlacement } from '../stores/placements.js';
 import type { PayloadRef } from './envelope.js';
 import type { ClaimResult, EdgeReport, PayloadStore, PlacementSource, RuntimeLog, StateStore, Transport } from './ports.js';
 

@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { startMoto, type Moto } from './moto.js';
-import { Clock, MemoryLog, RecordingReleaser, cycleDeps, testConfig } from './support.js';
+import { startMoto, type Moto } from '../../../testkit/orchestrator/moto.js';
+import { Clock, MemoryLog, RecordingReleaser, cycleDeps, testConfig } from '../../../testkit/orchestrator/support.js';
 import { TaskStore } from '../../../shared/orchestrator/task-store.js';
 import { TaskDispatcher, type Nudger } from '../../../shared/orchestrator/dispatcher.js';
 import { WorkerAssistant, taskReporter } from '../../../shared/orchestrator/worker-assistant.js';

@@ -4,9 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { startMoto, type Moto } from './moto.js';
-import { MemoryLog, sleep, testConfig } from './support.js';
-import { OrchestratorDriver, TestLabourer, until, wire } from './system.js';
+import { startMoto, type Moto } from '../../../testkit/orchestrator/moto.js';
+import { MemoryLog, sleep, testConfig } from '../../../testkit/orchestrator/support.js';
+import { OrchestratorDriver, TestLabourer, until, wire } from '../../../testkit/orchestrator/system.js';
 import { TaskStore } from '../../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../../shared/orchestrator/dispatcher.js';
 import { assessHealth, CloudWatchMetricReader } from '../../../shared/orchestrator/ecology.js';

@@ -1,7 +1,7 @@
 // The emulator for the deployer's AWS calls (no Lambda execution) and the control plane the
 // workflow suites need; each test file starts and stops its own (see ../harness/emulator.ts).
 import { TABLES } from '../../../shared/manifest/tables.js';
-import { createArtifactsBucket, createTables, startEmulator, type Emulator } from '../harness/emulator.js';
+import { createArtifactsBucket, createTables, startEmulator, type Emulator } from '../../../testkit/emulator.js';
 
 export type Moto = Emulator;
 

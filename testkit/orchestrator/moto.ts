@@ -6,8 +6,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { TableNames } from '../../../shared/orchestrator/task-store.js';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, createTables, startEmulator } from '../harness/emulator.js';
+import type { TableNames } from '../../shared/orchestrator/task-store.js';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, createTables, startEmulator } from '../emulator.js';
 
 export const REGION = EMULATOR_REGION;
 
