@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 TSX := node --import tsx
 STACK ?= caribou
 
-.PHONY: help install build typecheck bundle test test-unit test-integration test-e2e synth validate deploy lint local local-down bench clean
+.PHONY: help install build build-cli typecheck bundle test test-unit test-integration test-e2e synth validate deploy lint local local-down bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -16,7 +16,11 @@ node_modules/.package-lock.json: package-lock.json
 	@if [ -L node_modules ]; then echo "node_modules is a link: not running npm ci"; else npm ci --no-audit --no-fund; fi
 	@touch $@
 
-install: node_modules/.package-lock.json ## install dependencies (npm ci)
+install: node_modules/.package-lock.json ## install dependencies (npm ci) and build the CLI
+	@$(MAKE) --no-print-directory build-cli
+
+build-cli: node_modules/.package-lock.json ## bundle the caribou CLI into dist/cli/ (bin/caribou.js runs it)
+	$(TSX) scripts/build-cli.ts
 
 typecheck: install ## type-check the whole project
 	npx tsc -p tsconfig.json
@@ -24,7 +28,7 @@ typecheck: install ## type-check the whole project
 bundle: install ## one esbuild bundle per service into dist/
 	$(TSX) terraform/bundle.ts
 
-build: typecheck bundle ## type-check + bundles
+build: typecheck bundle build-cli ## type-check + service bundles + CLI bundle
 
 # Folders whose imports dependency-cruiser checks (.dependency-cruiser.cjs; test/unit/architecture).
 ARCH_DIRS := services shared cli local terraform scripts bench test testkit examples
