@@ -3,9 +3,10 @@
 import path from 'node:path';
 import { terraform } from '../terraform/runner.js';
 import { REPO_ROOT } from '../terraform/synth.js';
+import { stackPrefix } from '../shared/config/control-plane.js';
 
 const [command, ...extra] = process.argv.slice(2);
-const prefix = process.env.CARIBOU_PREFIX || 'caribou';
+const prefix = stackPrefix();
 const cwd = path.join(REPO_ROOT, 'cdktf.out', 'stacks', prefix);
 try {
   if (command === 'validate') {

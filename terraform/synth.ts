@@ -16,7 +16,9 @@ export interface SynthOptions {
   stackId?: string;
 }
 
-export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+import { REPO_ROOT } from '../shared/config/control-plane.js';
+
+export { REPO_ROOT };
 const PREFIX_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
 
 export async function synthStack(options: SynthOptions): Promise<string> {

@@ -1,7 +1,7 @@
 // Wires the router core to AWS: the tables named in the environment, and the service manifest's
 // availability. Built once per container (lazily) and reused across invocations.
 import { clients } from '../../shared/aws/clients.js';
-import { requireEnv } from '../../shared/config/env.js';
+import { requireTableName } from '../../shared/config/control-plane.js';
 import { scanHashKeys } from '../../shared/stores/table-keys.js';
 import { CARIBOU_VERSION } from '../../shared/version.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
@@ -18,8 +18,8 @@ export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterD
   const doc = clients.doc();
   return {
     version: CARIBOU_VERSION,
-    listWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_WORKFLOWS_TABLE', env), 'workflow_id'),
-    listStagedWorkflowIds: () => scanHashKeys(doc, requireEnv('CARIBOU_SOLVER_STAGING_TABLE', env), 'workflow_id'),
+    listWorkflowIds: () => scanHashKeys(doc, requireTableName('workflows', env), 'workflow_id'),
+    listStagedWorkflowIds: () => scanHashKeys(doc, requireTableName('solver-staging', env), 'workflow_id'),
     isAvailable,
     dispatcher: taskDispatcherFromEnv(env),
     workflows: workflowClientFromEnv(env),

@@ -3,7 +3,7 @@ import { requireEnv } from '../config/env.js';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { clients } from '../aws/clients.js';
 import { TransientError, ValidationError } from '../errors.js';
-import { physicalTableName, type TableId } from '../manifest/tables.js';
+import { optionalTableName, tableName } from '../config/control-plane.js';
 
 export interface ControlPlane {
   workflowsTable: string;
@@ -32,17 +32,17 @@ export interface WorkflowDeps {
  * `CARIBOU_PREFIX` alone is enough (tables are `<prefix>-<id>`, see shared/manifest/tables.ts).
  */
 export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): ControlPlane {
-  const prefix = env.CARIBOU_PREFIX;
-  const table = (name: string, id: TableId) => env[name] || (prefix ? physicalTableName(prefix, id) : requireEnv(name, env));
-  const optional = (name: string, id?: TableId) => env[name] || (prefix && id ? physicalTableName(prefix, id) : undefined);
+  const stagingTable = optionalTableName('solver-staging', env);
+  const summariesTable = optionalTableName('workflow-summaries', env);
+  const collectorTable = optionalTableName('collector-data', env);
   return {
-    workflowsTable: table('CARIBOU_WORKFLOWS_TABLE', 'workflows'),
-    placementsTable: table('CARIBOU_PLACEMENTS_TABLE', 'placements'),
+    workflowsTable: tableName('workflows', env),
+    placementsTable: tableName('placements', env),
     artifactsBucket: requireEnv('CARIBOU_ARTIFACTS_BUCKET', env),
-    ...(optional('CARIBOU_CONTROL_REGION') ? { region: env.CARIBOU_CONTROL_REGION! } : env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-    ...(optional('CARIBOU_SOLVER_STAGING_TABLE', 'solver-staging') ? { stagingTable: optional('CARIBOU_SOLVER_STAGING_TABLE', 'solver-staging')! } : {}),
-    ...(optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries') ? { summariesTable: optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries')! } : {}),
-    ...(optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data') ? { collectorTable: optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data')! } : {}),
+    ...(env.CARIBOU_CONTROL_REGION ? { region: env.CARIBOU_CONTROL_REGION } : env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(stagingTable ? { stagingTable } : {}),
+    ...(summariesTable ? { summariesTable } : {}),
+    ...(collectorTable ? { collectorTable } : {}),
   };
 }
 
