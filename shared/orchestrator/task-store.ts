@@ -11,7 +11,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { conditionFailed } from '../stores/conditional.js';
 import type { InternalActionType } from '../contracts/actions.js';
 import type { LabourerId } from '../contracts/internal.js';
 import { ValidationError } from '../errors.js';
@@ -70,14 +70,7 @@ export interface RetryRow extends TaskRow {
 export const closedStatusKey = (labourer: string, outcome: CloseOutcome) => `${labourer}_${outcome === 'completed' ? 1 : 0}`;
 
 /** True when a conditional write or a transaction lost to a concurrent change. */
-export function lostRace(error: unknown): boolean {
-  if (error instanceof ConditionalCheckFailedException) return true;
-  if (error instanceof TransactionCanceledException) {
-    return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-  }
-  const name = (error as { name?: string } | undefined)?.name;
-  return name === 'ConditionalCheckFailedException';
-}
+export const lostRace = conditionFailed;
 
 export class TaskStore {
   constructor(
