@@ -3,13 +3,13 @@
 import { clients } from '../aws/clients.js';
 import { requireTableName } from '../config/control-plane.js';
 import { SqsNudger, TaskDispatcher, type Nudger } from './dispatcher.js';
-import { TaskStore } from './task-store.js';
+import { DynamoTaskStore, type TaskStore } from './task-store.js';
 import { WorkerAssistant } from './worker-assistant.js';
 
 export const ORCHESTRATOR_QUEUE_URL_ENV = 'CARIBOU_ORCHESTRATOR_QUEUE_URL';
 
 export function taskStoreFromEnv(env: NodeJS.ProcessEnv = process.env, withArchive = true): TaskStore {
-  return new TaskStore(clients.doc(), {
+  return new DynamoTaskStore(clients.doc(), {
     tasks: requireTableName('tasks', env),
     ...(withArchive
       ? { closed: requireTableName('closed-tasks', env), retry: requireTableName('retry-tasks', env) }

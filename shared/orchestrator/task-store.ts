@@ -72,7 +72,40 @@ export const closedStatusKey = (labourer: string, outcome: CloseOutcome) => `${l
 /** True when a conditional write or a transaction lost to a concurrent change. */
 export const lostRace = conditionFailed;
 
-export class TaskStore {
+/**
+ * The orchestrator's task store: the tasks table (queued and claimed rows, greenfield-ordered), the
+ * retry table and the closed table, and a per-labourer lease. `DynamoTaskStore` is the production
+ * implementation; `MemoryTaskStore` (memory-task-store.ts) keeps the same semantics in memory for
+ * unit tests of the cycle. Moves between tables are all-or-nothing and return false when the row
+ * changed meanwhile (a lost race), exactly like the DynamoDB transactions.
+ */
+export interface TaskStore {
+  putNew(rows: readonly TaskRow[]): Promise<void>;
+  newestQueued(labourer: string, start: number): Promise<number | undefined>;
+  oldestQueued(labourer: string, start: number): Promise<number | undefined>;
+  nextQueued(labourer: string, start: number, n: number): Promise<TaskRow[]>;
+  countRunning(labourer: string, m: Markers): Promise<number>;
+  claimed(labourer: string, m: Markers): Promise<TaskRow[]>;
+  claim(task: TaskRow, m: Markers, nowS: number): Promise<TaskRow | undefined>;
+  markReleaseFailed(task: TaskRow, nowS: number, message: string): Promise<void>;
+  archive(task: TaskRow, nowS: number): Promise<boolean>;
+  archiveMany(tasks: readonly TaskRow[], nowS: number): Promise<{ archived: number; lost: number }>;
+  moveToRetry(task: TaskRow, desiredLaunchTime: number): Promise<boolean>;
+  closeDead(task: TaskRow, nowS: number, reason: string): Promise<boolean>;
+  dueRetries(labourer: string, start: number, limit: number): Promise<RetryRow[]>;
+  requeue(row: RetryRow, greenfield: number): Promise<boolean>;
+  getActive(taskId: string): Promise<TaskRow | undefined>;
+  getClosed(taskId: string): Promise<ClosedRow | undefined>;
+  getRetry(taskId: string, labourers: readonly string[]): Promise<RetryRow | undefined>;
+  activeOf(labourer: string): Promise<TaskRow[]>;
+  retryOf(labourer: string): Promise<RetryRow[]>;
+  closedOf(labourer: string, outcome: CloseOutcome, limit?: number): Promise<ClosedRow[]>;
+  countClosed(labourer: string, outcome: CloseOutcome): Promise<number>;
+  acquireLease(labourer: string, owner: string, nowS: number, leaseS: number): Promise<boolean>;
+  releaseLease(labourer: string, owner: string): Promise<void>;
+}
+
+export class DynamoTaskStore implements TaskStore {
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly tables: TableNames,

@@ -7,7 +7,7 @@ import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startMoto, type Moto } from '../../../testkit/orchestrator/moto.js';
 import { MemoryLog, sleep, testConfig } from '../../../testkit/orchestrator/support.js';
 import { OrchestratorDriver, TestLabourer, until, wire } from '../../../testkit/orchestrator/system.js';
-import { TaskStore } from '../../../shared/orchestrator/task-store.js';
+import { DynamoTaskStore } from '../../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../../shared/orchestrator/dispatcher.js';
 import { assessHealth, CloudWatchMetricReader } from '../../../shared/orchestrator/ecology.js';
 import { routeAction, type RouterDeps } from '../../../services/action-router/core.js';
@@ -26,7 +26,7 @@ after(async () => {
 async function system(prefix: string) {
   const tables = await moto.createTaskTables(prefix);
   const wiring = await wire(moto, prefix);
-  const store = new TaskStore(moto.clients().doc, tables);
+  const store = new DynamoTaskStore(moto.clients().doc, tables);
   const dispatcher = new TaskDispatcher({ store, nudger: new SqsNudger(moto.clients().sqs, wiring.orchestratorQueueUrl) });
   return { tables, wiring, store, dispatcher };
 }
