@@ -14,7 +14,7 @@ import { MemoryLog, testConfig } from '../../testkit/orchestrator/support.js';
 import { OrchestratorDriver, TestLabourer, until, wire } from '../../testkit/orchestrator/system.js';
 import { DynamoTaskStore } from '../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../shared/orchestrator/dispatcher.js';
-import { CloudWatchMetricReader } from '../../shared/orchestrator/ecology.js';
+import { CloudWatchMetricReader } from '../../services/orchestrator/adapters/cloudwatch-metrics.js';
 import { commitInfo } from '../provenance.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
 // is always consumed (the tables hold all state; the next minute retries whatever failed).
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { runCycle, type CycleLog, type CycleStats } from '../../shared/orchestrator/cycle.js';
+import { runCycle, type CycleLog, type CycleStats } from './core/cycle.js';
 import { ValidationError } from '../../shared/errors.js';
 import { isSqsEvent } from '../../shared/aws/sqs-envelope.js';
 import { orchestratorDepsFromEnv, type StaticDeps } from './deps.js';

@@ -9,7 +9,7 @@ import { Clock, MemoryLog, RecordingReleaser, cycleDeps, testConfig } from '../.
 import { DynamoTaskStore } from '../../../shared/orchestrator/task-store.js';
 import { TaskDispatcher, type Nudger } from '../../../shared/orchestrator/dispatcher.js';
 import { WorkerAssistant, taskReporter } from '../../../shared/orchestrator/worker-assistant.js';
-import { runCycle, releaseFor } from '../../../shared/orchestrator/cycle.js';
+import { runCycle, releaseFor } from '../../../services/orchestrator/core/cycle.js';
 import { LoopGuardError } from '../../../shared/errors.js';
 import { makeTasksCommand } from '../../../cli/commands/tasks.js';
 import { MAX_INTERNAL_HOPS, type WorkItem } from '../../../shared/contracts/internal.js';

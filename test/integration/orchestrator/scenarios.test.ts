@@ -9,7 +9,8 @@ import { MemoryLog, sleep, testConfig } from '../../../testkit/orchestrator/supp
 import { OrchestratorDriver, TestLabourer, until, wire } from '../../../testkit/orchestrator/system.js';
 import { DynamoTaskStore } from '../../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../../shared/orchestrator/dispatcher.js';
-import { assessHealth, CloudWatchMetricReader } from '../../../shared/orchestrator/ecology.js';
+import { assessHealth } from '../../../services/orchestrator/core/ecology.js';
+import { CloudWatchMetricReader } from '../../../services/orchestrator/adapters/cloudwatch-metrics.js';
 import { routeAction, type RouterDeps } from '../../../services/action-router/core.js';
 import { makeTasksCommand } from '../../../cli/commands/tasks.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Clock, MemoryLog, RecordingReleaser, cycleDeps, testConfig } from '../../../testkit/orchestrator/support.js';
 import { MemoryTaskStore } from '../../../shared/orchestrator/memory-task-store.js';
 import { TaskDispatcher, type Nudger } from '../../../shared/orchestrator/dispatcher.js';
-import { runCycle, releaseFor } from '../../../shared/orchestrator/cycle.js';
+import { runCycle, releaseFor } from '../../../services/orchestrator/core/cycle.js';
 import { LoopGuardError } from '../../../shared/errors.js';
 import { MAX_INTERNAL_HOPS, type WorkItem } from '../../../shared/contracts/internal.js';
 
