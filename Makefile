@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 TSX := node --import tsx
 STACK ?= caribou
 
-.PHONY: help install build typecheck bundle test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
+.PHONY: help install build build-cli typecheck bundle test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -16,18 +16,27 @@ node_modules/.package-lock.json: package-lock.json
 	@if [ -L node_modules ]; then echo "node_modules is a link: not running npm ci"; else npm ci --no-audit --no-fund; fi
 	@touch $@
 
-install: node_modules/.package-lock.json ## install dependencies (npm ci)
+install: node_modules/.package-lock.json ## install dependencies (npm ci) and build the CLI
+	@$(MAKE) --no-print-directory build-cli
+
+build-cli: node_modules/.package-lock.json ## bundle the caribou CLI into dist/cli/ (bin/caribou.js runs it)
+	$(TSX) scripts/build-cli.ts
 
 typecheck: install ## type-check the whole project
 	npx tsc -p tsconfig.json
 
 bundle: install ## one esbuild bundle per service into dist/
-	$(TSX) scripts/bundle.ts
+	$(TSX) terraform/bundle.ts
 
-build: typecheck bundle ## type-check + bundles
+build: typecheck bundle build-cli ## type-check + service bundles + CLI bundle
 
-lint: typecheck ## type-check and project rules (deep provider imports, no skipped tests)
+# Folders whose imports dependency-cruiser checks (.dependency-cruiser.cjs; test/unit/architecture).
+ARCH_DIRS := services shared cli local terraform scripts bench test testkit examples
+
+lint: typecheck ## type-check, layering rules (dependency-cruiser), Biome lint, project rules
 	$(TSX) scripts/lint.ts
+	npx depcruise --config .dependency-cruiser.cjs $(ARCH_DIRS)
+	npx biome lint .
 
 test: install ## every test tier: unit, integration (local mode), e2e
 	scripts/run-tests.sh unit integration e2e

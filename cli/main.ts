@@ -1,4 +1,5 @@
-// Entry point of the `caribou` command (bin/caribou.js runs it through tsx).
+// Entry point of the `caribou` command. bin/caribou.js runs its prebuilt bundle (dist/cli/, built by
+// scripts/build-cli.ts) or, when that is missing or stale, this file through tsx.
 import { commands } from './commands/index.js';
 import type { CliIO } from './lib/command.js';
 import { UsageError } from '../shared/errors.js';
@@ -27,11 +28,12 @@ export async function main(argv: string[]): Promise<number> {
     io.out(topHelp());
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`caribou: unknown command "${name}". Expected one of: ${commands.map((c) => c.name).join(', ')}.`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return 0;

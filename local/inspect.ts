@@ -6,7 +6,7 @@ import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sd
 import { emulatorInfo, localEnv, runtimeHealthy, type LocalModeState } from './mode.js';
 import { getJson } from './processes.js';
 import { PUBLIC_ACTION_DETAIL_TYPE, PUBLIC_ACTION_SOURCE } from '../shared/contracts/internal.js';
-import { names } from '../terraform/manifest.js';
+import { names } from '../shared/manifest/services.js';
 import { checkLocalNode, type NodeVersionCheck } from '../shared/aws/lambda-runtime.js';
 
 export interface QueueDepth {

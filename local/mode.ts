@@ -3,18 +3,18 @@
 // through which `caribou local …` commands and test files find a running system again.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkMoto, checkTerraform } from './tools.js';
 import { emulatorInfo, launchEmulator } from './emulator/launch.js';
 import { freePort, getJson, isAlive, startDetached, stopGroup, waitFor } from './processes.js';
 import { applyStack, stackAssetsDir, type StackRecord } from './stack.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { DEFAULT_PREFIX, REPO_ROOT } from '../shared/config/control-plane.js';
+
+export { DEFAULT_PREFIX, REPO_ROOT };
 export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, '.local');
 export const DEFAULT_EMULATOR_PORT = 4566;
 export const DEFAULT_RUNTIME_PORT = 4567;
 export const DEFAULT_REGION = 'us-east-1';
-export const DEFAULT_PREFIX = 'caribou';
 
 export interface UpOptions {
   stateDir?: string;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleServices } from '../scripts/bundle.js';
+import { bundleServices } from '../terraform/bundle.js';
 import { terraform } from '../terraform/runner.js';
 import { synthStack } from '../terraform/synth.js';
 

@@ -3,7 +3,7 @@
 // fails when the doc and the manifest drift apart.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GUARDED_ACTIONS, SERVICES, type ResourceRef } from '../terraform/manifest.js';
+import { GUARDED_ACTIONS, SERVICES, type ResourceRef } from '../shared/manifest/services.js';
 import { REPO_ROOT } from '../terraform/synth.js';
 
 export const DOC = path.join(REPO_ROOT, 'docs', 'operations.md');

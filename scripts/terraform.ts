@@ -7,6 +7,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { terraform } from '../terraform/runner.js';
 import { REPO_ROOT } from '../terraform/synth.js';
 import { ValidationError } from '../shared/errors.js';
+import { stackPrefix } from '../shared/config/control-plane.js';
 
 /** Decides whether to go on: the account/region line to print, or why not. */
 export function accountGuard(actual: { account: string; arn: string; region: string }, env: NodeJS.ProcessEnv): { ok: boolean; message: string } {
@@ -35,7 +36,7 @@ async function guard(region: string): Promise<void> {
 
 async function main(): Promise<void> {
   const [command, ...extra] = process.argv.slice(2);
-  const prefix = process.env.CARIBOU_PREFIX || 'caribou';
+  const prefix = stackPrefix();
   const region = process.env.CARIBOU_SYSTEM_REGION || process.env.AWS_REGION || 'us-east-1';
   const cwd = path.join(REPO_ROOT, 'cdktf.out', 'stacks', prefix);
   if (command === 'validate') {

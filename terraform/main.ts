@@ -3,8 +3,9 @@
 // CARIBOU_TF_STATE_BUCKET / _KEY / _REGION and CARIBOU_TF_LOCK_TABLE for S3 remote state.
 import path from 'node:path';
 import { REPO_ROOT, remoteStateFromEnv, synthStack } from './synth.js';
+import { stackPrefix } from '../shared/config/control-plane.js';
 
-const prefix = process.env.CARIBOU_PREFIX || 'caribou';
+const prefix = stackPrefix();
 const region = process.env.CARIBOU_SYSTEM_REGION || process.env.AWS_REGION || 'us-east-1';
 const remoteState = remoteStateFromEnv(prefix, region);
 const stackDir = await synthStack({ outDir: path.join(REPO_ROOT, 'cdktf.out'), prefix, region, remoteState });

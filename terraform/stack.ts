@@ -23,8 +23,8 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { GUARDED_ACTIONS, SERVICES, names, type PermissionSpec, type ResourceRef, type ServiceId, type ServiceSpec } from './manifest.js';
-import { TABLES, physicalTableName, type TableId } from './tables.js';
+import { GUARDED_ACTIONS, SERVICES, names, type PermissionSpec, type ResourceRef, type ServiceId, type ServiceSpec } from '../shared/manifest/services.js';
+import { TABLES, physicalTableName, type TableId } from '../shared/manifest/tables.js';
 import { LAMBDA_NODE_RUNTIME } from '../shared/aws/lambda-runtime.js';
 import { workflowBoundaryName, workflowBoundaryPolicy } from '../shared/workflows/boundary.js';
 

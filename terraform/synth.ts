@@ -3,9 +3,10 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { App } from 'cdktf';
 import { CaribouStack, type RemoteState } from './stack.js';
-import { SERVICES } from './manifest.js';
+import { SERVICES } from '../shared/manifest/services.js';
 import { ValidationError } from '../shared/errors.js';
 import { STACK_PREFIX_RE } from '../shared/analysis/names.js';
+import { REPO_ROOT } from '../shared/config/control-plane.js';
 
 export interface SynthOptions {
   outDir: string;
@@ -34,7 +35,7 @@ export function remoteStateFromEnv(prefix: string, region: string, env: NodeJS.P
   };
 }
 
-export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export { REPO_ROOT };
 
 export async function synthStack(options: SynthOptions): Promise<string> {
   if (!STACK_PREFIX_RE.test(options.prefix)) {

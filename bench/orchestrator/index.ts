@@ -9,12 +9,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CallCounter, startMoto } from '../../test/integration/orchestrator/moto.js';
-import { MemoryLog, testConfig } from '../../test/integration/orchestrator/support.js';
-import { OrchestratorDriver, TestLabourer, until, wire } from '../../test/integration/orchestrator/system.js';
-import { TaskStore } from '../../shared/orchestrator/task-store.js';
+import { CallCounter, startMoto } from '../../testkit/orchestrator/moto.js';
+import { MemoryLog, testConfig } from '../../testkit/orchestrator/support.js';
+import { OrchestratorDriver, TestLabourer, until, wire } from '../../testkit/orchestrator/system.js';
+import { DynamoTaskStore } from '../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../shared/orchestrator/dispatcher.js';
-import { CloudWatchMetricReader } from '../../shared/orchestrator/ecology.js';
+import { CloudWatchMetricReader } from '../../services/orchestrator/adapters/cloudwatch-metrics.js';
 import { commitInfo } from '../provenance.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,7 +50,7 @@ export async function run(): Promise<unknown> {
       const counters = { dispatcher: new CallCounter(), orchestrator: new CallCounter(), labourer_reports: new CallCounter(), lambda_queue_polling: new CallCounter() };
       const dispatchClients = moto.countedClients(counters.dispatcher);
       const orchestratorClients = moto.countedClients(counters.orchestrator);
-      const store = new TaskStore(dispatchClients.doc, tables);
+      const store = new DynamoTaskStore(dispatchClients.doc, tables);
       const items = Array.from({ length: TASKS }, (_, i) => ({ type: 'sync_workflow' as const, event: { workflow_id: `wf_${i}-0.0.1` }, parent: { root_id: 'bench', hop: 0 } }));
 
       const t0 = performance.now();
@@ -58,7 +58,7 @@ export async function run(): Promise<unknown> {
       const dispatchS = (performance.now() - t0) / 1000;
 
       const config = testConfig({ max_simultaneous_invocations: limit, max_duration_s: 600 });
-      const orchestratorStore = new TaskStore(orchestratorClients.doc, tables);
+      const orchestratorStore = new DynamoTaskStore(orchestratorClients.doc, tables);
       const driver = new OrchestratorDriver(
         moto,
         wiring,

@@ -3,7 +3,7 @@
 import { clients } from '../../shared/aws/clients.js';
 import { UsageError } from '../../shared/errors.js';
 import { LABOURER_IDS, configFromEnv } from '../../shared/orchestrator/config.js';
-import { TaskStore, type TableNames } from '../../shared/orchestrator/task-store.js';
+import { DynamoTaskStore, type TaskStore, type TableNames } from '../../shared/orchestrator/task-store.js';
 import { VIEW_STATES, listTasks, showTask, type TaskView, type ViewState } from '../../shared/orchestrator/view.js';
 import type { LabourerId } from '../../shared/contracts/internal.js';
 import { parseCommandArgs } from '../lib/args.js';
@@ -88,7 +88,7 @@ export function makeTasksCommand(deps: TasksCommandDeps = {}): Command {
       const env = deps.env ?? process.env;
       const prefix = values.prefix ?? stackPrefix(env);
       const tables = tableNames(prefix, env);
-      const store = deps.store ? deps.store(tables) : new TaskStore(clients.doc(), tables);
+      const store = deps.store ? deps.store(tables) : new DynamoTaskStore(clients.doc(), tables);
       const config = configFromEnv(env);
       const nowS = (deps.now ?? (() => Date.now() / 1000))();
 

@@ -1,13 +1,10 @@
 // Builds a `caribou <action>` command whose payload is a seed action. Without -r it runs the router
 // core in-process; with -r it goes through the deployed control plane (bus, or --invoke).
 import type { ParseArgsConfig } from 'node:util';
-import { parseAction } from '../../shared/contracts/validate.js';
 import { UsageError, ValidationError } from '../../shared/errors.js';
 import type { Answer } from '../../services/action-router/core.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO, Command } from './command.js';
-import { routeLocally } from './local-router.js';
-import { runRemote } from './remote.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -51,14 +48,16 @@ export function actionCommand(spec: ActionCommandSpec): Command {
       });
       if (values.invoke && !values.remote) throw new UsageError('--invoke goes with -r/--remote');
       const payload = spec.payload(values as Values, positionals);
+      // Validated where it goes to a router; an offline answer (version) needs no zod at start-up.
       try {
-        parseAction(payload);
+        if (values.remote || !spec.offline) (await import('../../shared/contracts/validate.js')).parseAction(payload);
       } catch (error) {
         if (error instanceof ValidationError) throw new UsageError(error.message, { cause: error });
         throw error;
       }
-      if (values.remote) return runRemote(payload, Boolean(values.invoke), io);
-      const answer = spec.offline ? spec.offline(payload) : await routeLocally(payload);
+      // Loaded on use: the AWS SDK clients and the router core stay out of `caribou version`.
+      if (values.remote) return (await import('./remote.js')).runRemote(payload, Boolean(values.invoke), io);
+      const answer = spec.offline ? spec.offline(payload) : await (await import('./local-router.js')).routeLocally(payload);
       if (values.json) io.out(JSON.stringify(answer));
       else if (answer.status < 400) for (const line of spec.render?.(answer) ?? [String(answer.message ?? JSON.stringify(answer))]) io.out(line);
       else io.err(`${answer.status}: ${String(answer.message)}`);

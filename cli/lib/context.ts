@@ -1,15 +1,13 @@
 // Where the CLI finds the control plane: the stack prefix (CARIBOU_PREFIX, default "caribou") and
 // the names derived from it; every name can be overridden with the env var a Lambda would get.
-import { names } from '../../terraform/manifest.js';
-import { TABLES, physicalTableName, type TableId } from '../../terraform/tables.js';
+import { names } from '../../shared/manifest/services.js';
+import type { TableId } from '../../shared/manifest/tables.js';
+import { stackPrefix, tableName as controlPlaneTable } from '../../shared/config/control-plane.js';
 
-export function stackPrefix(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CARIBOU_PREFIX || 'caribou';
-}
+export { stackPrefix };
 
 export function tableName(id: TableId, env: NodeJS.ProcessEnv = process.env): string {
-  const spec = TABLES.find((t) => t.id === id)!;
-  return env[spec.envVar] || physicalTableName(stackPrefix(env), id);
+  return controlPlaneTable(id, cliEnv(env));
 }
 
 export function busName(env: NodeJS.ProcessEnv = process.env): string {

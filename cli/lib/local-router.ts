@@ -7,7 +7,7 @@ import { isAvailable } from '../../services/action-router/deps.js';
 import { routeAction, type Answer, type RouterDeps } from '../../services/action-router/core.js';
 import { tableName } from './context.js';
 import { TaskDispatcher } from '../../shared/orchestrator/dispatcher.js';
-import { TaskStore } from '../../shared/orchestrator/task-store.js';
+import { DynamoTaskStore } from '../../shared/orchestrator/task-store.js';
 
 export function localRouterDeps(): RouterDeps {
   const doc = clients.doc();
@@ -18,7 +18,7 @@ export function localRouterDeps(): RouterDeps {
     listCleanupDueWorkflowIds: () => scanCleanupDueWorkflowIds(doc, tableName('workflows')),
     isAvailable,
     // No nudge from an operator's machine: the orchestrator's 1-minute schedule picks the tasks up.
-    dispatcher: new TaskDispatcher({ store: new TaskStore(doc, { tasks: tableName('tasks') }) }),
+    dispatcher: new TaskDispatcher({ store: new DynamoTaskStore(doc, { tasks: tableName('tasks') }) }),
   };
 }
 

@@ -12,7 +12,7 @@
 //   CARIBOU_LOCAL_REMOVE_STATE_ON_EXIT=1  delete the state folder when the owner is gone
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../../shared/config/control-plane.js';
 import { Clock } from './clock.js';
 import { LocalRuntime } from './runtime.js';
 import { startServer } from './server.js';
@@ -21,7 +21,6 @@ const env = process.env;
 const emulatorUrl = env.CARIBOU_LOCAL_EMULATOR_URL ?? 'http://127.0.0.1:4566';
 const stateDir = path.resolve(env.CARIBOU_LOCAL_STATE_DIR ?? '.local');
 const regions = (env.CARIBOU_LOCAL_REGIONS ?? env.AWS_REGION ?? 'us-east-1').split(',').filter(Boolean);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
 process.env.AWS_ENDPOINT_URL = emulatorUrl;
@@ -43,7 +42,7 @@ const runtime = new LocalRuntime({
   regions,
   clock,
   workerEnv,
-  runtimeNodeModules: path.join(repoRoot, 'node_modules'),
+  runtimeNodeModules: path.join(REPO_ROOT, 'node_modules'),
   codeDirs: (env.CARIBOU_LOCAL_CODE_DIRS ?? '').split(path.delimiter).filter(Boolean),
   maxWorkersPerFunction: Number(env.CARIBOU_LOCAL_MAX_WORKERS ?? '4'),
   refreshIntervalMs: 2000,

@@ -1,11 +1,11 @@
 // Thin Lambda handler of the action router: recognise the delivery (SQS batch, EventBridge event or
 // direct invoke), call the core, map the result. SQS: answers are logged; a 400 is an answer, not a
 // failure (never retried, never in the DLQ); only transient errors become batch item failures.
-import type { Context, SQSEvent, SQSRecord, SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSRecord, SQSBatchResponse } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PUBLIC_ACTION_SOURCE } from '../../shared/contracts/internal.js';
-import { unwrapBody, unwrapEvent, type UnwrappedMessage } from '../../shared/aws/sqs-envelope.js';
+import { isSqsEvent, unwrapBody, unwrapEvent, type UnwrappedMessage } from '../../shared/aws/sqs-envelope.js';
 import { ValidationError } from '../../shared/errors.js';
 import { routeAction, type Answer, type RouterDeps } from './core.js';
 import { routerDepsFromEnv } from './deps.js';
@@ -41,11 +41,6 @@ async function processRecord(record: SQSRecord, deps: RouterDeps): Promise<void>
   }
   const result = await answer(message, record.messageId, deps);
   log(result, message.payload, message.source ? 'eventbridge' : 'sqs');
-}
-
-function isSqsEvent(event: unknown): event is SQSEvent {
-  const records = (event as SQSEvent | undefined)?.Records;
-  return Array.isArray(records) && records.length > 0 && records.every((r) => r?.eventSource === 'aws:sqs');
 }
 
 /** Builds the handler around a deps factory (called once, on first use: clients are lazy). */

@@ -2,7 +2,7 @@
 import { clients } from '../../shared/aws/clients.js';
 import { requireEnv } from '../../shared/config/env.js';
 import { workflowDocumentFromSummary } from '../../shared/solver/from-summary.js';
-import { tableSpec } from '../../terraform/tables.js';
+import { tableSpec } from '../../shared/manifest/tables.js';
 import { DynamoCollectedStore } from './adapters/collected-store.js';
 import { Ec2RegionLister, PricingApi, SsmSecrets } from './adapters/aws.js';
 import { fetchHttp } from './adapters/http.js';

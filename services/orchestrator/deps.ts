@@ -3,10 +3,10 @@
 import { clients } from '../../shared/aws/clients.js';
 import { requireEnv } from '../../shared/config/env.js';
 import { configFromEnv } from '../../shared/orchestrator/config.js';
-import type { CycleDeps } from '../../shared/orchestrator/cycle.js';
-import { CloudWatchMetricReader } from '../../shared/orchestrator/ecology.js';
+import type { CycleDeps } from './core/cycle.js';
+import { CloudWatchMetricReader } from './adapters/cloudwatch-metrics.js';
 import { taskStoreFromEnv } from '../../shared/orchestrator/from-env.js';
-import { EventBridgeReleaser } from '../../shared/orchestrator/releaser.js';
+import { EventBridgeReleaser } from './adapters/eventbridge-releaser.js';
 
 export type StaticDeps = Omit<CycleDeps, 'owner' | 'log' | 'deadlineMs'>;
 

@@ -4,8 +4,9 @@
 // is always consumed (the tables hold all state; the next minute retries whatever failed).
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { runCycle, type CycleLog, type CycleStats } from '../../shared/orchestrator/cycle.js';
+import { runCycle, type CycleLog, type CycleStats } from './core/cycle.js';
 import { ValidationError } from '../../shared/errors.js';
+import { isSqsEvent } from '../../shared/aws/sqs-envelope.js';
 import { orchestratorDepsFromEnv, type StaticDeps } from './deps.js';
 
 const logger = new Logger({ serviceName: 'caribou-orchestrator' });
@@ -18,11 +19,6 @@ let deps: StaticDeps | undefined;
 
 /** Stop starting labourers this long before the Lambda's timeout. */
 const SAFETY_MARGIN_MS = 10_000;
-
-function isSqsEvent(event: unknown): event is SQSEvent {
-  const records = (event as SQSEvent | undefined)?.Records;
-  return Array.isArray(records) && records.every((r) => r?.eventSource === 'aws:sqs');
-}
 
 export type OrchestratorAnswer = { status: 200; stats: CycleStats } | { status: 400 | 500; message: string };
 

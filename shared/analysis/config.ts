@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { DEFAULT_HOME_REGION_RUN_RATIO } from '../runtime/placement.js';
+import { DEFAULT_HOME_REGION_RUN_RATIO } from '../contracts/placement-defaults.js';
 
 export { DEFAULT_HOME_REGION_RUN_RATIO };
 

@@ -14,8 +14,8 @@ export const workflowId = (name: string, version: string) => `${name}-${version}
 export const functionPrefix = (workflowName: string, version: string, fn: string) =>
   `${workflowName}-${version.replaceAll('.', '_')}-${fn}`;
 
-/** Stack prefix when CARIBOU_PREFIX is not set (control plane and data plane). */
-export const DEFAULT_STACK_PREFIX = 'caribou';
+/** Stack prefix when CARIBOU_PREFIX is not set (control plane and data plane): one definition. */
+export { DEFAULT_PREFIX as DEFAULT_STACK_PREFIX } from '../config/control-plane.js';
 /** A stack prefix: no `_`, which separates it from the data-plane names that follow it. */
 export const STACK_PREFIX_RE = /^[a-z][a-z0-9-]{1,20}$/;
 

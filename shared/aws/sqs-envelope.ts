@@ -1,6 +1,13 @@
 // What an SQS message body holds in this system: either the action JSON itself (schedules, direct
 // sends) or an EventBridge event whose `detail` is the action (rules targeting a queue).
+import type { SQSEvent } from 'aws-lambda';
 import { ValidationError } from '../errors.js';
+
+/** A Lambda event from an SQS event source mapping: a non-empty batch of `aws:sqs` records. */
+export function isSqsEvent(event: unknown): event is SQSEvent {
+  const records = (event as SQSEvent | undefined)?.Records;
+  return Array.isArray(records) && records.length > 0 && records.every((r) => r?.eventSource === 'aws:sqs');
+}
 
 export interface UnwrappedMessage {
   /** The action / internal event JSON. */

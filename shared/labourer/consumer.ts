@@ -19,6 +19,7 @@ import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempo
 /** The task a delivery is about: its id and which claim (attempt) released it. */
 export interface TaskRef {
   task_id: string;
+  /** The attempt the report is about (meta.attempt); failure reports for another attempt are stale. */
   attempt?: number;
 }
 

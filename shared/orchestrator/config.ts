@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { LabourerId } from '../contracts/internal.js';
 import { formatIssues } from '../contracts/validate.js';
 import { ValidationError } from '../errors.js';
-import { SERVICES } from '../../terraform/manifest.js';
+import { SERVICES } from '../manifest/services.js';
 import { validateFeelings } from './policy.js';
 
 export const LABOURER_IDS = ['log-syncer', 'data-collectors', 'deployment-manager', 'migrator'] as const satisfies readonly LabourerId[];

@@ -1,19 +1,18 @@
 // Wiring of the orchestrator's parts from a function's environment (table names, bus, queue URL as
 // the stack sets them; AWS clients from the SDK's standard configuration).
 import { clients } from '../aws/clients.js';
-import { requireEnv } from '../config/env.js';
-import { tableSpec } from '../../terraform/tables.js';
+import { requireTableName } from '../config/control-plane.js';
 import { SqsNudger, TaskDispatcher, type Nudger } from './dispatcher.js';
-import { TaskStore } from './task-store.js';
+import { DynamoTaskStore, type TaskStore } from './task-store.js';
 import { WorkerAssistant } from './worker-assistant.js';
 
 export const ORCHESTRATOR_QUEUE_URL_ENV = 'CARIBOU_ORCHESTRATOR_QUEUE_URL';
 
 export function taskStoreFromEnv(env: NodeJS.ProcessEnv = process.env, withArchive = true): TaskStore {
-  return new TaskStore(clients.doc(), {
-    tasks: requireEnv(tableSpec('tasks').envVar, env),
+  return new DynamoTaskStore(clients.doc(), {
+    tasks: requireTableName('tasks', env),
     ...(withArchive
-      ? { closed: requireEnv(tableSpec('closed-tasks').envVar, env), retry: requireEnv(tableSpec('retry-tasks').envVar, env) }
+      ? { closed: requireTableName('closed-tasks', env), retry: requireTableName('retry-tasks', env) }
       : {}),
   });
 }
@@ -31,5 +30,5 @@ export function taskDispatcherFromEnv(env: NodeJS.ProcessEnv = process.env, onNu
 
 /** For labourers: needs CARIBOU_TASKS_TABLE (and nudges the orchestrator after each report). */
 export function workerAssistantFromEnv(env: NodeJS.ProcessEnv = process.env, onNudgeError?: (error: unknown) => void): WorkerAssistant {
-  return new WorkerAssistant({ doc: clients.doc(), tasksTable: requireEnv(tableSpec('tasks').envVar, env), nudger: nudgerFromEnv(env), onNudgeError });
+  return new WorkerAssistant({ doc: clients.doc(), tasksTable: requireTableName('tasks', env), nudger: nudgerFromEnv(env), onNudgeError });
 }

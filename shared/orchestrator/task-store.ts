@@ -11,7 +11,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { conditionFailed } from '../stores/conditional.js';
 import type { InternalActionType } from '../contracts/actions.js';
 import type { LabourerId } from '../contracts/internal.js';
 import { ValidationError } from '../errors.js';
@@ -70,16 +70,42 @@ export interface RetryRow extends TaskRow {
 export const closedStatusKey = (labourer: string, outcome: CloseOutcome) => `${labourer}_${outcome === 'completed' ? 1 : 0}`;
 
 /** True when a conditional write or a transaction lost to a concurrent change. */
-export function lostRace(error: unknown): boolean {
-  if (error instanceof ConditionalCheckFailedException) return true;
-  if (error instanceof TransactionCanceledException) {
-    return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-  }
-  const name = (error as { name?: string } | undefined)?.name;
-  return name === 'ConditionalCheckFailedException';
+export const lostRace = conditionFailed;
+
+/**
+ * The orchestrator's task store: the tasks table (queued and claimed rows, greenfield-ordered), the
+ * retry table and the closed table, and a per-labourer lease. `DynamoTaskStore` is the production
+ * implementation; `MemoryTaskStore` (memory-task-store.ts) keeps the same semantics in memory for
+ * unit tests of the cycle. Moves between tables are all-or-nothing and return false when the row
+ * changed meanwhile (a lost race), exactly like the DynamoDB transactions.
+ */
+export interface TaskStore {
+  putNew(rows: readonly TaskRow[]): Promise<void>;
+  newestQueued(labourer: string, start: number): Promise<number | undefined>;
+  oldestQueued(labourer: string, start: number): Promise<number | undefined>;
+  nextQueued(labourer: string, start: number, n: number): Promise<TaskRow[]>;
+  countRunning(labourer: string, m: Markers): Promise<number>;
+  claimed(labourer: string, m: Markers): Promise<TaskRow[]>;
+  claim(task: TaskRow, m: Markers, nowS: number): Promise<TaskRow | undefined>;
+  markReleaseFailed(task: TaskRow, nowS: number, message: string): Promise<void>;
+  archive(task: TaskRow, nowS: number): Promise<boolean>;
+  archiveMany(tasks: readonly TaskRow[], nowS: number): Promise<{ archived: number; lost: number }>;
+  moveToRetry(task: TaskRow, desiredLaunchTime: number): Promise<boolean>;
+  closeDead(task: TaskRow, nowS: number, reason: string): Promise<boolean>;
+  dueRetries(labourer: string, start: number, limit: number): Promise<RetryRow[]>;
+  requeue(row: RetryRow, greenfield: number): Promise<boolean>;
+  getActive(taskId: string): Promise<TaskRow | undefined>;
+  getClosed(taskId: string): Promise<ClosedRow | undefined>;
+  getRetry(taskId: string, labourers: readonly string[]): Promise<RetryRow | undefined>;
+  activeOf(labourer: string): Promise<TaskRow[]>;
+  retryOf(labourer: string): Promise<RetryRow[]>;
+  closedOf(labourer: string, outcome: CloseOutcome, limit?: number): Promise<ClosedRow[]>;
+  countClosed(labourer: string, outcome: CloseOutcome): Promise<number>;
+  acquireLease(labourer: string, owner: string, nowS: number, leaseS: number): Promise<boolean>;
+  releaseLease(labourer: string, owner: string): Promise<void>;
 }
 
-export class TaskStore {
+export class DynamoTaskStore implements TaskStore {
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly tables: TableNames,

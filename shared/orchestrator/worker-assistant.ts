@@ -7,7 +7,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InternalActionMessage } from '../contracts/internal.js';
 import type { Nudger } from './dispatcher.js';
-import type { TaskReporter } from '../labourer/consumer.js';
+import type { TaskRef, TaskReporter } from '../labourer/consumer.js';
 import { lostRace } from './task-store.js';
 
 export type ReportOutcome = 'recorded' | 'stale';
@@ -16,11 +16,7 @@ export type ReportOutcome = 'recorded' | 'stale';
 const MAX_RESULT_CHARS = 8_000;
 const MAX_ERROR_CHARS = 2_000;
 
-export interface TaskRef {
-  task_id: string;
-  /** The attempt the report is about (meta.attempt); failure reports for another attempt are stale. */
-  attempt?: number;
-}
+export type { TaskRef };
 
 export interface WorkerAssistantOptions {
   doc: DynamoDBDocumentClient;

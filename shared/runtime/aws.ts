@@ -1,19 +1,18 @@
 // The runtime's ports on AWS: DynamoDB state table (home region), S3 payloads, SQS transport, the
 // placements table, Powertools logger lines. Clients come from shared/aws/clients (SDK env only).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { clients } from '../aws/clients.js';
-import { readPlacement } from '../workflows/placement-store.js';
+import { conditionFailed } from '../stores/conditional.js';
+import { readPlacement } from '../stores/placements.js';
 import type { PayloadRef } from './envelope.js';
 import type { ClaimResult, EdgeReport, PayloadStore, PlacementSource, RuntimeLog, StateStore, Transport } from './ports.js';
 
 /** Sync and claim records live one day (DynamoDB TTL attribute `ttl`). */
 const TTL_S = 86_400;
 const ttl = (now = Date.now()) => Math.floor(now / 1000) + TTL_S;
-const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 
 export class DynamoStateStore implements StateStore {
   constructor(private readonly table: string, private readonly region?: string) {}

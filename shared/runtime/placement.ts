@@ -13,8 +13,7 @@ export function chooseTimeKey(plan: PlacementPlan | undefined, now: Date): numbe
   return atOrBefore.length > 0 ? atOrBefore[atOrBefore.length - 1]! : keys[keys.length - 1]!;
 }
 
-/** Share of runs kept entirely in the home region, to keep its statistics fresh (caribou-spec §3.3). */
-export const DEFAULT_HOME_REGION_RUN_RATIO = 0.1;
+export { DEFAULT_HOME_REGION_RUN_RATIO } from '../contracts/placement-defaults.js';
 
 export const planExpired = (expiryTime: string | null, now: Date) => expiryTime !== null && now.getTime() > Date.parse(expiryTime);
 

@@ -4,13 +4,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import type { AnalyzedProject } from '../analysis/project.js';
 import { ValidationError } from '../errors.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { REPO_ROOT } from '../config/control-plane.js';
 const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
 
 export interface FunctionBundle {

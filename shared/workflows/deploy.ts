@@ -1,13 +1,13 @@
 // `caribou deploy`: analyse the project, refuse a version that is already deployed, bundle each
 // function, upload the code artifacts, create every resource in the home region, then store the
 // workflow record and the initial (all-home) placement. Any failure rolls back what was created.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AnalyzedProject } from '../analysis/project.js';
 import { syncTableName } from '../analysis/names.js';
 import type { FunctionEndpoint, RegionKey, WorkflowPlacementDocument } from '../contracts/placement.js';
 import { ValidationError } from '../errors.js';
+import { conditionFailed } from '../stores/conditional.js';
 import { DEFAULT_HOME_REGION_RUN_RATIO } from '../analysis/config.js';
 import { bundleFunction, type FunctionBundle } from './bundle.js';
 import type { WorkflowDeps } from './env.js';
@@ -62,7 +62,7 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
   try {
     await doc.send(new PutCommand({ TableName: cp.workflowsTable, Item: record, ConditionExpression: 'attribute_not_exists(workflow_id)' }));
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+    if (conditionFailed(error)) {
       throw new ValidationError(
         `workflow ${workflowId} is already deployed: bump the version in app.ts and .caribou/config.yml to deploy a new one, or run \`caribou remove ${workflowId}\` first`,
       );

@@ -3,9 +3,9 @@ import { requireEnv } from '../config/env.js';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { clients } from '../aws/clients.js';
 import { TransientError, ValidationError } from '../errors.js';
-import { physicalTableName, type TableId } from '../../terraform/tables.js';
 import { DEFAULT_STACK_PREFIX, STACK_PREFIX_RE } from '../analysis/names.js';
 import { workflowBoundaryArn } from './boundary.js';
+import { optionalTableName, tableName } from '../config/control-plane.js';
 
 export interface ControlPlane {
   /** The stack's prefix (CARIBOU_PREFIX, default "caribou"): the start `<prefix>_` of every data-plane name. */
@@ -38,24 +38,24 @@ export interface WorkflowDeps {
 
 /**
  * Table names come from their env vars (what the stack gives services); on an operator's machine
- * `CARIBOU_PREFIX` alone is enough (tables are `<prefix>-<id>`, see terraform/tables.ts).
+ * `CARIBOU_PREFIX` alone is enough (tables are `<prefix>-<id>`, see shared/manifest/tables.ts).
  */
 export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): ControlPlane {
-  const prefix = env.CARIBOU_PREFIX;
-  const table = (name: string, id: TableId) => env[name] || (prefix ? physicalTableName(prefix, id) : requireEnv(name, env));
-  const optional = (name: string, id?: TableId) => env[name] || (prefix && id ? physicalTableName(prefix, id) : undefined);
-  const stackPrefix = prefix || DEFAULT_STACK_PREFIX;
+  const stagingTable = optionalTableName('solver-staging', env);
+  const summariesTable = optionalTableName('workflow-summaries', env);
+  const collectorTable = optionalTableName('collector-data', env);
+  const stackPrefix = env.CARIBOU_PREFIX || DEFAULT_STACK_PREFIX;
   if (!STACK_PREFIX_RE.test(stackPrefix)) throw new ValidationError(`CARIBOU_PREFIX "${stackPrefix}" must be 2-21 lower-case letters, digits or "-", starting with a letter`);
   return {
     stackPrefix,
     ...(boundaryArn(env, stackPrefix) ? { workflowBoundaryArn: boundaryArn(env, stackPrefix)! } : {}),
-    workflowsTable: table('CARIBOU_WORKFLOWS_TABLE', 'workflows'),
-    placementsTable: table('CARIBOU_PLACEMENTS_TABLE', 'placements'),
+    workflowsTable: tableName('workflows', env),
+    placementsTable: tableName('placements', env),
     artifactsBucket: requireEnv('CARIBOU_ARTIFACTS_BUCKET', env),
-    ...(optional('CARIBOU_CONTROL_REGION') ? { region: env.CARIBOU_CONTROL_REGION! } : env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-    ...(optional('CARIBOU_SOLVER_STAGING_TABLE', 'solver-staging') ? { stagingTable: optional('CARIBOU_SOLVER_STAGING_TABLE', 'solver-staging')! } : {}),
-    ...(optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries') ? { summariesTable: optional('CARIBOU_WORKFLOW_SUMMARIES_TABLE', 'workflow-summaries')! } : {}),
-    ...(optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data') ? { collectorTable: optional('CARIBOU_COLLECTOR_DATA_TABLE', 'collector-data')! } : {}),
+    ...(env.CARIBOU_CONTROL_REGION ? { region: env.CARIBOU_CONTROL_REGION } : env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(stagingTable ? { stagingTable } : {}),
+    ...(summariesTable ? { summariesTable } : {}),
+    ...(collectorTable ? { collectorTable } : {}),
   };
 }
 

@@ -2,11 +2,10 @@
 // .caribou/iam_policy.json, a test) that deploys as is.
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WORKFLOW_NAME_RE } from '../analysis/names.js';
 import { ValidationError } from '../errors.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { REPO_ROOT } from '../config/control-plane.js';
 
 export interface ScaffoldOptions {
   name: string;

@@ -18,7 +18,7 @@ import { resolveControlPlane, workflowDeps, type WorkflowDeps } from '../../../s
 import { followRun, type RunReport } from '../../../shared/workflows/follow.js';
 import { removeWorkflow } from '../../../shared/workflows/remove.js';
 import { runWorkflow } from '../../../shared/workflows/run.js';
-import { names } from '../../../terraform/manifest.js';
+import { names } from '../../../shared/manifest/services.js';
 import { clients } from '../../../shared/aws/clients.js';
 import { renderHtml, renderPng, renderSvg } from '../report/charts.js';
 import { loadReportInput } from '../report/load.js';

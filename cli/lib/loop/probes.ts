@@ -12,8 +12,8 @@ import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 import type { LocalModeState } from '../../../local/mode.js';
 import { routerAnswers, type RuntimeStatus } from '../../../local/inspect.js';
 import { getJson } from '../../../local/processes.js';
-import { names } from '../../../terraform/manifest.js';
-import { physicalTableName, type TableId } from '../../../terraform/tables.js';
+import { names } from '../../../shared/manifest/services.js';
+import { physicalTableName, type TableId } from '../../../shared/manifest/tables.js';
 import { collected, decodeDocument, summaryOf } from '../report/load.js';
 
 export class Probes {

@@ -11,7 +11,7 @@ import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { eventually, startLocalMode, type LocalModeHandle } from '../harness/index.js';
 import { clients } from '../../../shared/aws/clients.js';
-import { physicalTableName } from '../../../terraform/tables.js';
+import { physicalTableName } from '../../../shared/manifest/tables.js';
 import { DynamoCollectedStore } from '../../../services/data-collectors/adapters/collected-store.js';
 import { Ec2RegionLister, PricingApi, SsmSecrets } from '../../../services/data-collectors/adapters/aws.js';
 import { fetchHttp } from '../../../services/data-collectors/adapters/http.js';

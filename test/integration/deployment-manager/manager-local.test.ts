@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { eventually, startLocalMode, type LocalModeHandle } from '../harness/index.js';
 import { clients } from '../../../shared/aws/clients.js';
-import { physicalTableName } from '../../../terraform/tables.js';
+import { physicalTableName } from '../../../shared/manifest/tables.js';
 import type { StagedPlan, DeploymentManagerState } from '../../../shared/contracts/staged-plan.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 import { regionDocs, workflowDocFromDag, type FixtureRegion } from '../../fixtures/collected.js';

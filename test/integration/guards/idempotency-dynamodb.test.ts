@@ -9,7 +9,7 @@ import { startLocalMode, type LocalModeHandle } from '../harness/index.js';
 import { labourerHandler, type TaskRef, type TaskReporter } from '../../../shared/labourer/consumer.js';
 import { dynamoPersistence } from '../../../shared/guards/idempotency.js';
 import { clients } from '../../../shared/aws/clients.js';
-import { physicalTableName } from '../../../terraform/tables.js';
+import { physicalTableName } from '../../../shared/manifest/tables.js';
 
 let local: LocalModeHandle;
 before(async () => {

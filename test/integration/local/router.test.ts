@@ -11,7 +11,7 @@ import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dyn
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { eventually, functionLogs, startLocalMode, type LocalModeHandle } from '../harness/index.js';
 import { routerAnswers } from '../../../local/inspect.js';
-import { SERVICES, names } from '../../../terraform/manifest.js';
+import { SERVICES, names } from '../../../shared/manifest/services.js';
 import { PUBLIC_ACTION_DETAIL_TYPE, PUBLIC_ACTION_SOURCE } from '../../../shared/contracts/internal.js';
 
 let local: LocalModeHandle;

@@ -20,8 +20,8 @@ import { readPlacement, writePlacement } from '../../../shared/workflows/placeme
 import type { StagedPlan } from '../../../shared/contracts/staged-plan.js';
 import type { PlacementPlan } from '../../../shared/contracts/placement.js';
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
-import { names } from '../../../terraform/manifest.js';
-import { physicalTableName } from '../../../terraform/tables.js';
+import { names } from '../../../shared/manifest/services.js';
+import { physicalTableName } from '../../../shared/manifest/tables.js';
 
 const ID = 'map_reduce-0.0.1';
 const P = 'map_reduce-0_0_1';

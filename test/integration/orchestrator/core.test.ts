@@ -4,12 +4,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { startMoto, type Moto } from './moto.js';
-import { Clock, MemoryLog, RecordingReleaser, cycleDeps, testConfig } from './support.js';
-import { TaskStore } from '../../../shared/orchestrator/task-store.js';
+import { startMoto, type Moto } from '../../../testkit/orchestrator/moto.js';
+import { Clock, MemoryLog, RecordingReleaser, cycleDeps, testConfig } from '../../../testkit/orchestrator/support.js';
+import { DynamoTaskStore } from '../../../shared/orchestrator/task-store.js';
 import { TaskDispatcher, type Nudger } from '../../../shared/orchestrator/dispatcher.js';
 import { WorkerAssistant, taskReporter } from '../../../shared/orchestrator/worker-assistant.js';
-import { runCycle, releaseFor } from '../../../shared/orchestrator/cycle.js';
+import { runCycle, releaseFor } from '../../../services/orchestrator/core/cycle.js';
 import { LoopGuardError } from '../../../shared/errors.js';
 import { makeTasksCommand } from '../../../cli/commands/tasks.js';
 import { MAX_INTERNAL_HOPS, type WorkItem } from '../../../shared/contracts/internal.js';
@@ -27,7 +27,7 @@ after(async () => {
 
 async function fresh() {
   const tables = await moto.createTaskTables(`core${++n}`);
-  const store = new TaskStore(moto.clients().doc, tables);
+  const store = new DynamoTaskStore(moto.clients().doc, tables);
   const clock = new Clock(T0);
   const nudges: string[] = [];
   const nudger: Nudger = { nudge: async (reason) => void nudges.push(reason) };

@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { startMoto, type Moto } from './moto.js';
-import { MemoryLog, testConfig } from './support.js';
-import { OrchestratorDriver, TestLabourer, until, wire } from './system.js';
-import { TaskStore } from '../../../shared/orchestrator/task-store.js';
+import { startMoto, type Moto } from '../../../testkit/orchestrator/moto.js';
+import { MemoryLog, testConfig } from '../../../testkit/orchestrator/support.js';
+import { OrchestratorDriver, TestLabourer, until, wire } from '../../../testkit/orchestrator/system.js';
+import { DynamoTaskStore } from '../../../shared/orchestrator/task-store.js';
 import { TaskDispatcher } from '../../../shared/orchestrator/dispatcher.js';
-import { CloudWatchMetricReader } from '../../../shared/orchestrator/ecology.js';
+import { CloudWatchMetricReader } from '../../../services/orchestrator/adapters/cloudwatch-metrics.js';
 import { activeState, markers } from '../../../shared/orchestrator/greenfield.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,7 +28,7 @@ after(async () => {
 test('an orchestrator killed between claim and release loses no task and duplicates none', async () => {
   const tables = await moto.createTaskTables('kill');
   const wiring = await wire(moto, 'kill');
-  const store = new TaskStore(moto.clients().doc, tables);
+  const store = new DynamoTaskStore(moto.clients().doc, tables);
   const { task_ids } = await new TaskDispatcher({ store }).dispatch(
     Array.from({ length: 10 }, (_, i) => ({ type: 'sync_workflow' as const, event: { workflow_id: `wf_${i}-1.0` }, parent: { root_id: 'r', hop: 0 } })),
   );

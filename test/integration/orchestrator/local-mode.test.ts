@@ -26,10 +26,10 @@ import { DeleteRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRule
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventually, functionLogs, startLocalMode, type LocalModeHandle } from '../harness/index.js';
-import { names } from '../../../terraform/manifest.js';
-import { physicalTableName } from '../../../terraform/tables.js';
+import { names } from '../../../shared/manifest/services.js';
+import { physicalTableName } from '../../../shared/manifest/tables.js';
 import { INTERNAL_EVENT_SOURCE, internalDetailType } from '../../../shared/contracts/internal.js';
-import { TaskStore } from '../../../shared/orchestrator/task-store.js';
+import { DynamoTaskStore } from '../../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../../shared/orchestrator/dispatcher.js';
 import { ORCHESTRATOR_CONFIG_ENV } from '../../../shared/orchestrator/config.js';
 
@@ -152,7 +152,7 @@ after(async () => {
 test(`${TASKS} tasks, limit ${LIMIT}, every first attempt crashes: all complete once, never more than ${LIMIT} at a time`, async () => {
   const prefix = local.prefix;
   const tables = { tasks: physicalTableName(prefix, 'tasks'), closed: physicalTableName(prefix, 'closed-tasks'), retry: physicalTableName(prefix, 'retry-tasks') };
-  const store = new TaskStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tables);
+  const store = new DynamoTaskStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tables);
   const orchestratorQueueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: names.queue(prefix, 'orchestrator') }))).QueueUrl!;
   const dispatcher = new TaskDispatcher({ store, nudger: new SqsNudger(sqs, orchestratorQueueUrl) });
   const { task_ids } = await dispatcher.dispatch(

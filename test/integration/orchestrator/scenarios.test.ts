@@ -4,12 +4,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { startMoto, type Moto } from './moto.js';
-import { MemoryLog, sleep, testConfig } from './support.js';
-import { OrchestratorDriver, TestLabourer, until, wire } from './system.js';
-import { TaskStore } from '../../../shared/orchestrator/task-store.js';
+import { startMoto, type Moto } from '../../../testkit/orchestrator/moto.js';
+import { MemoryLog, sleep, testConfig } from '../../../testkit/orchestrator/support.js';
+import { OrchestratorDriver, TestLabourer, until, wire } from '../../../testkit/orchestrator/system.js';
+import { DynamoTaskStore } from '../../../shared/orchestrator/task-store.js';
 import { SqsNudger, TaskDispatcher } from '../../../shared/orchestrator/dispatcher.js';
-import { assessHealth, CloudWatchMetricReader } from '../../../shared/orchestrator/ecology.js';
+import { assessHealth } from '../../../services/orchestrator/core/ecology.js';
+import { CloudWatchMetricReader } from '../../../services/orchestrator/adapters/cloudwatch-metrics.js';
 import { routeAction, type RouterDeps } from '../../../services/action-router/core.js';
 import { makeTasksCommand } from '../../../cli/commands/tasks.js';
 
@@ -26,7 +27,7 @@ after(async () => {
 async function system(prefix: string) {
   const tables = await moto.createTaskTables(prefix);
   const wiring = await wire(moto, prefix);
-  const store = new TaskStore(moto.clients().doc, tables);
+  const store = new DynamoTaskStore(moto.clients().doc, tables);
   const dispatcher = new TaskDispatcher({ store, nudger: new SqsNudger(moto.clients().sqs, wiring.orchestratorQueueUrl) });
   return { tables, wiring, store, dispatcher };
 }

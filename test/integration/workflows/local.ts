@@ -1,5 +1,5 @@
 // Shared setup of the workflow suites in local mode: a running local mode (no control-plane stack:
-// the suites create the tables and bucket they need from terraform/tables.ts, which is faster) and
+// the suites create the tables and bucket they need from shared/manifest/tables.ts, which is faster) and
 // helpers to deploy, run, follow and inspect workflows.
 import { ListFunctionsCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';

@@ -1,10 +1,10 @@
 // The emulator for the deployer's AWS calls (no Lambda execution) and the control plane the
 // workflow suites need; each test file starts and stops its own (see ../harness/emulator.ts).
-import { TABLES } from '../../../terraform/tables.js';
+import { TABLES } from '../../../shared/manifest/tables.js';
 import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { createArtifactsBucket, createTables, startEmulator, type Emulator } from '../harness/emulator.js';
+import { createArtifactsBucket, createTables, startEmulator, type Emulator } from '../../../testkit/emulator.js';
 import { workflowBoundaryArn, workflowBoundaryName, workflowBoundaryPolicy } from '../../../shared/workflows/boundary.js';
-import { physicalTableName } from '../../../terraform/tables.js';
+import { physicalTableName } from '../../../shared/manifest/tables.js';
 
 /** moto's account. */
 export const EMULATOR_ACCOUNT = '123456789012';
@@ -14,7 +14,7 @@ export type Moto = Emulator;
 export const startMoto = startEmulator;
 
 /**
- * Creates the control-plane tables (from terraform/tables.ts), the artifacts bucket and the workflow
+ * Creates the control-plane tables (from shared/manifest/tables.ts), the artifacts bucket and the workflow
  * permissions boundary the stack would define; `prefix` is the stack prefix (data-plane names start `<prefix>_`).
  */
 export async function createControlPlane(prefix: string, region = 'us-east-1'): Promise<Record<string, string>> {

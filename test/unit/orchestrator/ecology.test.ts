@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { aggregate, assessHealth, CloudWatchMetricReader, metricKey, type MetricQuery, type MetricReader } from '../../../shared/orchestrator/ecology.js';
+import { aggregate, assessHealth, metricKey, type MetricQuery, type MetricReader } from '../../../services/orchestrator/core/ecology.js';
+import { CloudWatchMetricReader } from '../../../services/orchestrator/adapters/cloudwatch-metrics.js';
 import { parseOrchestratorConfig } from '../../../shared/orchestrator/config.js';
 
 const metric = (name: string, feelings: Record<string, number>, extra: Record<string, unknown> = {}) => ({

@@ -3,7 +3,7 @@
 // workflow permissions boundary, alarms, tags, lifecycle, tracing, remote state.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL, GUARDED_ACTIONS, SERVICES, names } from '../../../terraform/manifest.js';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL, GUARDED_ACTIONS, SERVICES, names } from '../../../shared/manifest/services.js';
 import { LAMBDA_NODE_MAJOR } from '../../../shared/aws/lambda-runtime.js';
 import { NODE_RUNTIME, runtimePolicy } from '../../../shared/workflows/resources.js';
 import { boundaryProblems, isWithinBoundaryAction, workflowBoundaryArn, workflowBoundaryPolicy } from '../../../shared/workflows/boundary.js';

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL, SERVICES, DEFAULT_SCHEDULES } from '../../../terraform/manifest.js';
-import { TABLES } from '../../../terraform/tables.js';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL, SERVICES, DEFAULT_SCHEDULES } from '../../../shared/manifest/services.js';
+import { TABLES } from '../../../shared/manifest/tables.js';
 import { INTERNAL_ACTION_TYPES } from '../../../shared/contracts/actions.js';
 import { INTERNAL_EVENT_SOURCE, internalDetailType } from '../../../shared/contracts/internal.js';
 import { parseAction } from '../../../shared/contracts/validate.js';

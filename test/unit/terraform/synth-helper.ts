@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { synthStack, type SynthOptions } from '../../../terraform/synth.js';
-import { SERVICES } from '../../../terraform/manifest.js';
+import { SERVICES } from '../../../shared/manifest/services.js';
 
 export type Resources = Record<string, Record<string, Record<string, unknown>>>;
 

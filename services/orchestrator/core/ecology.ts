@@ -1,13 +1,12 @@
 // Ecology (sosw EcologyManager): a labourer's health is the worst eco status over its health
-// metrics, each read from CloudWatch with GetMetricData and mapped through its feelings. All metrics
+// metrics, each read through a MetricReader (adapters/cloudwatch-metrics.ts) and mapped through its feelings. All metrics
 // of one run are read in as few GetMetricData calls as possible (one per distinct look-back window),
 // and a metric shared by several labourers is read once. No datapoints → the metric's
 // no_data_status; a failed read → status 0 for the labourers that depend on it (hold back rather
 // than flood a dependency we cannot see). A labourer without metrics is healthy (4).
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import type { LabourerId } from '../contracts/internal.js';
-import type { EcoStatus, HealthMetric, MetricSpec, OrchestratorConfig } from './config.js';
-import { healthOf } from './policy.js';
+import type { LabourerId } from '../../../shared/contracts/internal.js';
+import type { EcoStatus, HealthMetric, MetricSpec, OrchestratorConfig } from '../../../shared/orchestrator/config.js';
+import { healthOf } from '../../../shared/orchestrator/policy.js';
 
 export interface MetricQuery {
   key: string;
@@ -99,54 +98,4 @@ function readingOf(name: string, metric: HealthMetric, values: Map<string, numbe
   const value = aggregate(values.get(metricKey(metric.metric, metric.lookback_s)) ?? [], metric.metric.stat);
   if (value === null) return { name, value: null, status: metric.no_data_status, note: 'no_data' };
   return { name, value, status: healthOf(value, metric, name) };
-}
-
-/** GetMetricData accepts at most 500 queries per call. */
-const MAX_QUERIES_PER_CALL = 500;
-
-export class CloudWatchMetricReader implements MetricReader {
-  constructor(private readonly cloudwatch: CloudWatchClient) {}
-
-  async read(queries: readonly MetricQuery[], nowS: number): Promise<Map<string, number[]>> {
-    const out = new Map<string, number[]>();
-    // One call per distinct look-back window (StartTime/EndTime are per call).
-    const byWindow = new Map<number, MetricQuery[]>();
-    for (const q of queries) byWindow.set(q.lookbackS, [...(byWindow.get(q.lookbackS) ?? []), q]);
-    for (const [lookbackS, group] of byWindow) {
-      for (let i = 0; i < group.length; i += MAX_QUERIES_PER_CALL) {
-        const chunk = group.slice(i, i + MAX_QUERIES_PER_CALL);
-        const ids = new Map(chunk.map((q, j) => [`m${j}`, q.key]));
-        const dataQueries: MetricDataQuery[] = chunk.map((q, j) => ({
-          Id: `m${j}`,
-          ReturnData: true,
-          MetricStat: {
-            Metric: {
-              Namespace: q.metric.namespace,
-              MetricName: q.metric.metric_name,
-              Dimensions: Object.entries(q.metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
-            },
-            Period: q.metric.period_s,
-            Stat: q.metric.stat,
-          },
-        }));
-        let token: string | undefined;
-        do {
-          const page = await this.cloudwatch.send(
-            new GetMetricDataCommand({
-              StartTime: new Date((nowS - lookbackS) * 1000),
-              EndTime: new Date(nowS * 1000),
-              MetricDataQueries: dataQueries,
-              NextToken: token,
-            }),
-          );
-          for (const result of page.MetricDataResults ?? []) {
-            const key = ids.get(result.Id ?? '');
-            if (key !== undefined) out.set(key, [...(out.get(key) ?? []), ...(result.Values ?? [])]);
-          }
-          token = page.NextToken;
-        } while (token);
-      }
-    }
-    return out;
-  }
 }

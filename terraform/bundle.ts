@@ -4,9 +4,9 @@
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { SERVICES } from '../terraform/manifest.js';
+import { SERVICES } from '../shared/manifest/services.js';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+import { REPO_ROOT as root } from '../shared/config/control-plane.js';
 const outRoot = path.join(root, 'dist');
 
 export async function bundleServices(outDir = outRoot): Promise<Record<string, number>> {

@@ -4,13 +4,13 @@
 // tasks, each claimed by a conditional write before its event is put on the bus). Each labourer is
 // isolated: an error on one is logged and the others proceed. All state lives in the tables, so a run
 // killed at any point is finished by the next one.
-import type { LabourerId } from '../contracts/internal.js';
-import { labourerIds, type EcoStatus, type LabourerConfig, type OrchestratorConfig } from './config.js';
+import type { LabourerId } from '../../../shared/contracts/internal.js';
+import { labourerIds, type EcoStatus, type LabourerConfig, type OrchestratorConfig } from '../../../shared/orchestrator/config.js';
 import { assessHealth, type LabourerHealth, type MetricReader } from './ecology.js';
-import { activeState, markers, prependGreenfields, type Markers } from './greenfield.js';
-import { desiredInvocations, retryDelayS } from './policy.js';
+import { activeState, markers, prependGreenfields, type Markers } from '../../../shared/orchestrator/greenfield.js';
+import { desiredInvocations, retryDelayS } from '../../../shared/orchestrator/policy.js';
 import type { Releaser } from './releaser.js';
-import type { TaskRow, TaskStore } from './task-store.js';
+import type { TaskRow, TaskStore } from '../../../shared/orchestrator/task-store.js';
 
 export interface CycleLog {
   info(message: string, extra?: Record<string, unknown>): void;

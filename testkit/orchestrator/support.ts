@@ -1,11 +1,11 @@
 // Shared pieces of the orchestrator's tests: a controllable clock, a releaser that records what it
 // would put on the bus, a logger that keeps lines, and cycle deps built over a moto-backed store.
-import type { CycleDeps, CycleLog } from '../../../shared/orchestrator/cycle.js';
-import { parseOrchestratorConfig, type OrchestratorConfig } from '../../../shared/orchestrator/config.js';
-import type { MetricReader } from '../../../shared/orchestrator/ecology.js';
-import { messageOf, type ReleaseFailure, type Releaser } from '../../../shared/orchestrator/releaser.js';
-import type { TaskRow, TaskStore } from '../../../shared/orchestrator/task-store.js';
-import type { InternalActionMessage } from '../../../shared/contracts/internal.js';
+import type { CycleDeps, CycleLog } from '../../services/orchestrator/core/cycle.js';
+import { parseOrchestratorConfig, type OrchestratorConfig } from '../../shared/orchestrator/config.js';
+import type { MetricReader } from '../../services/orchestrator/core/ecology.js';
+import { messageOf, type ReleaseFailure, type Releaser } from '../../services/orchestrator/core/releaser.js';
+import type { TaskRow, TaskStore } from '../../shared/orchestrator/task-store.js';
+import type { InternalActionMessage } from '../../shared/contracts/internal.js';
 
 export class Clock {
   constructor(public nowS: number) {}

@@ -4,14 +4,14 @@
 // schedule), and a test labourer that consumes its queue and reports through the WorkerAssistant.
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { INTERNAL_EVENT_SOURCE, internalDetailType, type InternalActionMessage } from '../../../shared/contracts/internal.js';
-import type { InternalActionType } from '../../../shared/contracts/actions.js';
-import { unwrapBody } from '../../../shared/aws/sqs-envelope.js';
-import { runCycle, type CycleDeps, type CycleStats } from '../../../shared/orchestrator/cycle.js';
-import { SqsNudger } from '../../../shared/orchestrator/dispatcher.js';
-import { EventBridgeReleaser } from '../../../shared/orchestrator/releaser.js';
-import { runTask, WorkerAssistant } from '../../../shared/orchestrator/worker-assistant.js';
-import type { TableNames } from '../../../shared/orchestrator/task-store.js';
+import { INTERNAL_EVENT_SOURCE, internalDetailType, type InternalActionMessage } from '../../shared/contracts/internal.js';
+import type { InternalActionType } from '../../shared/contracts/actions.js';
+import { unwrapBody } from '../../shared/aws/sqs-envelope.js';
+import { runCycle, type CycleDeps, type CycleStats } from '../../services/orchestrator/core/cycle.js';
+import { SqsNudger } from '../../shared/orchestrator/dispatcher.js';
+import { EventBridgeReleaser } from '../../services/orchestrator/adapters/eventbridge-releaser.js';
+import { runTask, WorkerAssistant } from '../../shared/orchestrator/worker-assistant.js';
+import type { TableNames } from '../../shared/orchestrator/task-store.js';
 import type { AwsClients, Moto } from './moto.js';
 import { sleep } from './support.js';
 

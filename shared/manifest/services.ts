@@ -1,7 +1,7 @@
 // The typed service manifest: the one description of the control plane that drives both the cdktf
 // stack (terraform/stack.ts) and local mode. Everything a service needs — handler bundle, sizing,
 // queue + DLQ, the EventBridge rules and schedules that feed it, tables and IAM — is declared here.
-import type { InternalActionType } from '../shared/contracts/actions.js';
+import type { InternalActionType } from '../contracts/actions.js';
 import {
   INTERNAL_EVENT_SOURCE,
   LABOURER_OF_TYPE,
@@ -9,7 +9,7 @@ import {
   PUBLIC_ACTION_SOURCE,
   internalDetailType,
   type LabourerId,
-} from '../shared/contracts/internal.js';
+} from '../contracts/internal.js';
 import type { TableId } from './tables.js';
 
 export type ServiceId = 'action-router' | 'orchestrator' | LabourerId;

@@ -1,13 +1,13 @@
 // The emulator (../harness/emulator.ts) for the orchestrator's tests, with the three task tables
-// created exactly as terraform/tables.ts declares them, and AWS clients pointed at it that count
+// created exactly as shared/manifest/tables.ts declares them, and AWS clients pointed at it that count
 // every API call they make.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { TableNames } from '../../../shared/orchestrator/task-store.js';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, createTables, startEmulator } from '../harness/emulator.js';
+import type { TableNames } from '../../shared/orchestrator/task-store.js';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, createTables, startEmulator } from '../emulator.js';
 
 export const REGION = EMULATOR_REGION;
 
