@@ -12,7 +12,6 @@ import { publishToBus, routerAnswers } from '../../../local/inspect.js';
 import { analyzeProject } from '../../../shared/analysis/project.js';
 import { physicalName } from '../../../shared/analysis/names.js';
 import type { PlanMetrics, RegionKey, WorkflowPlacementDocument } from '../../../shared/contracts/placement.js';
-import type { StagedPlan } from '../../../shared/contracts/staged-plan.js';
 import { deployWorkflow } from '../../../shared/workflows/deploy.js';
 import { resolveControlPlane, workflowDeps, type WorkflowDeps } from '../../../shared/workflows/env.js';
 import { followRun, type RunReport } from '../../../shared/workflows/follow.js';
