@@ -63,6 +63,13 @@ export function applyDecision(previous: StackRecord | undefined, emulatorInstanc
   return previous.hash === hash ? 'skip' : 'incremental';
 }
 
+/**
+ * Settings of local mode's deployment. The local Lambda runtime writes log lines to CloudWatch Logs
+ * as they happen, so the log syncer's allowance for late delivery (15 min on AWS) shrinks to 2 s;
+ * otherwise a sync right after a run (the carbon loop of `make local`) would never see it.
+ */
+export const LOCAL_SERVICE_ENVIRONMENT = { 'log-syncer': { CARIBOU_LOG_SYNC_GRACE_S: '2' } } as const;
+
 export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
   const { stateDir, prefix, region, log } = options;
   const started = Date.now();
@@ -74,7 +81,7 @@ export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
   const tfDir = path.join(stateDir, 'terraform');
   mkdirSync(tfDir, { recursive: true });
   const stateFile = path.join(tfDir, 'terraform.tfstate');
-  const dir = await synthStack({ outDir: path.join(stateDir, 'cdktf.out'), prefix, region, bundleDir, stateFile });
+  const dir = await synthStack({ outDir: path.join(stateDir, 'cdktf.out'), prefix, region, bundleDir, stateFile, serviceEnvironment: LOCAL_SERVICE_ENVIRONMENT });
   const hash = createHash('sha256').update(readFileSync(path.join(dir, 'cdk.tf.json'))).digest('hex');
   const decision = applyDecision(options.previous, options.emulatorInstanceId, hash, existsSync(stateFile));
   if (decision === 'skip') {

@@ -50,6 +50,11 @@ export interface CaribouStackProps {
   logRetentionDays?: number;
   /** S3 remote state instead of the local state file (ignored when stateFile is set). */
   remoteState?: RemoteState;
+  /**
+   * Extra environment per service (settings its config module reads, e.g. local mode's shorter log
+   * delivery grace); never secrets. Applied after the stack's own variables, which it may not replace.
+   */
+  serviceEnvironment?: Partial<Record<ServiceId, Record<string, string>>>;
 }
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
@@ -421,6 +426,10 @@ export class CaribouStack extends TerraformStack {
     };
     // Only the tables this service may use (IAM grants exactly these).
     for (const { id } of service.tables) environment[TABLES.find((t) => t.id === id)!.envVar] = physicalTableName(prefix, id);
+    for (const [name, value] of Object.entries(props.serviceEnvironment?.[service.id] ?? {})) {
+      if (name in environment) throw new Error(`serviceEnvironment may not replace ${name} of ${service.id}: the stack sets it`);
+      environment[name] = value;
+    }
     const fn = new LambdaFunction(this, `function-${service.id}`, {
       functionName,
       description: service.description.slice(0, 256),

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { App } from 'cdktf';
-import { CaribouStack, type RemoteState } from './stack.js';
+import { CaribouStack, type CaribouStackProps, type RemoteState } from './stack.js';
 import { SERVICES } from '../shared/manifest/services.js';
 import { ValidationError } from '../shared/errors.js';
 import { STACK_PREFIX_RE } from '../shared/analysis/names.js';
@@ -17,6 +17,8 @@ export interface SynthOptions {
   stateFile?: string;
   /** S3 remote state (`make deploy` on a real account); ignored when stateFile is set. */
   remoteState?: RemoteState;
+  /** Extra environment per service (CaribouStackProps.serviceEnvironment). */
+  serviceEnvironment?: CaribouStackProps['serviceEnvironment'];
   stackId?: string;
 }
 
@@ -55,6 +57,7 @@ export async function synthStack(options: SynthOptions): Promise<string> {
     bundleDir,
     stateFile: options.stateFile,
     remoteState: options.remoteState,
+    serviceEnvironment: options.serviceEnvironment,
   });
   app.synth();
   return path.join(options.outDir, 'stacks', stackId);
