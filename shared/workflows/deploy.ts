@@ -13,7 +13,7 @@ import { bundleFunction, type FunctionBundle } from './bundle.js';
 import type { WorkflowDeps } from './env.js';
 import { writePlacement } from './placement-store.js';
 import type { WorkflowRecord } from './record.js';
-import { createSyncTable, deployFunctionRegion, ignoreGone, type Ledger } from './resources.js';
+import { createSyncTable, deployFunctionRegion, ignoreGone, messageTargets, type Ledger } from './resources.js';
 
 export interface DeployResult {
   workflowId: string;
@@ -104,7 +104,7 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
     for (const fn of project.functions) {
       deps.progress(`Deploying ${fn.name} to ${home}…`);
       const resources = await deployFunctionRegion(
-        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home } },
+        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home }, sendsTo: messageTargets(dag, fn.name) },
         deps,
         ledger,
       );

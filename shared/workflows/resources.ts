@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { FunctionDescription } from '../analysis/project.js';
-import { physicalName, queueName, roleName } from '../analysis/names.js';
+import { functionPrefix, physicalName, queueName, roleName } from '../analysis/names.js';
+import type { WorkflowDag } from '../analysis/dag.js';
 import type { RegionKey } from '../contracts/placement.js';
 import { regionCode } from '../runtime/placement.js';
 import type { WorkflowDeps } from './env.js';
@@ -58,17 +59,42 @@ export interface FunctionRegionInput {
   /** Environment the runtime needs (CARIBOU_* variables), merged under the function's own. */
   runtimeEnv: Record<string, string>;
   syncTable: { name: string; region: string };
+  /**
+   * Functions whose queues this function may send to (`messageTargets`): its successors and the sync
+   * nodes a skipped branch settles. Absent: every function of the workflow (callers that lack the DAG).
+   */
+  sendsTo?: readonly string[];
+}
+
+/**
+ * Functions a function's runtime sends messages to: the functions of its instances' successors, and
+ * of the first sync node on every path from them (a skipped branch reports, and may fire, that sync node).
+ */
+export function messageTargets(dag: WorkflowDag, functionName: string): string[] {
+  const targets = new Set<string>();
+  for (const instance of Object.values(dag.instances)) {
+    if (instance.function_name !== functionName) continue;
+    for (const next of instance.succeeding_instances) targets.add(dag.instances[next]!.function_name);
+    for (const [, sync] of instance.dependent_sync_predecessors) targets.add(dag.instances[sync]!.function_name);
+  }
+  return [...targets].sort();
 }
 
 /** What the runtime inside a function needs besides the workflow's own policy. */
 export function runtimePolicy(input: FunctionRegionInput, queueArn: string, deps: WorkflowDeps): unknown {
-  const prefix = `${input.names.workflowName}-${input.names.workflowVersion.replaceAll('.', '_')}-`;
+  const { workflowName, workflowVersion } = input.names;
   const cp = deps.controlPlane;
+  // Successor queues in any region the migrator may place them: `<function prefix>_aws-<region>`
+  // (queueName keeps that prefix whole: it is at most 57 characters).
+  const sendTargets = input.sendsTo
+    ? input.sendsTo.map((fn) => `arn:aws:sqs:*:*:${functionPrefix(workflowName, workflowVersion, fn)}_aws-*`)
+    : [`arn:aws:sqs:*:*:${workflowName}-${workflowVersion.replaceAll('.', '_')}-*`];
+  const logGroup = `arn:aws:logs:${regionCode(input.regionKey)}:*:log-group:/aws/lambda/${physicalName(workflowName, workflowVersion, input.fn.name, regionCode(input.regionKey))}`;
   return {
     Version: '2012-10-17',
     Statement: [
       { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: queueArn },
-      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: `arn:aws:sqs:*:*:${prefix}*` },
+      ...(sendTargets.length ? [{ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: sendTargets }] : []),
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'],
@@ -76,7 +102,7 @@ export function runtimePolicy(input: FunctionRegionInput, queueArn: string, deps
       },
       { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: `arn:aws:dynamodb:*:*:table/${cp.placementsTable}` },
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${cp.artifactsBucket}/payloads/${input.names.workflowId}/*` },
-      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroup, `${logGroup}:*`] },
     ],
   };
 }
