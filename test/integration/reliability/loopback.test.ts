@@ -1,9 +1,11 @@
 // Local mode listens on the loopback interface only: every listening TCP socket owned by the
 // emulator, the runtime or any of their children (workers) is read from /proc (the kernel's own
-// socket tables), not from configuration.
+// socket tables), not from configuration. And the applied stack's artifacts bucket carries its
+// encryption and TLS-only policy (the emulator stores them; it does not enforce bucket policies).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalMode, type LocalModeHandle } from '../harness/index.js';
 
 let local: LocalModeHandle;
@@ -81,4 +83,17 @@ test('every listening socket of local mode (emulator, runtime, workers) is bound
   assert.ok(ports.includes(local.state.emulator.port), `the emulator's port ${local.state.emulator.port} is among ${ports}`);
   assert.ok(ports.includes(local.state.runtime.port), `the runtime's port ${local.state.runtime.port} is among ${ports}`);
   for (const l of found) assert.ok(LOOPBACK.has(l.address), `${l.table} ${l.address}:${l.port} is not loopback`);
+});
+
+test('the applied artifacts bucket is encrypted (SSE-S3), private and TLS-only', async () => {
+  const s3 = new S3Client({ forcePathStyle: true });
+  const bucket = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name!).find((name) => name.startsWith(`${local.prefix}-artifacts-`));
+  assert.ok(bucket, 'the stack created its artifacts bucket');
+  const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+  assert.equal(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
+  const block = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration;
+  assert.deepEqual(block, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+  const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!) as { Statement: Array<{ Effect: string; Condition: unknown }> };
+  assert.deepEqual(policy.Statement.map((s) => [s.Effect, s.Condition]), [['Deny', { Bool: { 'aws:SecureTransport': 'false' } }]]);
+  s3.destroy();
 });
