@@ -74,6 +74,10 @@ function parseConfig(text: string): 'ok' | 'refused' {
 
 test('config.yml: the example passes; mutated configs and arbitrary text are accepted or refused with file:line:column, never a crash', async (t) => {
   assert.equal(parseConfig(toYaml(exampleConfig)), 'ok');
+  // Found by this property: an alias to no anchor threw a ReferenceError out of the parser.
+  assert.equal(parseConfig('*a'), 'refused');
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+  assert.equal(parseConfig(laughs), 'refused', 'an alias bomb is refused, not expanded');
   const mutatedConfig = mutate(fc.constant(exampleConfig)).map((c) => toYaml(c));
   await check(t, 'mutated config.yml', mutatedConfig, (text) => void parseConfig(text));
   const yamlish = fc.array(fc.oneof(fc.string(), fc.constantFrom('workflow_name:', '  - ', 'providers:', '&a', '*a', '!!binary', '? ', '{', '[', '"', '\t', '---', 'home_region: {provider: aws}')), { maxLength: 12 }).map((parts) => parts.join('\n'));
