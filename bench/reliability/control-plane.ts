@@ -72,7 +72,7 @@ export async function runControlScenario(options: { moto: Moto; fault: ControlFa
     { version: 'bench', listWorkflowIds: async () => Array.from({ length: tasks }, (_, i) => `wf_${i}-0.0.1`), listStagedWorkflowIds: async () => [], dispatcher, isAvailable: () => true },
   );
   if (answer.status !== 200) throw new Error(`log_sync answered ${JSON.stringify(answer)}`);
-  const config = testConfig({ max_simultaneous_invocations: 50, max_duration_s: 4, cooldown_s: 0, max_attempts: 4 }, { retry: { base_delay_s: 0.5, max_delay_s: 2, jitter: 0.5 } });
+  const config = testConfig({ max_simultaneous_invocations: 50, max_duration_s: 20, cooldown_s: 0, max_attempts: 4 }, { retry: { base_delay_s: 0.5, max_delay_s: 2, jitter: 0.5 } });
   const driver = new OrchestratorDriver(moto, wiring, { config, store, metrics: new CloudWatchMetricReader(aws.cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() }, 300);
   let running = true;
   const injectedBefore = fault === 'dynamodb-throttle' ? await options.setDynamoFaults(0.05) : 0;

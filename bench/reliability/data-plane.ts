@@ -53,8 +53,8 @@ export interface DataScenarioResult {
 const REGION = 'us-east-1';
 const KEY = `aws:${REGION}`;
 /** As on Lambda: the invocation dies at its timeout; the claim lease outlives it (deployer: timeout + 30 s). */
-const TIMEOUT_S = 6;
-const LEASE_S = TIMEOUT_S + 2;
+const TIMEOUT_S = 20;
+const LEASE_S = TIMEOUT_S + 5;
 /** AWS requires a visibility timeout of at least the function's timeout. */
 const VISIBILITY_S = TIMEOUT_S;
 const MAX_RECEIVES = 12;
@@ -189,7 +189,8 @@ export async function runDataScenario(options: {
             const deps: RuntimeDeps = { ...ports, placements: { get: async () => wf.wpd }, log: quiet, now: () => new Date(), random: Math.random, uuid: randomUUID, region: KEY, claimLeaseS: LEASE_S };
             try {
               const outcome = await Promise.race([handleMessage(message.Body!, { workflow: wf.workflow, dag: wf.dag, functionName: fn }, deps), death]).finally(() => clearTimeout(timer));
-              if (outcome === 'dead') return; // no delete: the message comes back after its visibility timeout
+              // Past its timeout Lambda has killed the invocation: nothing it does afterwards is observed.
+              if (outcome === 'dead' || Date.now() > deadline) return; // no delete: the message comes back after its visibility timeout
               if (outcome.status === 'executed' && outcome.instance) executed.set(`${outcome.runId}|${outcome.instance}`, (executed.get(`${outcome.runId}|${outcome.instance}`) ?? 0) + 1);
               if (outcome.status === 'duplicate') counters.duplicates += 1;
               if (copy === copies - 1) await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle! }));
