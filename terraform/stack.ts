@@ -22,6 +22,8 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.js';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { GUARDED_ACTIONS, SERVICES, names, type PermissionSpec, type ResourceRef, type ServiceId, type ServiceSpec } from '../shared/manifest/services.js';
 import { TABLES, physicalTableName, type TableId } from '../shared/manifest/tables.js';
@@ -198,12 +200,34 @@ export class CaribouStack extends TerraformStack {
       endpoint: alarmEmail.stringValue,
     });
     this.ops = { alarmTopic, errorRateThreshold, tracingMode };
-    new S3BucketPublicAccessBlock(this, 'artifacts-private', {
+    const privateBucket = new S3BucketPublicAccessBlock(this, 'artifacts-private', {
       bucket: artifacts.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
+    });
+    // Encrypted at rest (SSE-S3, stated rather than left to the account default) and TLS only.
+    new S3BucketServerSideEncryptionConfigurationA(this, 'artifacts-encryption', {
+      bucket: artifacts.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    new S3BucketPolicy(this, 'artifacts-tls-only', {
+      bucket: artifacts.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [artifacts.arn, `${artifacts.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+      dependsOn: [privateBucket],
     });
 
     for (const spec of TABLES) {

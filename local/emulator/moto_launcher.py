@@ -18,6 +18,13 @@ toolchain-notes "What moto gets wrong"), and serves moto on loopback:
 `GET /_caribou/info` reports the moto version, the applied patches, this emulator instance's id
 (the terraform state of local mode is tied to it) and the JSONPath cache statistics.
 
+`POST /_caribou/faults` (fault injection for bench/reliability; production code cannot reach it: it
+exists only in this launcher) sets `{"dynamodb_write_error_rate": 0.1, "dynamodb_error":
+"ProvisionedThroughputExceededException" | "ThrottlingException" | "InternalServerError"}`: that
+share of DynamoDB write requests (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+TransactWriteItems) is answered with the error, before moto sees it (nothing is written).
+`GET /_caribou/faults` (and every POST) returns the settings and how many errors were injected so far.
+
 Usage: python3 moto_launcher.py [--host 127.0.0.1] [--port 4566] [--owner-pid PID]
 """
 
@@ -284,6 +291,37 @@ def apply_patches() -> None:
         _jsonpath_parse = jsonpath_ng.ext.parse
 
 
+DYNAMODB_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+DYNAMODB_ERRORS = {
+    "ProvisionedThroughputExceededException": "400 Bad Request",
+    "ThrottlingException": "400 Bad Request",
+    "InternalServerError": "500 Internal Server Error",
+}
+FAULTS: dict[str, Any] = {"dynamodb_write_error_rate": 0.0, "dynamodb_error": "ProvisionedThroughputExceededException", "injected": 0}
+_faults_lock = threading.Lock()
+
+
+def _json_response(start_response: Any, status: str, payload: Any, headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+    body = json.dumps(payload).encode("utf-8")
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *(headers or [])])
+    return [body]
+
+
+def _injected_dynamodb_fault(environ: dict[str, Any]) -> str | None:
+    """The error to answer this request with, or None. Only DynamoDB writes, only a share of them."""
+    rate = FAULTS["dynamodb_write_error_rate"]
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if rate <= 0 or not target.startswith("DynamoDB_") or target.split(".")[-1] not in DYNAMODB_WRITES:
+        return None
+    import random
+
+    if random.random() >= rate:
+        return None
+    with _faults_lock:
+        FAULTS["injected"] += 1
+    return FAULTS["dynamodb_error"]
+
+
 class CaribouApp:
     """WSGI wrapper answering `/_caribou/*` and passing everything else to moto."""
 
@@ -291,6 +329,22 @@ class CaribouApp:
         self.inner = inner
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_caribou/faults"):
+            if environ.get("REQUEST_METHOD") == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                update = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                rate = float(update.get("dynamodb_write_error_rate", FAULTS["dynamodb_write_error_rate"]))
+                error = update.get("dynamodb_error", FAULTS["dynamodb_error"])
+                if not 0 <= rate <= 1 or error not in DYNAMODB_ERRORS:
+                    return _json_response(start_response, "400 Bad Request", {"message": f"rate must be 0..1 and error one of {sorted(DYNAMODB_ERRORS)}"})
+                with _faults_lock:
+                    FAULTS.update({"dynamodb_write_error_rate": rate, "dynamodb_error": error})
+            return _json_response(start_response, "200 OK", FAULTS)
+        error = _injected_dynamodb_fault(environ)
+        if error is not None:
+            payload = {"__type": f"com.amazonaws.dynamodb.v20120810#{error}", "message": f"injected by the local-mode fault switch ({error})"}
+            return _json_response(start_response, DYNAMODB_ERRORS[error], payload, [("x-amzn-ErrorType", error)])
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith("AWSPriceListService."):
             return self._pricing(target, environ, start_response)

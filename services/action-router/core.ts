@@ -102,10 +102,11 @@ function item<T extends InternalActionType>(type: T, event: WorkItem<T>['event']
 
 /** Returns an answer when the fan-out cannot happen, undefined when every item was dispatched. */
 async function fanOut(deps: RouterDeps, action: string, labourer: LabourerId, items: WorkItem[]): Promise<Answer | undefined> {
+  // The hop limit first (a looping or forged event is a 400 whether or not its labourer is built),
+  // for every item before anything is written.
+  for (const workItem of items) childCausation(workItem.parent);
   if (!deps.isAvailable(labourer)) return notAvailable(action);
   if (!deps.dispatcher) return notAvailable(`${action} (the orchestrator)`);
-  // Check the hop limit for every item before anything is written.
-  for (const workItem of items) childCausation(workItem.parent);
   if (items.length > 0) await deps.dispatcher.dispatch(items);
   return undefined;
 }

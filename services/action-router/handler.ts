@@ -6,6 +6,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PUBLIC_ACTION_SOURCE } from '../../shared/contracts/internal.js';
 import { isSqsEvent, unwrapBody, unwrapEvent, type UnwrappedMessage } from '../../shared/aws/sqs-envelope.js';
+import { loggable } from '../../shared/contracts/validate.js';
 import { ValidationError } from '../../shared/errors.js';
 import { routeAction, type Answer, type RouterDeps } from './core.js';
 import { routerDepsFromEnv } from './deps.js';
@@ -24,7 +25,7 @@ async function answer(message: UnwrappedMessage, rootId: string, deps: RouterDep
 
 function log(answer: Answer, payload: unknown, via: string): void {
   const action = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).action : undefined;
-  if (answer.status >= 400) logger.warn('action refused', { via, action: action ?? null, answer, payload });
+  if (answer.status >= 400) logger.warn('action refused', { via, action: loggable(action ?? null), answer, payload: loggable(payload) });
   else logger.info('action answered', { via, action: action ?? null, answer });
 }
 

@@ -2,7 +2,7 @@
 // and the extra cross-field rules the Python system checks.
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { DEFAULT_HOME_REGION_RUN_RATIO } from '../contracts/placement-defaults.js';
@@ -139,7 +139,13 @@ export function parseWorkflowConfig(text: string, file: string, projectDir: stri
     }
     return { line: 1, column: 1 };
   };
-  const raw = parseYaml(text) as unknown;
+  // toJS resolves aliases: an alias to no anchor, or too many aliases (a "billion laughs"), throws.
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ConfigError([{ file, line: 1, column: 1, message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` }]);
+  }
   const result = workflowConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
     throw new ConfigError(

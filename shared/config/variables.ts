@@ -82,6 +82,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   { name: 'CARIBOU_LOG_SYNC_THROTTLE_ATTEMPTS', readers: 'log-syncer', meaning: 'attempts of a throttled FilterLogEvents call', default: '8' },
   { name: 'CARIBOU_FAULT_LOG_SYNC_FAIL_FIRST_ATTEMPT', readers: 'log-syncer', meaning: 'fault injection for tests: fail every first attempt after reading', default: 'off' },
   { name: 'CARIBOU_MIGRATOR_CLEANUP_GRACE_S', readers: 'migrator', meaning: 'an unused (function, region) is removed after this long, s', default: '432000 (5 days)' },
+  { name: 'CARIBOU_FUZZ_RUNS', readers: 'unit tests (test/unit/fuzz/)', meaning: 'inputs per property of the fuzz tests', default: 'per test (hundreds)' },
   ...TABLE_VARS,
 ];
 

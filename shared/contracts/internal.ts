@@ -13,6 +13,22 @@ export const LABOURER_OF_TYPE: Record<InternalActionType, LabourerId> = {
   re_deploy_workflow: 'migrator',
 };
 
+/**
+ * Which internal types handling each type may emit (through the Dispatcher, as follow-up work).
+ * The one declaration of every emission: labourers emit only through `followUp`
+ * (shared/guards/loop-guard.ts), which refuses a type not listed here; the loop-prevention proof
+ * (test/unit/security/loop-prevention.test.ts) builds the emission graph from this map and the manifest.
+ */
+export const EMITS: Record<InternalActionType, readonly InternalActionType[]> = {
+  // A log sync that could not finish in one invocation continues in a follow-up task.
+  sync_workflow: ['sync_workflow'],
+  collect_data: [],
+  // A workflow with enough tokens left gets its solve as a separate task.
+  check_workflow: ['run_deployment_algorithm'],
+  run_deployment_algorithm: [],
+  re_deploy_workflow: [],
+};
+
 /** EventBridge `source` of the only service allowed to put internal events on the bus. */
 export const INTERNAL_EVENT_SOURCE = 'caribou.orchestrator';
 /** EventBridge `source` of public actions put on the bus by the CLI or an operator. */

@@ -5,7 +5,9 @@ import { ValidationError } from '../errors.js';
 import {
   ACTION_NAMES,
   INTERNAL_EVENT_SCHEMAS,
+  jsonDepthExceeds,
   PUBLIC_ACTION_SCHEMAS,
+  RUN_ARGUMENT_MAX_DEPTH,
   type ActionName,
   type AnyAction,
   type InternalActionType,
@@ -33,7 +35,11 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 /** "field `a.b`: expected X, got Y; field `c`: ..." */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, prefix: string[] = []): string {
   return issues
-    .map((issue) => {
+    .flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        // Unknown keys are refused (never silently dropped): name each one.
+        return issue.keys.map((key) => `field "${[...prefix, ...issue.path.map(String), key].join('.')}": unexpected field, not part of this ${prefix.length || issue.path.length ? 'object' : 'action'}`);
+      }
       const path = [...prefix, ...issue.path.map(String)];
       const field = path.length ? `field "${path.join('.')}"` : 'the event';
       const got = valueAt(input, issue.path);
@@ -70,4 +76,18 @@ export function parseAction(input: unknown): AnyAction {
 
 export function parseInternalEvent<T extends InternalActionType>(type: T, event: unknown): InternalEventOf<T> {
   return parseWith(INTERNAL_EVENT_SCHEMAS[type], event, ['event']) as InternalEventOf<T>;
+}
+
+/** Largest part of a refused payload written to a log line. */
+const LOG_PREVIEW_CHARS = 2_000;
+
+/**
+ * A refused payload as a log line can hold it: loggers serialize recursively, so a hostile, deeply
+ * nested value would overflow the stack and turn a 400 into a retried failure. Deep or large values
+ * become a short preview.
+ */
+export function loggable(value: unknown): unknown {
+  if (jsonDepthExceeds(value, RUN_ARGUMENT_MAX_DEPTH + 4)) return { unloggable: `nested deeper than ${RUN_ARGUMENT_MAX_DEPTH + 4} levels` };
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length <= LOG_PREVIEW_CHARS ? value : { preview: `${text.slice(0, LOG_PREVIEW_CHARS)}...`, chars: text.length };
 }

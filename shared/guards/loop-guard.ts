@@ -1,7 +1,8 @@
 // Loop prevention: every internal event carries its root action id and hop count; nothing may be
 // emitted past MAX_INTERNAL_HOPS, so no configuration of rules and services can recur forever.
 import { LoopGuardError } from '../errors.js';
-import { MAX_INTERNAL_HOPS } from '../contracts/internal.js';
+import { EMITS, MAX_INTERNAL_HOPS, type InternalActionMessage, type WorkItem } from '../contracts/internal.js';
+import type { InternalActionType, InternalEventOf } from '../contracts/actions.js';
 
 export interface Causation {
   root_id: string;
@@ -34,4 +35,18 @@ export function assertAllowedSource(source: string | undefined, allowed: readonl
   if (source === undefined || !allowed.includes(source)) {
     throw new LoopGuardError(`event source ${JSON.stringify(source)} is not allowed here; expected one of ${allowed.join(', ')}`);
   }
+}
+
+/**
+ * The work item a labourer emits while handling `parent`: only a type `EMITS` declares for the
+ * parent's type, with the parent's causation (the Dispatcher adds the hop and enforces the limit;
+ * it is checked here too, so a refused emission fails before any work).
+ */
+export function followUp<T extends InternalActionType>(parent: InternalActionMessage, type: T, event: InternalEventOf<T>, maxHops: number = MAX_INTERNAL_HOPS): WorkItem<T> {
+  if (!EMITS[parent.type].includes(type)) {
+    throw new LoopGuardError(`a ${parent.type} task may not emit ${type}; declared emissions: ${EMITS[parent.type].join(', ') || 'none'} (shared/contracts/internal.ts EMITS)`);
+  }
+  const causation = { root_id: parent.meta.root_id, hop: parent.meta.hop };
+  childCausation(causation, maxHops);
+  return { type, event, parent: causation };
 }

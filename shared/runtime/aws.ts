@@ -1,10 +1,11 @@
 // The runtime's ports on AWS: DynamoDB state table (home region), S3 payloads, SQS transport, the
 // placements table, Powertools logger lines. Clients come from shared/aws/clients (SDK env only).
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { clients } from '../aws/clients.js';
+import { TransientError } from '../errors.js';
 import { conditionFailed } from '../stores/conditional.js';
 import { readPlacement } from '../stores/placements.js';
 import type { PayloadRef } from './envelope.js';
@@ -14,10 +15,38 @@ import type { ClaimResult, EdgeReport, PayloadStore, PlacementSource, RuntimeLog
 const TTL_S = 86_400;
 const ttl = (now = Date.now()) => Math.floor(now / 1000) + TTL_S;
 
+/** How a BatchGetItem with unprocessed keys is retried (bounded; then the message fails and SQS retries). */
+export interface BatchRetry {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const DEFAULT_BATCH_RETRY: BatchRetry = {
+  maxRetries: 6,
+  baseDelayMs: 50,
+  maxDelayMs: 2_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/** The document client calls the store makes (injected in tests; the lazy shared client otherwise). */
+export type DocumentSender = Pick<DynamoDBDocumentClient, 'send'>;
+
 export class DynamoStateStore implements StateStore {
-  constructor(private readonly table: string, private readonly region?: string) {}
-  private get doc() {
-    return clients.doc(this.region);
+  private readonly batchRetry: BatchRetry;
+  constructor(
+    private readonly table: string,
+    private readonly region?: string,
+    private readonly client?: DocumentSender,
+    batchRetry: Partial<BatchRetry> = {},
+  ) {
+    this.batchRetry = { ...DEFAULT_BATCH_RETRY, ...batchRetry };
+  }
+  private get doc(): DocumentSender {
+    return this.client ?? clients.doc(this.region);
   }
 
   async claimExecution(key: string, owner: string, leaseS: number, now: Date): Promise<ClaimResult> {
@@ -123,15 +152,27 @@ export class DynamoStateStore implements StateStore {
 
   async getSyncPayloads(runId: string, sync: string, edgeIds: string[]): Promise<Record<string, { json?: string; ref?: PayloadRef }>> {
     const out: Record<string, { json?: string; ref?: PayloadRef }> = {};
+    const prefix = `syncdata#${runId}#${sync}#`;
     for (let i = 0; i < edgeIds.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = edgeIds.slice(i, i + 100).map((e) => ({ id: `syncdata#${runId}#${sync}#${e}` }));
-      for (let attempt = 0; keys && keys.length > 0 && attempt < 8; attempt++) {
+      let keys: Record<string, unknown>[] = edgeIds.slice(i, i + 100).map((e) => ({ id: `${prefix}${e}` }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) {
+          // BatchGet leaves keys unprocessed under throttling: back off (exponential, full jitter).
+          if (attempt > this.batchRetry.maxRetries) {
+            // Never hand a sync node fewer payloads than were sent: fail the message so SQS retries it.
+            throw new TransientError(
+              `sync node ${sync} of run ${runId}: ${keys.length} payload(s) still unprocessed by BatchGetItem after ${this.batchRetry.maxRetries} retries`,
+            );
+          }
+          const capMs = Math.min(this.batchRetry.maxDelayMs, this.batchRetry.baseDelayMs * 2 ** (attempt - 1));
+          await this.batchRetry.sleep(Math.floor(this.batchRetry.random() * capMs));
+        }
         const page = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
         for (const item of page.Responses?.[this.table] ?? []) {
-          const edgeId = String(item.id).slice(`syncdata#${runId}#${sync}#`.length);
+          const edgeId = String(item.id).slice(prefix.length);
           out[edgeId] = item.ref ? { ref: item.ref as PayloadRef } : { json: String(item.json) };
         }
-        keys = page.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
+        keys = (page.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
       }
     }
     return out;

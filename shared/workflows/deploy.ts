@@ -13,7 +13,7 @@ import { bundleFunction, type FunctionBundle } from './bundle.js';
 import type { WorkflowDeps } from './env.js';
 import { writePlacement } from './placement-store.js';
 import type { WorkflowRecord } from './record.js';
-import { createSyncTable, deployFunctionRegion, ignoreGone, workflowTags, type Ledger } from './resources.js';
+import { createSyncTable, deployFunctionRegion, ignoreGone, messageTargets, workflowTags, type Ledger } from './resources.js';
 import { runtimeEnvironment } from './runtime-env.js';
 
 export { runtimeEnvironment };
@@ -90,7 +90,7 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
     for (const fn of project.functions) {
       deps.progress(`Deploying ${fn.name} to ${home}…`);
       const resources = await deployFunctionRegion(
-        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home }, workflowFunctions: project.functions.map((f) => f.name) },
+        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home }, workflowFunctions: project.functions.map((f) => f.name), sendsTo: messageTargets(dag, fn.name) },
         deps,
         ledger,
       );

@@ -20,6 +20,7 @@ import { LAMBDA_NODE_RUNTIME } from '../aws/lambda-runtime.js';
 import { functionStems, logGroupName, physicalName, queueName, roleName } from '../analysis/names.js';
 import { ValidationError } from '../errors.js';
 import { boundaryProblems, type PolicyDocument } from './boundary.js';
+import type { WorkflowDag } from '../analysis/dag.js';
 import type { RegionKey } from '../contracts/placement.js';
 import { regionCode } from '../runtime/placement.js';
 import type { WorkflowDeps } from './env.js';
@@ -66,10 +67,29 @@ export interface FunctionRegionInput {
   runtimeEnv: Record<string, string>;
   syncTable: { name: string; region: string };
   /**
-   * Every function of the workflow: the role may send to exactly their queues. Omitted (older callers):
-   * any queue of the stack's data plane, still within the boundary.
+   * Every function of the workflow: without `sendsTo`, the role may send to exactly their queues.
+   * Both omitted: any queue of the stack's data plane, still within the boundary.
    */
   workflowFunctions?: string[];
+  /**
+   * Functions whose queues this function may send to (`messageTargets`): its successors and the sync
+   * nodes a skipped branch settles. Preferred over `workflowFunctions` (least privilege).
+   */
+  sendsTo?: readonly string[];
+}
+
+/**
+ * Functions a function's runtime sends messages to: the functions of its instances' successors, and
+ * of the first sync node on every path from them (a skipped branch reports, and may fire, that sync node).
+ */
+export function messageTargets(dag: WorkflowDag, functionName: string): string[] {
+  const targets = new Set<string>();
+  for (const instance of Object.values(dag.instances)) {
+    if (instance.function_name !== functionName) continue;
+    for (const next of instance.succeeding_instances) targets.add(dag.instances[next]!.function_name);
+    for (const [, sync] of instance.dependent_sync_predecessors) targets.add(dag.instances[sync]!.function_name);
+  }
+  return [...targets].sort();
 }
 
 /** Tags on everything the deployer creates (the stack's resources carry `caribou:stack` too). */
@@ -110,15 +130,16 @@ export function runtimePolicy(input: FunctionRegionInput, queueArn: string, deps
   const region = regionCode(input.regionKey);
   const { workflowName, workflowVersion } = input.names;
   const physical = physicalName(cp.stackPrefix, workflowName, workflowVersion, input.fn.name, region);
-  const peers = input.workflowFunctions
-    ? input.workflowFunctions.flatMap((fn) => Object.values(functionStems(cp.stackPrefix, workflowName, workflowVersion, fn)).map((stem) => `arn:aws:sqs:*:${account}:${stem}_aws-*`))
+  const senders = input.sendsTo ?? input.workflowFunctions;
+  const peers = senders
+    ? senders.flatMap((fn) => Object.values(functionStems(cp.stackPrefix, workflowName, workflowVersion, fn)).map((stem) => `arn:aws:sqs:*:${account}:${stem}_aws-*`))
     : [`arn:aws:sqs:*:${account}:${cp.stackPrefix}_*`];
   const logGroupArn = `arn:aws:logs:${region}:${account}:log-group:${logGroupName(physical)}`;
   return {
     Version: '2012-10-17',
     Statement: [
       { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: [queueArn] },
-      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: peers },
+      ...(peers.length ? [{ Effect: 'Allow' as const, Action: ['sqs:SendMessage'], Resource: peers }] : []),
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'],

@@ -13,7 +13,7 @@ import { regionCode } from '../../../shared/runtime/placement.js';
 import { HEALTH_CHECK_KEY, type HealthAnswer } from '../../../shared/runtime/envelope.js';
 import type { WorkflowDeps } from '../../../shared/workflows/env.js';
 import type { DeployedFunctionResources, WorkflowRecord } from '../../../shared/workflows/record.js';
-import { deployFunctionRegion, removeFunctionRegion, type Ledger } from '../../../shared/workflows/resources.js';
+import { deployFunctionRegion, messageTargets, removeFunctionRegion, type Ledger } from '../../../shared/workflows/resources.js';
 import { runtimeEnvironment } from '../../../shared/workflows/runtime-env.js';
 import { TransientError } from '../../../shared/errors.js';
 import { MigrationRejectedError, isRetryable } from '../core/migrate.js';
@@ -91,6 +91,7 @@ export class AwsRegionDeployer implements RegionDeployer {
           // The state table stays in the home region for every region (ADR 0400): none is created here.
           syncTable: { name: record.sync_tables[record.home_region]!, region: regionCode(record.home_region) },
           workflowFunctions: record.function_descriptions.map((f) => f.name),
+          sendsTo: messageTargets(record.dag, fn.name),
         },
         this.deps,
         ledger,
