@@ -37,6 +37,14 @@ const STAR_RESOURCES: Record<string, string> = {
   'policy-action-router lambda:ListEventSourceMappings': 'ListEventSourceMappings has no resource-level permissions; remove finds a workflow function\'s mappings',
   'policy-migrator lambda:CreateEventSourceMapping': 'CreateEventSourceMapping is authorized on "*" (the function is named in the request); the migrator connects new functions to their queues',
   'policy-migrator lambda:ListEventSourceMappings': 'ListEventSourceMappings has no resource-level permissions; the migrator checks existing mappings',
+  'policy-data-collectors ec2:DescribeRegions': 'DescribeRegions has no resource-level permissions; the collectors list the regions enabled for the account',
+  'policy-data-collectors pricing:GetProducts': 'The Price List Query API has no resource-level permissions; the provider collector reads Lambda/SQS/DynamoDB/S3 prices',
+  // X-Ray has no resource-level permissions; every function may send trace segments when tracing_mode is Active.
+  ...Object.fromEntries(
+    ['action-router', 'orchestrator', 'log-syncer', 'data-collectors', 'deployment-manager', 'migrator'].flatMap((svc) =>
+      ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].map((action) => [`policy-${svc} ${action}`, 'X-Ray has no resource-level permissions (tracing_mode Active)']),
+    ),
+  ),
 };
 
 test('no wildcard action in any grant (Allow) of any policy; the only "*" action is the TLS-only Deny', () => {
