@@ -4,6 +4,7 @@
 // there; a plan whose second region collides with a resource Caribou did not create is rolled back
 // and leaves nothing behind; moving back home releases us-west-2, which is removed after the grace
 // period; `caribou remove` then leaves nothing in any region.
+import { physicalName } from '../../../shared/analysis/names.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -32,7 +33,9 @@ const MAPPERS = Array.from({ length: 6 }, (_, i) => `${P}-mapper:${P}-input_proc
 const REDUCERS = [`${P}-reducer:${P}-shuffler_7_0:13`, `${P}-reducer:${P}-shuffler_7_1:14`];
 const SHUFFLER = `${P}-shuffler:sync:7`;
 const OUTPUT = `${P}-output_processor:sync:15`;
-const FOREIGN = `${P}-output_processor_aws-us-west-1`;
+/** Physical (data-plane) name: `<stack prefix>_<workflow>-<version_>-<function>_aws-<region>`. */
+const physical = (fn: string, region: string) => physicalName(local.prefix, 'map_reduce', '0.0.1', fn, region);
+const foreign = () => physical('output_processor', 'us-west-1');
 
 let local: LocalModeHandle;
 let deps: WorkflowDeps;
@@ -92,7 +95,7 @@ before(async () => {
 
 after(async () => {
   await clients.lambda().send(new UpdateFunctionConfigurationCommand({ FunctionName: migratorFn, Environment: { Variables: migratorEnv } })).catch(() => undefined);
-  await clients.lambda('us-west-1').send(new DeleteFunctionCommand({ FunctionName: FOREIGN })).catch(() => undefined);
+  await clients.lambda('us-west-1').send(new DeleteFunctionCommand({ FunctionName: foreign() })).catch(() => undefined);
   await clients.iam().send(new DeleteRoleCommand({ RoleName: 'foreign-test-role' })).catch(() => undefined);
   await local?.stop();
 });
@@ -113,7 +116,7 @@ test('a staged plan is applied by the deployed migrator and the next run execute
   assert.equal(wpd.version, 1, 'one conditional publish');
   assert.equal(await staged(), undefined, 'the staging entry is deleted');
   const west = await inRegion('us-west-2');
-  assert.deepEqual(west.functions, [`${P}-mapper_aws-us-west-2`, `${P}-reducer_aws-us-west-2`]);
+  assert.deepEqual(west.functions, [physical('mapper', 'us-west-2'), physical('reducer', 'us-west-2')]);
   assert.equal(west.mappings, 2);
   assert.equal(west.queues.length, 4, 'queue + DLQ each');
   assert.equal(west.roles.length, 2);
@@ -139,7 +142,7 @@ test('a migration whose second region collides with a foreign resource is rolled
   // Something Caribou did not create holds output_processor's name in us-west-1.
   const role = await clients.iam().send(new CreateRoleCommand({ RoleName: 'foreign-test-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
   await clients.lambda('us-west-1').send(
-    new CreateFunctionCommand({ FunctionName: FOREIGN, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role.Role!.Arn!, Code: { ZipFile: zipSync({ 'index.mjs': new TextEncoder().encode('export const handler = async () => 1;') }) }, Description: 'someone else\'s' }),
+    new CreateFunctionCommand({ FunctionName: foreign(), Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role.Role!.Arn!, Code: { ZipFile: zipSync({ 'index.mjs': new TextEncoder().encode('export const handler = async () => 1;') }) }, Description: 'someone else\'s' }),
   );
   // ca-central-1 (shuffler) is deployed and checked first, then us-west-1 (output_processor) fails.
   await stage(planOf({ [SHUFFLER]: 'aws:ca-central-1', [OUTPUT]: 'aws:us-west-1' }), 'solve-2');
@@ -154,7 +157,7 @@ test('a migration whose second region collides with a foreign resource is rolled
   assert.deepEqual(after.current_deployment, before.current_deployment, 'the old plan stays active');
   assert.equal(after.version, before.version);
   assert.deepEqual(await inRegion('ca-central-1'), NOTHING, 'what the attempt created in ca-central-1 is gone');
-  assert.deepEqual(await inRegion('us-west-1'), { ...NOTHING, functions: [FOREIGN] }, 'the foreign function is untouched, nothing else is there');
+  assert.deepEqual(await inRegion('us-west-1'), { ...NOTHING, functions: [foreign()] }, 'the foreign function is untouched, nothing else is there');
   await eventually(async () => {
     const listing = JSON.parse(await caribou(['tasks', '--labourer', 'migrator', '--json'])) as { tasks: { state: string; last_error?: string }[] };
     assert.ok(listing.tasks.some((t) => ['failed', 'dead'].includes(t.state) && /not created by Caribou/.test(t.last_error ?? '')), JSON.stringify(listing.tasks));
