@@ -66,7 +66,8 @@ export function applyDecision(previous: StackRecord | undefined, emulatorInstanc
 /**
  * Settings of local mode's deployment. The local Lambda runtime writes log lines to CloudWatch Logs
  * as they happen, so the log syncer's allowance for late delivery (15 min on AWS) shrinks to 2 s;
- * otherwise a sync right after a run (the carbon loop of `make local`) would never see it.
+ * otherwise a sync right after a run (the carbon loop of `make local`) would never see it. The
+ * artifacts bucket's TLS-only policy is left out: the emulator speaks plain HTTP on loopback.
  */
 export const LOCAL_SERVICE_ENVIRONMENT = { 'log-syncer': { CARIBOU_LOG_SYNC_GRACE_S: '2' } } as const;
 
@@ -81,7 +82,7 @@ export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
   const tfDir = path.join(stateDir, 'terraform');
   mkdirSync(tfDir, { recursive: true });
   const stateFile = path.join(tfDir, 'terraform.tfstate');
-  const dir = await synthStack({ outDir: path.join(stateDir, 'cdktf.out'), prefix, region, bundleDir, stateFile, serviceEnvironment: LOCAL_SERVICE_ENVIRONMENT });
+  const dir = await synthStack({ outDir: path.join(stateDir, 'cdktf.out'), prefix, region, bundleDir, stateFile, serviceEnvironment: LOCAL_SERVICE_ENVIRONMENT, tlsOnlyBucket: false });
   const hash = createHash('sha256').update(readFileSync(path.join(dir, 'cdk.tf.json'))).digest('hex');
   const decision = applyDecision(options.previous, options.emulatorInstanceId, hash, existsSync(stateFile));
   if (decision === 'skip') {

@@ -57,6 +57,11 @@ export interface CaribouStackProps {
    * delivery grace); never secrets. Applied after the stack's own variables, which it may not replace.
    */
   serviceEnvironment?: Partial<Record<ServiceId, Record<string, string>>>;
+  /**
+   * Deny every non-TLS request to the artifacts bucket (default true). Local mode turns it off: its
+   * emulator speaks plain HTTP on loopback, and moto enforces the bucket policy's Deny.
+   */
+  tlsOnlyBucket?: boolean;
 }
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
@@ -212,7 +217,7 @@ export class CaribouStack extends TerraformStack {
       bucket: artifacts.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    new S3BucketPolicy(this, 'artifacts-tls-only', {
+    if (props.tlsOnlyBucket !== false) new S3BucketPolicy(this, 'artifacts-tls-only', {
       bucket: artifacts.id,
       policy: JSON.stringify({
         Version: '2012-10-17',

@@ -19,6 +19,8 @@ export interface SynthOptions {
   remoteState?: RemoteState;
   /** Extra environment per service (CaribouStackProps.serviceEnvironment). */
   serviceEnvironment?: CaribouStackProps['serviceEnvironment'];
+  /** CaribouStackProps.tlsOnlyBucket (default true). */
+  tlsOnlyBucket?: boolean;
   stackId?: string;
 }
 
@@ -58,6 +60,7 @@ export async function synthStack(options: SynthOptions): Promise<string> {
     stateFile: options.stateFile,
     remoteState: options.remoteState,
     serviceEnvironment: options.serviceEnvironment,
+    tlsOnlyBucket: options.tlsOnlyBucket,
   });
   app.synth();
   return path.join(options.outDir, 'stacks', stackId);
