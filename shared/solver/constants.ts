@@ -1,4 +1,5 @@
 // Constants of the Python system's models (caribou-spec §7.6–7.8), in the units their names say.
+import type { AlgorithmName } from './types.js';
 
 export const SYSTEM_REGION: string = 'aws:us-west-2';
 export const DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH = 410; // contiguous-US average, also "unknown"
@@ -46,3 +47,16 @@ export const STOCHASTIC_DEFAULTS = {
 
 /** Fine-grained search refuses above this many deployments (regions^instances after permissions). */
 export const FINE_GRAINED_MAX_DEPLOYMENTS = 50_000;
+
+/** config.yml `deployment_algorithm` spellings (ours and the Python system's) → the solver's algorithm. */
+export const ALGORITHM_NAMES: Readonly<Record<string, AlgorithmName>> = {
+  coarse: 'coarse',
+  coarse_grained: 'coarse',
+  coarse_grained_deployment_algorithm: 'coarse',
+  fine: 'fine',
+  fine_grained: 'fine',
+  fine_grained_deployment_algorithm: 'fine',
+  stochastic: 'stochastic',
+  stochastic_heuristic: 'stochastic',
+  stochastic_heuristic_deployment_algorithm: 'stochastic',
+};

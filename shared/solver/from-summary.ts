@@ -9,8 +9,9 @@
 import type { WorkflowDocument } from '../contracts/collected-data.js';
 import type { SyncedRun, WorkflowSummary } from '../contracts/workflow-summary.js';
 import type { WorkflowRecord } from '../workflows/record.js';
+import { ALGORITHM_NAMES } from './constants.js';
 import { roundUpToKiB, roundUpToMs } from './formulas.js';
-import type { AlgorithmName, BestFitLine, Constraint, Constraints, EdgeStats, ExecutionProfile, InstanceSpec, InstanceStats, MetricName, RegionPairLatency, StartHopStats } from './types.js';
+import type { BestFitLine, Constraint, Constraints, EdgeStats, ExecutionProfile, InstanceSpec, InstanceStats, MetricName, RegionPairLatency, StartHopStats } from './types.js';
 
 export const COLD_START_POLICY = 'natural-frequency: cold and warm executions are equally weighted samples; a cold sample includes its Init Duration';
 export const BYTES_PER_GB = 1024 ** 3;
@@ -18,17 +19,6 @@ export const BYTES_PER_GB = 1024 ** 3;
 export const UNOBSERVED_CONDITIONAL_PROBABILITY = 0.5;
 
 const METRICS: MetricName[] = ['carbon', 'runtime', 'cost'];
-const ALGORITHMS: Record<string, AlgorithmName> = {
-  coarse: 'coarse',
-  coarse_grained: 'coarse',
-  coarse_grained_deployment_algorithm: 'coarse',
-  fine: 'fine',
-  fine_grained: 'fine',
-  fine_grained_deployment_algorithm: 'fine',
-  stochastic: 'stochastic',
-  stochastic_heuristic: 'stochastic',
-  stochastic_heuristic_deployment_algorithm: 'stochastic',
-};
 
 export interface FromSummaryOptions {
   now: Date;
@@ -87,7 +77,7 @@ export function workflowDocumentFromSummary(summary: WorkflowSummary, record: Wo
     instanceStats: instanceStats(runs, record),
     startHop: startHop(runs),
     constraints: constraintsOf(config.constraints),
-    algorithm: (config.deployment_algorithm && ALGORITHMS[config.deployment_algorithm]) || 'stochastic',
+    algorithm: (config.deployment_algorithm && ALGORITHM_NAMES[config.deployment_algorithm]) || 'stochastic',
     workflowRuntimeSamplesS: runs.filter((r) => r.succeeded).map((r) => r.runtimeS),
     dailyInvocationCounts: Object.fromEntries(Object.entries(summary.daily).map(([day, d]) => [day, d.invocations])),
   };

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import {
+  ALGORITHM_NAMES,
   DEFAULT_POWER,
   DEFAULT_PRICES,
   DEFAULT_SIZE_GB,
@@ -55,17 +56,6 @@ export interface StoredWorkflow {
 }
 
 const METRICS: MetricName[] = ['carbon', 'runtime', 'cost'];
-const ALGORITHM_NAMES: Record<string, AlgorithmName> = {
-  coarse: 'coarse',
-  coarse_grained: 'coarse',
-  coarse_grained_deployment_algorithm: 'coarse',
-  fine: 'fine',
-  fine_grained: 'fine',
-  fine_grained_deployment_algorithm: 'fine',
-  stochastic: 'stochastic',
-  stochastic_heuristic: 'stochastic',
-  stochastic_heuristic_deployment_algorithm: 'stochastic',
-};
 
 async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
