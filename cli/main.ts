@@ -1,53 +1,82 @@
 // Entry point of the `caribou` command. bin/caribou.js runs its prebuilt bundle (dist/cli/, built by
 // scripts/build-cli.ts) or, when that is missing or stale, this file through tsx.
+// Exit codes: 0 ok, 1 failure (the operation or an AWS call failed), 2 usage error (nothing done).
 import { commands } from './commands/index.js';
 import type { CliIO } from './lib/command.js';
+import { applyGlobalOptions, extractGlobalOptions, globals, jsonOutput } from './lib/globals.js';
+import { formatTopHelp } from './lib/help.js';
+import { explainAwsSetupError, causeChain, sdkDetails } from './lib/aws-errors.js';
 import { UsageError } from '../shared/errors.js';
+import { CARIBOU_VERSION } from '../shared/version.js';
 
 const io: CliIO = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-function topHelp(): string {
-  const width = Math.max(...commands.map((c) => c.name.length), 8);
-  return [
-    'Usage: caribou <command> [options]',
-    '',
-    'Commands:',
-    ...[...commands].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Run `caribou <command> --help` for the options of a command.',
-    'Exit codes: 0 ok, 1 failure, 2 usage error.',
-  ].join('\n');
+async function topHelp(): Promise<string> {
+  // Loaded only for help: the manifest says which services this build has.
+  const { SERVICES } = await import('../shared/manifest/services.js');
+  return formatTopHelp(commands, (id) => SERVICES.find((s) => s.id === id)?.status);
+}
+
+function usage(prefix: string, message: string, helpOf?: string): number {
+  io.err(`${prefix}: ${message}`);
+  io.err(helpOf ? `Run \`caribou ${helpOf} --help\` for usage.` : 'Run `caribou --help` for the commands.');
+  return 2;
+}
+
+function reportFailure(name: string, error: unknown): void {
+  const explained = explainAwsSetupError(error);
+  io.err(`caribou ${name}: ${explained ?? (error as Error)?.message ?? String(error)}`);
+  if (!globals.debug) return;
+  causeChain(error).forEach((e, i) => io.err(`${i === 0 ? '' : 'caused by: '}${(e as Error)?.stack ?? String(e)}`));
+  for (const line of sdkDetails(error)) io.err(line);
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(topHelp());
-    return name ? 0 : 2;
+  let rest: string[];
+  try {
+    const parsed = extractGlobalOptions(argv);
+    applyGlobalOptions(parsed.options);
+    rest = parsed.rest;
+  } catch (error) {
+    if (error instanceof UsageError) return usage('caribou', error.message);
+    throw error;
   }
-  const entry = commands.find((c) => c.name === name);
-  if (!entry) {
-    io.err(`caribou: unknown command "${name}". Expected one of: ${commands.map((c) => c.name).join(', ')}.`);
+  if (globals.version) {
+    io.out(jsonOutput() ? JSON.stringify({ version: CARIBOU_VERSION }) : CARIBOU_VERSION);
+    return 0;
+  }
+  const [name, ...args] = rest;
+  if (!name) {
+    io.err(await topHelp());
     return 2;
   }
+  if (name === '--help' || name === '-h') {
+    io.out(await topHelp());
+    return 0;
+  }
+  const helpOnly = name === 'help';
+  const commandName = helpOnly ? args[0] : name;
+  if (helpOnly && !commandName) {
+    io.out(await topHelp());
+    return 0;
+  }
+  const entry = commands.find((c) => c.name === commandName);
+  if (!entry) {
+    return usage('caribou', `unknown command "${commandName}". Expected one of: ${commands.map((c) => c.name).join(', ')}.`);
+  }
   const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (helpOnly || args.includes('--help') || args.includes('-h')) {
     io.out(command.help);
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`caribou ${name}: ${error.message}`);
-      io.err(`Run \`caribou ${name} --help\` for usage.`);
-      return 2;
-    }
-    io.err(`caribou ${name}: ${(error as Error).message ?? String(error)}`);
-    if (process.env.CARIBOU_DEBUG) io.err((error as Error).stack ?? '');
+    if (error instanceof UsageError) return usage(`caribou ${entry.name}`, error.message, entry.name);
+    reportFailure(entry.name, error);
     return 1;
   }
 }
