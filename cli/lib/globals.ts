@@ -21,13 +21,13 @@ export const globals: GlobalOptions = { debug: false, version: false };
 
 export const GLOBAL_HELP = [
   'Global options (any command, anywhere on the line):',
-  '  --profile <name>        AWS profile (sets AWS_PROFILE for the SDK)',
-  '  --region <code>         AWS region, e.g. eu-north-1 (sets AWS_REGION)',
+  '  --profile <name>          AWS profile (sets AWS_PROFILE for the SDK)',
+  '  --region <code>           AWS region, e.g. eu-north-1 (sets AWS_REGION)',
   '  --output json|table|text  json: one JSON document on stdout, no progress; table/text: for people',
-  '  --json                  same as --output json',
-  '  --debug                 on error: stack trace, causes and the AWS SDK request details',
-  '  --version               print the version and exit',
-  '  -h, --help              help of the command (`caribou help <command>` too)',
+  '  --json                    same as --output json',
+  '  --debug                   on error: stack trace, causes and the AWS SDK request details',
+  '  --version                 print the version and exit',
+  '  -h, --help                help of the command (`caribou help <command>` too)',
 ].join('\n');
 
 const VALUED = new Set(['--profile', '--region', '--output']);
@@ -76,7 +76,8 @@ export function applyGlobalOptions(options: GlobalOptions, env: NodeJS.ProcessEn
   }
   if (options.profile !== undefined) env.AWS_PROFILE = options.profile;
   if (options.debug) env.CARIBOU_DEBUG = '1';
-  Object.assign(globals, options);
+  for (const key of Object.keys(globals) as (keyof GlobalOptions)[]) delete globals[key];
+  Object.assign(globals, { debug: false, version: false }, options);
 }
 
 /** True when the command should print JSON instead of text (`--output json` or `--json`). */
