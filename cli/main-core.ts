@@ -29,7 +29,7 @@ function usage(io: CliIO, prefix: string, message: string, helpOf?: string): num
 function reportFailure(io: CliIO, name: string, error: unknown, env: NodeJS.ProcessEnv): void {
   const explained = explainAwsSetupError(error, env);
   io.err(`caribou ${name}: ${explained ?? (error as Error)?.message ?? String(error)}`);
-  if (!globals.debug) return;
+  if (!globals.debug && !env.CARIBOU_DEBUG) return;
   causeChain(error).forEach((e, i) => io.err(`${i === 0 ? '' : 'caused by: '}${(e as Error)?.stack ?? String(e)}`));
   for (const line of sdkDetails(error)) io.err(line);
 }
