@@ -67,13 +67,24 @@ export function embeddedRegion(code: string): EmbeddedRegion | undefined {
 /** True for a real AWS commercial region code (e.g. eu-north-1), false for anything else. */
 export const isKnownRegion = (code: string): boolean => BY_CODE.has(code);
 
-/** The closest known region codes to a mistyped one (same prefix first), for "did you mean". */
+/** Edit distance (insertions, deletions, substitutions) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** Known region codes within two edits of a mistyped one (nearest first), for "did you mean". */
 export function similarRegions(code: string, max = 3): string[] {
-  const stem = code.replace(/-\d+$/, '');
-  const same = EMBEDDED_REGIONS.filter((r) => r.code.startsWith(`${stem}-`)).map((r) => r.code);
-  const area = code.split('-')[0] ?? '';
-  const near = same.length ? same : EMBEDDED_REGIONS.filter((r) => r.code.startsWith(`${area}-`)).map((r) => r.code);
-  return near.slice(0, max);
+  return EMBEDDED_REGIONS.map((r) => ({ code: r.code, d: editDistance(code, r.code) }))
+    .filter((r) => r.d <= 2)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, max)
+    .map((r) => r.code);
 }
 
 /** Region key of the placement contract: "aws:<code>". */

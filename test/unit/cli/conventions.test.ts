@@ -154,7 +154,7 @@ test('unknown-region: config.yml regions that are not AWS region codes are rejec
           [10, 15, 'regions_and_providers.allowed_regions.0.region'],
           [12, 15, 'regions_and_providers.allowed_regions.1.region'],
         ]);
-        assert.match(unknown[2]!.message, /unknown AWS region "eu-nort-1" \(expected an AWS region code such as eu-north-1; did you mean/);
+        assert.match(unknown[2]!.message, /unknown AWS region "eu-nort-1" \(expected an AWS region code such as eu-north-1; did you mean eu-north-1\?\)$/);
         assert.match(e.message, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:11: home_region\\.region: unknown AWS region "mars-north-9"`));
         return true;
       },
