@@ -23,12 +23,13 @@ import { tableName } from '../lib/context.js';
 import type { CliIO, Command } from '../lib/command.js';
 
 const KINDS = ['regions', 'provider', 'carbon', 'performance', 'workflow'] as const;
-const HELP = `Usage: caribou data show [regions|provider|carbon|performance|workflow <id>] [--region R] [--json]
+const HELP = `Usage: caribou data show [regions|provider|carbon|performance|workflow <id>] [--for R] [--json]
        caribou data import carbon <file.csv> [--zone-map ZONE=region[+region],...]
 
 show     the collected documents the solver reads (collector-data table), with their provenance
          (source, detail, period) and age; without a kind: counts and ages per kind.
-         --region R   only region R (e.g. eu-north-1); for performance: latencies from R to every region
+         --for R      only region R (e.g. eu-north-1); for performance: latencies from R to every region
+                      (--region is the global option: the AWS region the CLI talks to)
          --json       the documents as JSON
 import   an hourly CSV file as Electricity Maps publishes it per zone and year (columns
          "Datetime (UTC)", "Zone id", "Carbon intensity gCO₂eq/kWh (Life cycle)"); each zone's
@@ -191,7 +192,7 @@ export function makeDataCommand(deps: DataCommandDeps = {}): Command {
     summary: 'Collected data the solver uses (provenance, age); import Electricity Maps CSV files',
     help: HELP,
     async run(argv, io) {
-      const { values, positionals } = parseCommandArgs(argv, { region: { type: 'string' }, json: { type: 'boolean' }, 'zone-map': { type: 'string' } });
+      const { values, positionals } = parseCommandArgs(argv, { for: { type: 'string' }, json: { type: 'boolean' }, 'zone-map': { type: 'string' } });
       const env = deps.env ?? process.env;
       const table = tableName('collector-data', env);
       const store = deps.store ? deps.store(table) : new DynamoCollectedStore(clients.doc(), table);
@@ -199,7 +200,7 @@ export function makeDataCommand(deps: DataCommandDeps = {}): Command {
       const [verb, kind, arg, ...rest] = positionals;
       if (verb === 'show') {
         if (rest.length || (arg !== undefined && kind !== 'workflow')) throw new UsageError(`unexpected argument "${rest[0] ?? arg}"`);
-        return show(store, kind, arg, values.region, Boolean(values.json), nowMs, io);
+        return show(store, kind, arg, values.for, Boolean(values.json), nowMs, io);
       }
       if (verb === 'import') {
         if (kind !== 'carbon') throw new UsageError('expected `caribou data import carbon <file.csv>`');

@@ -6,22 +6,25 @@
 // one line below:  entry('<name>', '<summary, same as the module's>', async () => (await import('./<name>.js')).<export>),
 // A unit test (test/unit/cli/registry.test.ts) checks each summary and name against its module.
 import type { Command } from '../lib/command.js';
+import type { ServiceId } from '../../shared/manifest/services.js';
 
 export interface CommandEntry {
   name: string;
   summary: string;
   load: () => Promise<Command>;
+  /** The control-plane service doing this action's work (`caribou --help` marks it when not built). */
+  service?: ServiceId;
 }
 
-const entry = (name: string, summary: string, load: () => Promise<Command>): CommandEntry => ({ name, summary, load });
+const entry = (name: string, summary: string, load: () => Promise<Command>, service?: ServiceId): CommandEntry => ({ name, summary, load, ...(service ? { service } : {}) });
 
 export const commands: CommandEntry[] = [
   entry('version', "Print the Caribou version (with -r: the deployed router's).", async () => (await import('./control-plane.js')).versionCommand),
   entry('list', 'List deployed workflows (the workflows table).', async () => (await import('./control-plane.js')).listCommand),
-  entry('log_sync', "Sync every deployed workflow's runtime logs (one sync_workflow task per workflow).", async () => (await import('./control-plane.js')).logSyncCommand),
-  entry('data_collect', 'Run a data collector: provider, carbon, performance, workflow (needs --workflow_id) or all.', async () => (await import('./control-plane.js')).dataCollectCommand),
-  entry('manage_deployments', "Check every workflow's token budget and solve where it pays off.", async () => (await import('./control-plane.js')).manageDeploymentsCommand),
-  entry('run_deployment_migrator', 'Apply every staged plan: deploy functions to the chosen regions and publish the placement.', async () => (await import('./control-plane.js')).runDeploymentMigratorCommand),
+  entry('log_sync', "Sync every deployed workflow's runtime logs (one sync_workflow task per workflow).", async () => (await import('./control-plane.js')).logSyncCommand, 'log-syncer'),
+  entry('data_collect', 'Run a data collector: provider, carbon, performance, workflow (needs --workflow_id) or all.', async () => (await import('./control-plane.js')).dataCollectCommand, 'data-collectors'),
+  entry('manage_deployments', "Check every workflow's token budget and solve where it pays off.", async () => (await import('./control-plane.js')).manageDeploymentsCommand, 'deployment-manager'),
+  entry('run_deployment_migrator', 'Apply every staged plan: deploy functions to the chosen regions and publish the placement.', async () => (await import('./control-plane.js')).runDeploymentMigratorCommand, 'migrator'),
   entry('solve', 'plan per-hour regions of a workflow from Python-format table data (deployment solver)', async () => (await import('./solve.js')).solveCommand),
   entry('new_workflow', 'create a workflow project (app.ts, .caribou/config.yml, IAM policy, a test)', async () => (await import('./new-workflow.js')).newWorkflowCommand),
   entry('deploy', 'deploy the workflow project in a folder (default .) to its home region', async () => (await import('./deploy.js')).deployCommand),

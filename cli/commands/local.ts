@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Command, CliIO } from '../lib/command.js';
 import { parseCommandArgs } from '../lib/args.js';
 import { UsageError } from '../../shared/errors.js';
+import { globals } from '../lib/globals.js';
+import { Progress, progressPrinter } from '../lib/progress.js';
 import { DEFAULT_STATE_DIR, down, localEnv, readState, up, type LocalModeState } from '../../local/mode.js';
 import { localStatus, readLogs } from '../../local/inspect.js';
 import { runCarbonLoop } from '../lib/loop/driver.js';
@@ -14,12 +16,12 @@ const HELP = `Usage: caribou local <up|down|status|logs|env> [options]
 Runs the whole control plane on this machine: the moto emulator on loopback, the control-plane
 stack applied to it with terraform, and the local Lambda runtime. See docs/local-mode.md.
 
-  up [--no-stack] [--demo [--output text|json]] [--region R] [--clock-speed N] [--clock-start ISO]
+  up [--no-stack] [--demo] [--region R] [--clock-speed N] [--clock-start ISO]
         start (or find running) emulator and runtime in the background, apply the stack, print
         the endpoints. --demo then runs the carbon loop (\`make local\`): deploys a demo workflow,
         runs it, lets the daily schedules fire on the runtime's clock (log sync, collectors,
         deployment manager, migrator), runs it again in its new regions and writes its report.
-  demo [--output text|json] [--runs N]
+  demo [--runs N]
         the carbon loop alone, on a running local mode
   down                    stop local mode (its state is in memory and is lost)
   status [--json]         emulator, runtime, functions, mappings, queue and DLQ depths, schedules
@@ -27,9 +29,9 @@ stack applied to it with terraform, and the local Lambda runtime. See docs/local
                           the function's CloudWatch Logs (/aws/lambda/<function>)
   env                     export lines (eval "$(caribou local env)") for any SDK or tool
 
-Options: --state-dir <dir> (default .local/ or CARIBOU_LOCAL_STATE_DIR). --output: text (progress
-as a step list; the default on a terminal) or json (quiet, one JSON object at the end; the default
-when stdout is not a terminal).
+Options: --state-dir <dir> (default .local/ or CARIBOU_LOCAL_STATE_DIR). Global options: --region R
+(local mode's region, default us-east-1), --output text|table (progress as a step list; the default
+on a terminal) or json (quiet, one JSON object at the end; the default when stdout is not a terminal).
 Ports: CARIBOU_LOCAL_EMULATOR_PORT (4566), CARIBOU_LOCAL_RUNTIME_PORT (4567).`;
 
 function stateDirOf(value: unknown): string {
@@ -48,10 +50,10 @@ function printEndpoints(state: LocalModeState, io: CliIO): void {
   io.out(`region ${state.region}, prefix ${state.prefix}, state in ${state.stateDir}`);
 }
 
-function outputMode(value: unknown): 'text' | 'json' {
-  if (value === undefined) return process.stdout.isTTY ? 'text' : 'json';
-  if (value !== 'text' && value !== 'json') throw new UsageError(`--output must be text or json, got "${String(value)}"`);
-  return value;
+/** The global --output (table counts as text); without it: text on a terminal, JSON otherwise. */
+function outputMode(): 'text' | 'json' {
+  if (globals.output === undefined) return process.stdout.isTTY ? 'text' : 'json';
+  return globals.output === 'json' ? 'json' : 'text';
 }
 
 /** The carbon loop on a running local mode; exit 1 when a step's effect did not appear. */
@@ -69,8 +71,6 @@ async function runUp(argv: string[], io: CliIO): Promise<number> {
     {
       'no-stack': { type: 'boolean' },
       demo: { type: 'boolean' },
-      output: { type: 'string' },
-      region: { type: 'string' },
       'clock-speed': { type: 'string' },
       'clock-start': { type: 'string' },
       'state-dir': { type: 'string' },
@@ -82,21 +82,22 @@ async function runUp(argv: string[], io: CliIO): Promise<number> {
   const clockStart = values['clock-start'];
   if (clockStart !== undefined && Number.isNaN(Date.parse(clockStart))) throw new UsageError(`--clock-start must be an ISO time, got "${clockStart}"`);
   if (values.demo && values['no-stack']) throw new UsageError('--demo needs the stack; drop --no-stack');
-  const output = outputMode(values.output);
-  const quiet = values.demo && output === 'json';
-  const started = Date.now();
-  const state = await up({
-    stateDir: stateDirOf(values['state-dir']),
-    region: values.region,
-    withStack: !values['no-stack'],
-    clockSpeed,
-    clockStartIso: clockStart,
-    log: (line) => (quiet ? undefined : io.out(`local: ${line}`)),
+  const output = outputMode();
+  // Start-up steps with elapsed time on a terminal (stderr); the endpoints (or JSON) on stdout.
+  const progress = new Progress(output === 'json' ? undefined : progressPrinter());
+  const state = await progress.step('local mode up', 'local mode', async () => {
+    const value = await up({
+      stateDir: stateDirOf(values['state-dir']),
+      region: globals.region,
+      withStack: !values['no-stack'],
+      clockSpeed,
+      clockStartIso: clockStart,
+      log: (line) => progress.line(line),
+    });
+    return { value, detail: `region ${value.region}, prefix ${value.prefix}` };
   });
-  if (!quiet) {
-    io.out(`local mode up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    printEndpoints(state, io);
-  }
+  if (output === 'json' && !values.demo) io.out(JSON.stringify({ emulator: state.emulator.url, runtime: state.runtime.url, region: state.region, prefix: state.prefix, stateDir: state.stateDir, upS: progress.steps[0]!.durationS }));
+  else if (output === 'text') printEndpoints(state, io);
   return values.demo ? carbonLoop(state, io, output) : 0;
 }
 
@@ -173,10 +174,10 @@ export const localCommand: Command = {
       case 'status':
         return runStatus(rest, io);
       case 'demo': {
-        const { values } = parseCommandArgs(rest, { output: { type: 'string' }, runs: { type: 'string' }, 'state-dir': { type: 'string' } }, false);
+        const { values } = parseCommandArgs(rest, { runs: { type: 'string' }, 'state-dir': { type: 'string' } }, false);
         const runs = values.runs === undefined ? undefined : Number(values.runs);
         if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new UsageError(`--runs must be a positive integer, got "${values.runs}"`);
-        return carbonLoop(requireState(stateDirOf(values['state-dir'])), io, outputMode(values.output), runs);
+        return carbonLoop(requireState(stateDirOf(values['state-dir'])), io, outputMode(), runs);
       }
       case 'logs':
         return runLogs(rest, io);

@@ -3,6 +3,9 @@ import type { Command } from '../lib/command.js';
 import { parseCommandArgs } from '../lib/args.js';
 import { UsageError } from '../../shared/errors.js';
 import { scaffoldWorkflow } from '../../shared/workflows/scaffold.js';
+import { WORKFLOW_NAME_RE } from '../../shared/analysis/names.js';
+import { isKnownRegion } from '../../shared/aws/regions.js';
+import { unknownRegionMessage } from '../../shared/analysis/rules/regions.js';
 
 export const newWorkflowCommand: Command = {
   name: 'new_workflow',
@@ -18,7 +21,11 @@ Creates <folder> (default ./<name>) with:
 <name>: 1-25 letters, digits or _. Then: cd <name> && caribou deploy`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { dir: { type: 'string' }, 'home-region': { type: 'string' } });
-    if (positionals.length !== 1) throw new UsageError('expected exactly one workflow name');
+    if (positionals.length !== 1) throw new UsageError('expected exactly one workflow name, e.g. caribou new_workflow my_workflow');
+    const name = positionals[0]!;
+    if (!WORKFLOW_NAME_RE.test(name)) throw new UsageError(`workflow name "${name}" is invalid: expected 1-25 letters, digits or _ (e.g. my_workflow)`);
+    const home = values['home-region'];
+    if (home !== undefined && !isKnownRegion(home)) throw new UsageError(unknownRegionMessage('--home-region', home));
     const files = scaffoldWorkflow({ name: positionals[0]!, ...(values.dir ? { directory: values.dir } : {}), ...(values['home-region'] ? { homeRegion: values['home-region'] } : {}) });
     io.out(`Created workflow project ${positionals[0]}:`);
     for (const file of files) io.out(`  ${file}`);

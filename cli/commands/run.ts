@@ -6,15 +6,18 @@ import { runWorkflow } from '../../shared/workflows/run.js';
 import { followRun } from '../../shared/workflows/follow.js';
 import { resolveControlPlane, workflowDeps } from '../../shared/workflows/env.js';
 import { cliEnv } from '../lib/context.js';
+import { parseRunArgument } from '../lib/argument.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'start a run of a deployed workflow and print its run id (--wait follows it)',
-  help: `Usage: caribou run <workflow_id> [-a <JSON input>] [--wait [--timeout <s>]] [--json]
+  help: `Usage: caribou run <workflow_id> [-a <JSON> | -a @<file.json> | -a -] [--wait [--timeout <s>]] [--json]
 
-Starts a run: the input (-a, parsed as JSON when it is JSON) goes to the entry function in the
-region the workflow's placement chooses for this hour. Prints the run id.
+Starts a run: the input goes to the entry function in the region the workflow's placement chooses
+for this hour. Prints the run id.
 
+  -a, --argument  the input as JSON (default {}): inline (-a '{"n": 3}'), from a file (-a @in.json)
+                  or from stdin (-a -). Input that is not JSON is a usage error (exit 2).
   --wait          follow the run through its log lines until it ends, printing each instance
   --timeout <s>   give up waiting after this many seconds (default 120; exit 1 if still running)
   --json          with --wait: print one object {"run_id","status","instances":[{"instance",
@@ -29,9 +32,10 @@ region the workflow's placement chooses for this hour. Prints the run id.
     if (positionals.length !== 1) throw new UsageError('expected exactly one workflow id, e.g. small_sync_example-0.0.1');
     const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
     if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+    const argument = parseRunArgument(values.argument);
     const deps = workflowDeps(await resolveControlPlane(cliEnv()));
     const startedAt = deps.now();
-    const { runId } = await runWorkflow({ workflowId: positionals[0]!, argument: values.argument ?? '{}', requestSource: 'caribou run' }, deps);
+    const { runId } = await runWorkflow({ workflowId: positionals[0]!, argument: JSON.stringify(argument), requestSource: 'caribou run' }, deps);
     if (!values.wait) {
       io.out(values.json ? JSON.stringify({ run_id: runId }) : runId);
       return 0;

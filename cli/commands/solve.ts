@@ -11,6 +11,7 @@ import { CollectedDataReader } from '../../shared/stores/collected-reader.js';
 import type { WorkflowRecord } from '../../shared/workflows/record.js';
 import { systemRegionKey, tableName } from '../lib/context.js';
 import { parseCommandArgs } from '../lib/args.js';
+import { commandProgress } from '../lib/progress.js';
 import type { CliIO, Command } from '../lib/command.js';
 
 const HELP = `Usage: caribou solve --data <dir> --workflow <file> [options]
@@ -41,7 +42,8 @@ Options:
   --json                print one JSON object instead of text
   -h, --help            this help
 
-Metrics are per run: carbon in gCO2e, cost in USD, runtime in seconds.`;
+Metrics are per run: carbon in gCO2e, cost in USD, runtime in seconds. On a terminal, progress (steps
+with elapsed time) goes to stderr.`;
 
 function parseHours(text: string): number[] {
   const hours = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
@@ -122,10 +124,13 @@ export const solveCommand: Command = {
     if (samples === 0) throw new UsageError('--samples: expected at least 1');
     const workers = values.workers === undefined || values.workers === 'auto' ? 'auto' : parsePositive('workers', values.workers, true)!;
 
-    const input = values.collected
-      ? await loadCollectedInput(values['workflow-id']!, io)
-      : await loadSolverInput(resolve(values.data!), resolve(values.workflow!));
-    const result = await solveWorkflow(input, {
+    const progress = commandProgress();
+    const input = await progress.step(values.collected ? 'read the collected data' : 'read the table data', 'cli', async () => {
+      const value = values.collected ? await loadCollectedInput(values['workflow-id']!, io) : await loadSolverInput(resolve(values.data!), resolve(values.workflow!));
+      return { value, detail: `${value.instances.length} instances, ${value.regions.length} candidate regions` };
+    });
+    const result = await progress.step(`solve ${hours.length} hour(s)`, 'deployment solver', async () => {
+      const value = await solveWorkflow(input, {
       hours,
       calculator: calculator as CalculatorType,
       seed,
@@ -133,6 +138,8 @@ export const solveCommand: Command = {
       ...(algorithm ? { algorithm: algorithm as AlgorithmName } : {}),
       ...(budget !== undefined ? { budgetMsPerHour: budget * 1000 } : {}),
       ...(samples !== undefined ? { monteCarlo: { minSamples: samples, maxSamples: samples } } : {}),
+      });
+      return { value, detail: `${value.algorithm}, ${value.timing.evaluations} deployments evaluated` };
     });
 
     if (values.json) {

@@ -5,6 +5,7 @@ import { UsageError, ValidationError } from '../../shared/errors.js';
 import type { Answer } from '../../services/action-router/core.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO, Command } from './command.js';
+import { commandProgress } from './progress.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -26,9 +27,10 @@ export interface ActionCommandSpec {
 const COMMON_HELP = [
   '  -r, --remote   send the action to the deployed control plane (EventBridge PutEvents to the bus)',
   '      --invoke   with -r: invoke the router Lambda directly and print its answer',
-  '      --json     print the answer as JSON',
+  '      --json     print the answer as JSON (= --output json)',
   '  -h, --help     this help',
   '',
+  'Global options: --profile, --region, --output json|table|text, --debug (caribou --help).',
   'Environment: CARIBOU_PREFIX (stack prefix, default "caribou"), AWS_REGION, AWS_ENDPOINT_URL (local mode: eval "$(caribou local env)").',
 ].join('\n');
 
@@ -57,13 +59,22 @@ export function actionCommand(spec: ActionCommandSpec): Command {
       }
       // Loaded on use: the AWS SDK clients and the router core stay out of `caribou version`.
       if (values.remote) return (await import('./remote.js')).runRemote(payload, Boolean(values.invoke), io);
-      const answer = spec.offline ? spec.offline(payload) : await (await import('./local-router.js')).routeLocally(payload);
-      if (values.json) io.out(JSON.stringify(answer));
-      else if (answer.status < 400) for (const line of spec.render?.(answer) ?? [String(answer.message ?? JSON.stringify(answer))]) io.out(line);
-      else io.err(`${answer.status}: ${String(answer.message)}`);
-      return answer.status < 400 ? 0 : 1;
+      if (spec.offline) return print(spec, spec.offline(payload), Boolean(values.json), io);
+      // On a terminal: the step with its elapsed time (stderr); the answer on stdout.
+      const answer = await commandProgress().step(`${spec.name}: route the action`, 'action router (in-process)', async () => {
+        const value = await (await import('./local-router.js')).routeLocally(payload);
+        return { value, detail: `status ${value.status}` };
+      });
+      return print(spec, answer, Boolean(values.json), io);
     },
   };
+}
+
+function print(spec: ActionCommandSpec, answer: Answer, json: boolean, io: CliIO): number {
+  if (json) io.out(JSON.stringify(answer));
+  else if (answer.status < 400) for (const line of spec.render?.(answer) ?? [String(answer.message ?? JSON.stringify(answer))]) io.out(line);
+  else io.err(`${answer.status}: ${String(answer.message)}`);
+  return answer.status < 400 ? 0 : 1;
 }
 
 export function noPositionals(name: string, positionals: string[]): void {

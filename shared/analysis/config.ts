@@ -6,6 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { DEFAULT_HOME_REGION_RUN_RATIO } from '../contracts/placement-defaults.js';
+import { unknownConfigRegions } from './rules/regions.js';
 
 export { DEFAULT_HOME_REGION_RUN_RATIO };
 
@@ -158,6 +159,7 @@ export function parseWorkflowConfig(text: string, file: string, projectDir: stri
   const config = result.data;
   const problems: ConfigProblem[] = [];
   const rp = config.regions_and_providers;
+  for (const { path: at, message } of unknownConfigRegions(config)) problems.push({ file, ...locate(at), message });
   for (const message of regionRuleProblems(rp, rp.providers, 'regions_and_providers')) {
     problems.push({ file, ...locate(['regions_and_providers']), message });
   }

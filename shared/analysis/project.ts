@@ -6,6 +6,7 @@ import { analyzeSource, type SourceAnalysis } from './analyze.js';
 import { loadWorkflowConfig, regionRuleProblems, type WorkflowConfig } from './config.js';
 import { buildDag, type WorkflowDag } from './dag.js';
 import { WorkflowAnalysisError, type AnalysisDiagnostic } from './diagnostics.js';
+import { unknownFunctionRegions } from './rules/regions.js';
 import { LAMBDA_NAME_MAX, LONGEST_REGION, WORKFLOW_NAME_RE, WORKFLOW_VERSION_RE, regionalName } from './names.js';
 
 export interface FunctionDescription {
@@ -65,6 +66,7 @@ export function analyzeProject(projectDir: string): AnalyzedProject {
     providers: config.regions_and_providers.providers,
   };
   for (const fn of source.functions) {
+    problems.push(...unknownFunctionRegions(fn));
     const rp = fn.regionsAndProviders;
     if (rp) {
       const snake = { allowed_regions: rp.allowedRegions ?? null, disallowed_regions: rp.disallowedRegions ?? null, providers: rp.providers ?? null };

@@ -2,17 +2,9 @@
 // reads them (one record per step, printed once at the end). A step that fails names the effect
 // that did not appear and the service responsible for it.
 import { CaribouError } from '../../../shared/errors.js';
+import { Progress as StepProgress, type StepRecord } from '../progress.js';
 
-export interface StepRecord {
-  step: string;
-  /** Who produces the step's effect (a control-plane service, the CLI, the runtime). */
-  service: string;
-  ok: boolean;
-  /** Seconds since the loop started, at the end of the step. */
-  elapsedS: number;
-  durationS: number;
-  detail: string;
-}
+export type { StepRecord };
 
 /** A step's effect did not appear in time; the message names the effect and the service. */
 export class LoopStepError extends CaribouError {
@@ -26,45 +18,14 @@ export class LoopStepError extends CaribouError {
   }
 }
 
-export class Progress {
-  readonly steps: StepRecord[] = [];
-  private readonly startedMs = Date.now();
-
-  constructor(private readonly print?: (line: string) => void) {}
-
-  elapsedS(): number {
-    return (Date.now() - this.startedMs) / 1000;
-  }
-
-  private stamp(): string {
-    const s = this.elapsedS();
-    return `[${String(Math.floor(s / 60)).padStart(1, '0')}:${(s % 60).toFixed(0).padStart(2, '0')}]`;
-  }
-
-  /** A line under the current step (text mode only). */
-  note(line: string): void {
-    this.print?.(`         ${line}`);
-  }
-
-  async step<T>(step: string, service: string, run: () => Promise<{ value: T; detail: string }>): Promise<T> {
-    const started = Date.now();
-    this.print?.(`${this.stamp()} … ${step}`);
-    try {
-      const { value, detail } = await run();
-      const record = { step, service, ok: true, elapsedS: round(this.elapsedS()), durationS: round((Date.now() - started) / 1000), detail };
-      this.steps.push(record);
-      this.print?.(`${this.stamp()} ✓ ${step} (${record.durationS.toFixed(1)} s): ${detail}`);
-      return value;
-    } catch (error) {
-      const message = (error as Error).message;
-      this.steps.push({ step, service, ok: false, elapsedS: round(this.elapsedS()), durationS: round((Date.now() - started) / 1000), detail: message });
-      this.print?.(`${this.stamp()} ✗ ${step} (${((Date.now() - started) / 1000).toFixed(1)} s): ${message}`);
-      throw error instanceof LoopStepError ? error : new LoopStepError(step, service, message, { cause: error });
-    }
+/** cli/lib/progress.ts's step list, whose failed steps become LoopStepErrors naming the service. */
+export class Progress extends StepProgress {
+  constructor(print?: (line: string) => void) {
+    super(print, {
+      wrapError: (step, service, error) => (error instanceof LoopStepError ? error : new LoopStepError(step, service, (error as Error).message, { cause: error })),
+    });
   }
 }
-
-const round = (x: number) => Number(x.toFixed(1));
 
 export interface Probe<T> {
   /** The value once the effect is there; otherwise undefined and `why` says what is seen so far. */

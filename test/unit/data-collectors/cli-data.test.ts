@@ -69,7 +69,7 @@ test('import carbon: a bad value names its line and column, and nothing is writt
   assert.equal(store.puts, 0);
 });
 
-test('show: readable tables with provenance and age; --region; --json; the overview', async () => {
+test('show: readable tables with provenance and age; --for; --json; the overview', async () => {
   const store = new MemoryStore();
   const clock = fakeClock(Date.parse('2026-12-01T12:00:00Z'));
   await collectCarbon({ store, regions: lister(['eu-north-1', 'us-east-1']), http: fakeHttp([]), secrets: noSecrets, clock, deadlineMs: Infinity, config: { sources: ['yearly-average'], electricityMapsUrl: '', tokenParameter: '', httpTimeoutMs: 1 } });
@@ -78,10 +78,10 @@ test('show: readable tables with provenance and age; --region; --json; the overv
   assert.equal(carbon.code, 0);
   assert.match(carbon.out, /aws:eu-north-1\s+SE-SE3\s+20\.0\s+20–20\s+flat-yearly-average\s+3h\s+tgwf-co2-yearly-average \[2025\]/);
   assert.match(carbon.out, /ODbL/);
-  const one = await run(store, ['show', 'performance', '--region', 'us-east-1']);
+  const one = await run(store, ['show', 'performance', '--for', 'us-east-1']);
   assert.match(one.out, /latency from aws:us-east-1/);
   assert.match(one.out, /aws:eu-north-1\s+\d+\.\d/);
-  const json = await run(store, ['show', 'carbon', '--region', 'eu-north-1', '--json']);
+  const json = await run(store, ['show', 'carbon', '--for', 'eu-north-1', '--json']);
   assert.equal(JSON.parse(json.out)[0].zone, 'SE-SE3');
   const overview = await run(store, ['show']);
   assert.match(overview.out, /carbon\s+2\s+3h\s+3h\s+tgwf-co2-yearly-average/);
