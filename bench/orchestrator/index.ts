@@ -2,8 +2,10 @@
 // loopback with the EventBridge JSONPath cache, as local mode runs it): dispatch, release within
 // the labourer's limit, completion reports, archive. Measures tasks released and completed per
 // second, and AWS API requests per task attributed to each component. The orchestrator and a
-// zero-work test labourer run in this process (the orchestrator's cycle is the service's code; the
-// Lambda runtime's own polling of the labourer's queue is counted separately, as AWS does it).
+// zero-work test labourer run in this process: the orchestrator's cycle is the service's code, the
+// labourer is the production labourer handler (shared/labourer/consumer.ts: checks, idempotency
+// records, run-and-report), so `labourer_reports` counts its idempotency calls too; the Lambda
+// runtime's own polling of the labourer's queue is counted separately, as AWS does it.
 // Writes bench/results/orchestrator.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
