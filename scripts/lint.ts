@@ -33,5 +33,14 @@ for (const file of files) {
     });
   }
 }
+// Lambda handlers stay thin (parse, register context, call core, map result): docs/ARCHITECTURE.md.
+const MAX_HANDLER_LINES = 40;
+for (const file of files.filter((f) => /^services\/[^/]+\/handler\.ts$/.test(f))) {
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n').length;
+  if (lines > MAX_HANDLER_LINES) {
+    console.error(`${file}: ${lines} lines; a service handler has at most ${MAX_HANDLER_LINES} (move logic into core/ or a module beside it)`);
+    failures += 1;
+  }
+}
 if (failures) process.exit(1);
 console.log(`lint: ${files.length} files, no rule broken`);

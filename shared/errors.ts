@@ -24,3 +24,6 @@ export class LoopGuardError extends CaribouError {}
 
 /** Command-line usage error (exit code 2). */
 export class UsageError extends CaribouError {}
+
+/** A labourer finished a task but could not report its outcome (the delivery is left to SQS). */
+export class UnreportedTaskError extends CaribouError {}

@@ -2,8 +2,10 @@
 // loopback with the EventBridge JSONPath cache, as local mode runs it): dispatch, release within
 // the labourer's limit, completion reports, archive. Measures tasks released and completed per
 // second, and AWS API requests per task attributed to each component. The orchestrator and a
-// zero-work test labourer run in this process (the orchestrator's cycle is the service's code; the
-// Lambda runtime's own polling of the labourer's queue is counted separately, as AWS does it).
+// zero-work test labourer run in this process: the orchestrator's cycle is the service's code, the
+// labourer is the production labourer handler (shared/labourer/consumer.ts: checks, idempotency
+// records, run-and-report), so `labourer_reports` counts its idempotency calls too; the Lambda
+// runtime's own polling of the labourer's queue is counted separately, as AWS does it.
 // Writes bench/results/orchestrator.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -133,7 +135,7 @@ export async function run(): Promise<unknown> {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, load_average_at_start: os.loadavg().map((x) => round(x, 2)) },
     method:
       `${TASKS} sync_workflow tasks per case, created by the TaskDispatcher in one dispatch, released by the orchestrator's cycle (run per batch of nudges and every 1 s as the schedule), ` +
-      'put on a custom EventBridge bus whose rule targets the labourer queue, consumed by an in-process labourer (work time `work_ms`, default 0; it receives up to 10 messages per poll like a Lambda event source mapping) reporting through the WorkerAssistant (which nudges the orchestrator), ' +
+      'put on a custom EventBridge bus whose rule targets the labourer queue, consumed by an in-process labourer running the production labourer handler (shared/labourer/consumer.ts: checks, Powertools idempotency records on DynamoDB, run-and-report; work time `work_ms`, default 0; it receives up to 10 messages per poll like a Lambda event source mapping and hands each to the handler) reporting through the WorkerAssistant (which nudges the orchestrator), ' +
       'archived by the scavenger. Emulator: moto 5.2.1 server on loopback (local mode\'s emulator; one Python core, so absolute rates are the emulator\'s, not AWS\'s). ' +
       'Requests are counted per SDK command sent (retries not included). tasks_released_per_s = tasks / time until the last release; tasks_completed_per_s = tasks / time until the last completion report.',
     cases,

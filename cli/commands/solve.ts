@@ -2,14 +2,8 @@
 // stored format, and prints per hour the chosen regions, the metrics, the home metrics and timing.
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { clients } from '../../shared/aws/clients.js';
-import { NotFoundError } from '../../shared/errors.js';
-import { buildSolverInputFromCollected, instanceRulesFromDag, loadSolverInput, solveWorkflow } from '../../shared/solver/index.js';
-import type { AlgorithmName, CalculatorType, PlanMetrics, SolverInput } from '../../shared/solver/index.js';
-import { CollectedDataReader } from '../../shared/stores/collected-reader.js';
-import type { WorkflowRecord } from '../../shared/workflows/record.js';
-import { systemRegionKey, tableName } from '../lib/context.js';
+import { loadSolverInput, solveWorkflow } from '../../shared/solver/index.js';
+import type { AlgorithmName, CalculatorType, PlanMetrics } from '../../shared/solver/index.js';
 import { parseCommandArgs } from '../lib/args.js';
 import { commandProgress } from '../lib/progress.js';
 import type { CliIO, Command } from '../lib/command.js';
@@ -62,21 +56,6 @@ function parsePositive(name: string, text: string | undefined, integer: boolean)
   return n;
 }
 
-/** SolverInput from the collector-data table (and the deployed config's rules, when deployed). */
-async function loadCollectedInput(workflowId: string, io: CliIO): Promise<SolverInput> {
-  const doc = clients.doc();
-  const reader = new CollectedDataReader(doc, tableName('collector-data'));
-  const [workflow, regionDocs, record] = await Promise.all([
-    reader.workflow(workflowId),
-    reader.regionDocuments(),
-    doc.send(new GetCommand({ TableName: tableName('workflows'), Key: { workflow_id: workflowId } })).then((r) => r.Item as WorkflowRecord | undefined),
-  ]);
-  if (!workflow) throw new NotFoundError(`no workflow document for ${workflowId} in ${tableName('collector-data')} (run \`caribou data_collect workflow --workflow_id ${workflowId}\`)`);
-  const { input, dropped } = buildSolverInputFromCollected({ ...regionDocs, workflow, systemRegion: systemRegionKey(), instanceRules: instanceRulesFromDag(record?.dag) });
-  for (const d of dropped) io.err(`region ${d.region} not a candidate: ${d.reason}`);
-  return input;
-}
-
 function fmt(m: PlanMetrics): string {
   return `carbon ${m.average_carbon.toPrecision(4)} g (p95 ${m.tail_carbon.toPrecision(4)}), cost $${m.average_cost.toPrecision(4)} (p95 ${m.tail_cost.toPrecision(4)}), runtime ${m.average_runtime.toFixed(3)} s (p95 ${m.tail_runtime.toFixed(3)})`;
 }
@@ -126,7 +105,7 @@ export const solveCommand: Command = {
 
     const progress = commandProgress();
     const input = await progress.step(values.collected ? 'read the collected data' : 'read the table data', 'cli', async () => {
-      const value = values.collected ? await loadCollectedInput(values['workflow-id']!, io) : await loadSolverInput(resolve(values.data!), resolve(values.workflow!));
+      const value = values.collected ? await (await import('./solve-collected.js')).loadCollectedInput(values['workflow-id']!, io) : await loadSolverInput(resolve(values.data!), resolve(values.workflow!));
       return { value, detail: `${value.instances.length} instances, ${value.regions.length} candidate regions` };
     });
     const result = await progress.step(`solve ${hours.length} hour(s)`, 'deployment solver', async () => {

@@ -1,5 +1,4 @@
-// Thin Lambda handler of the migrator: one re_deploy_workflow task per message (labourerHandler:
-// source/meta checks, idempotency per task id, outcome reported to the orchestrator).
+// Thin Lambda handler of the migrator: one re_deploy_workflow task per message (labourerHandler).
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';

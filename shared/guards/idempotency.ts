@@ -3,6 +3,7 @@
 // Lambda the default prefix is empty, so two services would share keys) and throwOnNoIdempotencyKey
 // (otherwise every event without a key hashes `null` and shares one record).
 import type { Context } from 'aws-lambda';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -12,8 +13,9 @@ export const IDEMPOTENCY_KEY_PATH = 'meta.idempotency_key';
 /** Long enough to cover the orchestrator's retries of one task (sosw: up to 3 attempts × 15 min). */
 export const IDEMPOTENCY_EXPIRY_S = 7 * 24 * 3600;
 
-export function dynamoPersistence(tableName: string): BasePersistenceLayer {
-  return new DynamoDBPersistenceLayer({ tableName, keyAttr: 'id', expiryAttr: 'expiration' });
+/** `client`: a DynamoDB client of one's own (tests and benchmarks count its calls); default: Powertools' own. */
+export function dynamoPersistence(tableName: string, client?: DynamoDBClient): BasePersistenceLayer {
+  return new DynamoDBPersistenceLayer({ tableName, keyAttr: 'id', expiryAttr: 'expiration', ...(client ? { awsSdkV3Client: client } : {}) });
 }
 
 export interface IdempotentConsumer<R> {

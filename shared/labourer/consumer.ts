@@ -4,6 +4,7 @@
 // and report the outcome of the task to the orchestrator. The orchestrator's attempt counter is the
 // one source of retries: a reported failure consumes the message (an SQS redelivery would double the
 // retries); only a failure that could not be reported is left to SQS. Bad events are consumed.
+// runAndReport is the one run-and-report path; labourerHandler wraps it in the SQS consumer shape.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
@@ -11,7 +12,8 @@ import { internalAction, internalMeta, type InternalActionType } from '../contra
 import { INTERNAL_EVENT_SOURCE, internalDetailType, type InternalActionMessage } from '../contracts/internal.js';
 import { formatIssues, parseInternalEvent } from '../contracts/validate.js';
 import { unwrapBody } from '../aws/sqs-envelope.js';
-import { LoopGuardError, TransientError, ValidationError } from '../errors.js';
+import { TransientError, UnreportedTaskError, ValidationError } from '../errors.js';
+import { sqsConsumer } from '../aws/sqs-consumer.js';
 import { assertAllowedSource, assertWithinHopLimit } from '../guards/loop-guard.js';
 import { idempotentConsumer } from '../guards/idempotency.js';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
@@ -60,52 +62,59 @@ export function parseInternalDelivery(body: string, types: readonly InternalActi
   return { action: 'internal_action', type: action.type, event: parseInternalEvent(action.type, action.event), meta: meta.data };
 }
 
+export interface RunAndReportDeps {
+  consume: (message: InternalActionMessage) => Promise<unknown>;
+  reporter: TaskReporter;
+  logger: Pick<Logger, 'info' | 'error'>;
+}
+
+/**
+ * Runs one accepted task and reports its outcome: the one run-and-report path of every labourer
+ * (the services, and the test labourer the orchestrator's benchmark and scenario tests run).
+ * Returns when the delivery may be consumed; throws UnreportedTaskError when it may not.
+ */
+export async function runAndReport(message: InternalActionMessage, deps: RunAndReportDeps): Promise<void> {
+  const { reporter, logger } = deps;
+  const ref: TaskRef = { task_id: message.meta.task_id ?? message.meta.idempotency_key, attempt: message.meta.attempt };
+  let result: unknown;
+  try {
+    result = await deps.consume(message);
+  } catch (error) {
+    if (alreadyInProgress(error)) {
+      // A duplicate delivery while another invocation works on the task: that one reports.
+      logger.info('task already in progress elsewhere; delivery dropped', { taskId: ref.task_id });
+      return;
+    }
+    const retryable = error instanceof TransientError;
+    logger.error('task failed', { taskId: ref.task_id, type: message.type, retryable, error: error as Error });
+    try {
+      await reporter.failed(ref, { message: (error as Error).message, retryable });
+    } catch (reportError) {
+      logger.error('could not report the task failure; SQS redelivers it', { taskId: ref.task_id, error: reportError as Error });
+      throw new UnreportedTaskError(`task ${ref.task_id}: failure not reported`, { cause: reportError });
+    }
+    return;
+  }
+  try {
+    await reporter.completed(ref, result);
+    logger.info('task completed', { taskId: ref.task_id, type: message.type });
+  } catch (reportError) {
+    // The work is done and recorded by idempotency: a redelivery replays the result and reports again.
+    logger.error('could not report the task completion; SQS redelivers it', { taskId: ref.task_id, error: reportError as Error });
+    throw new UnreportedTaskError(`task ${ref.task_id}: completion not reported`, { cause: reportError });
+  }
+}
+
+/** The Lambda handler of a labourer: the SQS consumer shape (shared/aws/sqs-consumer.ts), records one by one. */
 export function labourerHandler(options: LabourerOptions) {
   const consume = idempotentConsumer(options.service, options.process, options.persistence);
+  const deps: RunAndReportDeps = { consume, reporter: options.reporter, logger: options.logger };
+  const handle = sqsConsumer((record) => runAndReport(parseInternalDelivery(record.body, options.types), deps), {
+    refused: (error, record) => options.logger.error('internal event refused', { status: 400, message: error.message, messageId: record.messageId }),
+  });
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     options.logger.addContext(context);
     consume.registerContext(context);
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records ?? []) {
-      let message: InternalActionMessage;
-      try {
-        message = parseInternalDelivery(record.body, options.types);
-      } catch (error) {
-        if (error instanceof ValidationError || error instanceof LoopGuardError) {
-          options.logger.error('internal event refused', { status: 400, message: error.message, messageId: record.messageId });
-          continue;
-        }
-        throw error;
-      }
-      const ref: TaskRef = { task_id: message.meta.task_id ?? message.meta.idempotency_key, attempt: message.meta.attempt };
-      let result: unknown;
-      try {
-        result = await consume(message);
-      } catch (error) {
-        if (alreadyInProgress(error)) {
-          // A duplicate delivery while another invocation works on the task: that one reports.
-          options.logger.info('task already in progress elsewhere; delivery dropped', { taskId: ref.task_id });
-          continue;
-        }
-        const retryable = error instanceof TransientError;
-        options.logger.error('task failed', { taskId: ref.task_id, type: message.type, retryable, error: error as Error });
-        try {
-          await options.reporter.failed(ref, { message: (error as Error).message, retryable });
-        } catch (reportError) {
-          options.logger.error('could not report the task failure; SQS redelivers it', { taskId: ref.task_id, error: reportError as Error });
-          failures.push({ itemIdentifier: record.messageId });
-        }
-        continue;
-      }
-      try {
-        await options.reporter.completed(ref, result);
-        options.logger.info('task completed', { taskId: ref.task_id, type: message.type });
-      } catch (reportError) {
-        // The work is done and recorded by idempotency: a redelivery replays the result and reports again.
-        options.logger.error('could not report the task completion; SQS redelivers it', { taskId: ref.task_id, error: reportError as Error });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
+    return handle(event, context);
   };
 }

@@ -118,21 +118,3 @@ export function taskReporter(assistant: WorkerAssistant): TaskReporter {
     failed: async (ref, error) => void (await assistant.failed(ref, error.message, { retryable: error.retryable })),
   };
 }
-
-export type TaskRunOutcome<R> = { status: 'completed'; result: R; report: ReportOutcome } | { status: 'failed'; error: unknown; report: ReportOutcome };
-
-/**
- * Runs a labourer's work for one released task and reports the outcome. A thrown error is reported
- * as a failure and returned, not rethrown: the orchestrator's attempt counter is the single source
- * of retries, so the labourer's SQS message is consumed either way (a crash that kills the process
- * is recovered by expiry). Messages without a task id (sent by hand) just run.
- */
-export async function runTask<R>(assistant: WorkerAssistant, message: Pick<InternalActionMessage, 'meta'>, work: () => Promise<R>): Promise<TaskRunOutcome<R>> {
-  const ref = taskRefOf(message);
-  try {
-    const result = await work();
-    return { status: 'completed', result, report: ref ? await assistant.completed(ref, result) : 'stale' };
-  } catch (error) {
-    return { status: 'failed', error, report: ref ? await assistant.failed(ref, error) : 'stale' };
-  }
-}

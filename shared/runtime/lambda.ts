@@ -1,6 +1,7 @@
 // The Lambda handler of a deployed workflow function: an SQS event source mapping delivers batches;
 // each record is one hop. Failed records are reported as partial batch failures so only they retry
-// (and land in the DLQ after maxReceiveCount).
+// (and land in the DLQ after maxReceiveCount), through the one SQS consumer shape
+// (shared/aws/sqs-consumer.ts; every error is a batch item failure here, records one by one).
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSBatchResponse, Context } from 'aws-lambda';
 import { requireEnv, intEnv } from '../config/env.js';
@@ -8,6 +9,7 @@ import { constructedWorkflows } from '../sdk/workflow.js';
 import type { WorkflowDag } from '../analysis/dag.js';
 import { DynamoPlacementSource, DynamoStateStore, PowertoolsRuntimeLog, S3PayloadStore, SqsTransport } from './aws.js';
 import { handleMessage, type RuntimeDeps } from './wrapper.js';
+import { consumeSqsBatch } from '../aws/sqs-consumer.js';
 import { HEALTH_CHECK_KEY, type HealthAnswer, type HealthCheckEvent } from './envelope.js';
 
 export { HEALTH_CHECK_KEY, type HealthAnswer, type HealthCheckEvent };
@@ -57,18 +59,17 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
       const wpd = await deps.placements.get(baked.dag.workflow_id);
       return { caribou_health: 'ok', workflow_id: baked.dag.workflow_id, function: baked.functionName, region: deps.region, placement_version: wpd.version ?? 0 };
     }
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
     const log = deps.log;
     if (context && log instanceof PowertoolsRuntimeLog) log.logger.addContext(context);
-    for (const record of (event as SQSEvent).Records ?? []) {
+    const current = deps;
+    return consumeSqsBatch(event as SQSEvent, context, async (record) => {
       try {
-        await handleMessage(record.body, { workflow, dag: baked.dag, functionName: baked.functionName }, deps);
+        await handleMessage(record.body, { workflow, dag: baked.dag, functionName: baked.functionName }, current);
       } catch (error) {
         log.error('MESSAGE_FAILED', { function: baked.functionName, message_id: record.messageId, receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 0), error: (error as Error)?.message ?? String(error) });
-        failures.push({ itemIdentifier: record.messageId });
+        throw error;
       }
-    }
-    return { batchItemFailures: failures };
+    });
   };
   return handler as WorkflowFunctionHandler;
 }

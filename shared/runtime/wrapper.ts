@@ -57,6 +57,26 @@ const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 const seconds = (fromMs: number, toMs: number) => Math.round(toMs - fromMs) / 1000;
 const INSTANCE_SUFFIX = /[^A-Za-z0-9_-]/g;
 
+type Intent = { functionName: string; payload: unknown; condition: boolean };
+
+/**
+ * One hop's state (one message handled by one instance): what every step below needs, passed as
+ * one object instead of long positional argument lists.
+ */
+export interface HopContext {
+  fn: DeployedFunction;
+  deps: RuntimeDeps;
+  run: RunContext;
+  /** The instance this message runs (checked to belong to this function). */
+  instance: DagInstance;
+  /** Hops of the run including this one (the loop guard's count). */
+  hops: number;
+  /** Fields of every log line of this hop. */
+  base: Record<string, unknown>;
+  /** When the message was picked up (epoch ms). */
+  startMs: number;
+}
+
 /** Handles one message body addressed to this function. Throws to make SQS retry it. */
 export async function handleMessage(body: string, fn: DeployedFunction, deps: RuntimeDeps): Promise<HandleResult> {
   const startMs = deps.now().getTime();
@@ -72,17 +92,19 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
     region: deps.region,
     taint: envelope.taint,
   };
+  const dropped: HandleResult = { status: 'dropped', instance: envelope.instance, runId: run.run_id };
   if (!instance || instance.function_name !== fn.functionName) {
     deps.log.error('MISROUTED_MESSAGE', { ...base, message: `instance ${envelope.instance} is not an instance of function ${fn.functionName}` });
-    return { status: 'dropped', instance: envelope.instance, runId: run.run_id };
+    return dropped;
   }
   const hops = Math.max(0, Math.trunc(envelope.hops || 0)) + 1;
   const maxHops = deps.maxHops ?? DEFAULT_MAX_HOPS;
   if (hops > maxHops) {
     const error = new LoopGuardError(`run ${run.run_id}: ${hops} hops exceed the limit of ${maxHops} at ${envelope.instance}`);
     deps.log.error('EXCEED_HOP_ERROR', { ...base, hops, max_hops: maxHops, message: error.message });
-    return { status: 'dropped', instance: envelope.instance, runId: run.run_id };
+    return dropped;
   }
+  const hop: HopContext = { fn, deps, run, instance, hops, base, startMs };
   const claimKey = `exec#${run.run_id}#${envelope.instance}`;
   const owner = deps.uuid();
   const claim = await deps.state.claimExecution(claimKey, owner, deps.claimLeaseS, deps.now());
@@ -93,89 +115,11 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
   if (claim === 'busy') throw new TransientError(`${envelope.instance} of run ${run.run_id} is being executed by another delivery; retry later`);
 
   try {
-    let payload = envelope.payload;
-    let payloadBytes = payload === undefined ? 0 : bytes(JSON.stringify(payload));
-    if (envelope.payload_ref) {
-      const text = await deps.payloads.get(envelope.payload_ref);
-      payload = JSON.parse(text);
-      payloadBytes = bytes(text);
-    }
-    if (instance.is_entry) {
-      deps.log.info('ENTRY_POINT', {
-        ...base,
-        hops,
-        user_payload_bytes: payloadBytes,
-        request_source: run.request_source,
-        send_to_home: run.send_to_home,
-        time_key: run.time_key,
-        init_latency_from_client_s: seconds(Date.parse(envelope.sent_at), startMs),
-      });
-    }
-    deps.log.info('INVOKED', { ...base, hops, edge_id: envelope.edge_id ?? null, payload_bytes: payloadBytes, queue_latency_s: seconds(Date.parse(envelope.sent_at), startMs) });
-
-    const intents: { functionName: string; payload: unknown; condition: boolean }[] = [];
-    const scope: InvocationScope = {
-      runId: run.run_id,
-      instanceName: envelope.instance,
-      invoke: (functionName, p, condition) => intents.push({ functionName, payload: p, condition }),
-      getPredecessorData: () => readPredecessorData(run, instance, deps, base),
-    };
+    const payload = await receivePayload(hop, envelope);
     const userStartMs = deps.now().getTime();
-    let result: unknown;
-    try {
-      const handler = fn.workflow.getFunction(fn.functionName)?.handler;
-      if (!handler) throw new ValidationError(`function ${fn.functionName} is not registered in the bundled workflow`);
-      result = await runInScope(scope, () => handler(instance.is_sync ? {} : (payload ?? {})));
-    } catch (error) {
-      deps.log.error('CLIENT_CODE_EXCEPTION', { ...base, hops, exception: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack });
-      throw error;
-    }
+    const { result, intents } = await runUserHandler(hop, payload);
     const userEndMs = deps.now().getTime();
-
-    const settled = matchIntents(instance, intents, fn.dag, base, deps.log);
-    for (const { edgeId, intent } of settled) {
-      const edge = fn.dag.edges[edgeId]!;
-      const target = fn.dag.instances[edge.to]!;
-      const invocationStartMs = deps.now().getTime();
-      const timing = () => ({
-        invocation_time_from_function_start_s: seconds(startMs, invocationStartMs),
-        finish_time_from_invocation_start_s: seconds(invocationStartMs, deps.now().getTime()),
-      });
-      if (!intent || !intent.condition) {
-        const reports = await settleSkip(edgeId, run, fn, deps, hops, base);
-        deps.log.info('CONDITIONAL_NON_EXECUTION', { ...base, hops, edge_id: edgeId, successor: edge.to, sync_edges_reported: reports, ...timing() });
-        continue;
-      }
-      if (target.is_sync) {
-        const json = JSON.stringify(intent.payload ?? null);
-        const value = bytes(json) > SYNC_ITEM_LIMIT_BYTES ? { ref: await deps.payloads.put(`payloads/${run.workflow_id}/${run.run_id}/sync-${safe(edgeId)}.json`, json) } : { json };
-        const uploadStart = deps.now().getTime();
-        await deps.state.putSyncPayload(run.run_id, target.instance_name, edgeId, value);
-        const report = await deps.state.reportEdge(run.run_id, target.instance_name, edgeId, true);
-        const uploadRttS = seconds(uploadStart, deps.now().getTime());
-        const fired = await maybeFireSync(target, edgeId, report.edges, run, fn, deps, hops, base);
-        deps.log.info('INVOKING_SUCCESSOR', {
-          ...base,
-          hops,
-          edge_id: edgeId,
-          successor: edge.to,
-          successor_is_sync: true,
-          successor_invoked: fired.fired,
-          successor_region: fired.region ?? null,
-          uploaded_data_to_sync_table: true,
-          upload_bytes: bytes(json),
-          upload_by_reference: Boolean(value.ref),
-          consumed_write_capacity: report.consumedWriteCapacity,
-          upload_rtt_s: uploadRttS,
-          sync_edges_reported: Object.keys(report.edges).length,
-          sync_edges_expected: target.incoming_edges.length,
-          ...timing(),
-        });
-        continue;
-      }
-      const sent = await sendTo(target, edgeId, intent.payload, run, deps, hops);
-      deps.log.info('INVOKING_SUCCESSOR', { ...base, hops, edge_id: edgeId, successor: edge.to, successor_is_sync: false, successor_invoked: true, successor_region: sent.region, successor_taint: sent.taint, payload_bytes: sent.bytes, payload_by_reference: sent.byReference, ...timing() });
-    }
+    for (const { edgeId, intent } of matchIntents(hop, intents)) await settleCallSite(hop, edgeId, intent);
     await deps.state.completeExecution(claimKey, owner);
     const endMs = deps.now().getTime();
     deps.log.info('EXECUTED', { ...base, hops, user_execution_time_s: seconds(userStartMs, userEndMs), total_execution_time_s: seconds(startMs, endMs), cpu_model: cpuModel() });
@@ -186,20 +130,108 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
   }
 }
 
+/** The message's payload (inline or by reference), logged as ENTRY_POINT (entry only) and INVOKED. */
+async function receivePayload(hop: HopContext, envelope: Envelope): Promise<unknown> {
+  const { deps, run, instance, hops, base, startMs } = hop;
+  let payload = envelope.payload;
+  let payloadBytes = payload === undefined ? 0 : bytes(JSON.stringify(payload));
+  if (envelope.payload_ref) {
+    const text = await deps.payloads.get(envelope.payload_ref);
+    payload = JSON.parse(text);
+    payloadBytes = bytes(text);
+  }
+  if (instance.is_entry) {
+    deps.log.info('ENTRY_POINT', {
+      ...base,
+      hops,
+      user_payload_bytes: payloadBytes,
+      request_source: run.request_source,
+      send_to_home: run.send_to_home,
+      time_key: run.time_key,
+      init_latency_from_client_s: seconds(Date.parse(envelope.sent_at), startMs),
+    });
+  }
+  deps.log.info('INVOKED', { ...base, hops, edge_id: envelope.edge_id ?? null, payload_bytes: payloadBytes, queue_latency_s: seconds(Date.parse(envelope.sent_at), startMs) });
+  return payload;
+}
+
+/** Runs the user's handler in an SDK scope; returns its result and the successor calls it made. */
+async function runUserHandler(hop: HopContext, payload: unknown): Promise<{ result: unknown; intents: Intent[] }> {
+  const { fn, deps, run, instance, hops, base } = hop;
+  const intents: Intent[] = [];
+  const scope: InvocationScope = {
+    runId: run.run_id,
+    instanceName: instance.instance_name,
+    invoke: (functionName, p, condition) => intents.push({ functionName, payload: p, condition }),
+    getPredecessorData: () => readPredecessorData(hop),
+  };
+  try {
+    const handler = fn.workflow.getFunction(fn.functionName)?.handler;
+    if (!handler) throw new ValidationError(`function ${fn.functionName} is not registered in the bundled workflow`);
+    const result = await runInScope(scope, () => handler(instance.is_sync ? {} : (payload ?? {})));
+    return { result, intents };
+  } catch (error) {
+    deps.log.error('CLIENT_CODE_EXCEPTION', { ...base, hops, exception: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack });
+    throw error;
+  }
+}
+
+/** Settles one outgoing call site: skipped (propagated), reported to a sync node, or sent. */
+async function settleCallSite(hop: HopContext, edgeId: string, intent: Intent | undefined): Promise<void> {
+  const { fn, deps, run, hops, base, startMs } = hop;
+  const edge = fn.dag.edges[edgeId]!;
+  const target = fn.dag.instances[edge.to]!;
+  const invocationStartMs = deps.now().getTime();
+  const timing = () => ({
+    invocation_time_from_function_start_s: seconds(startMs, invocationStartMs),
+    finish_time_from_invocation_start_s: seconds(invocationStartMs, deps.now().getTime()),
+  });
+  if (!intent || !intent.condition) {
+    const reports = await settleSkip(hop, edgeId);
+    deps.log.info('CONDITIONAL_NON_EXECUTION', { ...base, hops, edge_id: edgeId, successor: edge.to, sync_edges_reported: reports, ...timing() });
+    return;
+  }
+  if (target.is_sync) {
+    const json = JSON.stringify(intent.payload ?? null);
+    const value = bytes(json) > SYNC_ITEM_LIMIT_BYTES ? { ref: await deps.payloads.put(`payloads/${run.workflow_id}/${run.run_id}/sync-${safe(edgeId)}.json`, json) } : { json };
+    const uploadStart = deps.now().getTime();
+    await deps.state.putSyncPayload(run.run_id, target.instance_name, edgeId, value);
+    const report = await deps.state.reportEdge(run.run_id, target.instance_name, edgeId, true);
+    const uploadRttS = seconds(uploadStart, deps.now().getTime());
+    const fired = await maybeFireSync(hop, target, edgeId, report.edges);
+    deps.log.info('INVOKING_SUCCESSOR', {
+      ...base,
+      hops,
+      edge_id: edgeId,
+      successor: edge.to,
+      successor_is_sync: true,
+      successor_invoked: fired.fired,
+      successor_region: fired.region ?? null,
+      uploaded_data_to_sync_table: true,
+      upload_bytes: bytes(json),
+      upload_by_reference: Boolean(value.ref),
+      consumed_write_capacity: report.consumedWriteCapacity,
+      upload_rtt_s: uploadRttS,
+      sync_edges_reported: Object.keys(report.edges).length,
+      sync_edges_expected: target.incoming_edges.length,
+      ...timing(),
+    });
+    return;
+  }
+  const sent = await sendTo(hop, target, edgeId, intent.payload);
+  deps.log.info('INVOKING_SUCCESSOR', { ...base, hops, edge_id: edgeId, successor: edge.to, successor_is_sync: false, successor_invoked: true, successor_region: sent.region, successor_taint: sent.taint, payload_bytes: sent.bytes, payload_by_reference: sent.byReference, ...timing() });
+}
+
 /** CPU model of the execution environment (caribou-spec §3.7 USED_CPU_MODEL), for the solver's runtime model. */
 const cpuModel = () => cpus()[0]?.model?.trim() ?? 'unknown';
 
 const safe = (text: string) => text.replace(INSTANCE_SUFFIX, '_');
 
 /** Maps the handler's invoke calls to call sites: the j-th call to F is the j-th call site to F. */
-function matchIntents(
-  instance: DagInstance,
-  intents: { functionName: string; payload: unknown; condition: boolean }[],
-  dag: WorkflowDag,
-  base: Record<string, unknown>,
-  log: RuntimeLog,
-): { edgeId: string; intent?: { functionName: string; payload: unknown; condition: boolean } }[] {
-  const byFunction = new Map<string, typeof intents>();
+function matchIntents(hop: HopContext, intents: Intent[]): { edgeId: string; intent?: Intent }[] {
+  const { instance, base } = hop;
+  const { dag } = hop.fn;
+  const byFunction = new Map<string, Intent[]>();
   for (const intent of intents) {
     const list = byFunction.get(intent.functionName) ?? [];
     list.push(intent);
@@ -211,7 +243,7 @@ function matchIntents(
     const j = used.get(targetFn) ?? 0;
     used.set(targetFn, j + 1);
     const intent = byFunction.get(targetFn)?.[j];
-    if (!intent) log.error('MISSING_INVOKE', { ...base, edge_id: edgeId, message: `the handler did not reach call site ${edgeId}; treated as not taken` });
+    if (!intent) hop.deps.log.error('MISSING_INVOKE', { ...base, edge_id: edgeId, message: `the handler did not reach call site ${edgeId}; treated as not taken` });
     return intent ? { edgeId, intent } : { edgeId };
   });
   for (const [name, list] of byFunction) {
@@ -222,14 +254,8 @@ function matchIntents(
   return out;
 }
 
-async function sendTo(
-  target: DagInstance,
-  edgeId: string | undefined,
-  payload: unknown,
-  run: RunContext,
-  deps: RuntimeDeps,
-  hops: number,
-): Promise<{ region: string; taint: string; bytes: number; byReference: boolean }> {
+async function sendTo(hop: HopContext, target: DagInstance, edgeId: string | undefined, payload: unknown): Promise<{ region: string; taint: string; bytes: number; byReference: boolean }> {
+  const { deps, run, hops } = hop;
   const wanted = regionFor(run, target.instance_name, deps.now());
   const endpoint = endpointFor(run, target.function_name, wanted);
   const taint = deps.uuid();
@@ -250,54 +276,41 @@ async function sendTo(
 }
 
 /** Fires a sync node when every incoming call site is settled and at least one was taken. */
-async function maybeFireSync(
-  sync: DagInstance,
-  claimant: string,
-  edges: Record<string, boolean>,
-  run: RunContext,
-  fn: DeployedFunction,
-  deps: RuntimeDeps,
-  hops: number,
-  base: Record<string, unknown>,
-): Promise<{ fired: boolean; region?: string }> {
+async function maybeFireSync(hop: HopContext, sync: DagInstance, claimant: string, edges: Record<string, boolean>): Promise<{ fired: boolean; region?: string }> {
+  const { deps, run, hops, base } = hop;
   const complete = sync.incoming_edges.every((e) => e in edges);
   if (!complete) return { fired: false };
   const anyDirect = sync.incoming_edges.some((e) => edges[e] === true);
   if (!anyDirect) {
     // Nobody calls this sync node in this run: settle everything that depended on it.
     deps.log.info('SYNC_NODE_SKIPPED', { ...base, sync_node: sync.instance_name });
-    for (const edgeId of sync.outgoing_edges) await settleSkip(edgeId, run, fn, deps, hops, base);
+    for (const edgeId of sync.outgoing_edges) await settleSkip(hop, edgeId);
     return { fired: false };
   }
   if (!(await deps.state.claimSync(run.run_id, sync.instance_name, claimant))) return { fired: false };
-  const sent = await sendTo(sync, undefined, undefined, run, deps, hops);
+  const sent = await sendTo(hop, sync, undefined, undefined);
   deps.log.info('SYNC_NODE_FIRED', { ...base, hops, sync_node: sync.instance_name, claimant_edge: claimant, successor_region: sent.region, successor_taint: sent.taint });
   return { fired: true, region: sent.region };
 }
 
 /** A call site not taken: its sync target (or every sync node behind a skipped non-sync target) learns it. */
-async function settleSkip(
-  edgeId: string,
-  run: RunContext,
-  fn: DeployedFunction,
-  deps: RuntimeDeps,
-  hops: number,
-  base: Record<string, unknown>,
-): Promise<number> {
+async function settleSkip(hop: HopContext, edgeId: string): Promise<number> {
+  const { fn, deps, run, hops, base } = hop;
   const edge = fn.dag.edges[edgeId]!;
   const target = fn.dag.instances[edge.to]!;
   if (target.is_sync) {
     const report = await deps.state.reportEdge(run.run_id, target.instance_name, edgeId, false);
     deps.log.info('INVOKING_SYNC_NODE', { ...base, hops, edge_id: edgeId, sync_node: target.instance_name, direct: false, consumed_write_capacity: report.consumedWriteCapacity, sync_edges_reported: Object.keys(report.edges).length, sync_edges_expected: target.incoming_edges.length });
-    await maybeFireSync(target, edgeId, report.edges, run, fn, deps, hops, base);
+    await maybeFireSync(hop, target, edgeId, report.edges);
     return 1;
   }
   let count = 0;
-  for (const next of target.outgoing_edges) count += await settleSkip(next, run, fn, deps, hops, base);
+  for (const next of target.outgoing_edges) count += await settleSkip(hop, next);
   return count;
 }
 
-async function readPredecessorData(run: RunContext, instance: DagInstance, deps: RuntimeDeps, base: Record<string, unknown>): Promise<unknown[]> {
+async function readPredecessorData(hop: HopContext): Promise<unknown[]> {
+  const { deps, run, instance, base } = hop;
   if (!instance.is_sync) throw new ValidationError(`getPredecessorData called in ${instance.instance_name}, which static analysis did not mark as a sync node`);
   const start = deps.now().getTime();
   const stored = await deps.state.getSyncPayloads(run.run_id, instance.instance_name, instance.incoming_edges);

@@ -10,15 +10,14 @@ import type { WorkflowDocument } from '../contracts/collected-data.js';
 import type { SyncedRun, WorkflowSummary } from '../contracts/workflow-summary.js';
 import type { WorkflowRecord } from '../workflows/record.js';
 import { ALGORITHM_NAMES } from './constants.js';
+import { constraintsFromConfig } from './constraints-from-config.js';
 import { roundUpToKiB, roundUpToMs } from './formulas.js';
-import type { BestFitLine, Constraint, Constraints, EdgeStats, ExecutionProfile, InstanceSpec, InstanceStats, MetricName, RegionPairLatency, StartHopStats } from './types.js';
+import type { BestFitLine, EdgeStats, ExecutionProfile, InstanceSpec, InstanceStats, RegionPairLatency, StartHopStats } from './types.js';
 
 export const COLD_START_POLICY = 'natural-frequency: cold and warm executions are equally weighted samples; a cold sample includes its Init Duration';
 export const BYTES_PER_GB = 1024 ** 3;
 /** Invocation probability of a conditional call site never observed (an unconditional one: 1). */
 export const UNOBSERVED_CONDITIONAL_PROBABILITY = 0.5;
-
-const METRICS: MetricName[] = ['carbon', 'runtime', 'cost'];
 
 export interface FromSummaryOptions {
   now: Date;
@@ -76,7 +75,7 @@ export function workflowDocumentFromSummary(summary: WorkflowSummary, record: Wo
     edges: edgeStats(runs, record),
     instanceStats: instanceStats(runs, record),
     startHop: startHop(runs),
-    constraints: constraintsOf(config.constraints),
+    constraints: constraintsFromConfig(config.constraints),
     algorithm: (config.deployment_algorithm && ALGORITHM_NAMES[config.deployment_algorithm]) || 'stochastic',
     workflowRuntimeSamplesS: runs.filter((r) => r.succeeded).map((r) => r.runtimeS),
     dailyInvocationCounts: Object.fromEntries(Object.entries(summary.daily).map(([day, d]) => [day, d.invocations])),
@@ -201,18 +200,4 @@ function startHop(runs: SyncedRun[]): StartHopStats {
   const sizes = runs.map((r) => gb(r.userPayloadBytes));
   // Runs start at the entry function, which always reads the placement document itself.
   return { wpdAtFunctionProbability: 1, wpdSizeGB, transferSizesGB: sizes.length > 0 ? sizes : [wpdSizeGB], atRedirector: {} };
-}
-
-function constraintsOf(c: WorkflowRecord['config']['constraints']): Constraints {
-  const read = (set: Partial<Record<MetricName, { type: 'absolute' | 'relative'; value: number } | null>> | undefined) => {
-    const out: Partial<Record<MetricName, Constraint>> = {};
-    for (const m of METRICS) {
-      const v = set?.[m];
-      if (v) out[m] = { type: v.type, value: v.value };
-    }
-    return out;
-  };
-  const priorityOrder = [...new Set((c?.priority_order ?? []) as MetricName[])];
-  for (const m of METRICS) if (!priorityOrder.includes(m)) priorityOrder.push(m);
-  return { hard: read(c?.hard_resource_constraints), soft: read(c?.soft_resource_constraints), priorityOrder };
 }

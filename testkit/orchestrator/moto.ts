@@ -44,6 +44,9 @@ function counted<T extends { middlewareStack: { add: Function } }>(client: T, se
   return client;
 }
 
+/** The orchestrator's task tables, and the idempotency table the test labourer's consumer uses. */
+export type TaskTables = TableNames & { idempotency: string };
+
 export interface AwsClients {
   dynamo: DynamoDBClient;
   doc: DynamoDBDocumentClient;
@@ -59,8 +62,8 @@ export interface Moto {
   clients(): AwsClients;
   /** A separate set of clients counting into its own counter (to attribute calls to a component). */
   countedClients(counter: CallCounter): AwsClients;
-  /** Creates the tasks, closed-tasks and retry-tasks tables under a fresh prefix. */
-  createTaskTables(prefix: string): Promise<TableNames>;
+  /** Creates the tasks, closed-tasks and retry-tasks tables (and the labourers' idempotency table) under a fresh prefix. */
+  createTaskTables(prefix: string): Promise<TaskTables>;
   stop(): Promise<void>;
 }
 
@@ -88,8 +91,8 @@ export async function startMoto(): Promise<Moto> {
     clients,
     countedClients: makeClients,
     async createTaskTables(prefix) {
-      const names = await createTables(prefix, REGION, ['tasks', 'closed-tasks', 'retry-tasks'], clients().dynamo);
-      return { tasks: names.tasks, closed: names['closed-tasks'], retry: names['retry-tasks'] };
+      const names = await createTables(prefix, REGION, ['tasks', 'closed-tasks', 'retry-tasks', 'idempotency'], clients().dynamo);
+      return { tasks: names.tasks, closed: names['closed-tasks'], retry: names['retry-tasks'], idempotency: names.idempotency };
     },
     stop: () => emulator.stop(),
   };

@@ -1,8 +1,11 @@
 // A small running system on moto for the orchestrator's scenario tests and benchmark: the bus with
 // the labourer's rule (source caribou.orchestrator only) to its queue, the orchestrator's own queue
 // for nudges, an orchestrator driver that runs a cycle per batch of nudges and on a timer (the
-// schedule), and a test labourer that consumes its queue and reports through the WorkerAssistant.
+// schedule), and a test labourer that consumes its queue through the production labourer handler
+// (shared/labourer/consumer.ts: checks, idempotency, run-and-report through the WorkerAssistant).
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { INTERNAL_EVENT_SOURCE, internalDetailType, type InternalActionMessage } from '../../shared/contracts/internal.js';
 import type { InternalActionType } from '../../shared/contracts/actions.js';
@@ -10,9 +13,10 @@ import { unwrapBody } from '../../shared/aws/sqs-envelope.js';
 import { runCycle, type CycleDeps, type CycleStats } from '../../services/orchestrator/core/cycle.js';
 import { SqsNudger } from '../../shared/orchestrator/dispatcher.js';
 import { EventBridgeReleaser } from '../../services/orchestrator/adapters/eventbridge-releaser.js';
-import { runTask, WorkerAssistant } from '../../shared/orchestrator/worker-assistant.js';
-import type { TableNames } from '../../shared/orchestrator/task-store.js';
-import type { AwsClients, Moto } from './moto.js';
+import { taskReporter, WorkerAssistant } from '../../shared/orchestrator/worker-assistant.js';
+import { labourerHandler } from '../../shared/labourer/consumer.js';
+import { dynamoPersistence } from '../../shared/guards/idempotency.js';
+import type { AwsClients, Moto, TaskTables } from './moto.js';
 import { sleep } from './support.js';
 
 export interface Wiring {
@@ -99,7 +103,7 @@ export interface LabourerOptions {
   crash?: (message: InternalActionMessage) => boolean;
 }
 
-/** A labourer service stand-in: consumes its queue concurrently and reports through runTask. */
+/** A labourer service stand-in: polls its queue like Lambda's event source mapping and hands each message, concurrently, to the production labourer handler. */
 export class TestLabourer {
   inFlight = 0;
   maxInFlight = 0;
@@ -108,24 +112,30 @@ export class TestLabourer {
   readonly crashes = new Map<string, number>();
   private running = false;
   private loop?: Promise<void>;
-  private readonly assistant: WorkerAssistant;
-
+  private readonly handler: ReturnType<typeof labourerHandler>;
   private readonly poller: AwsClients;
+  /** Per task: marks its work finished (the work ends before its report, which may refill the slot). */
+  private readonly workDone = new Map<string, () => void>();
 
   constructor(
     moto: Moto,
     private readonly wiring: Wiring,
-    tables: TableNames,
+    tables: TaskTables,
     private readonly options: LabourerOptions,
-    /** Clients of the labourer's reports, and of the queue polling Lambda would do (default: shared). */
+    /** Clients of the labourer's reports and idempotency records, and of the queue polling Lambda would do (default: shared). */
     clients: { reports?: AwsClients; poller?: AwsClients } = {},
+    types: readonly InternalActionType[] = ['sync_workflow'],
   ) {
     const reports = clients.reports ?? moto.clients();
     this.poller = clients.poller ?? moto.clients();
-    this.assistant = new WorkerAssistant({
-      doc: reports.doc,
-      tasksTable: tables.tasks,
-      nudger: new SqsNudger(reports.sqs, wiring.orchestratorQueueUrl),
+    const assistant = new WorkerAssistant({ doc: reports.doc, tasksTable: tables.tasks, nudger: new SqsNudger(reports.sqs, wiring.orchestratorQueueUrl) });
+    this.handler = labourerHandler({
+      service: 'test-labourer',
+      types,
+      persistence: dynamoPersistence(tables.idempotency, reports.dynamo),
+      reporter: taskReporter(assistant),
+      logger: new Logger({ serviceName: 'caribou-test-labourer', logLevel: 'SILENT' }),
+      process: (message) => this.work(message),
     });
   }
 
@@ -148,35 +158,43 @@ export class TestLabourer {
     })();
   }
 
+  private async work(message: InternalActionMessage): Promise<unknown> {
+    const id = message.meta.task_id!;
+    try {
+      await sleep(this.options.workMs);
+      this.effects.set(id, (this.effects.get(id) ?? 0) + 1);
+      return { workflow_id: (message.event as { workflow_id?: string }).workflow_id ?? null };
+    } finally {
+      this.workDone.get(id)?.();
+    }
+  }
+
   private async handle(raw: Message): Promise<void> {
     const message = unwrapBody(raw.Body!).payload as InternalActionMessage;
     const id = message.meta.task_id!;
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    // The work ends before its report: once reported, the orchestrator may fill the slot again.
     let busy = true;
     const done = () => {
       if (busy) this.inFlight--;
       busy = false;
     };
+    this.workDone.set(id, done);
+    let failed = false;
     try {
       this.executions.set(id, (this.executions.get(id) ?? 0) + 1);
       if (this.options.crash?.(message)) {
         this.crashes.set(id, (this.crashes.get(id) ?? 0) + 1);
         return;
       }
-      await runTask(this.assistant, message, async () => {
-        try {
-          await sleep(this.options.workMs);
-          this.effects.set(id, (this.effects.get(id) ?? 0) + 1);
-          return { workflow_id: (message.event as { workflow_id?: string }).workflow_id ?? null };
-        } finally {
-          done();
-        }
-      });
+      const event = { Records: [{ messageId: raw.MessageId!, receiptHandle: raw.ReceiptHandle!, body: raw.Body!, eventSource: 'aws:sqs' }] } as unknown as SQSEvent;
+      const context = { awsRequestId: raw.MessageId!, functionName: 'test-labourer', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+      failed = (await this.handler(event, context)).batchItemFailures.length > 0;
     } finally {
       done();
-      await remove(this.poller, this.wiring.labourerQueueUrl, [raw]);
+      if (this.workDone.get(id) === done) this.workDone.delete(id);
+      // As Lambda's event source mapping: a batch item failure stays on the queue for redelivery.
+      if (!failed) await remove(this.poller, this.wiring.labourerQueueUrl, [raw]);
     }
   }
 

@@ -4,6 +4,7 @@
 // The price we want is the first paid tier (lowest beginRange with a non-zero USD price): free
 // tiers (SQS's first million, Lambda's "Any"-location free tier rows) are not per-run prices.
 import type { PriceListPort } from './ports.js';
+import type { PriceFields } from '../data/prices.js';
 
 export interface PriceProduct {
   productFamily?: string;
@@ -58,19 +59,15 @@ function priceWhere(products: PriceProduct[], match: (p: PriceProduct) => boolea
 }
 
 /** Price fields one service's products give; absent fields fall back to the embedded table. */
-export type LivePrices = Partial<{
-  lambdaX86UsdPerGBs: number;
-  lambdaArmUsdPerGBs: number;
-  lambdaX86UsdPerRequest: number;
-  lambdaArmUsdPerRequest: number;
-  sqsUsdPerRequest: number;
-  dynamoDbUsdPerReadRequestUnit: number;
-  dynamoDbUsdPerWriteRequestUnit: number;
-  s3UsdPerPutRequest: number;
-  s3UsdPerGetRequest: number;
-  interRegionEgressUsdPerGB: number;
-  internetEgressUsdPerGB: number;
-}>;
+/** (The provider document's price fields, with Lambda's per-architecture prices flattened.) */
+export type LivePrices = Partial<
+  Omit<PriceFields, 'lambdaUsdPerGBs' | 'lambdaUsdPerRequest'> & {
+    lambdaX86UsdPerGBs: number;
+    lambdaArmUsdPerGBs: number;
+    lambdaX86UsdPerRequest: number;
+    lambdaArmUsdPerRequest: number;
+  }
+>;
 
 /** The queries the provider collector makes per region, and how each answer is read. */
 export const PRICE_QUERIES: { serviceCode: string; filters: (region: string) => Record<string, string>; read: (products: PriceProduct[]) => LivePrices }[] = [

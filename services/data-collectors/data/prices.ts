@@ -8,22 +8,26 @@
 // aws.amazon.com/s3/pricing, aws.amazon.com/ec2/pricing/on-demand (Data Transfer section).
 // Egress rows follow the Python Caribou's table of the same pages (caribou-spec §8.1).
 
+import type { ProviderDocument } from '../../../shared/contracts/collected-data.js';
+
 export const PRICES_AS_OF = '2025-06-01';
 export const PRICES_SOURCE =
   'aws.amazon.com/{lambda,sqs,dynamodb/on-demand,s3,ec2/on-demand#Data_Transfer}/pricing, transcribed ' + PRICES_AS_OF;
 
-export interface EmbeddedPrices {
-  lambdaUsdPerGBs: { x86_64: number; arm64: number };
-  lambdaUsdPerRequest: { x86_64: number; arm64: number };
-  interRegionEgressUsdPerGB: number;
-  internetEgressUsdPerGB: number;
-  sqsUsdPerRequest: number;
-  dynamoDbUsdPerReadRequestUnit: number;
-  dynamoDbUsdPerWriteRequestUnit: number;
-  s3UsdPerPutRequest: number;
-  s3UsdPerGetRequest: number;
-  basis: 'published' | `nearest-published:${string}`;
-}
+/** The price fields of the provider document (shared/contracts/collected-data.ts), and how the row was obtained. */
+export type PriceFields = Pick<
+  ProviderDocument,
+  | 'lambdaUsdPerGBs'
+  | 'lambdaUsdPerRequest'
+  | 'interRegionEgressUsdPerGB'
+  | 'internetEgressUsdPerGB'
+  | 'sqsUsdPerRequest'
+  | 'dynamoDbUsdPerReadRequestUnit'
+  | 'dynamoDbUsdPerWriteRequestUnit'
+  | 's3UsdPerPutRequest'
+  | 's3UsdPerGetRequest'
+>;
+export type EmbeddedPrices = PriceFields & { basis: 'published' | `nearest-published:${string}` };
 
 /** Lambda's monthly free tier (every region, both architectures together). */
 export const LAMBDA_FREE_TIER = { requests: 1_000_000, gbSeconds: 400_000 };

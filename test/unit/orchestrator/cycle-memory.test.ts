@@ -136,3 +136,34 @@ test('failure reports: retryable ones retry at the next run, a non-retryable one
   const released = new Set(releaser.released.map((m) => `${m.meta.task_id}#${m.meta.attempt}`));
   assert.ok(released.has(`${a}#2`) && released.has(`${b}#2`), [...released].join(' '));
 });
+
+test('a labourer whose run fails is reported with its error, its lease is freed, and the next cycle continues from the tables', async () => {
+  const { store, dispatcher, clock } = fresh();
+  const { task_ids } = await dispatcher.dispatch(syncItems(2));
+  const releaser = new RecordingReleaser();
+  const log = new MemoryLog();
+  const deps = cycleDeps(store, testConfig(), { releaser, now: clock.now, log });
+  const claimed = store.claimed.bind(store);
+  store.claimed = async () => {
+    throw new Error('tasks table throttled');
+  };
+  const failed = await runCycle(deps);
+  assert.deepEqual(failed.labourers['log-syncer'], { error: 'tasks table throttled' });
+  assert.equal(releaser.released.length, 0);
+  assert.ok(log.lines.some((l) => l.level === 'error' && l.extra?.labourer === 'log-syncer'));
+  store.claimed = claimed;
+  clock.advance(1);
+  const next = await runCycle({ ...deps, owner: 'another-run' });
+  assert.equal(next.labourers['log-syncer']?.release?.released, 2, 'the failed run released its lease');
+  assert.deepEqual(releaser.released.map((m) => m.meta.task_id), task_ids);
+});
+
+test('a cycle started past its deadline skips every labourer and releases nothing', async () => {
+  const { store, dispatcher, clock } = fresh();
+  await dispatcher.dispatch(syncItems(3));
+  const releaser = new RecordingReleaser();
+  const stats = await runCycle(cycleDeps(store, testConfig(), { releaser, now: clock.now, deadlineMs: Date.now() - 1 }));
+  assert.deepEqual(stats.labourers['log-syncer'], { skipped: 'deadline' });
+  assert.equal(releaser.released.length, 0);
+  assert.equal((await store.activeOf('log-syncer')).length, 3, 'the tasks wait for the next cycle');
+});
