@@ -73,6 +73,8 @@ export interface PoolOptions {
   maxConcurrency: number;
   idleTimeoutMs: number;
   sink: InvocationSink;
+  /** Node executable of the workers (function-node.ts); default: this process's. */
+  execPath?: string;
 }
 
 function logStreamName(): string {
@@ -125,6 +127,7 @@ export class FunctionPool {
       ...c.env,
     };
     const child = fork(BOOTSTRAP, [], {
+      ...(this.options.execPath ? { execPath: this.options.execPath } : {}),
       cwd: this.options.codeDir,
       env,
       execArgv: [],
