@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../shared/config/control-plane.js';
+import { checkLocalNode } from '../../shared/aws/lambda-runtime.js';
+import { functionNode, toolsNodePath } from '../../local/runtime/function-node.js';
 import { startWorkflowSuite, resourcesOf, NO_RESOURCES, type WorkflowSuite } from '../integration/workflows/local.js';
 
 let suite: WorkflowSuite;
@@ -66,6 +68,11 @@ test('new_workflow, npm install, npm test, npm run deploy, run, remove', async (
   assert.deepEqual(readdirSync(path.join(dir, 'node_modules')).filter((f) => f !== '.package-lock.json').sort(), ['.bin', '@caribou-ts']);
   assert.ok(existsSync(path.join(dir, 'node_modules', '.bin', 'caribou')));
 
+  // `npx <package name>` runs the installed package's bin, without asking the registry.
+  const byName = await sh('npx', ['--offline', '@caribou-ts/caribou', '--help'], dir);
+  assert.equal(byName.code, 0, byName.stderr);
+  assert.match(byName.stdout, /Usage: caribou/);
+
   const tested = await sh('npm', ['test'], dir);
   assert.equal(tested.code, 0, tested.stdout + tested.stderr);
   assert.match(tested.stdout, /# pass 2/);
@@ -80,6 +87,12 @@ test('new_workflow, npm install, npm test, npm run deploy, run, remove', async (
   const report = JSON.parse(run.stdout) as { status: string; instances: { function: string }[] };
   assert.equal(report.status, 'succeeded');
   assert.deepEqual(report.instances.map((i) => i.function).sort(), ['greet', 'start']);
+
+  // Function code ran on the Node that make install put in .tools/ (the declared runtime's major).
+  const status = (await (await fetch(`${suite.local.endpoints.runtime}/_local/status`)).json()) as { nodeVersion: string; nodeSource: string };
+  const expected = functionNode();
+  assert.deepEqual({ nodeVersion: status.nodeVersion, nodeSource: status.nodeSource }, { nodeVersion: expected.version, nodeSource: expected.source });
+  if (existsSync(toolsNodePath())) assert.equal(checkLocalNode(status.nodeVersion).matches, true, status.nodeVersion);
 
   const removed = await sh('npx', ['--offline', 'caribou', 'remove', 'demo-0.0.1'], dir);
   assert.equal(removed.code, 0, removed.stderr);
