@@ -19,8 +19,8 @@ node_modules/.package-lock.json: package-lock.json
 # function workers, from the registry package node-<os>-<arch> into .tools/ (not node_modules:
 # a node in node_modules/.bin would replace the machine's node in every npm script).
 FUNCTION_NODE_VERSION := 22.23.5
-FUNCTION_NODE_PKG := node-$(shell node -p 'process.platform + "-" + process.arch')
-FUNCTION_NODE := .tools/node$(firstword $(subst ., ,$(FUNCTION_NODE_VERSION)))/node_modules/$(FUNCTION_NODE_PKG)/bin/node
+FUNCTION_NODE_PKG = node-$(shell node -p 'process.platform + "-" + process.arch')
+FUNCTION_NODE = .tools/node$(firstword $(subst ., ,$(FUNCTION_NODE_VERSION)))/node_modules/$(FUNCTION_NODE_PKG)/bin/node
 
 install: node_modules/.package-lock.json function-node ## install dependencies (npm ci), Node 22 for local mode's functions, build the CLI
 	@$(MAKE) --no-print-directory build-cli
