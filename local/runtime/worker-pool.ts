@@ -140,6 +140,10 @@ export class FunctionPool {
     child.stdout?.on('data', raw);
     child.stderr?.on('data', raw);
     child.on('message', (message) => worker.onMessage?.(message as WorkerMessage));
+    // A send to an environment that just died (killed on timeout, crashed) fails asynchronously:
+    // end it, so the invocation is answered as a crash by the exit handler instead of the
+    // unhandled 'error' event taking the whole runtime down.
+    child.on('error', () => child.kill('SIGKILL'));
     child.on('exit', (code, signal) => {
       this.workers.delete(worker);
       worker.onExit?.(code, signal);
@@ -150,7 +154,7 @@ export class FunctionPool {
   }
 
   private acquire(): Promise<Worker> {
-    const idle = [...this.workers].find((w) => !w.busy && w.child.exitCode === null);
+    const idle = [...this.workers].find((w) => !w.busy && w.child.exitCode === null && !w.child.killed);
     if (idle) {
       idle.busy = true;
       return Promise.resolve(idle);
@@ -168,7 +172,7 @@ export class FunctionPool {
     worker.lastUsedMs = Date.now();
     worker.onMessage = undefined;
     worker.onExit = undefined;
-    const alive = worker.child.exitCode === null && worker.child.signalCode === null && this.workers.has(worker);
+    const alive = worker.child.exitCode === null && worker.child.signalCode === null && !worker.child.killed && this.workers.has(worker);
     // Invocations already queued finish even on a retired pool; then its environments go.
     const next = this.waiters.shift();
     if (!next) {
