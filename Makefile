@@ -1,12 +1,11 @@
 # Caribou for TypeScript. `make help` lists the targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 export CHECKPOINT_DISABLE := 1
 TSX := node --import tsx
 STACK ?= caribou
 
-.PHONY: help install build build-cli typecheck bundle test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
+.PHONY: help install function-node build build-cli typecheck bundle test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -16,8 +15,20 @@ node_modules/.package-lock.json: package-lock.json
 	@if [ -L node_modules ]; then echo "node_modules is a link: not running npm ci"; else npm ci --no-audit --no-fund; fi
 	@touch $@
 
-install: node_modules/.package-lock.json ## install dependencies (npm ci) and build the CLI
+# Node of the declared Lambda runtime (nodejs22.x, shared/aws/lambda-runtime.ts) for local mode's
+# function workers, from the registry package node-<os>-<arch> into .tools/ (not node_modules:
+# a node in node_modules/.bin would replace the machine's node in every npm script).
+FUNCTION_NODE_VERSION := 22.23.5
+FUNCTION_NODE_PKG = node-$(shell node -p 'process.platform + "-" + process.arch')
+FUNCTION_NODE = .tools/node$(firstword $(subst ., ,$(FUNCTION_NODE_VERSION)))/node_modules/$(FUNCTION_NODE_PKG)/bin/node
+
+install: node_modules/.package-lock.json function-node ## install dependencies (npm ci), Node 22 for local mode's functions, build the CLI
 	@$(MAKE) --no-print-directory build-cli
+
+function-node: ## install the Node that local mode runs function code on (.tools/)
+	@if [ "$$($(FUNCTION_NODE) --version 2>/dev/null)" = "v$(FUNCTION_NODE_VERSION)" ]; then :; \
+	else npm install --prefix $(patsubst %/node_modules/$(FUNCTION_NODE_PKG)/bin/node,%,$(FUNCTION_NODE)) --no-save --no-package-lock --no-audit --no-fund $(FUNCTION_NODE_PKG)@$(FUNCTION_NODE_VERSION) \
+	  || echo "function-node: $(FUNCTION_NODE_PKG)@$(FUNCTION_NODE_VERSION) not installed; local mode runs functions on $$(node --version) (caribou local status says so)"; fi
 
 build-cli: node_modules/.package-lock.json ## bundle the caribou CLI into dist/cli/ (bin/caribou.js runs it)
 	$(TSX) scripts/build-cli.ts

@@ -74,7 +74,6 @@ export function localEnv(state: LocalModeState): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: state.region,
     AWS_DEFAULT_REGION: state.region,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   if (state.stack) env.CARIBOU_PREFIX = state.prefix;
   return env;
@@ -149,7 +148,6 @@ export async function up(options: UpOptions = {}): Promise<LocalModeState> {
       rmSync(path.join(stateDir, 'runtime.ready.json'), { force: true });
       const env: NodeJS.ProcessEnv = {
         ...process.env,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         CARIBOU_LOCAL_EMULATOR_URL: emulator.url,
         CARIBOU_LOCAL_RUNTIME_PORT: String(port),
         CARIBOU_LOCAL_STATE_DIR: stateDir,

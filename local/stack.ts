@@ -51,7 +51,6 @@ export function emulatorAwsEnv(emulatorUrl: string, region: string, base: NodeJS
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 

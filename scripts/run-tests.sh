@@ -20,7 +20,6 @@ trap 'rm -f "$log"' EXIT
 # Unit files run two at a time (2 cores); integration and e2e files share one local-mode
 # system and run one at a time.
 if [ "${tiers[*]}" = unit ]; then concurrency=${TEST_CONCURRENCY:-2}; else concurrency=${TEST_CONCURRENCY:-1}; fi
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 node --import tsx --test --test-concurrency="$concurrency" --test-reporter=spec "${files[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 tests=$(grep -E '^ℹ tests [0-9]+' "$log" | tail -1 | awk '{print $3}')

@@ -28,7 +28,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { GUARDED_ACTIONS, SERVICES, names, type PermissionSpec, type ResourceRef, type ServiceId, type ServiceSpec } from '../shared/manifest/services.js';
 import { TABLES, physicalTableName, type TableId } from '../shared/manifest/tables.js';
 import { LAMBDA_NODE_RUNTIME } from '../shared/aws/lambda-runtime.js';
-import { workflowBoundaryName, workflowBoundaryPolicy } from '../shared/workflows/boundary.js';
+import { BOUNDARY_EXTRA_ENV, workflowBoundaryName, workflowBoundaryPolicy, type ExtraStatement } from '../shared/workflows/boundary.js';
 
 /** Terraform state in S3 (`make deploy` with CARIBOU_TF_STATE_BUCKET): shared, locked, encrypted. */
 export interface RemoteState {
@@ -62,6 +62,12 @@ export interface CaribouStackProps {
    * emulator speaks plain HTTP on loopback, and moto enforces the bucket policy's Deny.
    */
   tlsOnlyBucket?: boolean;
+  /**
+   * Statements added to the workflow permissions boundary for workflows that call other AWS services
+   * (validated: Allow only, named actions, no iam/sts; shared/workflows/boundary.ts). The services
+   * get them too (CARIBOU_BOUNDARY_EXTRA_STATEMENTS) so the migrator accepts policies within them.
+   */
+  boundaryExtraStatements?: ExtraStatement[];
 }
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
@@ -191,7 +197,13 @@ export class CaribouStack extends TerraformStack {
       name: workflowBoundaryName(prefix),
       description: `Permissions boundary of the workflow functions of Caribou stack ${prefix}`,
       policy: JSON.stringify(
-        workflowBoundaryPolicy({ account, stackPrefix: prefix, artifactsBucket: `${prefix}-artifacts-${account}-${region}`, placementsTable: physicalTableName(prefix, 'placements') }),
+        workflowBoundaryPolicy({
+          account,
+          stackPrefix: prefix,
+          artifactsBucket: `${prefix}-artifacts-${account}-${region}`,
+          placementsTable: physicalTableName(prefix, 'placements'),
+          extraStatements: props.boundaryExtraStatements,
+        }),
       ),
       tags: shared,
     });
@@ -449,6 +461,7 @@ export class CaribouStack extends TerraformStack {
       CARIBOU_ARTIFACTS_BUCKET: ctx.artifacts.bucket,
       CARIBOU_ORCHESTRATOR_QUEUE_URL: this.queues.get('orchestrator')!.url,
       CARIBOU_WORKFLOW_BOUNDARY_ARN: this.workflowBoundaryArn,
+      ...(props.boundaryExtraStatements?.length ? { [BOUNDARY_EXTRA_ENV]: JSON.stringify(props.boundaryExtraStatements) } : {}),
       POWERTOOLS_SERVICE_NAME: `caribou-${service.id}`,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',

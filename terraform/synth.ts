@@ -7,6 +7,7 @@ import { SERVICES } from '../shared/manifest/services.js';
 import { ValidationError } from '../shared/errors.js';
 import { STACK_PREFIX_RE } from '../shared/analysis/names.js';
 import { REPO_ROOT } from '../shared/config/control-plane.js';
+import { extraStatementsFromEnv, type ExtraStatement } from '../shared/workflows/boundary.js';
 
 export interface SynthOptions {
   outDir: string;
@@ -21,6 +22,8 @@ export interface SynthOptions {
   serviceEnvironment?: CaribouStackProps['serviceEnvironment'];
   /** CaribouStackProps.tlsOnlyBucket (default true). */
   tlsOnlyBucket?: boolean;
+  /** CaribouStackProps.boundaryExtraStatements (default: CARIBOU_BOUNDARY_EXTRA_STATEMENTS, validated). */
+  boundaryExtraStatements?: ExtraStatement[];
   stackId?: string;
 }
 
@@ -61,6 +64,7 @@ export async function synthStack(options: SynthOptions): Promise<string> {
     remoteState: options.remoteState,
     serviceEnvironment: options.serviceEnvironment,
     tlsOnlyBucket: options.tlsOnlyBucket,
+    boundaryExtraStatements: options.boundaryExtraStatements ?? extraStatementsFromEnv(),
   });
   app.synth();
   return path.join(options.outDir, 'stacks', stackId);

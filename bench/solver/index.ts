@@ -29,7 +29,7 @@ export async function run(): Promise<unknown> {
       const out = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'case.ts'), shape, calculator, workers], {
         cwd: root,
         encoding: 'utf8',
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: process.env,
       });
       if (out.status !== 0) throw new Error(`case ${shape}/${calculator}/${workers} failed: ${out.stderr}`);
       const line = JSON.parse(out.stdout.trim().split('\n').pop()!);

@@ -16,9 +16,11 @@ Creates <folder> (default ./<name>) with:
   app.ts                    two functions: an entry point and a conditionally called successor
   .caribou/config.yml       workflow settings (snake_case, see docs/workflows.md)
   .caribou/iam_policy.json  the IAM policy your functions get (plus what the runtime needs)
-  test/app.test.ts          runs the workflow in memory (node --import tsx --test test/app.test.ts)
+  test/app.test.ts          runs the workflow in memory (npm test)
+  package.json              depends on @caribou-ts/caribou (a relative file: link when caribou runs
+                            from a checkout); scripts test, deploy (caribou deploy .), check
 
-<name>: 1-25 letters, digits or _. Then: cd <name> && caribou deploy`,
+<name>: 1-25 letters, digits or _. Then: cd <name> && npm install && npm test && npm run deploy`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { dir: { type: 'string' }, 'home-region': { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('expected exactly one workflow name, e.g. caribou new_workflow my_workflow');

@@ -1,6 +1,6 @@
 // image_processing: get_requests fans out to image_processor once per requested transformation
 // (5 call sites, call i taken iff more than i transformations were requested). No sync node.
-import { CaribouWorkflow } from 'caribou-ts';
+import { CaribouWorkflow } from '@caribou-ts/caribou';
 import { checksum, parseEvent, syntheticImage } from '../shared/work.js';
 
 export const workflow = new CaribouWorkflow({ name: 'image_processing', version: '0.0.1' });

@@ -1,7 +1,7 @@
 // map_reduce: input_processor → up to 6 mapper calls (call i taken iff more than i workers are
 // needed) → shuffler (sync) → 2 reducer calls (the 2nd only with ≥ 3 mapper results) →
 // output_processor (sync).
-import { CaribouWorkflow } from 'caribou-ts';
+import { CaribouWorkflow } from '@caribou-ts/caribou';
 import { parseEvent, reportReceived } from '../shared/work.js';
 
 export const workflow = new CaribouWorkflow({ name: 'map_reduce', version: '0.0.1' });

@@ -2,7 +2,7 @@
 // execute_1 and execute_2) and a second sync node (execute_3); the first sync node also calls the
 // second. syncFunction runs iff execute_1 || execute_2; secondSyncFunction runs unless all three
 // are false (the Python example's truth table).
-import { CaribouWorkflow } from 'caribou-ts';
+import { CaribouWorkflow } from '@caribou-ts/caribou';
 import { checksum, reportReceived } from '../shared/work.js';
 
 export const workflow = new CaribouWorkflow({ name: 'small_sync_example', version: '0.0.1' });

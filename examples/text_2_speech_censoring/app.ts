@@ -1,6 +1,6 @@
 // text_2_speech_censoring: get_input → text_2_speech → encoding → censor (sync) and
 // get_input → profanity → censor (sync): two paths of different length into one sync node.
-import { CaribouWorkflow } from 'caribou-ts';
+import { CaribouWorkflow } from '@caribou-ts/caribou';
 import { checksum, parseEvent, reportReceived } from '../shared/work.js';
 
 export const workflow = new CaribouWorkflow({ name: 'text_2_speech_censoring', version: '0.0.1' });

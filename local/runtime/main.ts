@@ -35,7 +35,6 @@ const workerEnv: Record<string, string> = {
   AWS_ENDPOINT_URL: emulatorUrl,
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 const runtime = new LocalRuntime({
   stateDir,
@@ -56,6 +55,7 @@ const actualPort = typeof address === 'object' && address ? address.port : port;
 workerEnv.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${actualPort}`;
 await runtime.start();
 writeFileSync(path.join(stateDir, 'runtime.ready.json'), JSON.stringify({ pid: process.pid, port: actualPort, url: `http://127.0.0.1:${actualPort}` }));
+log(`functions run on Node ${runtime.node.version} (${runtime.node.source === 'tools' ? runtime.node.execPath : 'the machine\'s node: `make function-node` installs the declared runtime\'s'})`);
 log(`ready: ${runtime.functions.size} functions, ${runtime.mappings.size} mappings in ${[...runtime.activeRegions].join(', ')}`);
 
 const shutdown = async (ownerGone = false) => {

@@ -10,6 +10,7 @@ import { discoverFunctions, discoverRegion, discoverSchedules, type MappingConfi
 import { LogWriter } from './log-writer.js';
 import { Scheduler } from './scheduler.js';
 import { MappingPoller } from './sqs-poller.js';
+import { functionNode, type FunctionNode } from './function-node.js';
 import { FunctionPool, type FunctionConfig, type InvocationResult } from './worker-pool.js';
 import { NotFoundError } from '../../shared/errors.js';
 
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   /** Environment every function gets (endpoints, dummy credentials). */
   workerEnv: Record<string, string>;
   runtimeNodeModules: string;
+  /** Node the functions run on (default: the declared runtime's from .tools/, else this process's). */
+  functionNode?: FunctionNode;
   codeDirs: string[];
   maxWorkersPerFunction: number;
   refreshIntervalMs: number;
@@ -64,7 +67,10 @@ export class LocalRuntime {
   lastRefreshError?: string;
   lastRefreshMs?: number;
 
+  readonly node: FunctionNode;
+
   constructor(private readonly options: RuntimeOptions) {
+    this.node = options.functionNode ?? functionNode();
     this.codeStore = new CodeStore({
       root: path.join(options.stateDir, 'code'),
       runtimeNodeModules: options.runtimeNodeModules,
@@ -194,6 +200,7 @@ export class LocalRuntime {
       maxConcurrency: this.options.maxWorkersPerFunction,
       idleTimeoutMs: 10 * 60_000,
       sink: (config, result) => this.record(config, result),
+      execPath: this.node.execPath,
     });
     this.pools.set(fn.arn, { key, pool });
     return pool;
@@ -248,7 +255,9 @@ export class LocalRuntime {
     return {
       regions: [...this.activeRegions],
       clock: { nowIso: new Date(this.clock.now()).toISOString(), speed: this.clock.speed },
-      nodeVersion: process.version,
+      // What function code runs on (compared with the declared runtime by `caribou local status`).
+      nodeVersion: this.node.version,
+      nodeSource: this.node.source,
       lastRefreshError: this.lastRefreshError,
       functions: [...this.functions.values()].map((f) => {
         const pool = this.pools.get(f.arn)?.pool;

@@ -73,6 +73,8 @@ export interface PoolOptions {
   maxConcurrency: number;
   idleTimeoutMs: number;
   sink: InvocationSink;
+  /** Node executable of the workers (function-node.ts); default: this process's. */
+  execPath?: string;
 }
 
 function logStreamName(): string {
@@ -125,6 +127,7 @@ export class FunctionPool {
       ...c.env,
     };
     const child = fork(BOOTSTRAP, [], {
+      ...(this.options.execPath ? { execPath: this.options.execPath } : {}),
       cwd: this.options.codeDir,
       env,
       execArgv: [],
@@ -137,6 +140,10 @@ export class FunctionPool {
     child.stdout?.on('data', raw);
     child.stderr?.on('data', raw);
     child.on('message', (message) => worker.onMessage?.(message as WorkerMessage));
+    // A send to an environment that just died (killed on timeout, crashed) fails asynchronously:
+    // end it, so the invocation is answered as a crash by the exit handler instead of the
+    // unhandled 'error' event taking the whole runtime down.
+    child.on('error', () => child.kill('SIGKILL'));
     child.on('exit', (code, signal) => {
       this.workers.delete(worker);
       worker.onExit?.(code, signal);
@@ -147,7 +154,7 @@ export class FunctionPool {
   }
 
   private acquire(): Promise<Worker> {
-    const idle = [...this.workers].find((w) => !w.busy && w.child.exitCode === null);
+    const idle = [...this.workers].find((w) => !w.busy && w.child.exitCode === null && !w.child.killed);
     if (idle) {
       idle.busy = true;
       return Promise.resolve(idle);
@@ -165,7 +172,7 @@ export class FunctionPool {
     worker.lastUsedMs = Date.now();
     worker.onMessage = undefined;
     worker.onExit = undefined;
-    const alive = worker.child.exitCode === null && worker.child.signalCode === null && this.workers.has(worker);
+    const alive = worker.child.exitCode === null && worker.child.signalCode === null && !worker.child.killed && this.workers.has(worker);
     // Invocations already queued finish even on a retired pool; then its environments go.
     const next = this.waiters.shift();
     if (!next) {

@@ -1,5 +1,6 @@
 // The one Lambda runtime every function is created with: the control plane (terraform/stack.ts),
-// workflow functions (shared/workflows/resources.ts) and what local mode compares its Node with.
+// workflow functions (shared/workflows/resources.ts) and the Node major local mode runs function
+// code on (local/runtime/function-node.ts).
 // nodejs20.x can no longer be created on AWS (blocked since 31 Aug 2026).
 
 /** Lambda runtime identifier of every Caribou function. */
@@ -28,6 +29,6 @@ export function checkLocalNode(localVersion: string = process.version): NodeVers
       ? undefined
       : `functions are declared ${LAMBDA_NODE_RUNTIME} but local mode runs them on Node ${localVersion}: ` +
         `code that relies on Node ${LAMBDA_NODE_MAJOR} APIs can pass here and fail on AWS (or the reverse); ` +
-        `run local mode with Node ${LAMBDA_NODE_MAJOR}.x to remove the difference`,
+        `\`make install\` (or \`make function-node\`) installs Node ${LAMBDA_NODE_MAJOR} into .tools/ for the functions`,
   };
 }

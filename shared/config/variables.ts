@@ -63,6 +63,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   { name: 'CARIBOU_TF_STATE_REGION', readers: 'synth', meaning: 'region of the state bucket', default: 'the stack\'s region' },
   { name: 'CARIBOU_TF_LOCK_TABLE', readers: 'synth', meaning: 'DynamoDB table locking the remote state', default: 'S3 lock file' },
   { name: 'CARIBOU_WORKFLOW_BOUNDARY_ARN', readers: 'services, CLI', meaning: 'permissions boundary of workflow roles (set by the stack)', default: 'CLI: derived from the artifacts bucket\'s account' },
+  { name: 'CARIBOU_BOUNDARY_EXTRA_STATEMENTS', readers: 'synth (set for services), deployer, migrator', meaning: 'JSON list of extra statements allowed in the workflow permissions boundary (docs/operations.md)', default: 'none' },
   { name: 'CARIBOU_WORKFLOW_LOG_RETENTION_DAYS', readers: 'deployer, migrator', meaning: "retention of workflow functions' log groups, days", default: '30' },
   { name: 'CARIBOU_PRICE_SOURCE', readers: 'data-collectors', meaning: '`aws-price-list-api` (live, falls back to the embedded table) or `embedded`', default: '`aws-price-list-api`' },
   { name: 'CARIBOU_PRICING_REGION', readers: 'data-collectors', meaning: 'region of the AWS Price List Query API endpoint', default: '`us-east-1`' },

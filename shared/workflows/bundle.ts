@@ -48,7 +48,7 @@ export async function bundleFunction(project: AnalyzedProject, functionName: str
       write: false,
       outfile: path.join(buildDir, 'index.mjs'),
       external: ['@aws-sdk/*'],
-      alias: { 'caribou-ts': path.join(REPO_ROOT, 'shared', 'sdk', 'index.ts') },
+      alias: { '@caribou-ts/caribou': path.join(REPO_ROOT, 'shared', 'sdk', 'index.ts') },
       nodePaths: [path.join(REPO_ROOT, 'node_modules')],
       // CommonJS dependencies bundled into ESM may call require() for Node built-ins.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

@@ -4,7 +4,7 @@ import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { clients } from '../aws/clients.js';
 import { TransientError, ValidationError } from '../errors.js';
 import { DEFAULT_STACK_PREFIX, STACK_PREFIX_RE } from '../analysis/names.js';
-import { workflowBoundaryArn } from './boundary.js';
+import { extraStatementsFromEnv, workflowBoundaryArn, type ExtraStatement } from './boundary.js';
 import { optionalTableName, tableName } from '../config/control-plane.js';
 
 export interface ControlPlane {
@@ -23,6 +23,8 @@ export interface ControlPlane {
    * CARIBOU_WORKFLOW_BOUNDARY_ARN, or derived from the account in the stack's bucket name.
    */
   workflowBoundaryArn?: string;
+  /** The operator's extra boundary statements (CARIBOU_BOUNDARY_EXTRA_STATEMENTS; the stack sets it for its services). */
+  boundaryExtraStatements?: ExtraStatement[];
 }
 
 export type AwsClients = typeof clients;
@@ -46,7 +48,9 @@ export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): Contr
   const collectorTable = optionalTableName('collector-data', env);
   const stackPrefix = env.CARIBOU_PREFIX || DEFAULT_STACK_PREFIX;
   if (!STACK_PREFIX_RE.test(stackPrefix)) throw new ValidationError(`CARIBOU_PREFIX "${stackPrefix}" must be 2-21 lower-case letters, digits or "-", starting with a letter`);
+  const extra = extraStatementsFromEnv(env);
   return {
+    ...(extra.length ? { boundaryExtraStatements: extra } : {}),
     stackPrefix,
     ...(boundaryArn(env, stackPrefix) ? { workflowBoundaryArn: boundaryArn(env, stackPrefix)! } : {}),
     workflowsTable: tableName('workflows', env),

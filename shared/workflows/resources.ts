@@ -167,7 +167,7 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
   const logs = deps.clients.logs(region);
   const boundary = boundaryOf(deps);
   // The stored document is validated at every use: the migrator reads it from a table.
-  const problems = boundaryProblems(input.workflowPolicy);
+  const problems = boundaryProblems(input.workflowPolicy, deps.controlPlane.boundaryExtraStatements);
   if (problems.length > 0) {
     throw new ValidationError(`the workflow's IAM policy (iam_policy_file) asks for more than workflow roles may have: ${problems.join('; ')}`);
   }

@@ -16,8 +16,8 @@ export function runtimeEnvironment(record: Pick<WorkflowRecord, 'workflow_id' | 
     ...(cp.region ? { CARIBOU_CONTROL_REGION: cp.region } : {}),
     ...(ratio !== undefined ? { CARIBOU_HOME_RUN_RATIO: String(ratio) } : {}),
     POWERTOOLS_SERVICE_NAME: record.workflow_id,
-    // No AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED here: on Lambda the functions run the
-    // declared nodejs22.x, which the SDK supports; only local mode (Node 20 here) silences it.
+    // Nothing silences the AWS SDK's Node-version warning: the functions run the declared
+    // nodejs22.x on Lambda, and on the same major in local mode (local/runtime/function-node.ts).
   };
 }
 

@@ -52,7 +52,6 @@ test('an orchestrator killed between claim and release loses no task and duplica
       CARIBOU_EVENT_BUS_NAME: wiring.busName,
       CARIBOU_ORCHESTRATOR_CONFIG: JSON.stringify(override),
       CHILD_CLAIM_PAUSE_MS: '300',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -191,7 +191,7 @@ test(`${TASKS} tasks, limit ${LIMIT}, every first attempt crashes: all complete 
 
   // The operator's view, through the real command line.
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repo, 'cli/main.ts'), 'tasks', '--labourer', 'log-syncer'], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: process.env,
     cwd: repo,
   });
   const row = stdout.split('\n').find((l) => l.trim().startsWith('log-syncer'));
