@@ -98,10 +98,15 @@ function meanOf(xs: number[]): number {
 
 function prepareProfile(p: ExecutionProfile | undefined, auxWidth: number): PreparedProfile {
   if (!p || p.durationsS.length === 0) return { durationsS: [], auxRows: [] };
+  // Durations of one 10-ms bucket share one (read-only) list of rows: thousands of durations fall
+  // into a few dozen buckets, so each bucket is matched and converted once.
+  const byBucket = new Map<number, number[][]>();
   const auxRows = p.durationsS.map((d) => {
     const bucket = roundUpToMs(d, 10);
+    const known = byBucket.get(bucket);
+    if (known) return known;
     const hit = p.auxiliary.find((a) => sameSize(a.durationS, bucket));
-    return (hit?.rows ?? []).map((row) => {
+    const rows = (hit?.rows ?? []).map((row) => {
       const out = new Array<number>(auxWidth).fill(Number.NaN);
       out[0] = 0;
       row.forEach((v, j) => {
@@ -109,6 +114,8 @@ function prepareProfile(p: ExecutionProfile | undefined, auxWidth: number): Prep
       });
       return out;
     });
+    byBucket.set(bucket, rows);
+    return rows;
   });
   return { durationsS: p.durationsS, auxRows };
 }
@@ -180,6 +187,7 @@ export function prepareModel(input: SolverInput): PreparedModel {
   for (let i = 0; i < N; i++) {
     const inst = input.instances[i]!;
     const stats = input.instanceStats[inst.name];
+    const preparedOf = new Map<ExecutionProfile, PreparedProfile>();
     for (let r = 0; r < R; r++) {
       const key = regionKeys[r]!;
       const p = rd(key).prices;
@@ -188,7 +196,14 @@ export function prepareModel(input: SolverInput): PreparedModel {
       invocationUsd.push(p?.invocationUsd[inst.architecture] ?? DEFAULT_PRICES.invocationUsd);
       const u = stats?.executions[key]?.cpuUtilization ?? stats?.cpuUtilization ?? DEFAULT_CPU_UTILIZATION;
       powerKW.push((cpuPowerKW(u, power.cpuMinKW, power.cpuMaxKW) * inst.vcpu + power.memoryKWPerGB * memoryGB[i]!) * power.pue);
-      profiles.push(prepareProfile(profileFor(stats, key, input.homeRegion), auxWidths[i]!));
+      // Regions without data of their own fall back to the same profile: prepare it once.
+      const source = profileFor(stats, key, input.homeRegion);
+      let prepared = source ? preparedOf.get(source) : undefined;
+      if (!prepared) {
+        prepared = prepareProfile(source, auxWidths[i]!);
+        if (source) preparedOf.set(source, prepared);
+      }
+      profiles.push(prepared);
     }
   }
   const startName = instanceNames[start]!;

@@ -51,11 +51,11 @@ export class Rng {
     return result / 4294967296;
   }
 
-  /** Fills buf[from..) with the next draws (the same sequence as calling next() in turn). */
-  fill(buf: Float64Array, from: number): void {
+  /** Fills buf[from..to) with the next draws (the same sequence as calling next() in turn). */
+  fill(buf: Float64Array, from: number, to = buf.length): void {
     const s = this.s;
     let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
-    for (let i = from; i < buf.length; i++) {
+    for (let i = from; i < to; i++) {
       const m = Math.imul(s1, 5);
       buf[i] = (Math.imul((m << 7) | (m >>> 25), 9) >>> 0) / 4294967296;
       const t = s1 << 9;

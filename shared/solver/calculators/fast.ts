@@ -113,6 +113,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly eEgressBack: Float64Array;
   private readonly eSnsTo: Float64Array;
   private readonly neLat: Int32Array;
+  /** The latency entry of each size (z) and non-execution entry (x) under the current placement,
+   *  copied out of the large table so the sample loop reads a small, hot one. */
+  private readonly zLatOff: Int32Array;
+  private readonly zLatLen: Float64Array;
+  private readonly zLatAdd: Float64Array;
+  private readonly xLatOff: Int32Array;
+  private readonly xLatLen: Float64Array;
+  private readonly xLatAdd: Float64Array;
   private readonly neBackEF: Float64Array;
   private readonly neEgress: Float64Array;
   // Start hop
@@ -121,10 +129,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly wpdRCU: number;
   private readonly startSizes: Float64Array;
   private readonly startSizeSns: Float64Array;
-  // Random numbers are drawn ahead into a buffer (same sequence as calling rng.next() in turn).
+  // Common random numbers: every evaluation of an hour reads the same stream from its start, so
+  // the stream is drawn once per hour (same sequence as calling rng.next() in turn) and grown on
+  // demand; an evaluation only reads it.
   private readonly maxDraws: number;
-  private readonly rbuf: Float64Array;
-  private rlen = 0;
+  private stream: Float64Array;
+  private streamLen = 0;
   private rpos = 0;
   // Per-sample state
   private readonly place: Int32Array;
@@ -171,17 +181,24 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const auxVals: number[] = [];
     const profOff = new Int32Array(N * R);
     const profLen = new Int32Array(N * R);
+    // Durations of one bucket share one list of rows (model.ts): flatten each list once.
+    const rowsAt = new Map<number[][], number>();
     const addProfile = (p: { durationsS: number[]; auxRows: number[][][] }): [number, number] => {
       const off = dur.length;
       p.durationsS.forEach((d, j) => {
         dur.push(d);
-        auxOff.push(rowRef.length);
         const rows = p.auxRows[j]!;
-        auxCnt.push(rows.length);
-        for (const row of rows) {
-          rowRef.push(auxVals.length);
-          for (const v of row) auxVals.push(v);
+        let at = rowsAt.get(rows);
+        if (at === undefined) {
+          at = rowRef.length;
+          rowsAt.set(rows, at);
+          for (const row of rows) {
+            rowRef.push(auxVals.length);
+            for (const v of row) auxVals.push(v);
+          }
         }
+        auxOff.push(at);
+        auxCnt.push(rows.length);
       });
       return [off, p.durationsS.length];
     };
@@ -289,6 +306,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.eSnsTo = new Float64Array(E);
     const X = neSync.length;
     this.neLat = new Int32Array(X);
+    this.zLatOff = new Int32Array(sizes.length);
+    this.zLatLen = new Float64Array(sizes.length);
+    this.zLatAdd = new Float64Array(sizes.length);
+    this.xLatOff = new Int32Array(X);
+    this.xLatLen = new Float64Array(X);
+    this.xLatAdd = new Float64Array(X);
     this.neBackEF = new Float64Array(X);
     this.neEgress = new Float64Array(X);
     this.latPool = Float64Array.from(pools.values);
@@ -302,7 +325,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     let draws = 3 + 2 * N;
     for (const e of m.edges) draws += 3 + e.nonExec.length;
     this.maxDraws = draws;
-    this.rbuf = new Float64Array(Math.max(4096, draws * 32));
+    this.stream = new Float64Array(Math.max(4096, draws * this.mc.minSamples));
     this.place = new Int32Array(N);
     this.invoked = new Uint8Array(N);
     this.startS = new Float64Array(N);
@@ -330,13 +353,13 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     }
     for (let r = 0; r < R; r++) this.duringPerGB[r] = (EF * UNKNOWN_CI) / 2 + this.routeEF[this.home * R + r]! / 2;
     this.hourSeed = mixSeed(this.options.seed, hour === 'overall' ? 24 : hour);
+    this.rng.reseed(this.hourSeed);
+    this.streamLen = 0;
   }
 
   evaluate(placement: Placement): EvaluationResult {
     for (let i = 0; i < this.N; i++) this.place[i] = placement[i]!;
     this.specialize();
-    this.rng.reseed(this.hourSeed);
-    this.rlen = 0;
     this.rpos = 0;
     const o = this.mc;
     const b = this.buf;
@@ -380,6 +403,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.eEgressFwd[e] = rp !== ri ? this.egress[rp]! : 0;
       this.eEgressBack[e] = rp !== ri ? this.egress[ri]! : 0;
       this.eSnsTo[e] = this.snsPrice[ri]!;
+      for (let z = this.eSizeOff[e]!, ze = z + this.eSizeLen[e]!; z < ze; z++) {
+        const li = 3 * (this.eLat[e]! + this.sizeBucket[z]!);
+        this.zLatOff[z] = this.lat[li]!;
+        this.zLatLen[z] = this.lat[li + 1]!;
+        this.zLatAdd[z] = this.lat[li + 2]!;
+      }
     }
     for (let x = 0; x < this.neSync.length; x++) {
       const rp = place[this.neFrom[x]!]!;
@@ -387,16 +416,25 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.neLat[x] = this.neLatBase[x]! + rp * R + rs;
       this.neBackEF[x] = this.routeEF[rs * R + rp]!;
       this.neEgress[x] = rs !== rp ? this.egress[rs]! : 0;
+      const li = 3 * this.neLat[x]!;
+      this.xLatOff[x] = this.lat[li]!;
+      this.xLatLen[x] = this.lat[li + 1]!;
+      this.xLatAdd[x] = this.lat[li + 2]!;
     }
   }
 
-  /** Keeps the unread tail of the buffer and fills the rest with fresh draws. */
-  private refill(pos: number): void {
-    const buf = this.rbuf;
-    const keep = this.rlen - pos;
-    buf.copyWithin(0, pos, this.rlen);
-    this.rng.fill(buf, keep);
-    this.rlen = buf.length;
+  /** Extends the hour's stream to at least `need` draws (doubling its storage). */
+  private extendStream(need: number): void {
+    let cap = this.stream.length;
+    if (need > cap) {
+      while (cap < need) cap *= 2;
+      const grown = new Float64Array(cap);
+      grown.set(this.stream.subarray(0, this.streamLen));
+      this.stream = grown;
+    }
+    const to = Math.max(need, Math.min(this.stream.length, this.streamLen + 65536));
+    this.rng.fill(this.stream, this.streamLen, to);
+    this.streamLen = to;
   }
 
   /** Draws samples [from, to). Every array is hoisted into a local once per batch. */
@@ -436,7 +474,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const eSizeLen = this.eSizeLen;
     const sizePool = this.sizePool;
     const sizeSns = this.sizeSns;
-    const sizeBucket = this.sizeBucket;
     const eToSync = this.eToSync;
     const eSnsOnlyGB = this.eSnsOnlyGB;
     const eSnsOnlyReq = this.eSnsOnlyReq;
@@ -447,7 +484,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const neSync = this.neSync;
     const neRespGB = this.neRespGB;
     const neWCU2 = this.neWCU2;
-    const lat = this.lat;
     const nProfOff = this.nProfOff;
     const nProfLen = this.nProfLen;
     const nExecUsd = this.nExecUsd;
@@ -456,13 +492,17 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const nDuring = this.nDuring;
     const nDdbR = this.nDdbR;
     const nDdbW = this.nDdbW;
-    const eLat = this.eLat;
     const eFwdEF = this.eFwdEF;
     const eBackEF = this.eBackEF;
     const eEgressFwd = this.eEgressFwd;
     const eEgressBack = this.eEgressBack;
     const eSnsTo = this.eSnsTo;
-    const neLat = this.neLat;
+    const zLatOff = this.zLatOff;
+    const zLatLen = this.zLatLen;
+    const zLatAdd = this.zLatAdd;
+    const xLatOff = this.xLatOff;
+    const xLatLen = this.xLatLen;
+    const xLatAdd = this.xLatAdd;
     const neBackEF = this.neBackEF;
     const neEgress = this.neEgress;
     const latPool = this.latPool;
@@ -482,12 +522,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const outRuntime = this.buf.runtime;
     const outCarbon = this.buf.carbon;
     const maxDraws = this.maxDraws;
-    const rbuf = this.rbuf;
+    let rbuf = this.stream;
+    let rlen = this.streamLen;
     let rpos = this.rpos;
     for (let k = from; k < to; k++) {
-      if (this.rlen - rpos < maxDraws) {
-        this.refill(rpos);
-        rpos = 0;
+      if (rlen - rpos < maxDraws) {
+        this.extendStream(rpos + maxDraws);
+        rbuf = this.stream;
+        rlen = this.streamLen;
       }
       for (let i = 0; i < N; i++) {
         invoked[i] = 0;
@@ -507,7 +549,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       const rs = place[s0]!;
       const atFunction = rbuf[rpos++]! < pWpd;
       const redirected = atFunction && rs !== home;
-      const si = Math.floor(rbuf[rpos++]! * nStartSizes);
+      const si = ((rbuf[rpos++]! * nStartSizes) | 0);
       const inputGB = startSizes[si]!;
       const first = redirected ? home : rs;
       cost += wpdCost;
@@ -517,7 +559,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       let t0 = 0;
       if (redirected) {
         let d = 0;
-        if (redirLen > 0) d = durPool[redirOff + Math.floor(rbuf[rpos++]! * redirLen)]!;
+        if (redirLen > 0) d = durPool[redirOff + ((rbuf[rpos++]! * redirLen) | 0)]!;
         const ih = s0 * R + home;
         cost += execUsdPerS[ih]! * d + invocationUsd[ih]!;
         carbon += carbonPerS[ih]! * d;
@@ -546,7 +588,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
                 const off = auxVals[auxRow[p]! + col]!;
                 if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
               }
-              const z = eSizeOff[e]! + Math.floor(rbuf[rpos++]! * eSizeLen[e]!);
+              const z = eSizeOff[e]! + ((rbuf[rpos++]! * eSizeLen[e]!) | 0);
               const sizeGB = sizePool[z]!;
               const fwd = eFwdEF[e]!;
               if (eToSync[e] === 1) {
@@ -564,8 +606,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
                 cost += sizeSns[z]! * eSnsTo[e]! + sizeGB * eEgressFwd[e]!;
                 carbon += sizeGB * fwd;
               }
-              const li = 3 * (eLat[e]! + sizeBucket[z]!);
-              const arr = edgeStart + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
+              const arr = edgeStart + latPool[zLatOff[z]! + ((rbuf[rpos++]! * zLatLen[z]!) | 0)]! + zLatAdd[z]!;
               if (arr > arrival) arrival = arr;
               any = 1;
             } else {
@@ -575,8 +616,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
                 wcu[s] = wcu[s]! + neWCU2[x]!;
                 carbon += resp * neBackEF[x]!;
                 cost += resp * neEgress[x]!;
-                const li = 3 * neLat[x]!;
-                const arr = endS[p]! + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
+                const arr = endS[p]! + latPool[xLatOff[x]! + ((rbuf[rpos++]! * xLatLen[x]!) | 0)]! + xLatAdd[x]!;
                 if (arr > simArr[s]!) simArr[s] = arr;
               }
             }
@@ -588,11 +628,11 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         let d = 0;
         const len = nProfLen[i]!;
         if (len > 0) {
-          const j = nProfOff[i]! + Math.floor(rbuf[rpos++]! * len);
+          const j = nProfOff[i]! + ((rbuf[rpos++]! * len) | 0);
           d = durPool[j]!;
           const cnt = auxCnt[j]!;
           if (cnt > 0) {
-            const row = auxRowRef[auxOff[j]! + Math.floor(rbuf[rpos++]! * cnt)]!;
+            const row = auxRowRef[auxOff[j]! + ((rbuf[rpos++]! * cnt) | 0)]!;
             auxRow[i] = row;
             const during = auxVals[row]!;
             if (during > 0) carbon += during * nDuring[i]!;
