@@ -121,6 +121,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly xLatOff: Int32Array;
   private readonly xLatLen: Float64Array;
   private readonly xLatAdd: Float64Array;
+  /** Cost and carbon of a taken edge with size z (SNS, egress, transfer, the sync node's WCU) and
+   *  of a non-execution entry x, under the current placement. */
+  private readonly zCost: Float64Array;
+  private readonly zCarbon: Float64Array;
+  private readonly xCost: Float64Array;
+  private readonly xCarbon: Float64Array;
   private readonly neBackEF: Float64Array;
   private readonly neEgress: Float64Array;
   // Start hop
@@ -142,8 +148,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly startS: Float64Array;
   private readonly endS: Float64Array;
   private readonly auxRow: Int32Array;
-  private readonly rcu: Float64Array;
-  private readonly wcu: Float64Array;
   private readonly simArr: Float64Array;
   private readonly upCount: Int32Array;
   private readonly upAt: Float64Array;
@@ -312,6 +316,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.xLatOff = new Int32Array(X);
     this.xLatLen = new Float64Array(X);
     this.xLatAdd = new Float64Array(X);
+    this.zCost = new Float64Array(sizes.length);
+    this.zCarbon = new Float64Array(sizes.length);
+    this.xCost = new Float64Array(X);
+    this.xCarbon = new Float64Array(X);
     this.neBackEF = new Float64Array(X);
     this.neEgress = new Float64Array(X);
     this.latPool = Float64Array.from(pools.values);
@@ -331,8 +339,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.startS = new Float64Array(N);
     this.endS = new Float64Array(N);
     this.auxRow = new Int32Array(N);
-    this.rcu = new Float64Array(N);
-    this.wcu = new Float64Array(N);
     this.simArr = new Float64Array(N);
     this.upCount = new Int32Array(N);
     this.upAt = new Float64Array(Math.max(1, inEdge.length));
@@ -408,6 +414,17 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         this.zLatOff[z] = this.lat[li]!;
         this.zLatLen[z] = this.lat[li + 1]!;
         this.zLatAdd[z] = this.lat[li + 2]!;
+        const sizeGB = this.sizePool[z]!;
+        if (this.eToSync[e] === 1) {
+          const sns = this.eSnsOnlyGB[e]!;
+          const sync = this.eSyncGB[e]!;
+          this.zCost[z] =
+            this.eSnsOnlyReq[e]! * this.eSnsTo[e]! + (sns + sizeGB) * this.eEgressFwd[e]! + sync * this.eEgressBack[e]! + this.eSyncWCU2[e]! * this.ddbWrite[ri]!;
+          this.zCarbon[z] = (sns + sizeGB) * this.eFwdEF[e]! + sync * this.eBackEF[e]!;
+        } else {
+          this.zCost[z] = this.sizeSns[z]! * this.eSnsTo[e]! + sizeGB * this.eEgressFwd[e]!;
+          this.zCarbon[z] = sizeGB * this.eFwdEF[e]!;
+        }
       }
     }
     for (let x = 0; x < this.neSync.length; x++) {
@@ -420,6 +437,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.xLatOff[x] = this.lat[li]!;
       this.xLatLen[x] = this.lat[li + 1]!;
       this.xLatAdd[x] = this.lat[li + 2]!;
+      this.xCost[x] = this.neRespGB[x]! * this.neEgress[x]! + this.neWCU2[x]! * this.ddbWrite[rs]!;
+      this.xCarbon[x] = this.neRespGB[x]! * this.neBackEF[x]!;
     }
   }
 
@@ -446,8 +465,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const startS = this.startS;
     const endS = this.endS;
     const auxRow = this.auxRow;
-    const rcu = this.rcu;
-    const wcu = this.wcu;
     const simArr = this.simArr;
     const upCount = this.upCount;
     const upAt = this.upAt;
@@ -473,17 +490,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const eSizeOff = this.eSizeOff;
     const eSizeLen = this.eSizeLen;
     const sizePool = this.sizePool;
-    const sizeSns = this.sizeSns;
     const eToSync = this.eToSync;
-    const eSnsOnlyGB = this.eSnsOnlyGB;
-    const eSnsOnlyReq = this.eSnsOnlyReq;
-    const eSyncGB = this.eSyncGB;
-    const eSyncWCU2 = this.eSyncWCU2;
     const eAuxCol = this.eAuxCol;
     const neStart = this.neStart;
     const neSync = this.neSync;
-    const neRespGB = this.neRespGB;
-    const neWCU2 = this.neWCU2;
     const nProfOff = this.nProfOff;
     const nProfLen = this.nProfLen;
     const nExecUsd = this.nExecUsd;
@@ -492,19 +502,16 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const nDuring = this.nDuring;
     const nDdbR = this.nDdbR;
     const nDdbW = this.nDdbW;
-    const eFwdEF = this.eFwdEF;
-    const eBackEF = this.eBackEF;
-    const eEgressFwd = this.eEgressFwd;
-    const eEgressBack = this.eEgressBack;
-    const eSnsTo = this.eSnsTo;
+    const zCost = this.zCost;
+    const zCarbon = this.zCarbon;
+    const xCost = this.xCost;
+    const xCarbon = this.xCarbon;
     const zLatOff = this.zLatOff;
     const zLatLen = this.zLatLen;
     const zLatAdd = this.zLatAdd;
     const xLatOff = this.xLatOff;
     const xLatLen = this.xLatLen;
     const xLatAdd = this.xLatAdd;
-    const neBackEF = this.neBackEF;
-    const neEgress = this.neEgress;
     const latPool = this.latPool;
     const pingMean = this.pingMean;
     const startSizes = this.startSizes;
@@ -531,13 +538,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         rbuf = this.stream;
         rlen = this.streamLen;
       }
+      // Only accumulators are reset: every other per-instance slot is written (in topological
+      // order) before it is read within the sample.
       for (let i = 0; i < N; i++) {
-        invoked[i] = 0;
-        startS[i] = 0;
-        endS[i] = 0;
-        auxRow[i] = -1;
-        rcu[i] = 0;
-        wcu[i] = 0;
         simArr[i] = -Infinity;
         upCount[i] = 0;
       }
@@ -589,22 +592,13 @@ export class FastCalculator implements DeploymentMetricsCalculator {
                 if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
               }
               const z = eSizeOff[e]! + ((rbuf[rpos++]! * eSizeLen[e]!) | 0);
-              const sizeGB = sizePool[z]!;
-              const fwd = eFwdEF[e]!;
+              cost += zCost[z]!;
+              carbon += zCarbon[z]!;
               if (eToSync[e] === 1) {
-                const sns = eSnsOnlyGB[e]!;
-                const sync = eSyncGB[e]!;
-                cost += eSnsOnlyReq[e]! * eSnsTo[e]!;
-                carbon += (sns + sizeGB) * fwd + sync * eBackEF[e]!;
-                cost += (sns + sizeGB) * eEgressFwd[e]! + sync * eEgressBack[e]!;
-                wcu[i] = wcu[i]! + eSyncWCU2[e]!;
                 const u = inStart[i]! + upCount[i]!;
                 upAt[u] = edgeStart;
-                upGB[u] = sizeGB;
+                upGB[u] = sizePool[z]!;
                 upCount[i] = upCount[i]! + 1;
-              } else {
-                cost += sizeSns[z]! * eSnsTo[e]! + sizeGB * eEgressFwd[e]!;
-                carbon += sizeGB * fwd;
               }
               const arr = edgeStart + latPool[zLatOff[z]! + ((rbuf[rpos++]! * zLatLen[z]!) | 0)]! + zLatAdd[z]!;
               if (arr > arrival) arrival = arr;
@@ -612,10 +606,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
             } else {
               for (let x = neStart[e]!, xe = neStart[e + 1]!; x < xe; x++) {
                 const s = neSync[x]!;
-                const resp = neRespGB[x]!;
-                wcu[s] = wcu[s]! + neWCU2[x]!;
-                carbon += resp * neBackEF[x]!;
-                cost += resp * neEgress[x]!;
+                cost += xCost[x]!;
+                carbon += xCarbon[x]!;
                 const arr = endS[p]! + latPool[xLatOff[x]! + ((rbuf[rpos++]! * xLatLen[x]!) | 0)]! + xLatAdd[x]!;
                 if (arr > simArr[s]!) simArr[s] = arr;
               }
@@ -636,8 +628,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
             auxRow[i] = row;
             const during = auxVals[row]!;
             if (during > 0) carbon += during * nDuring[i]!;
-          }
-        }
+          } else auxRow[i] = -1;
+        } else auxRow[i] = -1;
         const end = startS[i]! + d;
         endS[i] = end;
         if (end > runtime) runtime = end;
@@ -660,14 +652,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
             upGB[b + 1] = gb;
           }
           let cumulative = 0;
+          let wcu = 0;
           for (let a = base; a < base + cnt; a++) {
             cumulative += upGB[a]!;
-            wcu[i] = wcu[i]! + writeCapacityUnits(cumulative);
+            wcu += writeCapacityUnits(cumulative);
           }
-          rcu[i] = rcu[i]! + readCapacityUnits(cumulative);
+          cost += wcu * nDdbW[i]! + readCapacityUnits(cumulative) * nDdbR[i]!;
         }
       }
-      for (let i = 0; i < N; i++) cost += rcu[i]! * nDdbR[i]! + wcu[i]! * nDdbW[i]!;
       outCost[k] = cost;
       outRuntime[k] = runtime;
       outCarbon[k] = carbon;
