@@ -4,7 +4,7 @@
 // across cores is at the level of solve hours (worker-pool.ts); one evaluation stays on one thread.
 import { DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH, TRANSMISSION_ENERGY_KWH_PER_GB } from '../constants.js';
 import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnits } from '../formulas.js';
-import type { LatencyEntry, PreparedModel } from '../model.js';
+import type { LatencyEntry, PreparedModel, PreparedNonExec } from '../model.js';
 import { Rng, mixSeed } from '../rng.js';
 import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
 import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
@@ -12,14 +12,22 @@ import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedM
 const EF = TRANSMISSION_ENERGY_KWH_PER_GB;
 const UNKNOWN_CI = DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
 
+/** Latency pools copied into one typed array as they are first used (shared pools once). */
 class PoolBuilder {
-  values: number[] = [];
+  values = new Float64Array(1024);
+  length = 0;
   private readonly seen = new Map<number[], number>();
   add(xs: number[]): number {
     const known = this.seen.get(xs);
     if (known !== undefined) return known;
-    const off = this.values.length;
-    for (const x of xs) this.values.push(x);
+    const off = this.length;
+    if (off + xs.length > this.values.length) {
+      const grown = new Float64Array(Math.max(2 * this.values.length, off + xs.length));
+      grown.set(this.values.subarray(0, off));
+      this.values = grown;
+    }
+    for (let i = 0; i < xs.length; i++) this.values[off + i] = xs[i]!;
+    this.length = off + xs.length;
     this.seen.set(xs, off);
     return off;
   }
@@ -92,11 +100,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly neWCU2: Float64Array;
   private readonly neLatBase: Int32Array;
   private readonly neFrom: Int32Array;
-  /** Latency entries, 3 slots each: [pool offset, pool length, added seconds]. Per edge the order
-   *  is (from region, to region, size bucket) so one placement reads one contiguous run. */
+  private readonly neEntry: PreparedNonExec[];
+  /** Latency entries, 3 slots each: [pool offset, pool length, added seconds], resolved from the
+   *  model on first use (latResolved). Per edge the order is (from region, to region, size
+   *  bucket); non-execution entries follow, (caller region, sync node region). */
   private readonly lat: Float64Array;
+  private readonly latResolved: Uint8Array;
   private readonly eBuckets: Int32Array;
-  private readonly latPool: Float64Array;
+  private readonly pools = new PoolBuilder();
   // Specialized to the placement being evaluated (and the hour): filled once per evaluate().
   private readonly nProfOff: Int32Array;
   private readonly nProfLen: Int32Array;
@@ -248,11 +259,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.eLatBase = new Int32Array(E);
     const sizes: number[] = [];
     const buckets: number[] = [];
-    const pools = new PoolBuilder();
-    const lat: number[] = [];
-    const addLatency = (l: LatencyEntry): void => {
-      lat.push(pools.add(l.pool), l.pool.length, l.addS);
-    };
+    let entries = 0;
     this.eBuckets = Int32Array.from(m.edges.map((e) => e.bucketCount));
     const neStart = new Int32Array(E + 1);
     const neSync: number[] = [];
@@ -265,12 +272,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.eSizeLen[ei] = e.sizesGB.length;
       sizes.push(...e.sizesGB);
       buckets.push(...e.sizeBucket);
-      this.eLatBase[ei] = lat.length / 3;
-      for (let a = 0; a < R; a++) {
-        for (let c = 0; c < R; c++) {
-          for (let b = 0; b < e.bucketCount; b++) addLatency(e.latency[(b * R + a) * R + c]!);
-        }
-      }
+      this.eLatBase[ei] = entries;
+      entries += R * R * e.bucketCount;
     });
     m.edges.forEach((e, ei) => {
       neStart[ei] = neSync.length;
@@ -278,9 +281,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         neSync.push(ne.syncNode);
         neResp.push(ne.responseGB);
         neWcu.push(2 * writeCapacityUnits(ne.responseGB));
-        neLat.push(lat.length / 3);
+        neLat.push(entries);
         neFrom.push(e.from);
-        for (const l of ne.latency) addLatency(l);
+        entries += R * R;
       }
     });
     neStart[E] = neSync.length;
@@ -293,7 +296,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.neWCU2 = Float64Array.from(neWcu);
     this.neLatBase = Int32Array.from(neLat);
     this.neFrom = Int32Array.from(neFrom);
-    this.lat = Float64Array.from(lat);
+    this.neEntry = m.edges.flatMap((e) => e.nonExec);
+    this.lat = new Float64Array(3 * entries);
+    this.latResolved = new Uint8Array(entries);
     this.nProfOff = new Int32Array(N);
     this.nProfLen = new Int32Array(N);
     this.nExecUsd = new Float64Array(N);
@@ -322,7 +327,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.xCarbon = new Float64Array(X);
     this.neBackEF = new Float64Array(X);
     this.neEgress = new Float64Array(X);
-    this.latPool = Float64Array.from(pools.values);
 
     this.pWpd = m.startHop.wpdAtFunctionProbability;
     this.wpdGB = m.startHop.wpdSizeGB;
@@ -410,7 +414,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.eEgressBack[e] = rp !== ri ? this.egress[ri]! : 0;
       this.eSnsTo[e] = this.snsPrice[ri]!;
       for (let z = this.eSizeOff[e]!, ze = z + this.eSizeLen[e]!; z < ze; z++) {
-        const li = 3 * (this.eLat[e]! + this.sizeBucket[z]!);
+        const bucket = this.sizeBucket[z]!;
+        const li = 3 * (this.eLat[e]! + bucket);
+        if (this.latResolved[li / 3] === 0) this.resolveLatency(li, this.m.edges[e]!.latency(bucket, rp, ri));
         this.zLatOff[z] = this.lat[li]!;
         this.zLatLen[z] = this.lat[li + 1]!;
         this.zLatAdd[z] = this.lat[li + 2]!;
@@ -434,12 +440,20 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.neBackEF[x] = this.routeEF[rs * R + rp]!;
       this.neEgress[x] = rs !== rp ? this.egress[rs]! : 0;
       const li = 3 * this.neLat[x]!;
+      if (this.latResolved[li / 3] === 0) this.resolveLatency(li, this.neEntry[x]!.latency(rp, rs));
       this.xLatOff[x] = this.lat[li]!;
       this.xLatLen[x] = this.lat[li + 1]!;
       this.xLatAdd[x] = this.lat[li + 2]!;
       this.xCost[x] = this.neRespGB[x]! * this.neEgress[x]! + this.neWCU2[x]! * this.ddbWrite[rs]!;
       this.xCarbon[x] = this.neRespGB[x]! * this.neBackEF[x]!;
     }
+  }
+
+  private resolveLatency(li: number, l: LatencyEntry): void {
+    this.lat[li] = this.pools.add(l.pool);
+    this.lat[li + 1] = l.pool.length;
+    this.lat[li + 2] = l.addS;
+    this.latResolved[li / 3] = 1;
   }
 
   /** Extends the hour's stream to at least `need` draws (doubling its storage). */
@@ -512,7 +526,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const xLatOff = this.xLatOff;
     const xLatLen = this.xLatLen;
     const xLatAdd = this.xLatAdd;
-    const latPool = this.latPool;
+    const latPool = this.pools.values;
     const pingMean = this.pingMean;
     const startSizes = this.startSizes;
     const startSizeSns = this.startSizeSns;
