@@ -69,10 +69,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly powerKW: Float64Array;
   private readonly profOff: Int32Array;
   private readonly profLen: Int32Array;
-  private readonly durPool: Float64Array;
-  private readonly auxOff: Int32Array; // per duration pool entry
-  private readonly auxCnt: Int32Array;
+  /** Per duration pool entry j, 3 slots: [duration s, auxiliary row count, first row ref]; one
+   *  cache line holds what a draw needs. */
+  private readonly durRec: Float64Array;
   private readonly auxRowRef: Int32Array;
+  /** Data transferred during execution (column 0) of each row ref, beside auxRowRef. */
+  private readonly rowDuring: Float64Array;
   private readonly auxVals: Float64Array;
   private readonly redirOff: number;
   private readonly redirLen: number;
@@ -126,16 +128,13 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly neLat: Int32Array;
   /** The latency entry of each size (z) and non-execution entry (x) under the current placement,
    *  copied out of the large table so the sample loop reads a small, hot one. */
-  private readonly zLatOff: Int32Array;
-  private readonly zLatLen: Float64Array;
-  private readonly zLatAdd: Float64Array;
+  /** Per size z, 5 slots: [latency pool offset, pool length, added s, cost, carbon]. */
+  private readonly zRec: Float64Array;
   private readonly xLatOff: Int32Array;
   private readonly xLatLen: Float64Array;
   private readonly xLatAdd: Float64Array;
-  /** Cost and carbon of a taken edge with size z (SNS, egress, transfer, the sync node's WCU) and
-   *  of a non-execution entry x, under the current placement. */
-  private readonly zCost: Float64Array;
-  private readonly zCarbon: Float64Array;
+  /** Cost and carbon of a taken edge with size z (in zRec: SNS, egress, transfer, the sync node's
+   *  WCU) and of a non-execution entry x, under the current placement. */
   private readonly xCost: Float64Array;
   private readonly xCarbon: Float64Array;
   private readonly neBackEF: Float64Array;
@@ -229,10 +228,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     [this.redirOff, this.redirLen] = addProfile(m.redirector);
     this.profOff = profOff;
     this.profLen = profLen;
-    this.durPool = Float64Array.from(dur);
-    this.auxOff = Int32Array.from(auxOff);
-    this.auxCnt = Int32Array.from(auxCnt);
+    this.durRec = new Float64Array(3 * dur.length);
+    for (let j = 0; j < dur.length; j++) {
+      this.durRec[3 * j] = dur[j]!;
+      this.durRec[3 * j + 1] = auxCnt[j]!;
+      this.durRec[3 * j + 2] = auxOff[j]!;
+    }
     this.auxRowRef = Int32Array.from(rowRef);
+    this.rowDuring = Float64Array.from(rowRef, (ref) => auxVals[ref]!);
     this.auxVals = Float64Array.from(auxVals);
 
     // Edges, latency tables and non-execution entries.
@@ -315,14 +318,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.eSnsTo = new Float64Array(E);
     const X = neSync.length;
     this.neLat = new Int32Array(X);
-    this.zLatOff = new Int32Array(sizes.length);
-    this.zLatLen = new Float64Array(sizes.length);
-    this.zLatAdd = new Float64Array(sizes.length);
+    this.zRec = new Float64Array(5 * sizes.length);
     this.xLatOff = new Int32Array(X);
     this.xLatLen = new Float64Array(X);
     this.xLatAdd = new Float64Array(X);
-    this.zCost = new Float64Array(sizes.length);
-    this.zCarbon = new Float64Array(sizes.length);
     this.xCost = new Float64Array(X);
     this.xCarbon = new Float64Array(X);
     this.neBackEF = new Float64Array(X);
@@ -376,6 +375,11 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const conv = this.convergence;
     conv.reset();
     let n = 0;
+    if (o.minSamples >= o.maxSamples) {
+      // A fixed sample count: no convergence bookkeeping, one pass.
+      this.sampleRange(0, o.maxSamples);
+      n = o.maxSamples;
+    }
     while (n < o.maxSamples) {
       const end = Math.min(o.maxSamples, n + o.batchSize);
       this.sampleRange(n, end);
@@ -417,19 +421,20 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         const bucket = this.sizeBucket[z]!;
         const li = 3 * (this.eLat[e]! + bucket);
         if (this.latResolved[li / 3] === 0) this.resolveLatency(li, this.m.edges[e]!.latency(bucket, rp, ri));
-        this.zLatOff[z] = this.lat[li]!;
-        this.zLatLen[z] = this.lat[li + 1]!;
-        this.zLatAdd[z] = this.lat[li + 2]!;
+        const zr = 5 * z;
+        this.zRec[zr] = this.lat[li]!;
+        this.zRec[zr + 1] = this.lat[li + 1]!;
+        this.zRec[zr + 2] = this.lat[li + 2]!;
         const sizeGB = this.sizePool[z]!;
         if (this.eToSync[e] === 1) {
           const sns = this.eSnsOnlyGB[e]!;
           const sync = this.eSyncGB[e]!;
-          this.zCost[z] =
+          this.zRec[zr + 3] =
             this.eSnsOnlyReq[e]! * this.eSnsTo[e]! + (sns + sizeGB) * this.eEgressFwd[e]! + sync * this.eEgressBack[e]! + this.eSyncWCU2[e]! * this.ddbWrite[ri]!;
-          this.zCarbon[z] = (sns + sizeGB) * this.eFwdEF[e]! + sync * this.eBackEF[e]!;
+          this.zRec[zr + 4] = (sns + sizeGB) * this.eFwdEF[e]! + sync * this.eBackEF[e]!;
         } else {
-          this.zCost[z] = this.sizeSns[z]! * this.eSnsTo[e]! + sizeGB * this.eEgressFwd[e]!;
-          this.zCarbon[z] = sizeGB * this.eFwdEF[e]!;
+          this.zRec[zr + 3] = this.sizeSns[z]! * this.eSnsTo[e]! + sizeGB * this.eEgressFwd[e]!;
+          this.zRec[zr + 4] = sizeGB * this.eFwdEF[e]!;
         }
       }
     }
@@ -492,10 +497,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const invocationUsd = this.invocationUsd;
     const topo = this.topo;
     const isSync = this.isSync;
-    const durPool = this.durPool;
-    const auxOff = this.auxOff;
-    const auxCnt = this.auxCnt;
+    const durRec = this.durRec;
     const auxRowRef = this.auxRowRef;
+    const rowDuring = this.rowDuring;
     const auxVals = this.auxVals;
     const inStart = this.inStart;
     const inEdge = this.inEdge;
@@ -516,13 +520,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const nDuring = this.nDuring;
     const nDdbR = this.nDdbR;
     const nDdbW = this.nDdbW;
-    const zCost = this.zCost;
-    const zCarbon = this.zCarbon;
     const xCost = this.xCost;
     const xCarbon = this.xCarbon;
-    const zLatOff = this.zLatOff;
-    const zLatLen = this.zLatLen;
-    const zLatAdd = this.zLatAdd;
+    const zRec = this.zRec;
     const xLatOff = this.xLatOff;
     const xLatLen = this.xLatLen;
     const xLatAdd = this.xLatAdd;
@@ -576,7 +576,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       let t0 = 0;
       if (redirected) {
         let d = 0;
-        if (redirLen > 0) d = durPool[redirOff + ((rbuf[rpos++]! * redirLen) | 0)]!;
+        if (redirLen > 0) d = durRec[3 * (redirOff + ((rbuf[rpos++]! * redirLen) | 0))]!;
         const ih = s0 * R + home;
         cost += execUsdPerS[ih]! * d + invocationUsd[ih]!;
         carbon += carbonPerS[ih]! * d;
@@ -606,15 +606,16 @@ export class FastCalculator implements DeploymentMetricsCalculator {
                 if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
               }
               const z = eSizeOff[e]! + ((rbuf[rpos++]! * eSizeLen[e]!) | 0);
-              cost += zCost[z]!;
-              carbon += zCarbon[z]!;
+              const zr = 5 * z;
+              cost += zRec[zr + 3]!;
+              carbon += zRec[zr + 4]!;
               if (eToSync[e] === 1) {
                 const u = inStart[i]! + upCount[i]!;
                 upAt[u] = edgeStart;
                 upGB[u] = sizePool[z]!;
                 upCount[i] = upCount[i]! + 1;
               }
-              const arr = edgeStart + latPool[zLatOff[z]! + ((rbuf[rpos++]! * zLatLen[z]!) | 0)]! + zLatAdd[z]!;
+              const arr = edgeStart + latPool[zRec[zr]! + ((rbuf[rpos++]! * zRec[zr + 1]!) | 0)]! + zRec[zr + 2]!;
               if (arr > arrival) arrival = arr;
               any = 1;
             } else {
@@ -634,13 +635,13 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         let d = 0;
         const len = nProfLen[i]!;
         if (len > 0) {
-          const j = nProfOff[i]! + ((rbuf[rpos++]! * len) | 0);
-          d = durPool[j]!;
-          const cnt = auxCnt[j]!;
+          const jr = 3 * (nProfOff[i]! + ((rbuf[rpos++]! * len) | 0));
+          d = durRec[jr]!;
+          const cnt = durRec[jr + 1]!;
           if (cnt > 0) {
-            const row = auxRowRef[auxOff[j]! + ((rbuf[rpos++]! * cnt) | 0)]!;
-            auxRow[i] = row;
-            const during = auxVals[row]!;
+            const k = durRec[jr + 2]! + ((rbuf[rpos++]! * cnt) | 0);
+            auxRow[i] = auxRowRef[k]!;
+            const during = rowDuring[k]!;
             if (during > 0) carbon += during * nDuring[i]!;
           } else auxRow[i] = -1;
         } else auxRow[i] = -1;
