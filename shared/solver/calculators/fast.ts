@@ -5,7 +5,7 @@
 import { DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH, TRANSMISSION_ENERGY_KWH_PER_GB } from '../constants.js';
 import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnits } from '../formulas.js';
 import type { LatencyEntry, PreparedModel, PreparedNonExec } from '../model.js';
-import { Rng, mixSeed } from '../rng.js';
+import { mixSeed, sharedStream, type SharedStream } from '../rng.js';
 import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
 import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
 
@@ -41,7 +41,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly mc: ResolvedMcOptions;
   private readonly buf: SampleBuffers;
   private readonly convergence = new Convergence();
-  private readonly rng = new Rng(1);
   private hourSeed = 0;
   private readonly R: number;
   private readonly N: number;
@@ -149,8 +148,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   // the stream is drawn once per hour (same sequence as calling rng.next() in turn) and grown on
   // demand; an evaluation only reads it.
   private readonly maxDraws: number;
-  private stream: Float64Array;
-  private streamLen = 0;
+  private stream!: SharedStream; // set by setHour (called by the constructor)
+  private readonly streamCapacity: number;
   private rpos = 0;
   // Per-sample state
   private readonly place: Int32Array;
@@ -336,7 +335,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     let draws = 3 + 2 * N;
     for (const e of m.edges) draws += 3 + e.nonExec.length;
     this.maxDraws = draws;
-    this.stream = new Float64Array(Math.max(4096, draws * this.mc.minSamples));
+    this.streamCapacity = draws * this.mc.minSamples;
     this.place = new Int32Array(N);
     this.invoked = new Uint8Array(N);
     this.startS = new Float64Array(N);
@@ -362,8 +361,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     }
     for (let r = 0; r < R; r++) this.duringPerGB[r] = (EF * UNKNOWN_CI) / 2 + this.routeEF[this.home * R + r]! / 2;
     this.hourSeed = mixSeed(this.options.seed, hour === 'overall' ? 24 : hour);
-    this.rng.reseed(this.hourSeed);
-    this.streamLen = 0;
+    this.stream = sharedStream(this.hourSeed, this.streamCapacity);
   }
 
   evaluate(placement: Placement): EvaluationResult {
@@ -461,20 +459,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.latResolved[li / 3] = 1;
   }
 
-  /** Extends the hour's stream to at least `need` draws (doubling its storage). */
-  private extendStream(need: number): void {
-    let cap = this.stream.length;
-    if (need > cap) {
-      while (cap < need) cap *= 2;
-      const grown = new Float64Array(cap);
-      grown.set(this.stream.subarray(0, this.streamLen));
-      this.stream = grown;
-    }
-    const to = Math.max(need, Math.min(this.stream.length, this.streamLen + 65536));
-    this.rng.fill(this.stream, this.streamLen, to);
-    this.streamLen = to;
-  }
-
   /** Draws samples [from, to). Every array is hoisted into a local once per batch. */
   private sampleRange(from: number, to: number): void {
     const R = this.R;
@@ -543,14 +527,15 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const outRuntime = this.buf.runtime;
     const outCarbon = this.buf.carbon;
     const maxDraws = this.maxDraws;
-    let rbuf = this.stream;
-    let rlen = this.streamLen;
+    const stream = this.stream;
+    let rbuf = stream.values;
+    let rlen = stream.length;
     let rpos = this.rpos;
     for (let k = from; k < to; k++) {
       if (rlen - rpos < maxDraws) {
-        this.extendStream(rpos + maxDraws);
-        rbuf = this.stream;
-        rlen = this.streamLen;
+        stream.extend(rpos + maxDraws);
+        rbuf = stream.values;
+        rlen = stream.length;
       }
       // Only accumulators are reset: every other per-instance slot is written (in topological
       // order) before it is read within the sample.
