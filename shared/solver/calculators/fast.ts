@@ -1,12 +1,16 @@
 // The fast calculator (selected by "go"): the same sampling model as simple.ts over a flattened
-// model of typed arrays with precomputed indices, a PRNG whose state lives in a Uint32Array and
-// per-sample state in buffers allocated once, so drawing a sample allocates nothing. Parallelism
-// across cores is at the level of solve hours (worker-pool.ts); one evaluation stays on one thread.
+// model of typed arrays. Built once per solve: the tables (latency entries resolved on first use)
+// and a sample loop generated for the workflow's topology (fast-kernel.ts). Per evaluation:
+// specialize() resolves every lookup of the placement into small tables (per size: latency pool,
+// cost, carbon), then the kernel reads the hour's shared random stream (rng.ts) and writes the
+// sample buffers; a sample allocates nothing. Parallelism across cores is at the level of solve
+// hours (worker-pool.ts); one evaluation stays on one thread.
 import { DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH, TRANSMISSION_ENERGY_KWH_PER_GB } from '../constants.js';
 import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnits } from '../formulas.js';
 import type { LatencyEntry, PreparedModel, PreparedNonExec } from '../model.js';
 import { mixSeed, sharedStream, type SharedStream } from '../rng.js';
 import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
+import { compileKernel, type SampleKernel } from './fast-kernel.js';
 import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
 
 const EF = TRANSMISSION_ENERGY_KWH_PER_GB;
@@ -39,6 +43,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   samples = 0;
 
   private readonly mc: ResolvedMcOptions;
+  private readonly kernel: SampleKernel;
+  // Read by the generated kernel.
+  private readonly EF = EF;
+  private readonly UNKNOWN_CI = UNKNOWN_CI;
+  private readonly wcuOf = writeCapacityUnits;
+  private readonly rcuOf = readCapacityUnits;
   private readonly buf: SampleBuffers;
   private readonly convergence = new Convergence();
   private hourSeed = 0;
@@ -153,12 +163,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private rpos = 0;
   // Per-sample state
   private readonly place: Int32Array;
-  private readonly invoked: Uint8Array;
-  private readonly startS: Float64Array;
-  private readonly endS: Float64Array;
-  private readonly auxRow: Int32Array;
-  private readonly simArr: Float64Array;
-  private readonly upCount: Int32Array;
   private readonly upAt: Float64Array;
   private readonly upGB: Float64Array;
 
@@ -337,14 +341,24 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.maxDraws = draws;
     this.streamCapacity = draws * this.mc.minSamples;
     this.place = new Int32Array(N);
-    this.invoked = new Uint8Array(N);
-    this.startS = new Float64Array(N);
-    this.endS = new Float64Array(N);
-    this.auxRow = new Int32Array(N);
-    this.simArr = new Float64Array(N);
-    this.upCount = new Int32Array(N);
     this.upAt = new Float64Array(Math.max(1, inEdge.length));
     this.upGB = new Float64Array(Math.max(1, inEdge.length));
+    this.kernel = compileKernel({
+      N,
+      start: this.start,
+      topo: this.topo,
+      isSync: this.isSync,
+      inStart: this.inStart,
+      inEdge: this.inEdge,
+      eFrom: this.eFrom,
+      eProb: this.eProb,
+      eAuxCol: this.eAuxCol,
+      eSizeOff: this.eSizeOff,
+      eSizeLen: this.eSizeLen,
+      eToSync: this.eToSync,
+      neStart: this.neStart,
+      neSync: this.neSync,
+    });
     this.setHour('overall');
   }
 
@@ -459,211 +473,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.latResolved[li / 3] = 1;
   }
 
-  /** Draws samples [from, to). Every array is hoisted into a local once per batch. */
+  /** Draws samples [from, to) with the kernel generated for this workflow (fast-kernel.ts). */
   private sampleRange(from: number, to: number): void {
-    const R = this.R;
-    const N = this.N;
-    const place = this.place;
-    const invoked = this.invoked;
-    const startS = this.startS;
-    const endS = this.endS;
-    const auxRow = this.auxRow;
-    const simArr = this.simArr;
-    const upCount = this.upCount;
-    const upAt = this.upAt;
-    const upGB = this.upGB;
-    const routeEF = this.routeEF;
-    const egress = this.egress;
-    const snsPrice = this.snsPrice;
-    const ci = this.ci;
-    const carbonPerS = this.carbonPerS;
-    const execUsdPerS = this.execUsdPerS;
-    const invocationUsd = this.invocationUsd;
-    const topo = this.topo;
-    const isSync = this.isSync;
-    const durRec = this.durRec;
-    const auxRowRef = this.auxRowRef;
-    const rowDuring = this.rowDuring;
-    const auxVals = this.auxVals;
-    const inStart = this.inStart;
-    const inEdge = this.inEdge;
-    const eFrom = this.eFrom;
-    const eProb = this.eProb;
-    const eSizeOff = this.eSizeOff;
-    const eSizeLen = this.eSizeLen;
-    const sizePool = this.sizePool;
-    const eToSync = this.eToSync;
-    const eAuxCol = this.eAuxCol;
-    const neStart = this.neStart;
-    const neSync = this.neSync;
-    const nProfOff = this.nProfOff;
-    const nProfLen = this.nProfLen;
-    const nExecUsd = this.nExecUsd;
-    const nInvUsd = this.nInvUsd;
-    const nCarbonPerS = this.nCarbonPerS;
-    const nDuring = this.nDuring;
-    const nDdbR = this.nDdbR;
-    const nDdbW = this.nDdbW;
-    const xCost = this.xCost;
-    const xCarbon = this.xCarbon;
-    const zRec = this.zRec;
-    const xLatOff = this.xLatOff;
-    const xLatLen = this.xLatLen;
-    const xLatAdd = this.xLatAdd;
-    const latPool = this.pools.values;
-    const pingMean = this.pingMean;
-    const startSizes = this.startSizes;
-    const startSizeSns = this.startSizeSns;
-    const nStartSizes = startSizes.length;
-    const s0 = this.start;
-    const home = this.home;
-    const pWpd = this.pWpd;
-    const wpdGB = this.wpdGB;
-    const wpdCost = this.wpdRCU * this.sysReadUsd;
-    const systemCI = this.systemCI;
-    const redirOff = this.redirOff;
-    const redirLen = this.redirLen;
-    const outCost = this.buf.cost;
-    const outRuntime = this.buf.runtime;
-    const outCarbon = this.buf.carbon;
-    const maxDraws = this.maxDraws;
-    const stream = this.stream;
-    let rbuf = stream.values;
-    let rlen = stream.length;
-    let rpos = this.rpos;
-    for (let k = from; k < to; k++) {
-      if (rlen - rpos < maxDraws) {
-        stream.extend(rpos + maxDraws);
-        rbuf = stream.values;
-        rlen = stream.length;
-      }
-      // Only accumulators are reset: every other per-instance slot is written (in topological
-      // order) before it is read within the sample.
-      for (let i = 0; i < N; i++) {
-        simArr[i] = -Infinity;
-        upCount[i] = 0;
-      }
-      let cost = 0;
-      let carbon = 0;
-      let runtime = 0;
-
-      // Start hop.
-      const rs = place[s0]!;
-      const atFunction = rbuf[rpos++]! < pWpd;
-      const redirected = atFunction && rs !== home;
-      const si = ((rbuf[rpos++]! * nStartSizes) | 0);
-      const inputGB = startSizes[si]!;
-      const first = redirected ? home : rs;
-      cost += wpdCost;
-      carbon += wpdGB * EF * (atFunction ? (systemCI + ci[first]!) / 2 : UNKNOWN_CI);
-      cost += startSizeSns[si]! * snsPrice[first]!;
-      carbon += inputGB * EF * UNKNOWN_CI;
-      let t0 = 0;
-      if (redirected) {
-        let d = 0;
-        if (redirLen > 0) d = durRec[3 * (redirOff + ((rbuf[rpos++]! * redirLen) | 0))]!;
-        const ih = s0 * R + home;
-        cost += execUsdPerS[ih]! * d + invocationUsd[ih]!;
-        carbon += carbonPerS[ih]! * d;
-        cost += startSizeSns[si]! * snsPrice[rs]!;
-        carbon += inputGB * routeEF[home * R + rs]!;
-        cost += inputGB * egress[home]!;
-        runtime = d;
-        t0 = d + pingMean[home * R + rs]!;
-      }
-      invoked[s0] = 1;
-      startS[s0] = t0;
-
-      for (let ti = 0; ti < N; ti++) {
-        const i = topo[ti]!;
-        if (i !== s0) {
-          let arrival = -Infinity;
-          let any = 0;
-          for (let q = inStart[i]!, qe = inStart[i + 1]!; q < qe; q++) {
-            const e = inEdge[q]!;
-            const p = eFrom[e]!;
-            if (invoked[p] === 0) continue;
-            if (rbuf[rpos++]! < eProb[e]!) {
-              const col = eAuxCol[e]!;
-              let edgeStart = endS[p]!;
-              if (col >= 0 && auxRow[p]! >= 0) {
-                const off = auxVals[auxRow[p]! + col]!;
-                if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
-              }
-              const z = eSizeOff[e]! + ((rbuf[rpos++]! * eSizeLen[e]!) | 0);
-              const zr = 5 * z;
-              cost += zRec[zr + 3]!;
-              carbon += zRec[zr + 4]!;
-              if (eToSync[e] === 1) {
-                const u = inStart[i]! + upCount[i]!;
-                upAt[u] = edgeStart;
-                upGB[u] = sizePool[z]!;
-                upCount[i] = upCount[i]! + 1;
-              }
-              const arr = edgeStart + latPool[zRec[zr]! + ((rbuf[rpos++]! * zRec[zr + 1]!) | 0)]! + zRec[zr + 2]!;
-              if (arr > arrival) arrival = arr;
-              any = 1;
-            } else {
-              for (let x = neStart[e]!, xe = neStart[e + 1]!; x < xe; x++) {
-                const s = neSync[x]!;
-                cost += xCost[x]!;
-                carbon += xCarbon[x]!;
-                const arr = endS[p]! + latPool[xLatOff[x]! + ((rbuf[rpos++]! * xLatLen[x]!) | 0)]! + xLatAdd[x]!;
-                if (arr > simArr[s]!) simArr[s] = arr;
-              }
-            }
-          }
-          invoked[i] = any;
-          if (any === 1) startS[i] = arrival > simArr[i]! ? arrival : simArr[i]!;
-        }
-        if (invoked[i] === 0) continue;
-        let d = 0;
-        const len = nProfLen[i]!;
-        if (len > 0) {
-          const jr = 3 * (nProfOff[i]! + ((rbuf[rpos++]! * len) | 0));
-          d = durRec[jr]!;
-          const cnt = durRec[jr + 1]!;
-          if (cnt > 0) {
-            const k = durRec[jr + 2]! + ((rbuf[rpos++]! * cnt) | 0);
-            auxRow[i] = auxRowRef[k]!;
-            const during = rowDuring[k]!;
-            if (during > 0) carbon += during * nDuring[i]!;
-          } else auxRow[i] = -1;
-        } else auxRow[i] = -1;
-        const end = startS[i]! + d;
-        endS[i] = end;
-        if (end > runtime) runtime = end;
-        cost += nExecUsd[i]! * d + nInvUsd[i]!;
-        carbon += nCarbonPerS[i]! * d;
-        if (isSync[i] === 1) {
-          // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
-          const base = inStart[i]!;
-          const cnt = upCount[i]!;
-          for (let a = base + 1; a < base + cnt; a++) {
-            const at = upAt[a]!;
-            const gb = upGB[a]!;
-            let b = a - 1;
-            while (b >= base && upAt[b]! > at) {
-              upAt[b + 1] = upAt[b]!;
-              upGB[b + 1] = upGB[b]!;
-              b--;
-            }
-            upAt[b + 1] = at;
-            upGB[b + 1] = gb;
-          }
-          let cumulative = 0;
-          let wcu = 0;
-          for (let a = base; a < base + cnt; a++) {
-            cumulative += upGB[a]!;
-            wcu += writeCapacityUnits(cumulative);
-          }
-          cost += wcu * nDdbW[i]! + readCapacityUnits(cumulative) * nDdbR[i]!;
-        }
-      }
-      outCost[k] = cost;
-      outRuntime[k] = runtime;
-      outCarbon[k] = carbon;
-    }
-    this.rpos = rpos;
+    this.rpos = this.kernel(this, from, to, this.rpos);
   }
 }
