@@ -26,7 +26,7 @@ const cpuMsNow = (): number => {
   return (u.user + u.system) / 1000;
 };
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => sorted(xs)[Math.floor((xs.length - 1) / 2)]!;
 
 // 1. One evaluation with exactly 2,000 samples, on this thread, after a warm-up.
 const calc = createCalculator(calculator, model, { seed: 1, ...EQUAL_WORK });

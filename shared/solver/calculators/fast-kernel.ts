@@ -153,5 +153,17 @@ export function compileKernel(t: KernelTopology): SampleKernel {
   }
   L.push('  outCost[k] = cost;', '  outRuntime[k] = runtime;', '  outCarbon[k] = carbon;', '}', 'return rpos;');
   // Generated from numbers and indices only (no input strings), so the source is safe to compile.
-  return new Function('c', 'from', 'to', 'rpos', L.join('\n')) as SampleKernel;
+  // One function per distinct source: later solves of the same workflow reuse the optimized code
+  // instead of warming up a fresh copy (bounded, as a process may meet many workflows).
+  const source = L.join('\n');
+  let kernel = compiled.get(source);
+  if (!kernel) {
+    if (compiled.size >= MAX_KERNELS) compiled.delete(compiled.keys().next().value!);
+    kernel = new Function('c', 'from', 'to', 'rpos', source) as SampleKernel;
+  } else compiled.delete(source);
+  compiled.set(source, kernel);
+  return kernel;
 }
+
+const MAX_KERNELS = 32;
+const compiled = new Map<string, SampleKernel>();
