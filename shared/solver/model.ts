@@ -30,8 +30,8 @@ export interface PreparedProfile {
 export interface PreparedNonExec {
   syncNode: number;
   responseGB: number;
-  /** Indexed a × R + c (caller region a, sync node region c). */
-  latency: LatencyEntry[];
+  /** Latency of caller region a → sync node region c, resolved on first use. */
+  latency(a: number, c: number): LatencyEntry;
 }
 
 export interface PreparedEdge {
@@ -47,8 +47,9 @@ export interface PreparedEdge {
   snsOnlySizeGB: number;
   /** Column of this edge's invocation offset in the source's auxiliary rows, or -1. */
   auxColumn: number;
-  /** Indexed (bucket × R + a) × R + c. */
-  latency: LatencyEntry[];
+  /** Latency of size bucket b from region a to region c, resolved on first use (a search touches
+   *  a small part of the buckets × R² table, so building it all per solve would be set-up cost). */
+  latency(b: number, a: number, c: number): LatencyEntry;
   nonExec: PreparedNonExec[];
 }
 
@@ -98,10 +99,15 @@ function meanOf(xs: number[]): number {
 
 function prepareProfile(p: ExecutionProfile | undefined, auxWidth: number): PreparedProfile {
   if (!p || p.durationsS.length === 0) return { durationsS: [], auxRows: [] };
+  // Durations of one 10-ms bucket share one (read-only) list of rows: thousands of durations fall
+  // into a few dozen buckets, so each bucket is matched and converted once.
+  const byBucket = new Map<number, number[][]>();
   const auxRows = p.durationsS.map((d) => {
     const bucket = roundUpToMs(d, 10);
+    const known = byBucket.get(bucket);
+    if (known) return known;
     const hit = p.auxiliary.find((a) => sameSize(a.durationS, bucket));
-    return (hit?.rows ?? []).map((row) => {
+    const rows = (hit?.rows ?? []).map((row) => {
       const out = new Array<number>(auxWidth).fill(Number.NaN);
       out[0] = 0;
       row.forEach((v, j) => {
@@ -109,6 +115,8 @@ function prepareProfile(p: ExecutionProfile | undefined, auxWidth: number): Prep
       });
       return out;
     });
+    byBucket.set(bucket, rows);
+    return rows;
   });
   return { durationsS: p.durationsS, auxRows };
 }
@@ -180,6 +188,7 @@ export function prepareModel(input: SolverInput): PreparedModel {
   for (let i = 0; i < N; i++) {
     const inst = input.instances[i]!;
     const stats = input.instanceStats[inst.name];
+    const preparedOf = new Map<ExecutionProfile, PreparedProfile>();
     for (let r = 0; r < R; r++) {
       const key = regionKeys[r]!;
       const p = rd(key).prices;
@@ -188,7 +197,14 @@ export function prepareModel(input: SolverInput): PreparedModel {
       invocationUsd.push(p?.invocationUsd[inst.architecture] ?? DEFAULT_PRICES.invocationUsd);
       const u = stats?.executions[key]?.cpuUtilization ?? stats?.cpuUtilization ?? DEFAULT_CPU_UTILIZATION;
       powerKW.push((cpuPowerKW(u, power.cpuMinKW, power.cpuMaxKW) * inst.vcpu + power.memoryKWPerGB * memoryGB[i]!) * power.pue);
-      profiles.push(prepareProfile(profileFor(stats, key, input.homeRegion), auxWidths[i]!));
+      // Regions without data of their own fall back to the same profile: prepare it once.
+      const source = profileFor(stats, key, input.homeRegion);
+      let prepared = source ? preparedOf.get(source) : undefined;
+      if (!prepared) {
+        prepared = prepareProfile(source, auxWidths[i]!);
+        if (source) preparedOf.set(source, prepared);
+      }
+      profiles.push(prepared);
     }
   }
   const startName = instanceNames[start]!;
@@ -290,29 +306,38 @@ function prepareEdge(
   });
   const multiplier = toSync ? SYNC_LATENCY_MULTIPLIER : 1;
   const homePing = pingMeanS[home * R + home]!;
-  const latency: LatencyEntry[] = [];
-  for (const b of buckets) {
-    const homePool = observed(e.latencies[homeKey]?.[homeKey], b) ?? [HOME_REGION_TRANSMISSION_LATENCY_DEFAULT_S];
-    for (let a = 0; a < R; a++) {
-      for (let c = 0; c < R; c++) {
-        const pool = observed(e.latencies[regionKeys[a]!]?.[regionKeys[c]!], b);
-        latency.push(pool ? { pool, addS: 0 } : { pool: homePool, addS: Math.max(0, pingMeanS[a * R + c]! - homePing) * multiplier });
-      }
+  const homePools = new Array<number[] | undefined>(buckets.length);
+  const resolved = new Array<LatencyEntry | undefined>(buckets.length * R * R);
+  const latency = (k: number, a: number, c: number): LatencyEntry => {
+    const at = (k * R + a) * R + c;
+    const known = resolved[at];
+    if (known) return known;
+    const b = buckets[k]!;
+    const pool = observed(e.latencies[regionKeys[a]!]?.[regionKeys[c]!], b);
+    let entry: LatencyEntry;
+    if (pool) entry = { pool, addS: 0 };
+    else {
+      const homePool = (homePools[k] ??= observed(e.latencies[homeKey]?.[homeKey], b) ?? [HOME_REGION_TRANSMISSION_LATENCY_DEFAULT_S]);
+      entry = { pool: homePool, addS: Math.max(0, pingMeanS[a * R + c]! - homePing) * multiplier };
     }
-  }
+    resolved[at] = entry;
+    return entry;
+  };
   const nonExec: PreparedNonExec[] = [];
   for (const ne of e.nonExecution) {
     const syncNode = instIndex.get(ne.syncNode);
     if (syncNode === undefined) continue; // statistics of an instance no longer in the workflow
     const homePool = ne.latenciesS[homeKey]?.[homeKey];
     const fallback = homePool && homePool.length > 0 ? homePool : [HOME_REGION_TRANSMISSION_LATENCY_DEFAULT_S];
-    const lat: LatencyEntry[] = [];
-    for (let a = 0; a < R; a++) {
-      for (let c = 0; c < R; c++) {
-        const pool = ne.latenciesS[regionKeys[a]!]?.[regionKeys[c]!];
-        lat.push(pool && pool.length > 0 ? { pool, addS: 0 } : { pool: fallback, addS: Math.max(0, pingMeanS[a * R + c]! - homePing) * SYNC_LATENCY_MULTIPLIER });
-      }
-    }
+    const resolvedNe = new Array<LatencyEntry | undefined>(R * R);
+    const lat = (a: number, c: number): LatencyEntry => {
+      const known = resolvedNe[a * R + c];
+      if (known) return known;
+      const pool = ne.latenciesS[regionKeys[a]!]?.[regionKeys[c]!];
+      const entry = pool && pool.length > 0 ? { pool, addS: 0 } : { pool: fallback, addS: Math.max(0, pingMeanS[a * R + c]! - homePing) * SYNC_LATENCY_MULTIPLIER };
+      resolvedNe[a * R + c] = entry;
+      return entry;
+    };
     nonExec.push({ syncNode, responseGB: ne.syncDataResponseSizeGB, latency: lat });
   }
   const col = input.instanceStats[e.from]?.auxiliaryIndex[e.to];

@@ -1,25 +1,37 @@
 // The fast calculator (selected by "go"): the same sampling model as simple.ts over a flattened
-// model of typed arrays with precomputed indices, a PRNG whose state lives in a Uint32Array and
-// per-sample state in buffers allocated once, so drawing a sample allocates nothing. Parallelism
-// across cores is at the level of solve hours (worker-pool.ts); one evaluation stays on one thread.
+// model of typed arrays. Built once per solve: the tables (latency entries resolved on first use)
+// and a sample loop generated for the workflow's topology (fast-kernel.ts). Per evaluation:
+// specialize() resolves every lookup of the placement into small tables (per size: latency pool,
+// cost, carbon), then the kernel reads the hour's shared random stream (rng.ts) and writes the
+// sample buffers; a sample allocates nothing. Parallelism across cores is at the level of solve
+// hours (worker-pool.ts); one evaluation stays on one thread.
 import { DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH, TRANSMISSION_ENERGY_KWH_PER_GB } from '../constants.js';
 import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnits } from '../formulas.js';
-import type { LatencyEntry, PreparedModel } from '../model.js';
-import { Rng, mixSeed } from '../rng.js';
+import type { LatencyEntry, PreparedModel, PreparedNonExec } from '../model.js';
+import { mixSeed, sharedStream, type SharedStream } from '../rng.js';
 import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
+import { compileKernel, type SampleKernel } from './fast-kernel.js';
 import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
 
 const EF = TRANSMISSION_ENERGY_KWH_PER_GB;
 const UNKNOWN_CI = DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
 
+/** Latency pools copied into one typed array as they are first used (shared pools once). */
 class PoolBuilder {
-  values: number[] = [];
+  values = new Float64Array(1024);
+  length = 0;
   private readonly seen = new Map<number[], number>();
   add(xs: number[]): number {
     const known = this.seen.get(xs);
     if (known !== undefined) return known;
-    const off = this.values.length;
-    for (const x of xs) this.values.push(x);
+    const off = this.length;
+    if (off + xs.length > this.values.length) {
+      const grown = new Float64Array(Math.max(2 * this.values.length, off + xs.length));
+      grown.set(this.values.subarray(0, off));
+      this.values = grown;
+    }
+    for (let i = 0; i < xs.length; i++) this.values[off + i] = xs[i]!;
+    this.length = off + xs.length;
     this.seen.set(xs, off);
     return off;
   }
@@ -31,9 +43,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   samples = 0;
 
   private readonly mc: ResolvedMcOptions;
+  private readonly kernel: SampleKernel;
+  // Read by the generated kernel.
+  private readonly EF = EF;
+  private readonly UNKNOWN_CI = UNKNOWN_CI;
+  private readonly wcuOf = writeCapacityUnits;
+  private readonly rcuOf = readCapacityUnits;
   private readonly buf: SampleBuffers;
   private readonly convergence = new Convergence();
-  private readonly rng = new Rng(1);
   private hourSeed = 0;
   private readonly R: number;
   private readonly N: number;
@@ -61,10 +78,12 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly powerKW: Float64Array;
   private readonly profOff: Int32Array;
   private readonly profLen: Int32Array;
-  private readonly durPool: Float64Array;
-  private readonly auxOff: Int32Array; // per duration pool entry
-  private readonly auxCnt: Int32Array;
+  /** Per duration pool entry j, 3 slots: [duration s, auxiliary row count, first row ref]; one
+   *  cache line holds what a draw needs. */
+  private readonly durRec: Float64Array;
   private readonly auxRowRef: Int32Array;
+  /** Data transferred during execution (column 0) of each row ref, beside auxRowRef. */
+  private readonly rowDuring: Float64Array;
   private readonly auxVals: Float64Array;
   private readonly redirOff: number;
   private readonly redirLen: number;
@@ -92,11 +111,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly neWCU2: Float64Array;
   private readonly neLatBase: Int32Array;
   private readonly neFrom: Int32Array;
-  /** Latency entries, 3 slots each: [pool offset, pool length, added seconds]. Per edge the order
-   *  is (from region, to region, size bucket) so one placement reads one contiguous run. */
+  private readonly neEntry: PreparedNonExec[];
+  /** Latency entries, 3 slots each: [pool offset, pool length, added seconds], resolved from the
+   *  model on first use (latResolved). Per edge the order is (from region, to region, size
+   *  bucket); non-execution entries follow, (caller region, sync node region). */
   private readonly lat: Float64Array;
+  private readonly latResolved: Uint8Array;
   private readonly eBuckets: Int32Array;
-  private readonly latPool: Float64Array;
+  private readonly pools = new PoolBuilder();
   // Specialized to the placement being evaluated (and the hour): filled once per evaluate().
   private readonly nProfOff: Int32Array;
   private readonly nProfLen: Int32Array;
@@ -113,6 +135,17 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly eEgressBack: Float64Array;
   private readonly eSnsTo: Float64Array;
   private readonly neLat: Int32Array;
+  /** The latency entry of each size (z) and non-execution entry (x) under the current placement,
+   *  copied out of the large table so the sample loop reads a small, hot one. */
+  /** Per size z, 5 slots: [latency pool offset, pool length, added s, cost, carbon]. */
+  private readonly zRec: Float64Array;
+  private readonly xLatOff: Int32Array;
+  private readonly xLatLen: Float64Array;
+  private readonly xLatAdd: Float64Array;
+  /** Cost and carbon of a taken edge with size z (in zRec: SNS, egress, transfer, the sync node's
+   *  WCU) and of a non-execution entry x, under the current placement. */
+  private readonly xCost: Float64Array;
+  private readonly xCarbon: Float64Array;
   private readonly neBackEF: Float64Array;
   private readonly neEgress: Float64Array;
   // Start hop
@@ -121,21 +154,15 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly wpdRCU: number;
   private readonly startSizes: Float64Array;
   private readonly startSizeSns: Float64Array;
-  // Random numbers are drawn ahead into a buffer (same sequence as calling rng.next() in turn).
+  // Common random numbers: every evaluation of an hour reads the same stream from its start, so
+  // the stream is drawn once per hour (same sequence as calling rng.next() in turn) and grown on
+  // demand; an evaluation only reads it.
   private readonly maxDraws: number;
-  private readonly rbuf: Float64Array;
-  private rlen = 0;
+  private stream!: SharedStream; // set by setHour (called by the constructor)
+  private readonly streamCapacity: number;
   private rpos = 0;
   // Per-sample state
   private readonly place: Int32Array;
-  private readonly invoked: Uint8Array;
-  private readonly startS: Float64Array;
-  private readonly endS: Float64Array;
-  private readonly auxRow: Int32Array;
-  private readonly rcu: Float64Array;
-  private readonly wcu: Float64Array;
-  private readonly simArr: Float64Array;
-  private readonly upCount: Int32Array;
   private readonly upAt: Float64Array;
   private readonly upGB: Float64Array;
 
@@ -171,17 +198,24 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const auxVals: number[] = [];
     const profOff = new Int32Array(N * R);
     const profLen = new Int32Array(N * R);
+    // Durations of one bucket share one list of rows (model.ts): flatten each list once.
+    const rowsAt = new Map<number[][], number>();
     const addProfile = (p: { durationsS: number[]; auxRows: number[][][] }): [number, number] => {
       const off = dur.length;
       p.durationsS.forEach((d, j) => {
         dur.push(d);
-        auxOff.push(rowRef.length);
         const rows = p.auxRows[j]!;
-        auxCnt.push(rows.length);
-        for (const row of rows) {
-          rowRef.push(auxVals.length);
-          for (const v of row) auxVals.push(v);
+        let at = rowsAt.get(rows);
+        if (at === undefined) {
+          at = rowRef.length;
+          rowsAt.set(rows, at);
+          for (const row of rows) {
+            rowRef.push(auxVals.length);
+            for (const v of row) auxVals.push(v);
+          }
         }
+        auxOff.push(at);
+        auxCnt.push(rows.length);
       });
       return [off, p.durationsS.length];
     };
@@ -197,10 +231,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     [this.redirOff, this.redirLen] = addProfile(m.redirector);
     this.profOff = profOff;
     this.profLen = profLen;
-    this.durPool = Float64Array.from(dur);
-    this.auxOff = Int32Array.from(auxOff);
-    this.auxCnt = Int32Array.from(auxCnt);
+    this.durRec = new Float64Array(3 * dur.length);
+    for (let j = 0; j < dur.length; j++) {
+      this.durRec[3 * j] = dur[j]!;
+      this.durRec[3 * j + 1] = auxCnt[j]!;
+      this.durRec[3 * j + 2] = auxOff[j]!;
+    }
     this.auxRowRef = Int32Array.from(rowRef);
+    this.rowDuring = Float64Array.from(rowRef, (ref) => auxVals[ref]!);
     this.auxVals = Float64Array.from(auxVals);
 
     // Edges, latency tables and non-execution entries.
@@ -227,11 +265,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.eLatBase = new Int32Array(E);
     const sizes: number[] = [];
     const buckets: number[] = [];
-    const pools = new PoolBuilder();
-    const lat: number[] = [];
-    const addLatency = (l: LatencyEntry): void => {
-      lat.push(pools.add(l.pool), l.pool.length, l.addS);
-    };
+    let entries = 0;
     this.eBuckets = Int32Array.from(m.edges.map((e) => e.bucketCount));
     const neStart = new Int32Array(E + 1);
     const neSync: number[] = [];
@@ -244,12 +278,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.eSizeLen[ei] = e.sizesGB.length;
       sizes.push(...e.sizesGB);
       buckets.push(...e.sizeBucket);
-      this.eLatBase[ei] = lat.length / 3;
-      for (let a = 0; a < R; a++) {
-        for (let c = 0; c < R; c++) {
-          for (let b = 0; b < e.bucketCount; b++) addLatency(e.latency[(b * R + a) * R + c]!);
-        }
-      }
+      this.eLatBase[ei] = entries;
+      entries += R * R * e.bucketCount;
     });
     m.edges.forEach((e, ei) => {
       neStart[ei] = neSync.length;
@@ -257,9 +287,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
         neSync.push(ne.syncNode);
         neResp.push(ne.responseGB);
         neWcu.push(2 * writeCapacityUnits(ne.responseGB));
-        neLat.push(lat.length / 3);
+        neLat.push(entries);
         neFrom.push(e.from);
-        for (const l of ne.latency) addLatency(l);
+        entries += R * R;
       }
     });
     neStart[E] = neSync.length;
@@ -272,7 +302,9 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.neWCU2 = Float64Array.from(neWcu);
     this.neLatBase = Int32Array.from(neLat);
     this.neFrom = Int32Array.from(neFrom);
-    this.lat = Float64Array.from(lat);
+    this.neEntry = m.edges.flatMap((e) => e.nonExec);
+    this.lat = new Float64Array(3 * entries);
+    this.latResolved = new Uint8Array(entries);
     this.nProfOff = new Int32Array(N);
     this.nProfLen = new Int32Array(N);
     this.nExecUsd = new Float64Array(N);
@@ -289,9 +321,14 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.eSnsTo = new Float64Array(E);
     const X = neSync.length;
     this.neLat = new Int32Array(X);
+    this.zRec = new Float64Array(5 * sizes.length);
+    this.xLatOff = new Int32Array(X);
+    this.xLatLen = new Float64Array(X);
+    this.xLatAdd = new Float64Array(X);
+    this.xCost = new Float64Array(X);
+    this.xCarbon = new Float64Array(X);
     this.neBackEF = new Float64Array(X);
     this.neEgress = new Float64Array(X);
-    this.latPool = Float64Array.from(pools.values);
 
     this.pWpd = m.startHop.wpdAtFunctionProbability;
     this.wpdGB = m.startHop.wpdSizeGB;
@@ -302,18 +339,26 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     let draws = 3 + 2 * N;
     for (const e of m.edges) draws += 3 + e.nonExec.length;
     this.maxDraws = draws;
-    this.rbuf = new Float64Array(Math.max(4096, draws * 32));
+    this.streamCapacity = draws * this.mc.minSamples;
     this.place = new Int32Array(N);
-    this.invoked = new Uint8Array(N);
-    this.startS = new Float64Array(N);
-    this.endS = new Float64Array(N);
-    this.auxRow = new Int32Array(N);
-    this.rcu = new Float64Array(N);
-    this.wcu = new Float64Array(N);
-    this.simArr = new Float64Array(N);
-    this.upCount = new Int32Array(N);
     this.upAt = new Float64Array(Math.max(1, inEdge.length));
     this.upGB = new Float64Array(Math.max(1, inEdge.length));
+    this.kernel = compileKernel({
+      N,
+      start: this.start,
+      topo: this.topo,
+      isSync: this.isSync,
+      inStart: this.inStart,
+      inEdge: this.inEdge,
+      eFrom: this.eFrom,
+      eProb: this.eProb,
+      eAuxCol: this.eAuxCol,
+      eSizeOff: this.eSizeOff,
+      eSizeLen: this.eSizeLen,
+      eToSync: this.eToSync,
+      neStart: this.neStart,
+      neSync: this.neSync,
+    });
     this.setHour('overall');
   }
 
@@ -330,19 +375,23 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     }
     for (let r = 0; r < R; r++) this.duringPerGB[r] = (EF * UNKNOWN_CI) / 2 + this.routeEF[this.home * R + r]! / 2;
     this.hourSeed = mixSeed(this.options.seed, hour === 'overall' ? 24 : hour);
+    this.stream = sharedStream(this.hourSeed, this.streamCapacity);
   }
 
   evaluate(placement: Placement): EvaluationResult {
     for (let i = 0; i < this.N; i++) this.place[i] = placement[i]!;
     this.specialize();
-    this.rng.reseed(this.hourSeed);
-    this.rlen = 0;
     this.rpos = 0;
     const o = this.mc;
     const b = this.buf;
     const conv = this.convergence;
     conv.reset();
     let n = 0;
+    if (o.minSamples >= o.maxSamples) {
+      // A fixed sample count: no convergence bookkeeping, one pass.
+      this.sampleRange(0, o.maxSamples);
+      n = o.maxSamples;
+    }
     while (n < o.maxSamples) {
       const end = Math.min(o.maxSamples, n + o.batchSize);
       this.sampleRange(n, end);
@@ -380,6 +429,26 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.eEgressFwd[e] = rp !== ri ? this.egress[rp]! : 0;
       this.eEgressBack[e] = rp !== ri ? this.egress[ri]! : 0;
       this.eSnsTo[e] = this.snsPrice[ri]!;
+      for (let z = this.eSizeOff[e]!, ze = z + this.eSizeLen[e]!; z < ze; z++) {
+        const bucket = this.sizeBucket[z]!;
+        const li = 3 * (this.eLat[e]! + bucket);
+        if (this.latResolved[li / 3] === 0) this.resolveLatency(li, this.m.edges[e]!.latency(bucket, rp, ri));
+        const zr = 5 * z;
+        this.zRec[zr] = this.lat[li]!;
+        this.zRec[zr + 1] = this.lat[li + 1]!;
+        this.zRec[zr + 2] = this.lat[li + 2]!;
+        const sizeGB = this.sizePool[z]!;
+        if (this.eToSync[e] === 1) {
+          const sns = this.eSnsOnlyGB[e]!;
+          const sync = this.eSyncGB[e]!;
+          this.zRec[zr + 3] =
+            this.eSnsOnlyReq[e]! * this.eSnsTo[e]! + (sns + sizeGB) * this.eEgressFwd[e]! + sync * this.eEgressBack[e]! + this.eSyncWCU2[e]! * this.ddbWrite[ri]!;
+          this.zRec[zr + 4] = (sns + sizeGB) * this.eFwdEF[e]! + sync * this.eBackEF[e]!;
+        } else {
+          this.zRec[zr + 3] = this.sizeSns[z]! * this.eSnsTo[e]! + sizeGB * this.eEgressFwd[e]!;
+          this.zRec[zr + 4] = sizeGB * this.eFwdEF[e]!;
+        }
+      }
     }
     for (let x = 0; x < this.neSync.length; x++) {
       const rp = place[this.neFrom[x]!]!;
@@ -387,251 +456,25 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.neLat[x] = this.neLatBase[x]! + rp * R + rs;
       this.neBackEF[x] = this.routeEF[rs * R + rp]!;
       this.neEgress[x] = rs !== rp ? this.egress[rs]! : 0;
+      const li = 3 * this.neLat[x]!;
+      if (this.latResolved[li / 3] === 0) this.resolveLatency(li, this.neEntry[x]!.latency(rp, rs));
+      this.xLatOff[x] = this.lat[li]!;
+      this.xLatLen[x] = this.lat[li + 1]!;
+      this.xLatAdd[x] = this.lat[li + 2]!;
+      this.xCost[x] = this.neRespGB[x]! * this.neEgress[x]! + this.neWCU2[x]! * this.ddbWrite[rs]!;
+      this.xCarbon[x] = this.neRespGB[x]! * this.neBackEF[x]!;
     }
   }
 
-  /** Keeps the unread tail of the buffer and fills the rest with fresh draws. */
-  private refill(pos: number): void {
-    const buf = this.rbuf;
-    const keep = this.rlen - pos;
-    buf.copyWithin(0, pos, this.rlen);
-    this.rng.fill(buf, keep);
-    this.rlen = buf.length;
+  private resolveLatency(li: number, l: LatencyEntry): void {
+    this.lat[li] = this.pools.add(l.pool);
+    this.lat[li + 1] = l.pool.length;
+    this.lat[li + 2] = l.addS;
+    this.latResolved[li / 3] = 1;
   }
 
-  /** Draws samples [from, to). Every array is hoisted into a local once per batch. */
+  /** Draws samples [from, to) with the kernel generated for this workflow (fast-kernel.ts). */
   private sampleRange(from: number, to: number): void {
-    const R = this.R;
-    const N = this.N;
-    const place = this.place;
-    const invoked = this.invoked;
-    const startS = this.startS;
-    const endS = this.endS;
-    const auxRow = this.auxRow;
-    const rcu = this.rcu;
-    const wcu = this.wcu;
-    const simArr = this.simArr;
-    const upCount = this.upCount;
-    const upAt = this.upAt;
-    const upGB = this.upGB;
-    const routeEF = this.routeEF;
-    const egress = this.egress;
-    const snsPrice = this.snsPrice;
-    const ci = this.ci;
-    const carbonPerS = this.carbonPerS;
-    const execUsdPerS = this.execUsdPerS;
-    const invocationUsd = this.invocationUsd;
-    const topo = this.topo;
-    const isSync = this.isSync;
-    const durPool = this.durPool;
-    const auxOff = this.auxOff;
-    const auxCnt = this.auxCnt;
-    const auxRowRef = this.auxRowRef;
-    const auxVals = this.auxVals;
-    const inStart = this.inStart;
-    const inEdge = this.inEdge;
-    const eFrom = this.eFrom;
-    const eProb = this.eProb;
-    const eSizeOff = this.eSizeOff;
-    const eSizeLen = this.eSizeLen;
-    const sizePool = this.sizePool;
-    const sizeSns = this.sizeSns;
-    const sizeBucket = this.sizeBucket;
-    const eToSync = this.eToSync;
-    const eSnsOnlyGB = this.eSnsOnlyGB;
-    const eSnsOnlyReq = this.eSnsOnlyReq;
-    const eSyncGB = this.eSyncGB;
-    const eSyncWCU2 = this.eSyncWCU2;
-    const eAuxCol = this.eAuxCol;
-    const neStart = this.neStart;
-    const neSync = this.neSync;
-    const neRespGB = this.neRespGB;
-    const neWCU2 = this.neWCU2;
-    const lat = this.lat;
-    const nProfOff = this.nProfOff;
-    const nProfLen = this.nProfLen;
-    const nExecUsd = this.nExecUsd;
-    const nInvUsd = this.nInvUsd;
-    const nCarbonPerS = this.nCarbonPerS;
-    const nDuring = this.nDuring;
-    const nDdbR = this.nDdbR;
-    const nDdbW = this.nDdbW;
-    const eLat = this.eLat;
-    const eFwdEF = this.eFwdEF;
-    const eBackEF = this.eBackEF;
-    const eEgressFwd = this.eEgressFwd;
-    const eEgressBack = this.eEgressBack;
-    const eSnsTo = this.eSnsTo;
-    const neLat = this.neLat;
-    const neBackEF = this.neBackEF;
-    const neEgress = this.neEgress;
-    const latPool = this.latPool;
-    const pingMean = this.pingMean;
-    const startSizes = this.startSizes;
-    const startSizeSns = this.startSizeSns;
-    const nStartSizes = startSizes.length;
-    const s0 = this.start;
-    const home = this.home;
-    const pWpd = this.pWpd;
-    const wpdGB = this.wpdGB;
-    const wpdCost = this.wpdRCU * this.sysReadUsd;
-    const systemCI = this.systemCI;
-    const redirOff = this.redirOff;
-    const redirLen = this.redirLen;
-    const outCost = this.buf.cost;
-    const outRuntime = this.buf.runtime;
-    const outCarbon = this.buf.carbon;
-    const maxDraws = this.maxDraws;
-    const rbuf = this.rbuf;
-    let rpos = this.rpos;
-    for (let k = from; k < to; k++) {
-      if (this.rlen - rpos < maxDraws) {
-        this.refill(rpos);
-        rpos = 0;
-      }
-      for (let i = 0; i < N; i++) {
-        invoked[i] = 0;
-        startS[i] = 0;
-        endS[i] = 0;
-        auxRow[i] = -1;
-        rcu[i] = 0;
-        wcu[i] = 0;
-        simArr[i] = -Infinity;
-        upCount[i] = 0;
-      }
-      let cost = 0;
-      let carbon = 0;
-      let runtime = 0;
-
-      // Start hop.
-      const rs = place[s0]!;
-      const atFunction = rbuf[rpos++]! < pWpd;
-      const redirected = atFunction && rs !== home;
-      const si = Math.floor(rbuf[rpos++]! * nStartSizes);
-      const inputGB = startSizes[si]!;
-      const first = redirected ? home : rs;
-      cost += wpdCost;
-      carbon += wpdGB * EF * (atFunction ? (systemCI + ci[first]!) / 2 : UNKNOWN_CI);
-      cost += startSizeSns[si]! * snsPrice[first]!;
-      carbon += inputGB * EF * UNKNOWN_CI;
-      let t0 = 0;
-      if (redirected) {
-        let d = 0;
-        if (redirLen > 0) d = durPool[redirOff + Math.floor(rbuf[rpos++]! * redirLen)]!;
-        const ih = s0 * R + home;
-        cost += execUsdPerS[ih]! * d + invocationUsd[ih]!;
-        carbon += carbonPerS[ih]! * d;
-        cost += startSizeSns[si]! * snsPrice[rs]!;
-        carbon += inputGB * routeEF[home * R + rs]!;
-        cost += inputGB * egress[home]!;
-        runtime = d;
-        t0 = d + pingMean[home * R + rs]!;
-      }
-      invoked[s0] = 1;
-      startS[s0] = t0;
-
-      for (let ti = 0; ti < N; ti++) {
-        const i = topo[ti]!;
-        if (i !== s0) {
-          let arrival = -Infinity;
-          let any = 0;
-          for (let q = inStart[i]!, qe = inStart[i + 1]!; q < qe; q++) {
-            const e = inEdge[q]!;
-            const p = eFrom[e]!;
-            if (invoked[p] === 0) continue;
-            if (rbuf[rpos++]! < eProb[e]!) {
-              const col = eAuxCol[e]!;
-              let edgeStart = endS[p]!;
-              if (col >= 0 && auxRow[p]! >= 0) {
-                const off = auxVals[auxRow[p]! + col]!;
-                if (off === off) edgeStart = startS[p]! + off; // NaN = no recorded offset
-              }
-              const z = eSizeOff[e]! + Math.floor(rbuf[rpos++]! * eSizeLen[e]!);
-              const sizeGB = sizePool[z]!;
-              const fwd = eFwdEF[e]!;
-              if (eToSync[e] === 1) {
-                const sns = eSnsOnlyGB[e]!;
-                const sync = eSyncGB[e]!;
-                cost += eSnsOnlyReq[e]! * eSnsTo[e]!;
-                carbon += (sns + sizeGB) * fwd + sync * eBackEF[e]!;
-                cost += (sns + sizeGB) * eEgressFwd[e]! + sync * eEgressBack[e]!;
-                wcu[i] = wcu[i]! + eSyncWCU2[e]!;
-                const u = inStart[i]! + upCount[i]!;
-                upAt[u] = edgeStart;
-                upGB[u] = sizeGB;
-                upCount[i] = upCount[i]! + 1;
-              } else {
-                cost += sizeSns[z]! * eSnsTo[e]! + sizeGB * eEgressFwd[e]!;
-                carbon += sizeGB * fwd;
-              }
-              const li = 3 * (eLat[e]! + sizeBucket[z]!);
-              const arr = edgeStart + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
-              if (arr > arrival) arrival = arr;
-              any = 1;
-            } else {
-              for (let x = neStart[e]!, xe = neStart[e + 1]!; x < xe; x++) {
-                const s = neSync[x]!;
-                const resp = neRespGB[x]!;
-                wcu[s] = wcu[s]! + neWCU2[x]!;
-                carbon += resp * neBackEF[x]!;
-                cost += resp * neEgress[x]!;
-                const li = 3 * neLat[x]!;
-                const arr = endS[p]! + latPool[lat[li]! + Math.floor(rbuf[rpos++]! * lat[li + 1]!)]! + lat[li + 2]!;
-                if (arr > simArr[s]!) simArr[s] = arr;
-              }
-            }
-          }
-          invoked[i] = any;
-          if (any === 1) startS[i] = arrival > simArr[i]! ? arrival : simArr[i]!;
-        }
-        if (invoked[i] === 0) continue;
-        let d = 0;
-        const len = nProfLen[i]!;
-        if (len > 0) {
-          const j = nProfOff[i]! + Math.floor(rbuf[rpos++]! * len);
-          d = durPool[j]!;
-          const cnt = auxCnt[j]!;
-          if (cnt > 0) {
-            const row = auxRowRef[auxOff[j]! + Math.floor(rbuf[rpos++]! * cnt)]!;
-            auxRow[i] = row;
-            const during = auxVals[row]!;
-            if (during > 0) carbon += during * nDuring[i]!;
-          }
-        }
-        const end = startS[i]! + d;
-        endS[i] = end;
-        if (end > runtime) runtime = end;
-        cost += nExecUsd[i]! * d + nInvUsd[i]!;
-        carbon += nCarbonPerS[i]! * d;
-        if (isSync[i] === 1) {
-          // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
-          const base = inStart[i]!;
-          const cnt = upCount[i]!;
-          for (let a = base + 1; a < base + cnt; a++) {
-            const at = upAt[a]!;
-            const gb = upGB[a]!;
-            let b = a - 1;
-            while (b >= base && upAt[b]! > at) {
-              upAt[b + 1] = upAt[b]!;
-              upGB[b + 1] = upGB[b]!;
-              b--;
-            }
-            upAt[b + 1] = at;
-            upGB[b + 1] = gb;
-          }
-          let cumulative = 0;
-          for (let a = base; a < base + cnt; a++) {
-            cumulative += upGB[a]!;
-            wcu[i] = wcu[i]! + writeCapacityUnits(cumulative);
-          }
-          rcu[i] = rcu[i]! + readCapacityUnits(cumulative);
-        }
-      }
-      for (let i = 0; i < N; i++) cost += rcu[i]! * nDdbR[i]! + wcu[i]! * nDdbW[i]!;
-      outCost[k] = cost;
-      outRuntime[k] = runtime;
-      outCarbon[k] = carbon;
-    }
-    this.rpos = rpos;
+    this.rpos = this.kernel(this, from, to, this.rpos);
   }
 }

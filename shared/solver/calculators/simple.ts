@@ -156,7 +156,7 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
               t.cost += snsRequests(sizeGB) * m.messageUsdPerRequest[ri]!;
               this.transfer(t, rp, ri, sizeGB);
             }
-            const lat = this.latency(e.latency[(e.sizeBucket[k]! * R + rp) * R + ri]!);
+            const lat = this.latency(e.latency(e.sizeBucket[k]!, rp, ri));
             arrival = Math.max(arrival, edgeStart + lat);
             any = true;
           } else {
@@ -165,7 +165,7 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
               const rsync = placement[ne.syncNode]!;
               writeUnits[ne.syncNode] = writeUnits[ne.syncNode]! + 2 * writeCapacityUnits(ne.responseGB);
               this.transfer(t, rsync, rp, ne.responseGB);
-              const lat = this.latency(ne.latency[rp * R + rsync]!);
+              const lat = this.latency(ne.latency(rp, rsync));
               simulatedArrival[ne.syncNode] = Math.max(simulatedArrival[ne.syncNode]!, endS[p]! + lat);
             }
           }
