@@ -1,0 +1,167 @@
+// Constraints as guarantees (issue 16). The search's evaluations stop adaptively (200..2,000
+// samples), so two deployments may be compared on different numbers of draws and a tail near a
+// limit is a noisy point estimate. Finalists are therefore re-evaluated on one fixed, larger set of
+// common random draws (the same draws for every finalist and for home), ranked on those, and a plan
+// is choosable only if, for every hard constraint, a distribution-free upper confidence bound of
+// its 95th percentile is inside the limit.
+import { createCalculator } from './calculators/index.js';
+import { lastSampleSet, type SampleBuffers } from './calculators/monte-carlo.js';
+import { TAIL_PERCENTILE } from './constants.js';
+import type { PreparedModel } from './model.js';
+import { percentileLinear } from './stats.js';
+import type { Constraint, Constraints, DeploymentMetricsCalculator, MetricName, Placement, PlanMetrics } from './types.js';
+
+export const GUARANTEE_DEFAULTS = {
+  /** Common draws per finalist. */
+  samples: 4000,
+  /** One-sided confidence of each tail bound (z = 3.09). */
+  confidence: 0.999,
+  /** Finalists re-evaluated per round, best first by the search's own metrics. */
+  finalistsPerRound: 8,
+  /** At most this many finalists in total before falling back to home. */
+  maxFinalists: 32,
+} as const;
+
+const METRICS: readonly MetricName[] = ['cost', 'runtime', 'carbon'];
+
+export type TailTriple = Record<MetricName, number>;
+
+export interface VerifiedMetrics {
+  /** Point estimates on the common draws (means, p95 tails). */
+  metrics: PlanMetrics;
+  /** Upper / lower one-sided confidence bounds of the p95 of each metric. */
+  upper: TailTriple;
+  lower: TailTriple;
+}
+
+/** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/**
+ * 1-based ranks of the order statistics that bound the p-quantile from above and below with the
+ * given one-sided confidence: the number of draws below the true quantile is Binomial(n, p), so
+ * X(hi) ≥ q and X(lo) ≤ q each hold with that confidence (normal approximation with continuity
+ * correction; distribution-free otherwise).
+ */
+export function quantileBoundRanks(n: number, p: number, confidence: number): { lo: number; hi: number } {
+  const z = normalQuantile(confidence);
+  const sd = Math.sqrt(n * p * (1 - p));
+  return {
+    lo: Math.max(1, Math.floor(n * p - z * sd + 0.5)),
+    hi: Math.min(n, Math.ceil(n * p + z * sd + 0.5)),
+  };
+}
+
+function orderStatistic(values: Float64Array, n: number, rank: number, scratch: Float64Array): number {
+  // percentileLinear at position rank − 1 is that order statistic (no interpolation weight).
+  return percentileLinear(values, n, n > 1 ? (100 * (rank - 1)) / (n - 1) : 50, scratch);
+}
+
+/**
+ * Evaluates deployments on one fixed set of common draws (`samples` per deployment, no early stop)
+ * with the same calculator type as the search, and reads the tail bounds from those draws.
+ */
+export class Verifier {
+  evaluations = 0;
+  readonly samples: number;
+  readonly confidence: number;
+  private readonly calculator: DeploymentMetricsCalculator;
+  private readonly scratch: Float64Array;
+  private readonly ranks: { lo: number; hi: number };
+
+  constructor(model: PreparedModel, like: DeploymentMetricsCalculator, readonly seed: number, samples: number = GUARANTEE_DEFAULTS.samples, confidence: number = GUARANTEE_DEFAULTS.confidence) {
+    this.samples = Math.max(2, Math.floor(samples));
+    this.confidence = confidence;
+    this.calculator = createCalculator(like.type, model, { seed, minSamples: this.samples, maxSamples: this.samples, batchSize: this.samples });
+    this.scratch = new Float64Array(this.samples);
+    this.ranks = quantileBoundRanks(this.samples, TAIL_PERCENTILE / 100, confidence);
+  }
+
+  setHour(hour: number | 'overall'): void {
+    this.calculator.setHour(hour);
+  }
+
+  evaluate(placement: Placement): VerifiedMetrics {
+    const serial = lastSampleSet.serial;
+    const r = this.calculator.evaluate(placement);
+    const set = lastSampleSet;
+    if (set.serial !== serial + 1 || set.n !== this.samples || !set.buffers) {
+      throw new Error('calculator did not summarize its draws through monte-carlo.ts summarize(); the constraint guarantee cannot read them');
+    }
+    this.evaluations++;
+    const b: SampleBuffers = set.buffers;
+    const n = set.n;
+    const bound = (xs: Float64Array, rank: number) => orderStatistic(xs, n, rank, this.scratch);
+    return {
+      metrics: {
+        average_cost: r.average_cost,
+        average_runtime: r.average_runtime,
+        average_carbon: r.average_carbon,
+        tail_cost: r.tail_cost,
+        tail_runtime: r.tail_runtime,
+        tail_carbon: r.tail_carbon,
+      },
+      upper: { cost: bound(b.cost, this.ranks.hi), runtime: bound(b.runtime, this.ranks.hi), carbon: bound(b.carbon, this.ranks.hi) },
+      lower: { cost: bound(b.cost, this.ranks.lo), runtime: bound(b.runtime, this.ranks.lo), carbon: bound(b.carbon, this.ranks.lo) },
+    };
+  }
+}
+
+/** One verifier per search calculator and seed: created once per solve (per worker), not per hour. */
+const verifiers = new WeakMap<DeploymentMetricsCalculator, Verifier>();
+
+export function verifierFor(model: PreparedModel, calculator: DeploymentMetricsCalculator, seed: number, samples: number = GUARANTEE_DEFAULTS.samples): Verifier {
+  const known = verifiers.get(calculator);
+  if (known && known.samples === Math.max(2, Math.floor(samples)) && known.seed === seed) return known;
+  const v = new Verifier(model, calculator, seed, samples);
+  verifiers.set(calculator, v);
+  return v;
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}
+
+/**
+ * Why a verified deployment may not be chosen, or undefined when every hard constraint holds:
+ * absolute limit ≥ the upper bound of the p95; relative limit: upper bound of the plan's p95 ≤
+ * value % × lower bound of home's p95 (a union bound: both hold with the stated confidence). The
+ * home deployment is measured against relative limits by its own point estimate (ratio 1).
+ */
+export function hardViolation(v: VerifiedMetrics, home: VerifiedMetrics, hard: Constraints['hard'], isHome = false): string | undefined {
+  for (const metric of METRICS) {
+    const c: Constraint | undefined = hard[metric];
+    if (!c) continue;
+    if (c.type === 'relative') {
+      if (isHome) {
+        if (c.value < 100) return `tail_${metric} of home exceeds ${fmt(c.value)}% of itself`;
+        continue;
+      }
+      const limit = (c.value * home.lower[metric]) / 100;
+      if (v.upper[metric] > limit) {
+        return `tail_${metric} upper bound ${fmt(v.upper[metric])} > ${fmt(c.value)}% of home's lower bound ${fmt(home.lower[metric])} (${fmt(limit)})`;
+      }
+    } else if (v.upper[metric] > c.value) {
+      return `tail_${metric} upper bound ${fmt(v.upper[metric])} > limit ${fmt(c.value)}`;
+    }
+  }
+  return undefined;
+}
+
+export function hasHardConstraints(hard: Constraints['hard']): boolean {
+  return METRICS.some((m) => hard[m] !== undefined && hard[m] !== null);
+}
