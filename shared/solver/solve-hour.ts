@@ -82,14 +82,16 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
   const s0 = calculator.samples;
   calculator.setHour(p.hour);
   const homePlacement = new Array<number>(model.N).fill(model.home);
-  const homeMetrics = strip(calculator.evaluate(homePlacement));
+  // Kept whole (with its sample count) for the search; reported stripped.
+  const homeEvaluation = calculator.evaluate(homePlacement);
+  const homeMetrics = strip(homeEvaluation);
   const ctx: SearchContext = {
     R: model.R,
     N: model.N,
     home: model.home,
     permitted: model.permitted,
     calculator,
-    homeMetrics,
+    homeMetrics: homeEvaluation,
     constraints: p.constraints,
     deadlineMs: t0 + p.budgetMs,
     rng: new Rng(mixSeed(p.seed, p.hour, 0x5eed)),
