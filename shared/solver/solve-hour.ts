@@ -120,17 +120,18 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
     });
   }
 
-  // Finalists need common draws when a hard constraint must be certified, or when the top
-  // candidates were measured on different sample counts (adaptive stopping) and so not on equal terms.
+  // Finalists are re-evaluated on common draws when a hard constraint must be certified, when the
+  // top candidates were measured on different sample counts (adaptive stopping), or when the search
+  // drew fewer samples than the finalists get: near-equal candidates are then decided on enough draws.
+  const verifier = verifierFor(model, calculator, p.seed, p.verifySamples);
   const top = ranked.slice(0, GUARANTEE_DEFAULTS.finalistsPerRound);
   const n0 = samplesOf(top[0]!.metrics);
   const unequal = top.some((c) => samplesOf(c.metrics) !== n0);
   const hard = hasHardConstraints(p.constraints.hard);
-  if (!hard && !unequal) {
+  if (!hard && !unequal && n0 !== undefined && n0 >= verifier.samples) {
     return done({ placement: ranked[0]!.placement.slice(), metrics: strip(ranked[0]!.metrics), homeMetrics, fellBackToHome: false });
   }
 
-  const verifier = verifierFor(model, calculator, p.seed, p.verifySamples);
   const v0 = verifier.evaluations;
   verifier.setHour(p.hour);
   const homeKey = placementKey(homePlacement);

@@ -85,8 +85,8 @@ describe('hard constraints as guarantees', () => {
     const carbon = [0, 1, 2].map((r) => calc.evaluate([r]).average_carbon);
     assert.equal(h.placement[0], carbon.indexOf(Math.min(...carbon)));
     assert.equal(h.metrics.average_carbon, Math.min(...carbon));
-    // With a fixed sample count the search's own comparisons are already fair: no re-evaluation.
-    const fixed = solveOne(input, 0, 'coarse', 3, { minSamples: 400, maxSamples: 400, batchSize: 400 });
+    // A fixed sample count as large as the finalists' makes the search's own comparisons final.
+    const fixed = solveOne(input, 0, 'coarse', 3, { minSamples: 400, maxSamples: 400, batchSize: 400 }, 400);
     assert.equal(fixed.verification, undefined);
   });
 
