@@ -10,7 +10,7 @@ import { Verifier } from '../../../shared/solver/guarantee.js';
 import { prepareModel } from '../../../shared/solver/model.js';
 import { softViolations } from '../../../shared/solver/ranker.js';
 import type { PlanMetrics, SolverInput } from '../../../shared/solver/types.js';
-import { caseArb, REGION_KEYS, solveOne } from './generators.js';
+import { caseArb, REGION_KEYS, solveOne, withHardLimits } from './generators.js';
 import { syntheticInput } from './helpers.js';
 
 const S = 200;
@@ -101,5 +101,36 @@ describe('search quality against the exhaustive optimum', () => {
       }),
       { numRuns: 30, seed: 2016, endOnFailure: true },
     );
+  });
+});
+
+describe('search quality under hard constraints', () => {
+  it('property: the optimum under the same bounds is never beaten, and stochastic stays within 1% of it', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(caseArb({ hard: true, restrictions: true, maxInstances: 3, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }), (c, seed) => {
+        const input = withHardLimits(c.input, c.hour, c.hardSpec);
+        const j = judge(input, c.hour, seed);
+        const opt = exhaustiveOptimum(j.model, j.calc, { hour: c.hour, seed, constraints: input.constraints, verifySamples: S });
+        for (const algorithm of ['coarse', 'stochastic'] as const) {
+          const h = solveOne(input, c.hour, algorithm, seed, FIXED, S);
+          if (!opt.best) {
+            assert.equal(h.fellBackToHome, true, `${c.description}: nothing is compliant, yet ${algorithm} chose a plan`);
+            continue;
+          }
+          if (h.fellBackToHome) {
+            assert.ok(algorithm === 'coarse', `${c.description}: stochastic kept home though ${opt.best.placement} complies`);
+            continue;
+          }
+          const got = j.at(h.placement);
+          const optimum = j.of(opt.best.metrics);
+          assert.ok(notWorse(optimum, got), `${c.description}: ${algorithm} beats the optimum`);
+          if (algorithm === 'stochastic') compared++;
+          if (algorithm === 'stochastic') assert.ok(notWorse(got, optimum, 0.01), `${c.description}: stochastic ${JSON.stringify(got)} more than 1% above ${JSON.stringify(optimum)}`);
+        }
+      }),
+      { numRuns: 40, seed: 3016, endOnFailure: true },
+    );
+    assert.ok(compared >= 20, `${compared} of 40 cases had a compliant plan to compare`);
   });
 });
