@@ -2,13 +2,16 @@
 // samples), so two deployments may be compared on different numbers of draws and a tail near a
 // limit is a noisy point estimate. Finalists are therefore re-evaluated on one fixed, larger set of
 // common random draws (the same draws for every finalist and for home), ranked on those, and a plan
-// is choosable only if, for every hard constraint, a distribution-free upper confidence bound of
-// its 95th percentile is inside the limit.
+// is choosable only if, for every hard constraint, an upper confidence bound of its 95th percentile
+// is inside the limit: absolute limits use a distribution-free order-statistic bound; relative
+// limits (percent of home) bound the ratio plan p95 / home p95 by a paired bootstrap over the same
+// draws, so a plan as dear as home is not rejected for home's own sampling noise.
 import { createCalculator } from './calculators/index.js';
 import { lastSampleSet, type SampleBuffers } from './calculators/monte-carlo.js';
 import { TAIL_PERCENTILE } from './constants.js';
 import type { PreparedModel } from './model.js';
-import { percentileLinear } from './stats.js';
+import { Rng, mixSeed } from './rng.js';
+import { mean, percentileLinear } from './stats.js';
 import type { Constraint, Constraints, DeploymentMetricsCalculator, MetricName, Placement, PlanMetrics } from './types.js';
 
 export const GUARANTEE_DEFAULTS = {
@@ -20,6 +23,8 @@ export const GUARANTEE_DEFAULTS = {
   finalistsPerRound: 8,
   /** At most this many finalists in total before falling back to home. */
   maxFinalists: 32,
+  /** Paired bootstrap resamples for the ratio to home (relative limits). */
+  bootstrapResamples: 100,
 } as const;
 
 const METRICS: readonly MetricName[] = ['cost', 'runtime', 'carbon'];
@@ -32,6 +37,11 @@ export interface VerifiedMetrics {
   /** Upper / lower one-sided confidence bounds of the p95 of each metric. */
   upper: TailTriple;
   lower: TailTriple;
+  /**
+   * Upper confidence bound of (plan p95 / home p95) on paired draws, for the metrics asked for in
+   * evaluate(); 1 for home itself.
+   */
+  ratioUpper: Partial<TailTriple>;
 }
 
 /** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
@@ -82,20 +92,82 @@ export class Verifier {
   private readonly calculator: DeploymentMetricsCalculator;
   private readonly scratch: Float64Array;
   private readonly ranks: { lo: number; hi: number };
+  private readonly z: number;
+  /** Home's draws of the current hour (copied: the calculator's buffers are reused). */
+  private readonly home = { cost: new Float64Array(0), runtime: new Float64Array(0), carbon: new Float64Array(0) };
+  private homeTail: TailTriple = { cost: 0, runtime: 0, carbon: 0 };
+  private resampleIndex: Int32Array | undefined;
+  private readonly tmpA: Float64Array;
+  private readonly tmpB: Float64Array;
+  private readonly ratios = new Float64Array(GUARANTEE_DEFAULTS.bootstrapResamples);
 
   constructor(model: PreparedModel, like: DeploymentMetricsCalculator, readonly seed: number, samples: number = GUARANTEE_DEFAULTS.samples, confidence: number = GUARANTEE_DEFAULTS.confidence) {
     this.samples = Math.max(2, Math.floor(samples));
     this.confidence = confidence;
     this.calculator = createCalculator(like.type, model, { seed, minSamples: this.samples, maxSamples: this.samples, batchSize: this.samples });
     this.scratch = new Float64Array(this.samples);
+    this.tmpA = new Float64Array(this.samples);
+    this.tmpB = new Float64Array(this.samples);
     this.ranks = quantileBoundRanks(this.samples, TAIL_PERCENTILE / 100, confidence);
+    this.z = normalQuantile(confidence);
+    this.home.cost = new Float64Array(this.samples);
+    this.home.runtime = new Float64Array(this.samples);
+    this.home.carbon = new Float64Array(this.samples);
+  }
+
+  /** Evaluates home and keeps its draws as the reference of relative limits. */
+  evaluateHome(placement: Placement): VerifiedMetrics {
+    const v = this.evaluate(placement);
+    const b = lastSampleSet.buffers!;
+    this.home.cost.set(b.cost.subarray(0, this.samples));
+    this.home.runtime.set(b.runtime.subarray(0, this.samples));
+    this.home.carbon.set(b.carbon.subarray(0, this.samples));
+    this.homeTail = { cost: v.metrics.tail_cost, runtime: v.metrics.tail_runtime, carbon: v.metrics.tail_carbon };
+    for (const m of METRICS) v.ratioUpper[m] = 1;
+    return v;
+  }
+
+  /** The same resampled indices for every plan (common resamples), drawn once. */
+  private indices(): Int32Array {
+    if (!this.resampleIndex) {
+      const n = this.samples;
+      const idx = new Int32Array(n * GUARANTEE_DEFAULTS.bootstrapResamples);
+      const rng = new Rng(mixSeed(this.seed, 0xb007));
+      for (let k = 0; k < idx.length; k++) idx[k] = rng.index(n);
+      this.resampleIndex = idx;
+    }
+    return this.resampleIndex;
+  }
+
+  /** Point ratio of the p95s + z × bootstrap standard deviation, on paired resamples. */
+  private ratioBound(plan: Float64Array, planTail: number, metric: MetricName): number {
+    const n = this.samples;
+    const home = this.home[metric];
+    const homeTail = this.homeTail[metric];
+    const ratio = (a: number, b: number) => (b > 0 ? a / b : a > 0 ? Infinity : 1);
+    const idx = this.indices();
+    const B = GUARANTEE_DEFAULTS.bootstrapResamples;
+    for (let r = 0; r < B; r++) {
+      const off = r * n;
+      for (let k = 0; k < n; k++) {
+        const j = idx[off + k]!;
+        this.tmpA[k] = plan[j]!;
+        this.tmpB[k] = home[j]!;
+      }
+      this.ratios[r] = ratio(percentileLinear(this.tmpA, n, TAIL_PERCENTILE, this.scratch), percentileLinear(this.tmpB, n, TAIL_PERCENTILE, this.scratch));
+    }
+    const m = mean(this.ratios, B);
+    let ss = 0;
+    for (let r = 0; r < B; r++) ss += (this.ratios[r]! - m) ** 2;
+    return ratio(planTail, homeTail) + this.z * Math.sqrt(ss / (B - 1));
   }
 
   setHour(hour: number | 'overall'): void {
     this.calculator.setHour(hour);
   }
 
-  evaluate(placement: Placement): VerifiedMetrics {
+  /** `ratioMetrics`: metrics whose ratio to home (evaluateHome first) needs an upper bound. */
+  evaluate(placement: Placement, ratioMetrics: readonly MetricName[] = []): VerifiedMetrics {
     const serial = lastSampleSet.serial;
     const r = this.calculator.evaluate(placement);
     const set = lastSampleSet;
@@ -106,6 +178,8 @@ export class Verifier {
     const b: SampleBuffers = set.buffers;
     const n = set.n;
     const bound = (xs: Float64Array, rank: number) => orderStatistic(xs, n, rank, this.scratch);
+    const ratioUpper: Partial<TailTriple> = {};
+    for (const m of ratioMetrics) ratioUpper[m] = this.ratioBound(b[m], r[`tail_${m}`], m);
     return {
       metrics: {
         average_cost: r.average_cost,
@@ -117,6 +191,7 @@ export class Verifier {
       },
       upper: { cost: bound(b.cost, this.ranks.hi), runtime: bound(b.runtime, this.ranks.hi), carbon: bound(b.carbon, this.ranks.hi) },
       lower: { cost: bound(b.cost, this.ranks.lo), runtime: bound(b.runtime, this.ranks.lo), carbon: bound(b.carbon, this.ranks.lo) },
+      ratioUpper,
     };
   }
 }
@@ -136,24 +211,26 @@ function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
+/** Metrics whose hard constraint is relative (need the paired ratio bound). */
+export function relativeMetrics(hard: Constraints['hard']): MetricName[] {
+  return METRICS.filter((m) => hard[m]?.type === 'relative');
+}
+
 /**
  * Why a verified deployment may not be chosen, or undefined when every hard constraint holds:
- * absolute limit ≥ the upper bound of the p95; relative limit: upper bound of the plan's p95 ≤
- * value % × lower bound of home's p95 (a union bound: both hold with the stated confidence). The
- * home deployment is measured against relative limits by its own point estimate (ratio 1).
+ * absolute: the order-statistic upper bound of the p95 ≤ the limit; relative: the paired upper
+ * bound of p95(plan) / p95(home) ≤ value / 100 (home itself: ratio 1). Evaluate with
+ * `relativeMetrics(hard)` so the ratio bounds are there.
  */
-export function hardViolation(v: VerifiedMetrics, home: VerifiedMetrics, hard: Constraints['hard'], isHome = false): string | undefined {
+export function hardViolation(v: VerifiedMetrics, hard: Constraints['hard'], isHome = false): string | undefined {
   for (const metric of METRICS) {
     const c: Constraint | undefined = hard[metric];
     if (!c) continue;
     if (c.type === 'relative') {
-      if (isHome) {
-        if (c.value < 100) return `tail_${metric} of home exceeds ${fmt(c.value)}% of itself`;
-        continue;
-      }
-      const limit = (c.value * home.lower[metric]) / 100;
-      if (v.upper[metric] > limit) {
-        return `tail_${metric} upper bound ${fmt(v.upper[metric])} > ${fmt(c.value)}% of home's lower bound ${fmt(home.lower[metric])} (${fmt(limit)})`;
+      const ratio = isHome ? 1 : v.ratioUpper[metric];
+      if (ratio === undefined) throw new Error(`ratio bound of ${metric} not computed`);
+      if (ratio > c.value / 100) {
+        return `tail_${metric} / home's: upper bound ${fmt(ratio * 100)}% > ${fmt(c.value)}%`;
       }
     } else if (v.upper[metric] > c.value) {
       return `tail_${metric} upper bound ${fmt(v.upper[metric])} > limit ${fmt(c.value)}`;

@@ -4,7 +4,7 @@
 // on small workflows (tests), refused above a limit.
 import { ValidationError } from '../../errors.js';
 import { FINE_GRAINED_MAX_DEPLOYMENTS } from '../constants.js';
-import { GUARANTEE_DEFAULTS, hardViolation, verifierFor, type VerifiedMetrics } from '../guarantee.js';
+import { GUARANTEE_DEFAULTS, hardViolation, relativeMetrics, verifierFor, type VerifiedMetrics } from '../guarantee.js';
 import type { PreparedModel } from '../model.js';
 import { rankCandidates } from '../ranker.js';
 import type { Constraints, DeploymentMetricsCalculator, PlanMetrics } from '../types.js';
@@ -54,13 +54,14 @@ export function exhaustiveOptimum(model: PreparedModel, calculator: DeploymentMe
   verifier.setHour(p.hour);
   const homePlacement = new Array<number>(model.N).fill(model.home);
   const homeKey = homePlacement.join(',');
-  const home = verifier.evaluate(homePlacement);
+  const home = verifier.evaluateHome(homePlacement);
+  const ratios = relativeMetrics(p.constraints.hard);
   let best: { placement: number[]; metrics: PlanMetrics; v: VerifiedMetrics } | undefined;
   let compliant = 0;
   forEachPlacement(model.permitted, (placement) => {
     const isHome = placement.join(',') === homeKey;
-    const v = isHome ? home : verifier.evaluate(placement);
-    if (hardViolation(v, home, p.constraints.hard, isHome) !== undefined) return;
+    const v = isHome ? home : verifier.evaluate(placement, ratios);
+    if (hardViolation(v, p.constraints.hard, isHome) !== undefined) return;
     compliant++;
     const c = { placement: placement.slice(), metrics: v.metrics, v };
     // Keep the better of two: the ranker's order, the earlier one on ties.

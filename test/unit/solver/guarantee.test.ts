@@ -7,7 +7,8 @@ import { prepareModel } from '../../../shared/solver/model.js';
 import { failsHardConstraints } from '../../../shared/solver/ranker.js';
 import type { SolverInput } from '../../../shared/solver/types.js';
 import { caseArb, solveOne, withHardLimits } from './generators.js';
-import { syntheticInput } from './helpers.js';
+import { FIXTURES, syntheticInput } from './helpers.js';
+import { loadSolverInput } from '../../../shared/solver/index.js';
 
 /** Independent judge: 20,000 draws on a seed the solver never used. */
 function recheck(input: SolverInput, hour: number, placement: number[]) {
@@ -113,5 +114,26 @@ describe('hard constraints as guarantees', () => {
       { numRuns: 60, seed: 16, endOnFailure: true },
     );
     assert.ok(chosen >= 20, `most generated cases choose a plan (${chosen} chosen, ${fallbacks} kept home)`);
+  });
+
+  it('map_reduce (fixture, 11 instances × 12 regions): hard limits near home hold on 20,000 independent draws', async () => {
+    const input = await loadSolverInput(`${FIXTURES}data`, `${FIXTURES}map_reduce.json`);
+    const settings = [
+      { cost: { type: 'relative' as const, value: 101 } },
+      { runtime: { type: 'relative' as const, value: 102 }, cost: { type: 'relative' as const, value: 105 } },
+    ];
+    for (const hard of settings) {
+      const limited = { ...input, constraints: { ...input.constraints, hard } };
+      for (const algorithm of ['coarse', 'stochastic'] as const) {
+        const h = solveOne(limited, 12, algorithm, 5, { minSamples: 200, maxSamples: 2000, batchSize: 200 });
+        if (h.fellBackToHome) {
+          assert.ok(h.reason);
+          continue;
+        }
+        const { plan, home } = recheck(limited, 12, h.placement);
+        assert.equal(failsHardConstraints(plan, home, hard), false, `${JSON.stringify(hard)} ${algorithm}: ${JSON.stringify(plan)} vs home ${JSON.stringify(home)}`);
+        assert.ok(plan.average_carbon <= home.average_carbon, 'never less green than home');
+      }
+    }
   });
 });
