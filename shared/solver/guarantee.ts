@@ -19,8 +19,15 @@ export const GUARANTEE_DEFAULTS = {
   samples: 4000,
   /** One-sided confidence of each tail bound (z = 3.09). */
   confidence: 0.999,
-  /** Finalists re-evaluated per round, best first by the search's own metrics. */
+  /** Finalists re-evaluated per round, best first by the search's own metrics (hard constraints set). */
   finalistsPerRound: 8,
+  /** Finalists re-ranked when no hard constraint is set (fair comparison only). */
+  fairFinalists: 5,
+  /**
+   * A search that measured every top candidate on this many draws or more (a fixed count, common
+   * draws) decides the ranking itself when no hard constraint is set.
+   */
+  decisionSamples: 2000,
   /** At most this many finalists in total before falling back to home. */
   maxFinalists: 32,
   /** Paired bootstrap resamples for the ratio to home (relative limits). */

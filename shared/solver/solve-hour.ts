@@ -134,16 +134,17 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
 
   // Finalists are re-evaluated on common draws when a hard constraint must be certified, when the
   // top candidates were measured on different sample counts (adaptive stopping), or when the search
-  // drew fewer samples than the finalists get: near-equal candidates are then decided on enough draws.
-  const verifier = verifierFor(model, calculator, p.seed, p.verifySamples);
-  const top = ranked.slice(0, GUARANTEE_DEFAULTS.finalistsPerRound);
+  // drew too few samples to decide between near-equal candidates.
+  const hard = hasHardConstraints(p.constraints.hard);
+  const perRound = hard ? GUARANTEE_DEFAULTS.finalistsPerRound : GUARANTEE_DEFAULTS.fairFinalists;
+  const top = ranked.slice(0, perRound);
   const n0 = samplesOf(top[0]!.metrics);
   const unequal = top.some((c) => samplesOf(c.metrics) !== n0);
-  const hard = hasHardConstraints(p.constraints.hard);
-  if (!hard && !unequal && n0 !== undefined && n0 >= verifier.samples) {
+  const decisive = Math.min(p.verifySamples ?? GUARANTEE_DEFAULTS.samples, GUARANTEE_DEFAULTS.decisionSamples);
+  if (!hard && !unequal && n0 !== undefined && n0 >= decisive) {
     return done({ placement: ranked[0]!.placement.slice(), metrics: strip(ranked[0]!.metrics), homeMetrics, fellBackToHome: false });
   }
-
+  const verifier = verifierFor(model, calculator, p.seed, p.verifySamples);
   const v0 = verifier.evaluations;
   verifier.setHour(p.hour);
   const homeKey = placementKey(homePlacement);
@@ -163,7 +164,7 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
     const minSlack = round === 0 ? -Infinity : 0.005 * 2 ** (round - 1);
     const batch = ranked
       .filter((c) => !tried.has(placementKey(c.placement)) && slack(c.metrics, homeEvaluation, p.constraints.hard) >= minSlack)
-      .slice(0, Math.min(GUARANTEE_DEFAULTS.finalistsPerRound, GUARANTEE_DEFAULTS.maxFinalists - verified));
+      .slice(0, Math.min(perRound, GUARANTEE_DEFAULTS.maxFinalists - verified));
     // A larger slack admits fewer candidates: an empty round ends the search for a compliant one.
     if (batch.length === 0) break;
     batch.forEach((c, i) => {
