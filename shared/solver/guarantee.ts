@@ -249,3 +249,37 @@ export function hardViolation(v: VerifiedMetrics, hard: Constraints['hard'], isH
 export function hasHardConstraints(hard: Constraints['hard']): boolean {
   return METRICS.some((m) => hard[m] !== undefined && hard[m] !== null);
 }
+
+export interface RecheckResult {
+  plan: PlanMetrics;
+  home: PlanMetrics;
+  /** Hard constraints broken by the point values on the independent draws (e.g. "tail_cost"). */
+  broken: string[];
+}
+
+/**
+ * Independent re-check of a chosen plan (tests, benchmark): plan and home on `samples` draws of a
+ * seed the solve did not use, hard constraints judged on the point tails as the Python system does.
+ */
+export function recheckPlan(model: PreparedModel, like: DeploymentMetricsCalculator, hard: Constraints['hard'], hour: number, placement: Placement, samples = 20_000, seed = 0xdecaf): RecheckResult {
+  const calc = createCalculator(like.type, model, { seed, minSamples: samples, maxSamples: samples, batchSize: samples });
+  calc.setHour(hour);
+  const strip = (r: PlanMetrics): PlanMetrics => ({
+    average_cost: r.average_cost,
+    average_runtime: r.average_runtime,
+    average_carbon: r.average_carbon,
+    tail_cost: r.tail_cost,
+    tail_runtime: r.tail_runtime,
+    tail_carbon: r.tail_carbon,
+  });
+  const home = strip(calc.evaluate(new Array<number>(model.N).fill(model.home)));
+  const plan = strip(calc.evaluate(placement));
+  const broken: string[] = [];
+  for (const metric of METRICS) {
+    const c = hard[metric];
+    if (!c) continue;
+    const limit = c.type === 'absolute' ? c.value : (c.value * home[`tail_${metric}`]) / 100;
+    if (plan[`tail_${metric}`] > limit) broken.push(`tail_${metric}`);
+  }
+  return { plan, home, broken };
+}
