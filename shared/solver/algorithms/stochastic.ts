@@ -5,9 +5,11 @@
 // worse deployments with a probability that shrinks with the temperature (×0.99 per evaluated
 // step), and returns to the best deployment after a stretch without improvement. The last part of
 // the R·N·3 budget polishes the best deployment one instance at a time (every permitted region of
-// each instance in turn, until no move improves). Every accepted deployment is a candidate.
+// each instance in turn, until no move improves). The walk and the polish follow the ranker's order
+// (fewer soft violations first, then the objective). Every accepted deployment is a candidate.
 import { STOCHASTIC_DEFAULTS } from '../constants.js';
-import { failsHardConstraints, type Candidate } from '../ranker.js';
+import { failsHardConstraints, softViolations, type Candidate } from '../ranker.js';
+import type { PlanMetrics } from '../types.js';
 import { coarseGrained, objectiveOf } from './coarse.js';
 import { pastDeadline, placementKey, type SearchContext } from './context.js';
 import { deploymentCount } from './fine.js';
@@ -22,8 +24,12 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   const walkIterations = Math.max(0, iterations - sweep);
   const restartAfter = Math.max(4, ctx.R * N);
   const maxCombos = deploymentCount(ctx.permitted);
-  const homeValue = ctx.homeMetrics[objective];
-  const scale = Math.abs(homeValue) > 0 ? Math.abs(homeValue) : 1;
+  const scale = Math.abs(ctx.homeMetrics[objective]) > 0 ? Math.abs(ctx.homeMetrics[objective]) : 1;
+  // The ranker's order as one number: each violated soft constraint outweighs any objective value
+  // (so the walk and the polish work where the ranker will choose), then the objective.
+  const penalty = scale * 1e6;
+  const score = (m: PlanMetrics): number => softViolations(m, ctx.homeMetrics, ctx.constraints.soft) * penalty + m[objective];
+  const homeValue = score(ctx.homeMetrics);
 
   const candidates: Candidate[] = [];
   /** Objective of every evaluated deployment (Infinity when it broke a hard constraint). */
@@ -35,10 +41,11 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   let bestValue = homeAllowed ? homeValue : Infinity;
 
   for (const c of coarseGrained(ctx)) {
-    values.set(placementKey(c.placement), c.metrics[objective]);
+    const value = score(c.metrics);
+    values.set(placementKey(c.placement), value);
     candidates.push(c);
-    if (c.metrics[objective] < bestValue) {
-      bestValue = c.metrics[objective];
+    if (value < bestValue) {
+      bestValue = value;
       best = c.placement;
       for (const r of c.placement) if (r !== ctx.home) bias.add(r);
     }
@@ -51,7 +58,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   const evaluate = (placement: number[]): number => {
     evaluated++;
     const metrics = ctx.calculator.evaluate(placement);
-    const value = failsHardConstraints(metrics, ctx.homeMetrics, ctx.constraints.hard) ? Infinity : metrics[objective];
+    const value = failsHardConstraints(metrics, ctx.homeMetrics, ctx.constraints.hard) ? Infinity : score(metrics);
     values.set(placementKey(placement), value);
     if (value < Infinity) candidates.push({ placement, metrics });
     if (value < bestValue) {
@@ -92,7 +99,14 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
     } else {
       // Metropolis-style on the relative worsening, base 2 as in the Python code (which compared
       // the home value with the temperature and so ignored the candidate).
-      const worsening = (value - currentValue) / scale;
+      // A soft violation weighs half of home's objective here: the walk may cross such plans.
+      const split = (x: number) => {
+        const v = Math.floor(x / penalty);
+        return { v, o: x - v * penalty };
+      };
+      const a = split(value);
+      const b = split(currentValue);
+      const worsening = (a.o - b.o + (a.v - b.v) * 0.5 * scale) / scale;
       accept = worsening <= 0 || rng.next() < Math.pow(2, -worsening / temperature);
       sinceImprovement++;
     }
