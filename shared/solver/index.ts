@@ -17,6 +17,11 @@ export { prepareModel } from './model.js';
 export type { PreparedModel } from './model.js';
 export { createCalculator, FastCalculator, SimpleCalculator } from './calculators/index.js';
 export { failsHardConstraints, rankCandidates, softViolations } from './ranker.js';
+export { GUARANTEE_DEFAULTS, recheckPlan, Verifier } from './guarantee.js';
+export type { RecheckResult, VerifiedMetrics } from './guarantee.js';
+export { exhaustiveOptimum } from './algorithms/exhaustive.js';
+export type { ExhaustiveParams, ExhaustiveResult } from './algorithms/exhaustive.js';
+export type { HourSolution } from './solve-hour.js';
 export * as formulas from './formulas.js';
 
 export interface DeploymentManagerSolveRequest {

@@ -1,11 +1,13 @@
-// One solve hour: home metrics, the search, the ranker. Synchronous and pure given its inputs, so it
-// runs the same on the main thread and inside a worker.
+// One solve hour: home metrics, the search, then the finalists: re-evaluated on common draws,
+// ranked fairly and admitted only when every hard constraint holds with stated confidence
+// (guarantee.ts). Synchronous and pure given its inputs, so it runs the same on any thread.
 import { coarseGrained } from './algorithms/coarse.js';
-import type { SearchContext } from './algorithms/context.js';
+import { pastDeadline, placementKey, type SearchContext } from './algorithms/context.js';
 import { fineGrained } from './algorithms/fine.js';
 import { stochasticHeuristic } from './algorithms/stochastic.js';
+import { GUARANTEE_DEFAULTS, hardViolation, hasHardConstraints, relativeMetrics, verifierFor, type VerifiedMetrics } from './guarantee.js';
 import type { PreparedModel } from './model.js';
-import { rankCandidates } from './ranker.js';
+import { rankCandidates, type Candidate } from './ranker.js';
 import { Rng, mixSeed } from './rng.js';
 import type { AlgorithmName, Constraints, DeploymentMetricsCalculator, PlanMetrics } from './types.js';
 
@@ -15,7 +17,7 @@ export interface HourSolution {
   placement: number[];
   metrics: PlanMetrics;
   homeMetrics: PlanMetrics;
-  /** Deployments evaluated (home included) and samples drawn for this hour. */
+  /** Deployments evaluated by the search (home included) and samples drawn for this hour. */
   evaluations: number;
   samples: number;
   seconds: number;
@@ -24,6 +26,16 @@ export interface HourSolution {
   fellBackToHome: boolean;
   /** The wall-clock budget ended the search early. */
   timedOut: boolean;
+  /**
+   * Why the plan is not the search's best candidate (a finalist broke a hard constraint's
+   * confidence bound) or why home was kept. Absent when the best candidate was simply chosen.
+   */
+  reason?: string;
+  /**
+   * Present when finalists were re-evaluated on common draws (hard constraints, or candidates
+   * measured on unequal sample counts): `metrics` and `homeMetrics` are then those re-evaluations.
+   */
+  verification?: { deployments: number; samplesPerDeployment: number; confidence: number };
 }
 
 export interface SolveHourParams {
@@ -32,6 +44,8 @@ export interface SolveHourParams {
   seed: number;
   budgetMs: number;
   constraints: Constraints;
+  /** Common draws per finalist (default GUARANTEE_DEFAULTS.samples). */
+  verifySamples?: number;
 }
 
 const ALGORITHMS = { coarse: coarseGrained, fine: (ctx: SearchContext) => fineGrained(ctx), stochastic: stochasticHeuristic };
@@ -47,38 +61,146 @@ function strip(m: PlanMetrics): PlanMetrics {
   };
 }
 
+function samplesOf(m: PlanMetrics): number | undefined {
+  return (m as PlanMetrics & { samples?: number }).samples;
+}
+
+/** Distinct placements, order kept. */
+function distinct(cs: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return cs.filter((c) => {
+    const k = placementKey(c.placement);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Smallest relative room below the hard limits on the search's own metrics (Infinity: none set). */
+function slack(m: PlanMetrics, home: PlanMetrics, hard: Constraints['hard']): number {
+  let room = Infinity;
+  for (const metric of ['cost', 'runtime', 'carbon'] as const) {
+    const c = hard[metric];
+    if (!c) continue;
+    const limit = c.type === 'absolute' ? c.value : (c.value * home[`tail_${metric}`]) / 100;
+    room = Math.min(room, limit > 0 ? (limit - m[`tail_${metric}`]) / limit : -Infinity);
+  }
+  return room;
+}
+
 export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCalculator, p: SolveHourParams): HourSolution {
   const t0 = performance.now();
   const e0 = calculator.evaluations;
   const s0 = calculator.samples;
   calculator.setHour(p.hour);
   const homePlacement = new Array<number>(model.N).fill(model.home);
-  const homeMetrics = strip(calculator.evaluate(homePlacement));
+  // Kept whole (with its sample count) for the search; reported stripped.
+  const homeEvaluation = calculator.evaluate(homePlacement);
+  const homeMetrics = strip(homeEvaluation);
   const ctx: SearchContext = {
     R: model.R,
     N: model.N,
     home: model.home,
     permitted: model.permitted,
     calculator,
-    homeMetrics,
+    homeMetrics: homeEvaluation,
     constraints: p.constraints,
     deadlineMs: t0 + p.budgetMs,
     rng: new Rng(mixSeed(p.seed, p.hour, 0x5eed)),
     timedOut: false,
   };
   const candidates = ALGORITHMS[p.algorithm](ctx);
-  const ranked = rankCandidates(candidates, homeMetrics, p.constraints);
-  const best = ranked[0];
-  return {
-    hour: p.hour,
-    placement: best ? best.placement.slice() : homePlacement,
-    metrics: best ? strip(best.metrics) : homeMetrics,
-    homeMetrics,
-    evaluations: calculator.evaluations - e0,
-    samples: calculator.samples - s0,
+  const ranked = distinct(rankCandidates(candidates, homeMetrics, p.constraints));
+  const evaluations = calculator.evaluations - e0;
+  const samples = calculator.samples - s0;
+  const base = { hour: p.hour, evaluations, samples, candidates: candidates.length, timedOut: ctx.timedOut };
+  const done = (s: Omit<HourSolution, 'hour' | 'evaluations' | 'samples' | 'candidates' | 'timedOut' | 'seconds'>): HourSolution => ({
+    ...base,
+    ...s,
+    evaluations,
+    samples,
     seconds: (performance.now() - t0) / 1000,
-    candidates: candidates.length,
-    fellBackToHome: !best,
-    timedOut: ctx.timedOut,
-  };
+  });
+
+  if (ranked.length === 0) {
+    return done({
+      placement: homePlacement,
+      metrics: homeMetrics,
+      homeMetrics,
+      fellBackToHome: true,
+      reason: 'no deployment met the hard constraints in the search; the home deployment is kept',
+    });
+  }
+
+  // Finalists are re-evaluated on common draws when a hard constraint must be certified, when the
+  // top candidates were measured on different sample counts (adaptive stopping), or when the search
+  // drew too few samples to decide between near-equal candidates.
+  const hard = hasHardConstraints(p.constraints.hard);
+  const perRound = hard ? GUARANTEE_DEFAULTS.finalistsPerRound : GUARANTEE_DEFAULTS.fairFinalists;
+  const top = ranked.slice(0, perRound);
+  const n0 = samplesOf(top[0]!.metrics);
+  const unequal = top.some((c) => samplesOf(c.metrics) !== n0);
+  const decisive = Math.min(p.verifySamples ?? GUARANTEE_DEFAULTS.samples, GUARANTEE_DEFAULTS.decisionSamples);
+  if (!hard && !unequal && n0 !== undefined && n0 >= decisive) {
+    return done({ placement: ranked[0]!.placement.slice(), metrics: strip(ranked[0]!.metrics), homeMetrics, fellBackToHome: false });
+  }
+  const verifier = verifierFor(model, calculator, p.seed, p.verifySamples);
+  const v0 = verifier.evaluations;
+  verifier.setHour(p.hour);
+  const homeKey = placementKey(homePlacement);
+  const homeV = verifier.evaluateHome(homePlacement);
+  const ratios = relativeMetrics(p.constraints.hard);
+  const verification = () => ({ deployments: verifier.evaluations - v0, samplesPerDeployment: verifier.samples, confidence: verifier.confidence });
+  const compliant: Array<Candidate & { v: VerifiedMetrics }> = [];
+  let firstViolation: string | undefined;
+  let searchBestRejected = false;
+  // Round 1: the best-ranked candidates. Later rounds (a finalist broke a bound): the best-ranked
+  // of those whose search-time tails keep a growing slack below every hard limit (0.5%, 1%, 2%).
+  const tried = new Set<string>();
+  let verified = 0;
+  for (let round = 0; verified < GUARANTEE_DEFAULTS.maxFinalists; round++) {
+    // Past the deadline only the first round runs: the guarantee is never skipped, the search is.
+    if (round > 0 && pastDeadline(ctx)) break;
+    const minSlack = round === 0 ? -Infinity : 0.005 * 2 ** (round - 1);
+    const batch = ranked
+      .filter((c) => !tried.has(placementKey(c.placement)) && slack(c.metrics, homeEvaluation, p.constraints.hard) >= minSlack)
+      .slice(0, Math.min(perRound, GUARANTEE_DEFAULTS.maxFinalists - verified));
+    // A larger slack admits fewer candidates: an empty round ends the search for a compliant one.
+    if (batch.length === 0) break;
+    batch.forEach((c, i) => {
+      const key = placementKey(c.placement);
+      tried.add(key);
+      verified++;
+      const isHome = key === homeKey;
+      const v = isHome ? homeV : verifier.evaluate(c.placement, ratios);
+      const why = hard ? hardViolation(v, p.constraints.hard, isHome) : undefined;
+      if (why === undefined) compliant.push({ placement: c.placement, metrics: v.metrics, v });
+      else {
+        firstViolation ??= why;
+        if (round === 0 && i === 0) searchBestRejected = true;
+      }
+    });
+    if (compliant.length > 0) break;
+  }
+  if (compliant.length === 0) {
+    return done({
+      placement: homePlacement,
+      metrics: homeV.metrics,
+      homeMetrics: homeV.metrics,
+      fellBackToHome: true,
+      reason: `no finalist met every hard constraint at ${verifier.confidence * 100}% confidence on ${verifier.samples} common draws (first: ${firstViolation}); the home deployment is kept`,
+      verification: verification(),
+    });
+  }
+  const best = rankCandidates(compliant, homeV.metrics, p.constraints)[0]!;
+  return done({
+    placement: best.placement.slice(),
+    metrics: best.metrics,
+    homeMetrics: homeV.metrics,
+    fellBackToHome: false,
+    ...(searchBestRejected
+      ? { reason: `the search's best deployment broke a hard constraint's ${verifier.confidence * 100}% confidence bound on ${verifier.samples} common draws (${firstViolation}); the best compliant finalist is chosen` }
+      : {}),
+    verification: verification(),
+  });
 }

@@ -109,7 +109,17 @@ export function runSamples(draw: (k: number) => void, b: SampleBuffers, o: Resol
   return summarize(b, n);
 }
 
+/**
+ * The sample set the last summarize() call read (per thread). The constraint guarantee
+ * (guarantee.ts) reads order statistics of exactly those draws right after an evaluation, without
+ * the calculators exposing their buffers; `serial` tells it the set is fresh.
+ */
+export const lastSampleSet: { buffers: SampleBuffers | undefined; n: number; serial: number } = { buffers: undefined, n: 0, serial: 0 };
+
 export function summarize(b: SampleBuffers, n: number): EvaluationResult {
+  lastSampleSet.buffers = b;
+  lastSampleSet.n = n;
+  lastSampleSet.serial++;
   return {
     average_cost: mean(b.cost, n),
     average_runtime: mean(b.runtime, n),

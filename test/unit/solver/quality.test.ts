@@ -1,0 +1,136 @@
+// Search quality against the exhaustive optimum under the model. Everything is measured on the same
+// common draws: the search runs with a fixed sample count equal to the finalists' one and the same
+// seed, so its values, the finalists' and the exhaustive search's are the same numbers.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { exhaustiveOptimum } from '../../../shared/solver/algorithms/exhaustive.js';
+import { createCalculator } from '../../../shared/solver/calculators/index.js';
+import { Verifier } from '../../../shared/solver/guarantee.js';
+import { prepareModel } from '../../../shared/solver/model.js';
+import { softViolations } from '../../../shared/solver/ranker.js';
+import type { PlanMetrics, SolverInput } from '../../../shared/solver/types.js';
+import { caseArb, REGION_KEYS, solveOne, withHardLimits } from './generators.js';
+import { syntheticInput } from './helpers.js';
+
+const S = 200;
+const FIXED = { minSamples: S, maxSamples: S, batchSize: S };
+
+interface Judged {
+  soft: number;
+  carbon: number;
+}
+
+function judge(input: SolverInput, hour: number, seed: number) {
+  const model = prepareModel(input);
+  const calc = createCalculator('go', model, { seed, ...FIXED });
+  const v = new Verifier(model, calc, seed, S);
+  v.setHour(hour);
+  const home = v.evaluate(new Array<number>(model.N).fill(model.home)).metrics;
+  const of = (m: PlanMetrics): Judged => ({ soft: softViolations(m, home, input.constraints.soft), carbon: m.average_carbon });
+  return {
+    model,
+    calc,
+    at: (placement: number[]) => of(v.evaluate(placement).metrics),
+    of,
+  };
+}
+
+/** a is not worse than b × (1 + slack) in the ranker's order (soft violations, then carbon). */
+function notWorse(a: Judged, b: Judged, slack = 0): boolean {
+  if (a.soft !== b.soft) return a.soft < b.soft;
+  return a.carbon <= b.carbon * (1 + slack) + 1e-15;
+}
+
+function compare(input: SolverInput, hour: number, seed: number, label: string) {
+  const j = judge(input, hour, seed);
+  const opt = exhaustiveOptimum(j.model, j.calc, { hour, seed, constraints: input.constraints, verifySamples: S });
+  assert.ok(opt.best, `${label}: some deployment is compliant`);
+  const optimum = j.of(opt.best.metrics);
+  const coarse = solveOne(input, hour, 'coarse', seed, FIXED, S);
+  const stochastic = solveOne(input, hour, 'stochastic', seed, FIXED, S);
+  const c = j.at(coarse.placement);
+  const s = j.at(stochastic.placement);
+  assert.ok(notWorse(optimum, c), `${label}: coarse ${JSON.stringify(c)} beats the optimum ${JSON.stringify(optimum)}`);
+  assert.ok(notWorse(s, c), `${label}: stochastic ${JSON.stringify(s)} worse than coarse ${JSON.stringify(c)}`);
+  assert.ok(
+    notWorse(s, optimum, 0.01),
+    `${label}: stochastic ${JSON.stringify(s)} ${stochastic.placement} more than 1% above the optimum ${JSON.stringify(optimum)} ${opt.best.placement}`,
+  );
+  return { optimum, coarse: c, stochastic: s, optPlacement: opt.best.placement, stochasticPlacement: stochastic.placement };
+}
+
+describe('search quality against the exhaustive optimum', () => {
+  it('entry pinned to home, others free (4 instances × 12 regions): finds "entry at home, everything else in the greenest region"', () => {
+    const keys = REGION_KEYS;
+    const ci = [420, 380, 250, 300, 35, 22, 290, 230, 330, 700, 480, 90];
+    const green = ci.indexOf(Math.min(...ci));
+    const names = ['a:entry_point:0', 'b:a_0_0:1', 'c:b_0_0:2', 'd:b_0_1:3'];
+    const input = syntheticInput({
+      regions: keys.map((key, r) => ({ key, ci: ci[r]! })),
+      instances: names.map((name, i) => ({ name, durations: { '*': [1 + i * 0.3, 1.2 + i * 0.3] }, ...(i === 0 ? { permitted: [keys[0]!] } : {}) })),
+      edges: [
+        { from: names[0]!, to: names[1]! },
+        { from: names[1]!, to: names[2]! },
+        { from: names[1]!, to: names[3]! },
+      ],
+    });
+    for (const seed of [1, 2, 3]) {
+      const r = compare(input, 0, seed, `pinned entry, seed ${seed}`);
+      assert.deepEqual(r.optPlacement, [0, green, green, green]);
+      assert.deepEqual(r.stochasticPlacement, [0, green, green, green], `seed ${seed}`);
+    }
+  });
+
+  it('property: coarse ≥ optimum, stochastic ≤ coarse and within 1% of the optimum (restrictions, soft constraints, hourly carbon)', () => {
+    let cases = 0;
+    fc.assert(
+      fc.property(caseArb({ restrictions: true, soft: true, maxInstances: 4, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }), (c, seed) => {
+        cases++;
+        compare(c.input, c.hour, seed, c.description);
+      }),
+      { numRuns: 40, seed: 1616, endOnFailure: true },
+    );
+    assert.equal(cases, 40);
+  });
+
+  it('property without soft constraints or restrictions (plain carbon)', () => {
+    fc.assert(
+      fc.property(caseArb({ maxInstances: 4, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }), (c, seed) => {
+        compare(c.input, c.hour, seed, c.description);
+      }),
+      { numRuns: 30, seed: 2016, endOnFailure: true },
+    );
+  });
+});
+
+describe('search quality under hard constraints', () => {
+  it('property: the optimum under the same bounds is never beaten, and stochastic stays within 1% of it', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(caseArb({ hard: true, restrictions: true, maxInstances: 3, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }), (c, seed) => {
+        const input = withHardLimits(c.input, c.hour, c.hardSpec);
+        const j = judge(input, c.hour, seed);
+        const opt = exhaustiveOptimum(j.model, j.calc, { hour: c.hour, seed, constraints: input.constraints, verifySamples: S });
+        for (const algorithm of ['coarse', 'stochastic'] as const) {
+          const h = solveOne(input, c.hour, algorithm, seed, FIXED, S);
+          if (!opt.best) {
+            assert.equal(h.fellBackToHome, true, `${c.description}: nothing is compliant, yet ${algorithm} chose a plan`);
+            continue;
+          }
+          if (h.fellBackToHome) {
+            assert.ok(algorithm === 'coarse', `${c.description}: stochastic kept home though ${opt.best.placement} complies`);
+            continue;
+          }
+          const got = j.at(h.placement);
+          const optimum = j.of(opt.best.metrics);
+          assert.ok(notWorse(optimum, got), `${c.description}: ${algorithm} beats the optimum`);
+          if (algorithm === 'stochastic') compared++;
+          if (algorithm === 'stochastic') assert.ok(notWorse(got, optimum, 0.01), `${c.description}: stochastic ${JSON.stringify(got)} more than 1% above ${JSON.stringify(optimum)}`);
+        }
+      }),
+      { numRuns: 40, seed: 3016, endOnFailure: true },
+    );
+    assert.ok(compared >= 20, `${compared} of 40 cases had a compliant plan to compare`);
+  });
+});
