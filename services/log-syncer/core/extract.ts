@@ -2,7 +2,7 @@
 // values are strings without escapes, numbers, booleans and null. It validates the whole object as
 // JSON.parse would and copies only the kept fields (LINE_FIELDS), without building the other values.
 // Anything outside that shape (an escape or control character, a nested value, bad syntax) returns
-// undefined and the caller falls back to JSON.parse, so results never differ from the strict path.
+// undefined and the caller falls back to JSON.parse, so results never differ from the JSON.parse path.
 import { LINE_FIELDS, newLineRecord, type LineFields, type LineRecord } from './line.js';
 
 /** A backslash or a raw control character: the object is left to JSON.parse. */

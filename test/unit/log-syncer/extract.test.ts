@@ -1,10 +1,10 @@
 // The field extractor (core/extract.ts) against the reference parser (JSON.parse): for every message
-// — generated valid runtime lines, hostile mutations of them, foreign lines — `parseMessage` gives
-// exactly what `parseMessageStrict` gives (result and counters); valid lines take the fast path.
+// — generated valid runtime lines, hostile mutations of them, foreign lines — `parseMessageWithExtractor`
+// gives exactly what `parseMessage` (JSON.parse) gives (result and counters); valid lines take the fast path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { emptyCounters, LINE_FIELDS, parseIsoMs, parseMessage, parseMessageStrict } from '../../../services/log-syncer/core/parse.js';
+import { emptyCounters, LINE_FIELDS, parseIsoMs, parseMessage, parseMessageWithExtractor } from '../../../services/log-syncer/core/parse.js';
 import { extractFields } from '../../../services/log-syncer/core/extract.js';
 import { seeded, simulateRun } from '../../../bench/log-syncer/simulate.js';
 import { mapReduce, runIdOf } from './fixtures.js';
@@ -15,8 +15,8 @@ const RUNS = Number(process.env.CARIBOU_FUZZ_RUNS ?? 3000);
 function same(message: string, ts = 1_700_000_000_000): ReturnType<typeof parseMessage> {
   const fast = emptyCounters();
   const strict = emptyCounters();
-  const a = parseMessage(message, ts, fast);
-  const b = parseMessageStrict(message, ts, strict);
+  const a = parseMessageWithExtractor(message, ts, fast);
+  const b = parseMessage(message, ts, strict);
   assert.deepStrictEqual(a, b, `results differ for ${JSON.stringify(message)}`);
   assert.deepStrictEqual(fast, strict, `counters differ for ${JSON.stringify(message)}`);
   return a;
