@@ -4,7 +4,7 @@
 // Summary and state are written in one transaction conditional on the summary's version.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ReportLine, RuntimeLine } from './parse.js';
-import { UNUSED_FIELDS } from './parse.js';
+import { LINE_FIELDS } from './line.js';
 
 export const STATE_SYNC_WINDOW = 'syncer-state';
 
@@ -50,9 +50,12 @@ interface EncodedState {
   continuation?: Continuation;
 }
 
+/** Stored with a pending line: what reconstruction reads (a state written before lines were reduced may hold more). */
+const KEPT = new Set<string>([...LINE_FIELDS, 'timestampMs']);
+
 function compact(line: RuntimeLine): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(line)) if (!UNUSED_FIELDS.has(k) && v !== null && v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(line)) if (KEPT.has(k) && v !== null && v !== undefined) out[k] = v;
   return out;
 }
 
