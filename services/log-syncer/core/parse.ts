@@ -25,7 +25,8 @@ export const emptyCounters = (): LineCounters => ({ parsed: 0, foreign: 0, corru
 
 const SKIPPED: ParsedMessage = { kind: 'skipped' };
 const REPORT_PREFIX = 'REPORT RequestId: ';
-const INIT_RE = /Init Duration: ([0-9.]+) ms/;
+// A number, not any run of digits and dots ("Init Duration: . ms" gave NaN seconds; found by test/unit/fuzz).
+const INIT_RE = /Init Duration: (\d+(?:\.\d+)?) ms/;
 
 /** Fields the reconstruction never reads: not stored with pending runs. */
 export const UNUSED_FIELDS = new Set(['level', 'message', 'service', 'caribou', 'log_version', 'workflow_id', 'stack', 'function_memory_size', 'function_arn', 'function_name', 'sampling_rate', 'xray_trace_id', 'timestamp']);
