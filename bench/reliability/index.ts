@@ -57,7 +57,11 @@ export async function run(): Promise<unknown> {
     const stamp = <T extends { commit?: string }>(r: T) => ({ ...r, commit: r.commit ?? old.commit ?? 'unknown', dirty: (r as { dirty?: boolean }).dirty ?? old.dirty ?? false });
     return { data: (old.data_plane ?? []).map(stamp) as typeof data, control: (old.control_plane ?? []).map(stamp) as typeof control };
   })();
-  const merged = <T extends { fault: string }>(older: T[], now: T[]) => [...older.filter((o) => !now.some((n) => n.fault === o.fault)), ...now];
+  // Each scenario keeps its place; new ones are appended.
+  const merged = <T extends { fault: string }>(older: T[], now: T[]) => [
+    ...older.map((o) => now.find((n) => n.fault === o.fault) ?? o),
+    ...now.filter((n) => !older.some((o) => o.fault === n.fault)),
+  ];
   const t0 = Date.now();
   // Written after every scenario (complete: false until the end), so an interrupted run keeps its figures.
   const write = (complete: boolean) => {
