@@ -72,7 +72,7 @@ describe('local runtime throttling switch', () => {
     await throttle('POST', { [name]: { calls: 2 } });
     await new LambdaClient({}).send(new CreateEventSourceMappingCommand({ FunctionName: arn, EventSourceArn: qArn, BatchSize: 10 }));
     await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: 'job-1' }));
-    await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('processed job-1'))), 30_000);
+    await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('processed job-1'))), 90_000);
     assert.equal((await throttle('GET')).body.throttled?.[name], 2, 'two batches throttled before the one that ran');
     await eventually(async () => {
       const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes!;
@@ -81,6 +81,17 @@ describe('local runtime throttling switch', () => {
     const dlqDepth = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages;
     assert.equal(dlqDepth, '0');
     assert.equal((await functionLogs(name, local.region)).filter((m) => m.includes('processed job-1')).length, 1);
+  });
+
+  test('a throttled Event invoke is accepted (202), waits and runs once', async () => {
+    const name = `thr-async-${run}`;
+    await createFunction(name, `export const handler = async (e) => { console.log('ran', JSON.stringify(e)); };`);
+    await throttle('POST', { [name]: { calls: 2 } });
+    const out = await new LambdaClient({ maxAttempts: 1 }).send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: JSON.stringify({ n: 1 }) }));
+    assert.equal(out.StatusCode, 202);
+    await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('ran {"n":1}'))), 90_000);
+    assert.equal((await throttle('GET')).body.throttled?.[name], 2);
+    assert.equal((await functionLogs(name, local.region)).filter((m) => m.includes('ran {"n":1}')).length, 1);
   });
 
   test('invalid rules are refused with a 400 naming the function and field, and change nothing', async () => {
