@@ -7,7 +7,9 @@
 // a "killed" invocation stops dead at a random port call (no later effect, no cleanup, no delete),
 // a restart kills every invocation in flight at once, duplicates send and deliver every message
 // twice, the emulator's fault switch fails a share of DynamoDB writes, and the invoke step answers
-// TooManyRequestsException for a share of deliveries (the message stays queued, as with Lambda).
+// TooManyRequestsException for a share of deliveries (the message stays queued, as with Lambda),
+// decided by the local runtime's throttling switch (local/runtime/throttle.ts), as the runtime's
+// own event source mappings do.
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { analyzeProject } from '../../shared/analysis/project.js';
@@ -25,6 +27,7 @@ import { createSyncTable } from '../../shared/workflows/resources.js';
 import { syncTableName } from '../../shared/analysis/names.js';
 import * as smallSync from '../../examples/small_sync_example/app.js';
 import * as imageProcessing from '../../examples/image_processing/app.js';
+import { ThrottleSwitch, TooManyRequestsException } from '../../local/runtime/throttle.js';
 
 export type DataFault = 'none' | 'duplicates' | 'kill' | 'restart' | 'dynamodb-throttle' | 'invoke-throttle';
 
@@ -158,6 +161,7 @@ export async function runDataScenario(options: {
   let generation = 0;
   let running = true;
   const killRate = fault === 'kill' ? 0.08 : 0;
+  const throttle = new ThrottleSwitch(fault === 'invoke-throttle' ? { '*': { rate: 0.2 } } : {});
 
   const poll = async (wf: Workflow, fn: string, gen: number) => {
     const { url } = wf.queues.get(fn)!;
@@ -169,8 +173,11 @@ export async function runDataScenario(options: {
       if (!running || gen !== generation) return; // a restarted runtime does not process what its predecessor received
       await Promise.all(
         (page.Messages ?? []).map(async (message) => {
-          if (fault === 'invoke-throttle' && Math.random() < 0.2) {
-            counters.throttled += 1; // TooManyRequestsException: the mapping leaves the message queued
+          try {
+            throttle.check(fn);
+          } catch (error) {
+            if (!(error instanceof TooManyRequestsException)) throw error;
+            counters.throttled += 1; // the mapping leaves the message queued (visible again after its visibility timeout)
             return;
           }
           const copies = fault === 'duplicates' ? 2 : 1;

@@ -3,8 +3,10 @@
 // Profiles: BENCH_RELIABILITY_PROFILE=full (1,000 workflow runs and 5,000 orchestrator tasks in
 // total, the default of `make bench`) or ci (a few dozen of each). BENCH_RELIABILITY_SCENARIOS
 // picks scenarios by name (comma list, e.g. `kill,control:duplicates`). Writes
-// bench/results/reliability.json (ci: reliability-ci.json); see docs/reliability.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// bench/results/reliability.json (ci: reliability-ci.json); see docs/reliability.md. A run of a
+// subset replaces only its scenarios in the existing file; every scenario records the commit, time
+// and machine load it was measured at, so a file merged from several runs says so.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,27 +45,55 @@ export async function run(): Promise<unknown> {
     if (!response.ok) throw new Error(`fault switch: HTTP ${response.status}`);
     return ((await response.json()) as { injected: number }).injected;
   };
-  const data: DataScenarioResult[] = [];
-  const control: ControlScenarioResult[] = [];
+  type Measured = { commit: string; dirty: boolean; measured_at: string; load_average_1m: number };
+  const data: Array<DataScenarioResult & Measured> = [];
+  const control: Array<ControlScenarioResult & Measured> = [];
+  const measured = (): Measured => ({ ...commitInfo(), measured_at: new Date().toISOString(), load_average_1m: +os.loadavg()[0]!.toFixed(1) });
+  const file = path.join(repo, 'bench', 'results', profileName === 'full' ? 'reliability.json' : `reliability-${profileName}.json`);
+  // Scenarios of earlier runs that this run does not measure are kept (a subset run updates the file).
+  const earlier = (() => {
+    if (!wanted || !existsSync(file)) return { data: [] as typeof data, control: [] as typeof control };
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { commit?: string; dirty?: boolean; data_plane?: typeof data; control_plane?: typeof control };
+    const stamp = <T extends { commit?: string }>(r: T) => ({ ...r, commit: r.commit ?? old.commit ?? 'unknown', dirty: (r as { dirty?: boolean }).dirty ?? old.dirty ?? false });
+    return { data: (old.data_plane ?? []).map(stamp) as typeof data, control: (old.control_plane ?? []).map(stamp) as typeof control };
+  })();
+  // Each scenario keeps its place; new ones are appended.
+  const merged = <T extends { fault: string }>(older: T[], now: T[]) => [
+    ...older.map((o) => now.find((n) => n.fault === o.fault) ?? o),
+    ...now.filter((n) => !older.some((o) => o.fault === n.fault)),
+  ];
   const t0 = Date.now();
   // Written after every scenario (complete: false until the end), so an interrupted run keeps its figures.
   const write = (complete: boolean) => {
+    const dataAll = merged(earlier.data, data);
+    const controlAll = merged(earlier.control, control);
     const totals = {
-      workflow_runs: data.reduce((s, r) => s + r.runs_started, 0),
-      orchestrator_tasks: control.reduce((s, r) => s + r.tasks_created, 0),
-      runs_lost: data.reduce((s, r) => s + r.runs_lost, 0),
-      instances_doubled: data.reduce((s, r) => s + r.instances_executed_twice_with_visible_effect, 0),
-      sync_nodes_doubled: data.reduce((s, r) => s + r.sync_nodes_fired_more_than_once, 0),
-      tasks_lost: control.reduce((s, r) => s + r.tasks_lost, 0),
-      tasks_duplicated: control.reduce((s, r) => s + r.tasks_duplicated, 0),
-      dlq_messages: data.reduce((s, r) => s + r.dlq_messages, 0),
+      workflow_runs: dataAll.reduce((s, r) => s + r.runs_started, 0),
+      orchestrator_tasks: controlAll.reduce((s, r) => s + r.tasks_created, 0),
+      runs_lost: dataAll.reduce((s, r) => s + r.runs_lost, 0),
+      instances_doubled: dataAll.reduce((s, r) => s + r.instances_executed_twice_with_visible_effect, 0),
+      sync_nodes_doubled: dataAll.reduce((s, r) => s + r.sync_nodes_fired_more_than_once, 0),
+      tasks_lost: controlAll.reduce((s, r) => s + r.tasks_lost, 0),
+      tasks_unfinished: controlAll.reduce((s, r) => s + (r.tasks_unfinished ?? 0), 0),
+      tasks_duplicated: controlAll.reduce((s, r) => s + r.tasks_duplicated, 0),
+      dlq_messages: dataAll.reduce((s, r) => s + r.dlq_messages, 0),
       wall_s: +((Date.now() - t0) / 1000).toFixed(1),
     };
-    const out = { benchmark: 'reliability', profile: profileName, complete, ...commitInfo(), machine: { cores: os.cpus().length, node: process.version, load_average_1m: +os.loadavg()[0]!.toFixed(1) }, totals, data_plane: data, control_plane: control };
+    const out = {
+      benchmark: 'reliability',
+      profile: profileName,
+      complete,
+      ...commitInfo(),
+      /** More than one: the file merges subset runs (each scenario names its own commit). */
+      scenario_commits: [...new Set([...dataAll, ...controlAll].map((r) => r.commit))],
+      machine: { cores: os.cpus().length, node: process.version, load_average_1m: +os.loadavg()[0]!.toFixed(1) },
+      totals,
+      data_plane: dataAll,
+      control_plane: controlAll,
+    };
     mkdirSync(path.join(repo, 'bench', 'results'), { recursive: true });
-    const file = path.join(repo, 'bench', 'results', profileName === 'full' ? 'reliability.json' : `reliability-${profileName}.json`);
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-    return { file, out, totals };
+    return { out, totals };
   };
   try {
     const bucket = await createArtifactsBucket('reliability', 'us-east-1');
@@ -72,7 +102,7 @@ export async function run(): Promise<unknown> {
         log(`data plane: ${fault}, ${profile.runsPerScenario} runs`);
         const result = await runDataScenario({ fault, runs: profile.runsPerScenario, sqs: dataMoto.clients().sqs, bucket, setDynamoFaults: faultSwitch(dataMoto.endpoint), log });
         log(JSON.stringify(result));
-        data.push(result);
+        data.push({ ...result, ...measured() });
         write(false);
       }
     })();
@@ -82,7 +112,7 @@ export async function run(): Promise<unknown> {
         log(`control plane: ${fault}, ${profile.tasksPerScenario} tasks`);
         const result = await runControlScenario({ moto: controlMoto, fault, tasks: profile.tasksPerScenario, prefix: `relc${++n}`, setDynamoFaults: faultSwitch(controlMoto.endpoint), log });
         log(JSON.stringify(result));
-        control.push(result);
+        control.push({ ...result, ...measured() });
         write(false);
       }
     })();
@@ -92,7 +122,7 @@ export async function run(): Promise<unknown> {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   }
-  const { file, out, totals } = write(true);
+  const { out, totals } = write(true);
   log(`wrote ${path.relative(repo, file)}: ${JSON.stringify(totals)}`);
   return out;
 }

@@ -25,11 +25,12 @@ export async function emulatorInfo(url: string): Promise<EmulatorInfo | undefine
   return getJson<EmulatorInfo>(`${url}/_caribou/info`, 1500).catch(() => undefined);
 }
 
-export async function launchEmulator(options: { port: number; logFile: string; ownerPid?: number; runtimeUrl?: string }): Promise<LaunchedEmulator> {
+/** `env`: extra variables for the launcher (e.g. CARIBOU_LOCAL_MOTO_PATCHES in the patch tests). */
+export async function launchEmulator(options: { port: number; logFile: string; ownerPid?: number; runtimeUrl?: string; env?: NodeJS.ProcessEnv }): Promise<LaunchedEmulator> {
   const url = `http://127.0.0.1:${options.port}`;
   const args = [LAUNCHER, '--host', '127.0.0.1', '--port', String(options.port)];
   if (options.ownerPid) args.push('--owner-pid', String(options.ownerPid));
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PYTHONUNBUFFERED: '1' };
   if (options.runtimeUrl) env.CARIBOU_LOCAL_RUNTIME_URL = options.runtimeUrl;
   const pid = startDetached(pythonExecutable(), args, { env, logFile: options.logFile });
   const ready = await waitFor('the emulator', () => emulatorInfo(url), 30_000, () => !isAlive(pid)).catch((error: Error) => {

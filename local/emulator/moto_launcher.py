@@ -14,6 +14,14 @@ toolchain-notes "What moto gets wrong"), and serves moto on loopback:
      come back compact as AWS returns them (no perpetual `terraform plan` drift).
   7. The Price List Query API's GetProducts (moto has no `pricing` service) is answered from a
      small embedded sample in AWS's response shape (pricing_sample.py).
+ 10. (Not yet in toolchain-notes.) DynamoDB requests are served one at a time. moto's threaded server runs each request on its
+     own thread and its DynamoDB backend reads the item, evaluates the condition and writes with
+     no lock, so a thread switch between the read and the write lets two conditional writes on one
+     item both succeed (two `attribute_not_exists` claims both "win"), which DynamoDB never allows
+     and the runtime's exactly-once claims rely on. The lock is held only around moto's own work
+     (the request body is read from the socket before it is taken).
+     `CARIBOU_LOCAL_MOTO_CONDITION_DELAY_MS` (tests only) sleeps that many milliseconds between
+     the read and the condition check of UpdateItem/DeleteItem, so the race is reproducible.
 
 `GET /_caribou/info` reports the moto version, the applied patches, this emulator instance's id
 (the terraform state of local mode is tied to it) and the JSONPath cache statistics.
@@ -263,6 +271,31 @@ def patch_sqs_attributes() -> None:
     APPLIED.append("sqs-policy-kept-and-compact-json")
 
 
+SERIALIZE_DYNAMODB = False
+_dynamodb_lock = threading.Lock()
+
+
+def patch_dynamodb_serialized() -> None:
+    global SERIALIZE_DYNAMODB
+    SERIALIZE_DYNAMODB = True
+    APPLIED.append("dynamodb-serialized-requests")
+
+
+def widen_condition_window(delay_ms: float) -> None:
+    """Test hook: a sleep where moto's UpdateItem/DeleteItem have read the item and not yet
+    checked the condition (a sleep releases the GIL, as a thread switch does)."""
+    import moto.dynamodb.models as models
+
+    original = models.create_condition_expression_parser
+
+    def delayed(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(delay_ms / 1000)
+        return original(*args, **kwargs)
+
+    models.create_condition_expression_parser = delayed
+    sys.stderr.write(f"caribou-moto: DynamoDB condition window widened by {delay_ms} ms (test hook)\n")
+
+
 def apply_patches() -> None:
     import moto
 
@@ -279,11 +312,15 @@ def apply_patches() -> None:
         "jsonpath-parse-cache": patch_jsonpath_cache,
         "event-targets-input-account-state": patch_event_targets,
         "sqs-policy-kept-and-compact-json": patch_sqs_attributes,
+        "dynamodb-serialized-requests": patch_dynamodb_serialized,
     }
     APPLIED.append("pricing-get-products-sample")
     for name, apply in patches.items():
         if wanted == "all" or name in wanted.split(","):
             apply()
+    delay_ms = float(os.environ.get("CARIBOU_LOCAL_MOTO_CONDITION_DELAY_MS") or 0)
+    if delay_ms > 0:
+        widen_condition_window(delay_ms)
     if "event-targets-input-account-state" in APPLIED and "jsonpath-parse-cache" not in APPLIED:
         global _jsonpath_parse
         import jsonpath_ng.ext
@@ -364,7 +401,24 @@ class CaribouApp:
             ).encode("utf-8")
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
+        if SERIALIZE_DYNAMODB and target.startswith("DynamoDB_"):
+            return self._serialized(environ, start_response)
         return self.inner(environ, start_response)
+
+    def _serialized(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        """Runs one DynamoDB request under the lock, body read before and response materialized inside."""
+        import io
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(length) if length else b"")
+        with _dynamodb_lock:
+            response = self.inner(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
 
     def _pricing(self, target: str, environ: dict[str, Any], start_response: Any) -> Any:
         import pricing_sample

@@ -10,12 +10,14 @@
 //   CARIBOU_LOCAL_OWNER_PID      exit when this process is gone (test runs)
 //   CARIBOU_LOCAL_MAX_WORKERS    execution environments per function (default 4)
 //   CARIBOU_LOCAL_REMOVE_STATE_ON_EXIT=1  delete the state folder when the owner is gone
+//   CARIBOU_LOCAL_THROTTLE       throttling switch at start, e.g. {"fn": {"rate": 0.2}} (throttle.ts)
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../shared/config/control-plane.js';
 import { Clock } from './clock.js';
 import { LocalRuntime } from './runtime.js';
 import { startServer } from './server.js';
+import { ThrottleSwitch } from './throttle.js';
 
 const env = process.env;
 const emulatorUrl = env.CARIBOU_LOCAL_EMULATOR_URL ?? 'http://127.0.0.1:4566';
@@ -47,6 +49,7 @@ const runtime = new LocalRuntime({
   refreshIntervalMs: 2000,
   sweepIntervalMs: 60_000,
   log,
+  throttle: ThrottleSwitch.fromEnv(env),
 });
 const server = await startServer({ runtime, emulatorUrl, defaultRegion: regions[0]!, host: '127.0.0.1', port, log });
 const address = server.address();

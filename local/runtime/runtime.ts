@@ -12,6 +12,7 @@ import { Scheduler } from './scheduler.js';
 import { MappingPoller } from './sqs-poller.js';
 import { functionNode, type FunctionNode } from './function-node.js';
 import { FunctionPool, type FunctionConfig, type InvocationResult } from './worker-pool.js';
+import { ThrottleSwitch, TooManyRequestsException } from './throttle.js';
 import { NotFoundError } from '../../shared/errors.js';
 
 export interface RuntimeOptions {
@@ -29,11 +30,16 @@ export interface RuntimeOptions {
   refreshIntervalMs: number;
   sweepIntervalMs: number;
   log: (line: string) => void;
+  /** Throttling switch (local/runtime/throttle.ts); none throttles nothing. */
+  throttle?: ThrottleSwitch;
 }
 
 /** Delays before the two retries Lambda makes of a failed asynchronous invocation (1 and 2
  * minutes on AWS; shortened locally). */
 export const ASYNC_RETRY_DELAYS_MS = [1000, 2000];
+/** A throttled asynchronous invocation is queued again (Lambda keeps trying for up to 6 hours;
+ * locally every second, up to this many times, then dropped with a log line). */
+export const ASYNC_THROTTLE_RETRIES = 30;
 
 export interface InvocationRecord {
   requestId: string;
@@ -61,6 +67,7 @@ export class LocalRuntime {
   readonly mappings = new Map<string, MappingPoller>();
   readonly activeRegions: Set<string>;
   readonly recent: InvocationRecord[] = [];
+  readonly throttle: ThrottleSwitch;
   private readonly pools = new Map<string, { key: string; pool: FunctionPool }>();
   private readonly refreshing = new Map<string, Promise<void>>();
   private timers: NodeJS.Timeout[] = [];
@@ -80,6 +87,7 @@ export class LocalRuntime {
     this.logs = new LogWriter((error) => options.log(`cloudwatch logs: ${(error as Error).message}`));
     this.scheduler = new Scheduler(options.clock, (arn, payload) => this.invokeAsync(arn, payload), options.log);
     this.activeRegions = new Set(options.regions);
+    this.throttle = options.throttle ?? new ThrottleSwitch();
   }
 
   get clock(): Clock {
@@ -213,7 +221,10 @@ export class LocalRuntime {
     this.options.log(`${fn.name} ${result.requestId} ${result.status} ${result.durationMs.toFixed(1)} ms${result.initDurationMs !== undefined ? ` (cold, init ${result.initDurationMs.toFixed(1)} ms)` : ''}`);
   }
 
+  /** Throws TooManyRequestsException when the throttling switch throttles this invocation
+   * (Invoke answers 429; a mapping leaves the batch in the queue). */
   async invoke(fn: FunctionConfig, event: unknown, requestId: string = randomUUID()): Promise<InvocationResult> {
+    this.throttle.check(fn.name);
     const pool = await this.poolFor(fn);
     try {
       return await pool.invoke(event, requestId);
@@ -241,8 +252,16 @@ export class LocalRuntime {
       } catch {
         event = payload;
       }
-      for (let attempt = 0; ; attempt++) {
-        const result = await this.invoke(fn, event, attempt === 0 ? requestId : randomUUID());
+      for (let attempt = 0, throttles = 0; ; attempt++) {
+        const result = await this.invoke(fn, event, attempt === 0 ? requestId : randomUUID()).catch((error: unknown) => {
+          if (!(error instanceof TooManyRequestsException) || throttles++ >= ASYNC_THROTTLE_RETRIES) throw error;
+          return undefined;
+        });
+        if (!result) {
+          attempt--; // a throttle is not an attempt: the event waits in Lambda's queue
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          continue;
+        }
         if (result.ok || attempt >= ASYNC_RETRY_DELAYS_MS.length) return;
         await new Promise((resolve) => setTimeout(resolve, ASYNC_RETRY_DELAYS_MS[attempt]));
       }

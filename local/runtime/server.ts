@@ -4,7 +4,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalRuntime } from './runtime.js';
-import { NotFoundError } from '../../shared/errors.js';
+import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import { TooManyRequestsException, parseThrottleRules } from './throttle.js';
 
 const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 const CREATE = /^\/2015-03-31\/functions\/?$/;
@@ -107,7 +108,14 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
       return;
     }
     if (type !== 'RequestResponse') return lambdaError(res, 400, 'InvalidParameterValueException', `InvocationType must be RequestResponse, Event or DryRun, got ${type}`);
-    const result = await runtime.invoke(fn, event);
+    let result;
+    try {
+      result = await runtime.invoke(fn, event);
+    } catch (error) {
+      // Lambda's throttle: 429 with the reason; the SDK retries it as a throttling error.
+      if (error instanceof TooManyRequestsException) return json(res, 429, { Reason: error.reason, Type: 'User', message: error.message }, { 'x-amzn-ErrorType': 'TooManyRequestsException' });
+      throw error;
+    }
     const headers: Record<string, string> = { 'x-amzn-RequestId': result.requestId, 'X-Amz-Executed-Version': '$LATEST' };
     if (!result.ok) headers['X-Amz-Function-Error'] = 'Unhandled';
     if (req.headers['x-amz-log-type'] === 'Tail') {
@@ -141,6 +149,16 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
       runtime.clock.set({ speed, nowMs: nowIso ? Date.parse(nowIso) : undefined });
       runtime.scheduler.replan();
       return json(res, 200, { nowIso: new Date(runtime.clock.now()).toISOString(), speed: runtime.clock.speed });
+    }
+    if (route === 'GET /_local/throttle') return json(res, 200, runtime.throttle.status());
+    if (route === 'POST /_local/throttle') {
+      try {
+        runtime.throttle.set(parseThrottleRules(body.toString('utf8'), 'POST /_local/throttle'));
+      } catch (error) {
+        if (error instanceof ValidationError) return json(res, 400, { message: error.message });
+        throw error;
+      }
+      return json(res, 200, runtime.throttle.status());
     }
     return json(res, 404, { message: `no admin route ${route}` });
   }

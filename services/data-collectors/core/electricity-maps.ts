@@ -13,16 +13,22 @@ export interface HourlyPoint {
   gCO2ePerKWh: number;
 }
 
+/** The rows of an answer. A null intensity is a missing hour (left out, never written); any other
+ * row that is not a parseable datetime with a finite, non-negative intensity refuses the answer. */
 function points(body: unknown, field: 'data' | 'forecast', url: string): HourlyPoint[] {
-  const list = (body as Record<string, unknown> | null)?.[field];
+  const list = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
   if (!Array.isArray(list)) throw new ElectricityMapsFormatError(`${url}: expected a "${field}" array`);
   const out: HourlyPoint[] = [];
-  for (const row of list as { datetime?: unknown; carbonIntensity?: unknown }[]) {
-    // Missing hours come as null intensities: left out, never written.
-    if (typeof row?.datetime === 'string' && typeof row.carbonIntensity === 'number' && Number.isFinite(row.carbonIntensity)) {
-      out.push({ datetime: row.datetime, gCO2ePerKWh: row.carbonIntensity });
+  list.forEach((row: { datetime?: unknown; carbonIntensity?: unknown } | null, i) => {
+    if (typeof row?.datetime !== 'string' || !Number.isFinite(Date.parse(row.datetime))) {
+      throw new ElectricityMapsFormatError(`${url}: ${field}[${i}].datetime is not a date-time: ${JSON.stringify(row?.datetime)?.slice(0, 60)}`);
     }
-  }
+    if (row.carbonIntensity === null) return;
+    if (typeof row.carbonIntensity !== 'number' || !Number.isFinite(row.carbonIntensity) || row.carbonIntensity < 0) {
+      throw new ElectricityMapsFormatError(`${url}: ${field}[${i}].carbonIntensity is not a non-negative number or null: ${JSON.stringify(row.carbonIntensity)}`);
+    }
+    out.push({ datetime: row.datetime, gCO2ePerKWh: row.carbonIntensity });
+  });
   return out.sort((a, b) => Date.parse(a.datetime) - Date.parse(b.datetime));
 }
 

@@ -14,6 +14,7 @@ import type { Clock, CollectedStore, HttpPort, RegionLister } from './ports.js';
 import { newReport, writeChecked, type CollectorReport } from './report.js';
 import { resolveRegions } from './regions.js';
 import { withRetry } from './retry.js';
+import { CaribouError } from '../../../shared/errors.js';
 
 export const PERFORMANCE_SOURCES = ['cloudping-http', 'distance-model'] as const;
 export type PerformanceSource = (typeof PERFORMANCE_SOURCES)[number];
@@ -56,6 +57,9 @@ export function distribution(d: LogNormal, samples = SAMPLES_PER_PAIR): LatencyD
 
 export type CloudpingMatrices = Record<string, Record<string, Record<string, number>>>;
 
+/** A cloudping answer that is not `{"data": {from: {to: ms}}}`. */
+export class CloudpingFormatError extends CaribouError {}
+
 /** GET every percentile; `{ data: { from: { to: ms } } }` per percentile name. */
 export async function fetchCloudping(http: HttpPort, url: string, timeoutMs: number, retry: (what: string, op: () => Promise<unknown>) => Promise<unknown>): Promise<CloudpingMatrices> {
   const out: CloudpingMatrices = {};
@@ -63,18 +67,22 @@ export async function fetchCloudping(http: HttpPort, url: string, timeoutMs: num
     const sep = url.includes('?') ? '&' : '?';
     const full = `${url}${sep}percentile=${name}&timeframe=1W`;
     const body = (await retry(`cloudping ${name}`, () => http.getJson(full, { timeoutMs }))) as { data?: unknown };
-    if (!body || typeof body.data !== 'object' || body.data === null) throw new Error(`${full}: expected {"data": {from: {to: ms}}}`);
+    if (!body || typeof body !== 'object' || typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
+      throw new CloudpingFormatError(`${full}: expected {"data": {from: {to: ms}}}`);
+    }
     out[name] = body.data as Record<string, Record<string, number>>;
   }
   return out;
 }
 
-/** Log-normal (seconds) of one pair from the cloudping matrices; undefined when a percentile is missing. */
+/** Log-normal (seconds) of one pair from the cloudping matrices; undefined (the pair is modelled)
+ * when a percentile is missing, not a positive number, or smaller than a lower percentile's. */
 export function cloudpingPair(matrices: CloudpingMatrices, from: string, to: string): LogNormal | undefined {
   const points: { p: number; value: number }[] = [];
   for (const { name, p } of CLOUDPING_PERCENTILES) {
     const ms = matrices[name]?.[from]?.[to];
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return undefined;
+    if (points.length > 0 && ms / 1000 < points.at(-1)!.value) return undefined;
     points.push({ p, value: ms / 1000 });
   }
   return fitLogNormal(points);

@@ -5,6 +5,7 @@
 // tiers (SQS's first million, Lambda's "Any"-location free tier rows) are not per-run prices.
 import type { PriceListPort } from './ports.js';
 import type { PriceFields } from '../data/prices.js';
+import { CaribouError } from '../../../shared/errors.js';
 
 export interface PriceProduct {
   productFamily?: string;
@@ -12,20 +13,53 @@ export interface PriceProduct {
   dimensions: { unit: string; beginRange: number; usd: number; description?: string }[];
 }
 
+/** A Price List entry that is not the JSON shape AWS documents. */
+export class PriceListFormatError extends CaribouError {}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One GetProducts PriceList entry; a wrong shape or a price that is not a non-negative number is a PriceListFormatError. */
 export function parsePriceListEntry(entry: string): PriceProduct {
-  const raw = JSON.parse(entry) as {
-    product?: { productFamily?: string; attributes?: Record<string, string> };
-    terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; beginRange?: string; pricePerUnit?: { USD?: string }; description?: string }> }> };
+  const fail = (what: string): never => {
+    throw new PriceListFormatError(`Price List entry: ${what} (entry starts ${JSON.stringify(String(entry).slice(0, 80))})`);
   };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(entry);
+  } catch (error) {
+    throw new PriceListFormatError(`Price List entry: not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (!isObject(raw)) return fail('expected a JSON object');
+  const product = raw.product ?? {};
+  if (!isObject(product)) return fail('"product" is not an object');
+  if (product.productFamily !== undefined && typeof product.productFamily !== 'string') fail('"product.productFamily" is not a string');
+  const attributes = product.attributes ?? {};
+  if (!isObject(attributes) || Object.values(attributes).some((v) => typeof v !== 'string')) fail('"product.attributes" is not an object of strings');
+  const terms = raw.terms ?? {};
+  if (!isObject(terms)) return fail('"terms" is not an object');
+  const onDemand = terms.OnDemand ?? {};
+  if (!isObject(onDemand)) return fail('"terms.OnDemand" is not an object');
   const dimensions: PriceProduct['dimensions'] = [];
-  for (const offer of Object.values(raw.terms?.OnDemand ?? {})) {
-    for (const dim of Object.values(offer.priceDimensions ?? {})) {
-      const usd = Number(dim.pricePerUnit?.USD);
-      if (!Number.isFinite(usd)) continue;
-      dimensions.push({ unit: dim.unit ?? '', beginRange: Number(dim.beginRange ?? '0') || 0, usd, description: dim.description });
+  for (const [offerId, offer] of Object.entries(onDemand)) {
+    if (!isObject(offer)) return fail(`"terms.OnDemand.${offerId}" is not an object`);
+    const dims = offer.priceDimensions ?? {};
+    if (!isObject(dims)) return fail(`"terms.OnDemand.${offerId}.priceDimensions" is not an object`);
+    for (const [dimId, dim] of Object.entries(dims)) {
+      const where = `"terms.OnDemand.${offerId}.priceDimensions.${dimId}"`;
+      if (!isObject(dim)) return fail(`${where} is not an object`);
+      const price = dim.pricePerUnit;
+      if (price === undefined || (isObject(price) && price.USD === undefined)) continue; // priced in another currency only
+      if (!isObject(price)) return fail(`${where}.pricePerUnit is not an object`);
+      const usd = typeof price.USD === 'string' && price.USD.trim() !== '' ? Number(price.USD) : Number.NaN;
+      if (!Number.isFinite(usd) || usd < 0) return fail(`${where}.pricePerUnit.USD is not a non-negative number: ${JSON.stringify(price.USD)}`);
+      const begin = dim.beginRange === undefined ? 0 : typeof dim.beginRange === 'string' && dim.beginRange.trim() !== '' ? Number(dim.beginRange) : Number.NaN;
+      if (!Number.isFinite(begin) || begin < 0) return fail(`${where}.beginRange is not a non-negative number: ${JSON.stringify(dim.beginRange)}`);
+      if (dim.unit !== undefined && typeof dim.unit !== 'string') fail(`${where}.unit is not a string`);
+      if (dim.description !== undefined && typeof dim.description !== 'string') fail(`${where}.description is not a string`);
+      dimensions.push({ unit: (dim.unit as string | undefined) ?? '', beginRange: begin, usd, description: dim.description as string | undefined });
     }
   }
-  return { productFamily: raw.product?.productFamily, attributes: raw.product?.attributes ?? {}, dimensions };
+  return { productFamily: product.productFamily as string | undefined, attributes: attributes as Record<string, string>, dimensions };
 }
 
 /** First paid tier of a product, USD per unit; undefined when every tier is free or none parses. */

@@ -29,7 +29,8 @@ export const emptyCounters = (): LineCounters => ({ parsed: 0, foreign: 0, corru
 
 const SKIPPED: ParsedMessage = { kind: 'skipped' };
 const REPORT_PREFIX = 'REPORT RequestId: ';
-const INIT_RE = /Init Duration: ([0-9.]+) ms/;
+// A number, not any run of digits and dots ("Init Duration: . ms" gave NaN seconds; found by test/unit/fuzz).
+const INIT_RE = /Init Duration: (\d+(?:\.\d+)?) ms/;
 
 /** The syncer's parser: JSON.parse of every runtime line, reduced to `LINE_FIELDS`. */
 export function parseMessage(message: string, eventTimestampMs: number, counters: LineCounters): ParsedMessage {

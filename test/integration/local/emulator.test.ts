@@ -17,6 +17,14 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, DisableRuleCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { emulatorInfo, launchEmulator, type LaunchedEmulator } from '../../../local/emulator/launch.js';
 import { freePort, stopGroup } from '../../../local/processes.js';
@@ -69,7 +77,7 @@ describe('moto launcher patches', () => {
   test('reports moto 5.2.1 and every patch applied', async () => {
     const info = await emulatorInfo(emulator.url);
     assert.equal(info?.motoVersion, '5.2.1');
-    assert.deepEqual(info?.patches.sort(), ['event-targets-input-account-state', 'inert-event-source-mappings', 'jsonpath-parse-cache', 'pricing-get-products-sample', 'sqs-policy-kept-and-compact-json']);
+    assert.deepEqual(info?.patches.sort(), ['dynamodb-serialized-requests', 'event-targets-input-account-state', 'inert-event-source-mappings', 'jsonpath-parse-cache', 'pricing-get-products-sample', 'sqs-policy-kept-and-compact-json']);
   });
 
   test('item 1: an enabled event source mapping does not make moto push, redrive or fail sends', async () => {
@@ -160,5 +168,83 @@ describe('moto launcher patches', () => {
     assert.equal(a.VisibilityTimeout, '45');
     assert.equal(a.Policy, JSON.stringify(policy));
     assert.equal(a.RedrivePolicy, `{"deadLetterTargetArn":"${dlq.arn}","maxReceiveCount":3}`);
+  });
+});
+
+// Item 10: moto's DynamoDB backend reads the item, checks the condition and writes without a lock,
+// so two threads of its server can both pass `attribute_not_exists` on one key. The test hook
+// CARIBOU_LOCAL_MOTO_CONDITION_DELAY_MS widens that window (a sleep releases the GIL as a thread
+// switch does) so the race happens every time instead of a few times in thousands of requests.
+describe('moto launcher patch 10: conditional DynamoDB writes are atomic', () => {
+  const WRITERS = 8;
+  const launched: LaunchedEmulator[] = [];
+  let raceDir: string;
+  const start = async (patches: string): Promise<DynamoDBClient[]> => {
+    const e = await launchEmulator({
+      port: await freePort(),
+      logFile: path.join(raceDir, `emulator-${launched.length}.log`),
+      ownerPid: process.pid,
+      env: { CARIBOU_LOCAL_MOTO_PATCHES: patches, CARIBOU_LOCAL_MOTO_CONDITION_DELAY_MS: '40' },
+    });
+    launched.push(e);
+    // One client (one connection pool) per writer, as separate Lambda invocations have.
+    const writers = Array.from({ length: WRITERS }, () => new DynamoDBClient({ region: 'us-east-1', endpoint: e.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }));
+    await writers[0]!.send(
+      new CreateTableCommand({ TableName: 'claims', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
+    );
+    return writers;
+  };
+  const won = (p: Promise<unknown>) =>
+    p.then(
+      () => 1,
+      (error: Error) => {
+        if (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException') return 0;
+        throw error;
+      },
+    );
+  // The runtime wrapper's execution claim (DynamoStateStore.claimExecution), from every writer at once.
+  const claim = (writers: DynamoDBClient[], id: string) =>
+    Promise.all(
+      writers.map((client, i) =>
+        won(
+          client.send(
+            new UpdateItemCommand({
+              TableName: 'claims',
+              Key: { id: { S: id } },
+              UpdateExpression: 'SET #owner = :owner, #status = :busy, #expires = :expires',
+              ConditionExpression: 'attribute_not_exists(id) OR (#status = :busy AND #expires < :now)',
+              ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status', '#expires': 'expires_ms' },
+              ExpressionAttributeValues: { ':owner': { S: `w${i}` }, ':busy': { S: 'IN_PROGRESS' }, ':expires': { N: String(Date.now() + 60_000) }, ':now': { N: String(Date.now()) } },
+            }),
+          ),
+        ),
+      ),
+    ).then((wins) => wins.reduce((a, b) => a + b, 0));
+
+  before(() => {
+    checkMoto();
+    raceDir = mkdtempSync(path.join(os.tmpdir(), 'caribou-emulator-race-'));
+  });
+  after(async () => {
+    for (const e of launched) await stopGroup(e.pid);
+    if (raceDir) rmSync(raceDir, { recursive: true, force: true });
+  });
+
+  test('without the patch, several concurrent claims of one key succeed (the race the patch removes)', async () => {
+    const writers = await start('inert-event-source-mappings');
+    const winners = [await claim(writers, 'a'), await claim(writers, 'b')];
+    assert.ok(winners.every((n) => n > 1), `moto let ${winners.join(' and ')} of ${WRITERS} concurrent conditional claims succeed`);
+  });
+
+  test('with the patch, exactly one of N concurrent conditional UpdateItem, PutItem and TransactWriteItems writes succeeds', async () => {
+    const writers = await start('all');
+    for (const id of ['a', 'b', 'c']) assert.equal(await claim(writers, id), 1, `UpdateItem claim ${id}`);
+    const item = (i: number, id: string): Record<string, AttributeValue> => ({ id: { S: id }, owner: { S: `w${i}` } });
+    const puts = await Promise.all(writers.map((c, i) => won(c.send(new PutItemCommand({ TableName: 'claims', Item: item(i, 'p'), ConditionExpression: 'attribute_not_exists(id)' })))));
+    assert.equal(puts.reduce((a, b) => a + b, 0), 1, 'PutItem');
+    const transacts = await Promise.all(
+      writers.map((c, i) => won(c.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'claims', Item: item(i, 't'), ConditionExpression: 'attribute_not_exists(id)' } }] })))),
+    );
+    assert.equal(transacts.reduce((a, b) => a + b, 0), 1, 'TransactWriteItems');
   });
 });
