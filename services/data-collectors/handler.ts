@@ -8,7 +8,7 @@ import { requireEnv } from '../../shared/config/env.js';
 import { workerAssistantFromEnv } from '../../shared/orchestrator/from-env.js';
 import { taskReporter } from '../../shared/orchestrator/worker-assistant.js';
 import type { InternalEventOf } from '../../shared/contracts/actions.js';
-import { runCollector, type CollectorDeps } from './core/collect.js';
+import { reportLogFields, runCollector, type CollectorDeps } from './core/collect.js';
 import { collectorDepsFromEnv, summaryWorkflowBuilder } from './deps.js';
 
 const logger = new Logger({ serviceName: 'caribou-data-collectors' });
@@ -26,7 +26,7 @@ const consume = labourerHandler({
   process: async (message) => {
     deps ??= collectorDepsFromEnv(summaryWorkflowBuilder);
     const report = await runCollector(message.event as InternalEventOf<'collect_data'>, deps, deadlineMs);
-    logger.info('collector finished', { collector: report.collector, written: report.written.length, failed: report.failed, skipped: report.skipped, sources: report.sources, maxDocumentBytes: report.maxDocumentBytes });
+    logger.info('collector finished', reportLogFields(report));
     return { ...report, written: report.written.length };
   },
 });

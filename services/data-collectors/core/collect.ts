@@ -15,7 +15,11 @@ export interface CollectorDeps {
   workflow: WorkflowDeps;
 }
 
-export async function runCollector(event: InternalEventOf<'collect_data'>, deps: CollectorDeps, deadlineMs: number): Promise<CollectorReport> {
+export async function runCollector(
+  event: InternalEventOf<'collect_data'>,
+  deps: CollectorDeps,
+  deadlineMs: number,
+): Promise<CollectorReport> {
   let report: CollectorReport;
   switch (event.collector) {
     case 'provider':
@@ -32,7 +36,18 @@ export async function runCollector(event: InternalEventOf<'collect_data'>, deps:
       break;
   }
   if (report.written.length === 0 && report.failed.length > 0) {
-    throw new TransientError(`${event.collector} collector wrote nothing: ${report.failed.slice(0, 3).map((f) => `${f.key}: ${f.reason}`).join('; ')}`);
+    throw new TransientError(
+      `${event.collector} collector wrote nothing: ${report.failed
+        .slice(0, 3)
+        .map((f) => `${f.key}: ${f.reason}`)
+        .join('; ')}`,
+    );
   }
   return report;
+}
+
+/** The fields of a finished collector's log line (counts, not the written keys). */
+export function reportLogFields(report: CollectorReport) {
+  const { collector, written, failed, skipped, sources, maxDocumentBytes } = report;
+  return { collector, written: written.length, failed, skipped, sources, maxDocumentBytes };
 }
