@@ -17,4 +17,3 @@ function git(args: string[]): string {
 export function commitInfo(): { commit: string; dirty: boolean } {
   return { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--', '.', ':!bench/results']) !== '' };
 }
-

@@ -24,8 +24,26 @@ export interface RuntimeStatus {
   nodeVersion?: string;
   lastRefreshError?: string;
   functions: Array<{ name: string; region: string; warm: number; busy: number; invocations: number; errors: number; coldStarts: number }>;
-  mappings: Array<{ uuid: string; functionArn: string; queueArn: string; batchSize: number; batchingWindowS: number; maxConcurrency?: number; stats: { batches: number; received: number; deleted: number; failed: number; lastError?: string } }>;
-  schedules: Array<{ rule: string; region: string; expression: string; enabled: boolean; nextFireIso?: string; lastFiredIso?: string; fired: number; error?: string; lastError?: string }>;
+  mappings: Array<{
+    uuid: string;
+    functionArn: string;
+    queueArn: string;
+    batchSize: number;
+    batchingWindowS: number;
+    maxConcurrency?: number;
+    stats: { batches: number; received: number; deleted: number; failed: number; lastError?: string };
+  }>;
+  schedules: Array<{
+    rule: string;
+    region: string;
+    expression: string;
+    enabled: boolean;
+    nextFireIso?: string;
+    lastFiredIso?: string;
+    fired: number;
+    error?: string;
+    lastError?: string;
+  }>;
 }
 
 export interface LocalStatus {
@@ -49,11 +67,25 @@ export async function queueDepths(state: LocalModeState, regions: string[]): Pro
     const sqs = new SQSClient(clientConfig(state, region));
     const urls = (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
     for (const url of urls) {
-      const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'] }))).Attributes ?? {};
+      const a =
+        (
+          await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: url,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'],
+            }),
+          )
+        ).Attributes ?? {};
       // moto lists a queue in every region (same URL): keep the region of its ARN.
       if (a.QueueArn && a.QueueArn.split(':')[3] !== region) continue;
       const name = url.split('/').pop() ?? url;
-      out.push({ name, region, visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), isDlq: /dlq/i.test(name) });
+      out.push({
+        name,
+        region,
+        visible: Number(a.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+        isDlq: /dlq/i.test(name),
+      });
     }
     sqs.destroy();
   }
@@ -82,14 +114,21 @@ export interface LogLine {
   message: string;
 }
 
-export async function readLogs(state: LocalModeState, functionName: string, options: { startTime?: number; region?: string } = {}): Promise<LogLine[]> {
+export async function readLogs(
+  state: LocalModeState,
+  functionName: string,
+  options: { startTime?: number; region?: string } = {},
+): Promise<LogLine[]> {
   const logs = new CloudWatchLogsClient(clientConfig(state, options.region));
   const lines: LogLine[] = [];
   let token: string | undefined;
   try {
     do {
-      const page = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${functionName}`, startTime: options.startTime, nextToken: token }));
-      for (const e of page.events ?? []) lines.push({ timestamp: e.timestamp ?? 0, stream: e.logStreamName ?? '', message: e.message ?? '' });
+      const page = await logs.send(
+        new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${functionName}`, startTime: options.startTime, nextToken: token }),
+      );
+      for (const e of page.events ?? [])
+        lines.push({ timestamp: e.timestamp ?? 0, stream: e.logStreamName ?? '', message: e.message ?? '' });
       token = page.nextToken;
     } while (token);
   } catch (error) {
@@ -106,10 +145,20 @@ export async function publishToBus(state: LocalModeState, payload: Record<string
   const events = new EventBridgeClient(clientConfig(state));
   try {
     const out = await events.send(
-      new PutEventsCommand({ Entries: [{ EventBusName: names.bus(state.prefix), Source: PUBLIC_ACTION_SOURCE, DetailType: PUBLIC_ACTION_DETAIL_TYPE, Detail: JSON.stringify(payload) }] }),
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: names.bus(state.prefix),
+            Source: PUBLIC_ACTION_SOURCE,
+            DetailType: PUBLIC_ACTION_DETAIL_TYPE,
+            Detail: JSON.stringify(payload),
+          },
+        ],
+      }),
     );
     const entry = out.Entries?.[0];
-    if (out.FailedEntryCount || !entry?.EventId) throw new Error(`the bus refused the event: ${entry?.ErrorCode ?? ''} ${entry?.ErrorMessage ?? ''}`);
+    if (out.FailedEntryCount || !entry?.EventId)
+      throw new Error(`the bus refused the event: ${entry?.ErrorCode ?? ''} ${entry?.ErrorMessage ?? ''}`);
     return entry.EventId;
   } finally {
     events.destroy();
@@ -130,7 +179,8 @@ export async function routerAnswers(state: LocalModeState, startTime: number): P
     if (!line.message.startsWith('{')) continue;
     try {
       const entry = JSON.parse(line.message) as Record<string, unknown>;
-      if (entry.message === 'action answered' || entry.message === 'action refused') answers.push({ action: entry.action, via: entry.via, answer: entry.answer });
+      if (entry.message === 'action answered' || entry.message === 'action refused')
+        answers.push({ action: entry.action, via: entry.via, answer: entry.answer });
     } catch {
       // not a JSON log line
     }

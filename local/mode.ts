@@ -142,7 +142,8 @@ export async function up(options: UpOptions = {}): Promise<LocalModeState> {
 
     const runtimeUp = runtime?.pid ? await runtimeHealthy(runtime.url) : undefined;
     if (!runtime || !runtimeUp || runtimeUp.pid !== runtime.pid) {
-      const port = runtime?.port ?? (portFrom(options.runtimePort, 'CARIBOU_LOCAL_RUNTIME_PORT', DEFAULT_RUNTIME_PORT) || (await freePort()));
+      const port =
+        runtime?.port ?? (portFrom(options.runtimePort, 'CARIBOU_LOCAL_RUNTIME_PORT', DEFAULT_RUNTIME_PORT) || (await freePort()));
       const url = `http://127.0.0.1:${port}`;
       log(`starting the local Lambda runtime on ${url}`);
       rmSync(path.join(stateDir, 'runtime.ready.json'), { force: true });
@@ -165,11 +166,16 @@ export async function up(options: UpOptions = {}): Promise<LocalModeState> {
         cwd: REPO_ROOT,
         logFile: path.join(stateDir, 'runtime.log'),
       });
-      await waitFor('the local Lambda runtime', async () => (existsSync(path.join(stateDir, 'runtime.ready.json')) ? runtimeHealthy(url) : undefined), 30_000, () => !isAlive(pid)).catch(
-        (error: Error) => {
-          throw new Error(`${error.message}; see ${path.join(stateDir, 'runtime.log')} (is port ${port} free? set CARIBOU_LOCAL_RUNTIME_PORT)`);
-        },
-      );
+      await waitFor(
+        'the local Lambda runtime',
+        async () => (existsSync(path.join(stateDir, 'runtime.ready.json')) ? runtimeHealthy(url) : undefined),
+        30_000,
+        () => !isAlive(pid),
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}; see ${path.join(stateDir, 'runtime.log')} (is port ${port} free? set CARIBOU_LOCAL_RUNTIME_PORT)`,
+        );
+      });
       runtime = { pid, port, url };
     }
 

@@ -57,7 +57,12 @@ export function emulatorAwsEnv(emulatorUrl: string, region: string, base: NodeJS
 /** What an `up` does with the stack: nothing (same emulator, same synthesized stack), an
  * incremental apply on the state of this emulator, or a fresh apply (the state describes an
  * emulator that is gone, or there is none). */
-export function applyDecision(previous: StackRecord | undefined, emulatorInstanceId: string, hash: string, stateFileExists: boolean): 'skip' | 'incremental' | 'fresh' {
+export function applyDecision(
+  previous: StackRecord | undefined,
+  emulatorInstanceId: string,
+  hash: string,
+  stateFileExists: boolean,
+): 'skip' | 'incremental' | 'fresh' {
   if (!previous || previous.emulatorInstanceId !== emulatorInstanceId || !stateFileExists) return 'fresh';
   return previous.hash === hash ? 'skip' : 'incremental';
 }
@@ -81,8 +86,18 @@ export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
   const tfDir = path.join(stateDir, 'terraform');
   mkdirSync(tfDir, { recursive: true });
   const stateFile = path.join(tfDir, 'terraform.tfstate');
-  const dir = await synthStack({ outDir: path.join(stateDir, 'cdktf.out'), prefix, region, bundleDir, stateFile, serviceEnvironment: LOCAL_SERVICE_ENVIRONMENT, tlsOnlyBucket: false });
-  const hash = createHash('sha256').update(readFileSync(path.join(dir, 'cdk.tf.json'))).digest('hex');
+  const dir = await synthStack({
+    outDir: path.join(stateDir, 'cdktf.out'),
+    prefix,
+    region,
+    bundleDir,
+    stateFile,
+    serviceEnvironment: LOCAL_SERVICE_ENVIRONMENT,
+    tlsOnlyBucket: false,
+  });
+  const hash = createHash('sha256')
+    .update(readFileSync(path.join(dir, 'cdk.tf.json')))
+    .digest('hex');
   const decision = applyDecision(options.previous, options.emulatorInstanceId, hash, existsSync(stateFile));
   if (decision === 'skip') {
     log('stack unchanged on this emulator: nothing to apply');
@@ -98,7 +113,9 @@ export async function applyStack(options: ApplyOptions): Promise<StackRecord> {
     log('terraform init (offline provider mirror)');
     await terraform(['init', '-input=false', '-no-color', '-reconfigure'], { cwd: dir, env });
   }
-  log(sameEmulator ? 'terraform apply (incremental)' : 'terraform apply (new emulator: ~1-2 min, SQS queues wait ~25 s each in the provider)');
+  log(
+    sameEmulator ? 'terraform apply (incremental)' : 'terraform apply (new emulator: ~1-2 min, SQS queues wait ~25 s each in the provider)',
+  );
   await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=64'], { cwd: dir, env });
   const record: StackRecord = {
     dir,

@@ -31,7 +31,7 @@ export function checkTerraform(): string {
   if (out.error || out.status !== 0) {
     throw new MissingToolError(
       'local mode applies the stack with the terraform CLI, which is not on PATH. Install Terraform 1.11 ' +
-        '(https://developer.hashicorp.com/terraform/install, e.g. `apt-get install terraform` from HashiCorp\'s apt repository).',
+        "(https://developer.hashicorp.com/terraform/install, e.g. `apt-get install terraform` from HashiCorp's apt repository).",
       { cause: out.error },
     );
   }

@@ -60,7 +60,9 @@ export async function buildCli(outDir = CLI_OUT_DIR): Promise<CliBuild> {
     plugins: [sourceUrls],
     logLevel: 'warning',
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/')).sort();
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((f) => !f.includes('node_modules/'))
+    .sort();
   const record: CliBuild = { root, builtAtMs, inputs };
   writeFileSync(path.join(outDir, 'build.json'), `${JSON.stringify(record, null, 1)}\n`);
   return record;
@@ -70,5 +72,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const started = performance.now();
   const record = await buildCli();
   const bytes = record.inputs.reduce((sum, f) => sum + statSync(path.join(root, f)).size, 0);
-  console.log(`dist/cli/: ${record.inputs.length} sources (${(bytes / 1024).toFixed(0)} KiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `dist/cli/: ${record.inputs.length} sources (${(bytes / 1024).toFixed(0)} KiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

@@ -13,19 +13,23 @@ const END = '<!-- iam-table:end -->';
 const refText = (ref: ResourceRef): string => {
   switch (ref.kind) {
     case 'bus':
-      return 'the stack\'s event bus';
+      return "the stack's event bus";
     case 'queue':
       return `queue \`<stack>-${ref.service}\``;
     case 'artifacts-bucket':
       return ref.objects ? 'objects of the artifacts bucket' : 'the artifacts bucket';
     case 'pattern':
-      return ref.arn === '*' ? '`*` (no resource-level permissions)' : `\`${ref.arn.replace('arn:aws:', '').replaceAll('${account}', '<account>').replaceAll('${prefix}', '<stack>')}\``;
+      return ref.arn === '*'
+        ? '`*` (no resource-level permissions)'
+        : `\`${ref.arn.replace('arn:aws:', '').replaceAll('${account}', '<account>').replaceAll('${prefix}', '<stack>')}\``;
   }
 };
 
 const conditionText = (actions: string[], conditions?: Record<string, Record<string, string | string[]>>): string => {
   const parts: string[] = [];
-  for (const [op, entries] of Object.entries(conditions ?? {})) for (const [key, value] of Object.entries(entries)) parts.push(`${op} ${key} = ${String(value).replaceAll('${account}', '<account>').replaceAll('${prefix}', '<stack>')}`);
+  for (const [op, entries] of Object.entries(conditions ?? {}))
+    for (const [key, value] of Object.entries(entries))
+      parts.push(`${op} ${key} = ${String(value).replaceAll('${account}', '<account>').replaceAll('${prefix}', '<stack>')}`);
   for (const action of actions) {
     const guard = GUARDED_ACTIONS[action];
     if (!guard) continue;
@@ -43,13 +47,21 @@ export function iamTableMarkdown(): string {
   const rows = ['| service | actions | resources | condition | why |', '|---|---|---|---|---|'];
   for (const service of SERVICES) {
     rows.push(`| ${service.id} | logs:CreateLogStream, logs:PutLogEvents | its own log group | — | its logs |`);
-    rows.push(`| ${service.id} | sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes | its own queue | — | consume its queue (event source mapping) |`);
-    rows.push(`| ${service.id} | xray:PutTraceSegments, PutTelemetryRecords | \`*\` (no resource-level permissions) | — | tracing when \`tracing_mode = Active\` |`);
+    rows.push(
+      `| ${service.id} | sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes | its own queue | — | consume its queue (event source mapping) |`,
+    );
+    rows.push(
+      `| ${service.id} | xray:PutTraceSegments, PutTelemetryRecords | \`*\` (no resource-level permissions) | — | tracing when \`tracing_mode = Active\` |`,
+    );
     for (const table of service.tables) {
-      rows.push(`| ${service.id} | DynamoDB ${table.access === 'read' ? 'read (Get, BatchGet, Query, Scan, Describe)' : 'read + write (Put, Update, Delete, BatchWrite, ConditionCheck)'} | table \`<stack>-${table.id}\` and its indexes | — | its data |`);
+      rows.push(
+        `| ${service.id} | DynamoDB ${table.access === 'read' ? 'read (Get, BatchGet, Query, Scan, Describe)' : 'read + write (Put, Update, Delete, BatchWrite, ConditionCheck)'} | table \`<stack>-${table.id}\` and its indexes | — | its data |`,
+      );
     }
     for (const permission of service.permissions) {
-      rows.push(`| ${service.id} | ${permission.actions.join(', ')} | ${permission.resources.map(refText).join(', ')} | ${conditionText(permission.actions, permission.conditions)} | ${permission.why} |`);
+      rows.push(
+        `| ${service.id} | ${permission.actions.join(', ')} | ${permission.resources.map(refText).join(', ')} | ${conditionText(permission.actions, permission.conditions)} | ${permission.why} |`,
+      );
     }
   }
   return rows.join('\n');

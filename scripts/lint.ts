@@ -12,7 +12,11 @@ const rules: Array<{ name: string; applies: (file: string) => boolean; pattern: 
     applies: () => true,
     pattern: /from '@cdktf\/provider-aws(\/lib(\/index\.js)?)?'/,
   },
-  { name: 'no skipped, focused or todo tests', applies: (f) => f.startsWith('test/'), pattern: /\b(test|it|describe)\.(skip|only|todo)\(|\{\s*(skip|only|todo)\s*:/ },
+  {
+    name: 'no skipped, focused or todo tests',
+    applies: (f) => f.startsWith('test/'),
+    pattern: /\b(test|it|describe)\.(skip|only|todo)\(|\{\s*(skip|only|todo)\s*:/,
+  },
   {
     name: 'no local-mode branches in production code (local mode differs by environment only)',
     applies: (f) => f.startsWith('services/') || f.startsWith('shared/'),
@@ -38,7 +42,9 @@ const MAX_HANDLER_LINES = 40;
 for (const file of files.filter((f) => /^services\/[^/]+\/handler\.ts$/.test(f))) {
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n').length;
   if (lines > MAX_HANDLER_LINES) {
-    console.error(`${file}: ${lines} lines; a service handler has at most ${MAX_HANDLER_LINES} (move logic into core/ or a module beside it)`);
+    console.error(
+      `${file}: ${lines} lines; a service handler has at most ${MAX_HANDLER_LINES} (move logic into core/ or a module beside it)`,
+    );
     failures += 1;
   }
 }

@@ -10,13 +10,22 @@ import { ValidationError } from '../shared/errors.js';
 import { stackPrefix } from '../shared/config/control-plane.js';
 
 /** Decides whether to go on: the account/region line to print, or why not. */
-export function accountGuard(actual: { account: string; arn: string; region: string }, env: NodeJS.ProcessEnv): { ok: boolean; message: string } {
+export function accountGuard(
+  actual: { account: string; arn: string; region: string },
+  env: NodeJS.ProcessEnv,
+): { ok: boolean; message: string } {
   const where = `account ${actual.account} (${actual.arn}), region ${actual.region}`;
   const expected = env.CARIBOU_EXPECTED_ACCOUNT_ID;
   if (expected && expected !== actual.account) {
-    return { ok: false, message: `refusing: the credentials in this environment are for ${where}, but CARIBOU_EXPECTED_ACCOUNT_ID is ${expected}` };
+    return {
+      ok: false,
+      message: `refusing: the credentials in this environment are for ${where}, but CARIBOU_EXPECTED_ACCOUNT_ID is ${expected}`,
+    };
   }
-  return { ok: true, message: `target: ${where}${expected ? ' (matches CARIBOU_EXPECTED_ACCOUNT_ID)' : ' (set CARIBOU_EXPECTED_ACCOUNT_ID to refuse any other account)'}` };
+  return {
+    ok: true,
+    message: `target: ${where}${expected ? ' (matches CARIBOU_EXPECTED_ACCOUNT_ID)' : ' (set CARIBOU_EXPECTED_ACCOUNT_ID to refuse any other account)'}`,
+  };
 }
 
 async function guard(region: string): Promise<void> {
@@ -25,7 +34,10 @@ async function guard(region: string): Promise<void> {
   try {
     identity = await sts.send(new GetCallerIdentityCommand({}));
   } catch (error) {
-    throw new ValidationError(`could not tell which AWS account these credentials belong to (${(error as Error).message}); set AWS_PROFILE or AWS credentials first`, { cause: error });
+    throw new ValidationError(
+      `could not tell which AWS account these credentials belong to (${(error as Error).message}); set AWS_PROFILE or AWS credentials first`,
+      { cause: error },
+    );
   } finally {
     sts.destroy();
   }

@@ -38,5 +38,6 @@ export async function bundleServices(outDir = outRoot): Promise<Record<string, n
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const sizes = await bundleServices();
-  for (const [id, bytes] of Object.entries(sizes).sort()) console.log(`dist/${id}/index.mjs  ${(bytes / 1024).toFixed(0)} KiB (with source map)`);
+  for (const [id, bytes] of Object.entries(sizes).sort())
+    console.log(`dist/${id}/index.mjs  ${(bytes / 1024).toFixed(0)} KiB (with source map)`);
 }

@@ -10,4 +10,8 @@ const region = process.env.CARIBOU_SYSTEM_REGION || process.env.AWS_REGION || 'u
 const remoteState = remoteStateFromEnv(prefix, region);
 const stackDir = await synthStack({ outDir: path.join(REPO_ROOT, 'cdktf.out'), prefix, region, remoteState });
 console.log(`synthesized stack "${prefix}" for ${region} into ${path.relative(process.cwd(), stackDir)}`);
-console.log(remoteState ? `terraform state: s3://${remoteState.bucket}/${remoteState.key} (${remoteState.region}, lock: ${remoteState.lockTable ?? 'S3 lock file'})` : 'terraform state: local file in the stack folder (set CARIBOU_TF_STATE_BUCKET for S3 remote state)');
+console.log(
+  remoteState
+    ? `terraform state: s3://${remoteState.bucket}/${remoteState.key} (${remoteState.region}, lock: ${remoteState.lockTable ?? 'S3 lock file'})`
+    : 'terraform state: local file in the stack folder (set CARIBOU_TF_STATE_BUCKET for S3 remote state)',
+);

@@ -8,7 +8,11 @@ import path from 'node:path';
 import { CaribouError } from '../shared/errors.js';
 
 export class TerraformError extends CaribouError {
-  constructor(message: string, readonly output: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly output: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -52,10 +56,7 @@ export interface TerraformResult {
 }
 
 /** Runs `terraform <args>` in `cwd`; rejects with TerraformError (carrying the output) on failure. */
-export function terraform(
-  args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; echo?: boolean },
-): Promise<TerraformResult> {
+export function terraform(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; echo?: boolean }): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', args, {
       cwd: options.cwd,
@@ -73,7 +74,7 @@ export function terraform(
       if (error.code === 'ENOENT') {
         reject(
           new TerraformMissingError(
-            'terraform is not on PATH. Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install, or `apt-get install terraform` from HashiCorp\'s apt repository) and re-run.',
+            "terraform is not on PATH. Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install, or `apt-get install terraform` from HashiCorp's apt repository) and re-run.",
             { cause: error },
           ),
         );

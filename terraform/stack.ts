@@ -25,7 +25,15 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { GUARDED_ACTIONS, SERVICES, names, type PermissionSpec, type ResourceRef, type ServiceId, type ServiceSpec } from '../shared/manifest/services.js';
+import {
+  GUARDED_ACTIONS,
+  SERVICES,
+  names,
+  type PermissionSpec,
+  type ResourceRef,
+  type ServiceId,
+  type ServiceSpec,
+} from '../shared/manifest/services.js';
 import { TABLES, physicalTableName, type TableId } from '../shared/manifest/tables.js';
 import { LAMBDA_NODE_RUNTIME } from '../shared/aws/lambda-runtime.js';
 import { BOUNDARY_EXTRA_ENV, workflowBoundaryName, workflowBoundaryPolicy, type ExtraStatement } from '../shared/workflows/boundary.js';
@@ -71,7 +79,13 @@ export interface CaribouStackProps {
 }
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 interface FeedingRule {
   key: string;
@@ -95,13 +109,20 @@ type Conditions = NonNullable<PermissionSpec['conditions']>;
  * One permission as statements: actions that could escalate privileges (GUARDED_ACTIONS) go into
  * their own statement with their guard condition added to the spec's own.
  */
-export function permissionStatements(permission: PermissionSpec, sid: string, resources: string[], substitute: (text: string) => string): Statement[] {
+export function permissionStatements(
+  permission: PermissionSpec,
+  sid: string,
+  resources: string[],
+  substitute: (text: string) => string,
+): Statement[] {
   const render = (conditions: Conditions | undefined): Statement['Condition'] =>
     conditions &&
     Object.fromEntries(
       Object.entries(conditions).map(([op, entries]) => [
         op,
-        Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Array.isArray(value) ? value.map(substitute) : substitute(value)])),
+        Object.fromEntries(
+          Object.entries(entries).map(([key, value]) => [key, Array.isArray(value) ? value.map(substitute) : substitute(value)]),
+        ),
       ]),
     );
   const merge = (a: Conditions | undefined, b: Conditions | undefined): Conditions | undefined => {
@@ -146,14 +167,18 @@ export class CaribouStack extends TerraformStack {
       if (!lockTable) this.addOverride('terraform.backend.s3.use_lockfile', true);
     }
     // Every resource carries the stack; resources of one service add caribou:service (serviceTags).
-    new AwsProvider(this, 'aws', { region, defaultTags: [{ tags: { 'caribou:stack': prefix, 'caribou:managed-by': 'caribou-terraform' } }] });
+    new AwsProvider(this, 'aws', {
+      region,
+      defaultTags: [{ tags: { 'caribou:stack': prefix, 'caribou:managed-by': 'caribou-terraform' } }],
+    });
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     const shared = serviceTags('control-plane');
 
     const alarmEmail = new TerraformVariable(this, 'alarm_email', {
       type: 'string',
       default: '',
-      description: 'E-mail address subscribed to the alarm topic (empty: no subscription; subscribe anything else to the topic output alarm_topic_arn)',
+      description:
+        'E-mail address subscribed to the alarm topic (empty: no subscription; subscribe anything else to the topic output alarm_topic_arn)',
     });
     const errorRateThreshold = new TerraformVariable(this, 'function_error_rate_threshold_percent', {
       type: 'number',
@@ -164,7 +189,12 @@ export class CaribouStack extends TerraformStack {
       type: 'string',
       default: 'PassThrough',
       description: 'X-Ray tracing of the control-plane functions: PassThrough (off) or Active',
-      validation: [{ condition: '${contains(["PassThrough", "Active"], var.tracing_mode)}', errorMessage: 'tracing_mode must be PassThrough or Active' }],
+      validation: [
+        {
+          condition: '${contains(["PassThrough", "Active"], var.tracing_mode)}',
+          errorMessage: 'tracing_mode must be PassThrough or Active',
+        },
+      ],
     });
     const payloadRetentionDays = new TerraformVariable(this, 'payload_retention_days', {
       type: 'number',
@@ -229,23 +259,24 @@ export class CaribouStack extends TerraformStack {
       bucket: artifacts.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    if (props.tlsOnlyBucket !== false) new S3BucketPolicy(this, 'artifacts-tls-only', {
-      bucket: artifacts.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [artifacts.arn, `${artifacts.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
-      dependsOn: [privateBucket],
-    });
+    if (props.tlsOnlyBucket !== false)
+      new S3BucketPolicy(this, 'artifacts-tls-only', {
+        bucket: artifacts.id,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [artifacts.arn, `${artifacts.arn}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+        dependsOn: [privateBucket],
+      });
 
     for (const spec of TABLES) {
       const attributes = new Map<string, 'S' | 'N'>();
@@ -372,7 +403,11 @@ export class CaribouStack extends TerraformStack {
     }
 
     const substitute = (text: string) =>
-      text.replaceAll('${account}', account).replaceAll('${region}', region).replaceAll('${prefix}', prefix).replaceAll('${workflowBoundary}', boundary.arn);
+      text
+        .replaceAll('${account}', account)
+        .replaceAll('${region}', region)
+        .replaceAll('${prefix}', prefix)
+        .replaceAll('${workflowBoundary}', boundary.arn);
     const resolve = (ref: ResourceRef): string[] => {
       switch (ref.kind) {
         case 'bus':
@@ -395,14 +430,23 @@ export class CaribouStack extends TerraformStack {
     new TerraformOutput(this, 'router_function_name', { value: names.function(prefix, 'action-router') });
     new TerraformOutput(this, 'region', { value: region });
     new TerraformOutput(this, 'account_id', { value: account });
-    new TerraformOutput(this, 'workflow_boundary_arn', { value: boundary.arn, description: 'CARIBOU_WORKFLOW_BOUNDARY_ARN for `caribou deploy`' });
+    new TerraformOutput(this, 'workflow_boundary_arn', {
+      value: boundary.arn,
+      description: 'CARIBOU_WORKFLOW_BOUNDARY_ARN for `caribou deploy`',
+    });
     new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
   }
 
   private addFunction(
     service: ServiceSpec,
     props: CaribouStackProps,
-    ctx: { bus: CloudwatchEventBus; artifacts: S3Bucket; account: string; resolve: (ref: ResourceRef) => string[]; substitute: (text: string) => string },
+    ctx: {
+      bus: CloudwatchEventBus;
+      artifacts: S3Bucket;
+      account: string;
+      resolve: (ref: ResourceRef) => string[];
+      substitute: (text: string) => string;
+    },
   ): void {
     const { prefix, region } = props;
     const queue = this.queues.get(service.id)!;
@@ -497,8 +541,22 @@ export class CaribouStack extends TerraformStack {
       evaluationPeriods: 1,
       treatMissingData: 'notBreaching',
       metricQuery: [
-        { id: 'errors', returnData: false, metric: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: functionName }, period: 300, stat: 'Sum' } },
-        { id: 'invocations', returnData: false, metric: { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: { FunctionName: functionName }, period: 300, stat: 'Sum' } },
+        {
+          id: 'errors',
+          returnData: false,
+          metric: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: functionName }, period: 300, stat: 'Sum' },
+        },
+        {
+          id: 'invocations',
+          returnData: false,
+          metric: {
+            namespace: 'AWS/Lambda',
+            metricName: 'Invocations',
+            dimensions: { FunctionName: functionName },
+            period: 300,
+            stat: 'Sum',
+          },
+        },
         { id: 'rate', returnData: true, label: 'error rate (%)', expression: '100 * errors / MAX([errors, invocations])' },
       ],
       alarmActions: [this.ops.alarmTopic.arn],

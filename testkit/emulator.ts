@@ -40,7 +40,10 @@ export async function startEmulator(): Promise<Emulator> {
 }
 
 function keySchema(hashKey: KeyAttribute, rangeKey?: KeyAttribute): KeySchemaElement[] {
-  return [{ AttributeName: hashKey.name, KeyType: 'HASH' }, ...(rangeKey ? [{ AttributeName: rangeKey.name, KeyType: 'RANGE' as const }] : [])];
+  return [
+    { AttributeName: hashKey.name, KeyType: 'HASH' },
+    ...(rangeKey ? [{ AttributeName: rangeKey.name, KeyType: 'RANGE' as const }] : []),
+  ];
 }
 
 function createTableCommand(spec: TableSpec, name: string): CreateTableCommand {
@@ -51,7 +54,9 @@ function createTableCommand(spec: TableSpec, name: string): CreateTableCommand {
   const indexes: GlobalSecondaryIndex[] = (spec.globalIndexes ?? []).map((index) => ({
     IndexName: index.name,
     KeySchema: keySchema(index.hashKey, index.rangeKey),
-    Projection: index.nonKeyAttributes ? { ProjectionType: 'INCLUDE', NonKeyAttributes: index.nonKeyAttributes } : { ProjectionType: 'ALL' },
+    Projection: index.nonKeyAttributes
+      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: index.nonKeyAttributes }
+      : { ProjectionType: 'ALL' },
   }));
   return new CreateTableCommand({
     TableName: name,

@@ -52,16 +52,30 @@ export async function run(): Promise<unknown> {
     const results = CASES.map((c) => {
       measure(c.argv, scratch); // warm the file cache
       const samples = Array.from({ length: RUNS }, () => measure(c.argv, scratch));
-      const m = { wall_s: median(samples.map((s) => s.wall_s)), cpu_s: median(samples.map((s) => s.cpu_s)), max_rss_mib: median(samples.map((s) => s.max_rss_mib)) };
-      const met = c.target ? m.wall_s <= c.target.wall_s && (c.target.max_rss_mib === undefined || m.max_rss_mib <= c.target.max_rss_mib) : undefined;
-      console.log(`${c.name.padEnd(38)} median ${m.wall_s.toFixed(2)} s wall, ${m.cpu_s.toFixed(2)} s CPU, ${m.max_rss_mib.toFixed(0)} MiB${c.target ? ` (target ≤ ${c.target.wall_s} s${c.target.max_rss_mib ? `, ≤ ${c.target.max_rss_mib} MiB` : ''}: ${met ? 'met' : 'NOT met'})` : ''}`);
+      const m = {
+        wall_s: median(samples.map((s) => s.wall_s)),
+        cpu_s: median(samples.map((s) => s.cpu_s)),
+        max_rss_mib: median(samples.map((s) => s.max_rss_mib)),
+      };
+      const met = c.target
+        ? m.wall_s <= c.target.wall_s && (c.target.max_rss_mib === undefined || m.max_rss_mib <= c.target.max_rss_mib)
+        : undefined;
+      console.log(
+        `${c.name.padEnd(38)} median ${m.wall_s.toFixed(2)} s wall, ${m.cpu_s.toFixed(2)} s CPU, ${m.max_rss_mib.toFixed(0)} MiB${c.target ? ` (target ≤ ${c.target.wall_s} s${c.target.max_rss_mib ? `, ≤ ${c.target.max_rss_mib} MiB` : ''}: ${met ? 'met' : 'NOT met'})` : ''}`,
+      );
       return { name: c.name, argv: c.argv, median: m, ...(c.target ? { target: c.target, met } : {}), samples };
     });
     const result = {
       benchmark: 'cli',
       started_at: started.toISOString(),
       ...commitInfo(),
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, load_average_at_start: load, load_average_at_end: loadavg() },
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: availableParallelism(),
+        node: process.version,
+        load_average_at_start: load,
+        load_average_at_end: loadavg(),
+      },
       method: `Each run is a fresh process under GNU time (/usr/bin/time: elapsed, user+sys, max RSS); one warm-up run, then the median of ${RUNS}. The CLI runs from dist/cli/ (rebuilt before measuring: ${build.inputs.length} sources). The node -e 0 baseline is the floor any Node.js command pays on this machine at this load.`,
       cases: results,
     };

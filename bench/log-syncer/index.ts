@@ -42,10 +42,16 @@ function generate(dag: WorkflowDag): SimulatedEvent[] {
         duplicate: (inst) => i % 50 === 0 && inst.includes('-reducer:'),
         failures: (inst) => (i % 100 === 0 && inst.includes('-mapper:') ? 1 : 0),
         regionOf: (inst) => (i % 10 === 0 && inst.includes('-mapper:') ? 'aws:us-west-2' : 'aws:us-east-1'),
-        taken: (e) => (/entry_point:0#(\d)$/.test(e) ? Number(/#(\d)$/.exec(e)![1]) < workers : e.includes('shuffler:sync') && e.endsWith('#1') ? workers >= 3 : true),
+        taken: (e) =>
+          /entry_point:0#(\d)$/.test(e)
+            ? Number(/#(\d)$/.exec(e)![1]) < workers
+            : e.includes('shuffler:sync') && e.endsWith('#1')
+              ? workers >= 3
+              : true,
       }),
     );
-    if (i % 25 === 0) events.push({ group: events.at(-1)!.group, timestampMs: T0 + i * 5_000 + 1, message: 'user log line: processing chunk' });
+    if (i % 25 === 0)
+      events.push({ group: events.at(-1)!.group, timestampMs: T0 + i * 5_000 + 1, message: 'user log line: processing chunk' });
   }
   return events;
 }
@@ -60,7 +66,20 @@ function reconstruct(events: SimulatedEvent[], dag: WorkflowDag, parse = parseMe
     if (p.kind === 'runtime') addPendingLine(state, p.line);
     else if (p.kind === 'report') state.reports.set(p.report.requestId, p.report);
   }
-  const { completed } = settle(state, view, { graceMs: 0, horizonMs: 1e15, pendingTimeoutMs: 1e15, minIntervalMs: 0, safetyMarginMs: 0, maxPendingRuns: 1e9, size: DEFAULT_SIZE_POLICY }, Number.MAX_SAFE_INTEGER);
+  const { completed } = settle(
+    state,
+    view,
+    {
+      graceMs: 0,
+      horizonMs: 1e15,
+      pendingTimeoutMs: 1e15,
+      minIntervalMs: 0,
+      safetyMarginMs: 0,
+      maxPendingRuns: 1e9,
+      size: DEFAULT_SIZE_POLICY,
+    },
+    Number.MAX_SAFE_INTEGER,
+  );
   return { runs: completed.length, counters, pending: state.pending.size };
 }
 
@@ -121,8 +140,18 @@ export async function run(): Promise<unknown> {
     const cpu = process.cpuUsage(cpu0);
     const cpuS = (cpu.user + cpu.system) / 1e6;
     if (result.runs !== RUNS) throw new Error(`rebuilt ${result.runs} runs, expected ${RUNS}`);
-    console.log(`${label}: ${(events.length / wallS).toFixed(0)} lines/s wall, ${(events.length / cpuS).toFixed(0)} lines/s CPU (load ${load.toFixed(1)})`);
-    return { wallS, cpuS, load1: load, linesPerS: events.length / wallS, linesPerCpuS: events.length / cpuS, runsPerS: RUNS / wallS, counters: result.counters };
+    console.log(
+      `${label}: ${(events.length / wallS).toFixed(0)} lines/s wall, ${(events.length / cpuS).toFixed(0)} lines/s CPU (load ${load.toFixed(1)})`,
+    );
+    return {
+      wallS,
+      cpuS,
+      load1: load,
+      linesPerS: events.length / wallS,
+      linesPerCpuS: events.length / cpuS,
+      runsPerS: RUNS / wallS,
+      counters: result.counters,
+    };
   };
   const passes = [];
   const extractorPasses = [];
@@ -132,7 +161,8 @@ export async function run(): Promise<unknown> {
   }
   const best = passes.reduce((a, b) => (b.linesPerCpuS > a.linesPerCpuS ? b : a));
   const bestExtractor = extractorPasses.reduce((a, b) => (b.linesPerCpuS > a.linesPerCpuS ? b : a));
-  if (JSON.stringify(best.counters) !== JSON.stringify(bestExtractor.counters)) throw new Error('the two parse paths counted lines differently');
+  if (JSON.stringify(best.counters) !== JSON.stringify(bestExtractor.counters))
+    throw new Error('the two parse paths counted lines differently');
 
   // (2) A full sync through the core with paginated log groups: requests per 1,000 runs.
   const byGroup = new Map<string, SimulatedEvent[]>();
@@ -149,7 +179,16 @@ export async function run(): Promise<unknown> {
       store,
       followUp: { request: async () => undefined },
       clock: { nowMs: () => T0 + RUNS * 5_000 + 3_600_000, remainingMs: () => 900_000 },
-      settings: { graceMs: 900_000, horizonMs: 30 * 86_400_000, pendingTimeoutMs: 7_200_000, minIntervalMs: 0, safetyMarginMs: 60_000, maxPendingRuns: 300, maxStateBytes: DEFAULT_MAX_STATE_BYTES, size: DEFAULT_SIZE_POLICY },
+      settings: {
+        graceMs: 900_000,
+        horizonMs: 30 * 86_400_000,
+        pendingTimeoutMs: 7_200_000,
+        minIntervalMs: 0,
+        safetyMarginMs: 60_000,
+        maxPendingRuns: 300,
+        maxStateBytes: DEFAULT_MAX_STATE_BYTES,
+        size: DEFAULT_SIZE_POLICY,
+      },
     },
   );
   const syncS = (performance.now() - t) / 1000;
@@ -161,7 +200,14 @@ export async function run(): Promise<unknown> {
     ...commitInfo(),
     measured_at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, load1_at_start: passes[0]!.load1 },
-    workload: { workflow: 'map_reduce', runs: RUNS, lines: events.length, bytes, log_groups: byGroup.size, generator: 'bench/log-syncer/simulate.ts (seed 42)' },
+    workload: {
+      workflow: 'map_reduce',
+      runs: RUNS,
+      lines: events.length,
+      bytes,
+      log_groups: byGroup.size,
+      generator: 'bench/log-syncer/simulate.ts (seed 42)',
+    },
     reconstruction: {
       note: 'one core (main thread): parse every line (JSON.parse, reduced to the fields reconstruction reads), group by run, rebuild every run; best pass by CPU time. Wall time on this shared 2-core machine is inflated by other jobs; lines_per_cpu_s is the fairer figure.',
       target_lines_per_s: 200_000,
@@ -184,10 +230,21 @@ export async function run(): Promise<unknown> {
       dynamodb_requests_per_sync: store.requests,
       sync_s: +syncS.toFixed(2),
     },
-    summary_item: { bytes: itemBytes, limit_bytes: 400_000, runs_kept: store.saved!.summary.runs.length, total_runs: store.saved!.summary.totalRuns },
+    summary_item: {
+      bytes: itemBytes,
+      limit_bytes: 400_000,
+      runs_kept: store.saved!.summary.runs.length,
+      total_runs: store.saved!.summary.totalRuns,
+    },
   };
   mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
   writeFileSync(path.join(repo, 'bench/results/log-syncer.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify({ reconstruction: result.reconstruction.lines_per_cpu_s, requestsPer1000: result.cloudwatch_requests.per_1000_runs, itemBytes }, null, 0));
+  console.log(
+    JSON.stringify(
+      { reconstruction: result.reconstruction.lines_per_cpu_s, requestsPer1000: result.cloudwatch_requests.per_1000_runs, itemBytes },
+      null,
+      0,
+    ),
+  );
   return result;
 }

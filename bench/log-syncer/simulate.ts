@@ -30,7 +30,10 @@ export const groupOf = (dag: WorkflowDag, instance: string, region: string) =>
   `${region.slice(region.indexOf(':') + 1)}|/aws/lambda/${dag.workflow_name}-${dag.workflow_version.replaceAll('.', '_')}-${dag.instances[instance]!.function_name}_${region.replace(':', '-')}`;
 
 let counter = 0;
-const uuid = () => `${(++counter).toString(16).padStart(8, '0')}-0000-4000-8000-${Math.floor(Math.random() * 1e12).toString(16).padStart(12, '0')}`;
+const uuid = () =>
+  `${(++counter).toString(16).padStart(8, '0')}-0000-4000-8000-${Math.floor(Math.random() * 1e12)
+    .toString(16)
+    .padStart(12, '0')}`;
 
 export function simulateRun(dag: WorkflowDag, options: SimulateOptions): SimulatedEvent[] {
   const rnd = options.random ?? Math.random;
@@ -46,12 +49,39 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
     region,
     taint,
   });
-  const emit = (instance: string, region: string, requestId: string, atMs: number, event: string, fields: Record<string, unknown>, level = 'INFO') => {
-    const line = JSON.stringify({ level, message: event, timestamp: new Date(atMs).toISOString(), service: dag.workflow_id, function_request_id: requestId, caribou: true, caribou_event: event, ...fields });
-    events.push({ group: groupOf(dag, instance, region), timestampMs: atMs, message: options.lambdaPrefix ? `${new Date(atMs).toISOString()}\t${requestId}\tINFO\t${line}` : line });
+  const emit = (
+    instance: string,
+    region: string,
+    requestId: string,
+    atMs: number,
+    event: string,
+    fields: Record<string, unknown>,
+    level = 'INFO',
+  ) => {
+    const line = JSON.stringify({
+      level,
+      message: event,
+      timestamp: new Date(atMs).toISOString(),
+      service: dag.workflow_id,
+      function_request_id: requestId,
+      caribou: true,
+      caribou_event: event,
+      ...fields,
+    });
+    events.push({
+      group: groupOf(dag, instance, region),
+      timestampMs: atMs,
+      message: options.lambdaPrefix ? `${new Date(atMs).toISOString()}\t${requestId}\tINFO\t${line}` : line,
+    });
   };
   const report = (instance: string, region: string, requestId: string, atMs: number, cold: boolean) => {
-    const parts = [`REPORT RequestId: ${requestId}`, 'Duration: 12.00 ms', 'Billed Duration: 13 ms', 'Memory Size: 1024 MB', 'Max Memory Used: 80 MB'];
+    const parts = [
+      `REPORT RequestId: ${requestId}`,
+      'Duration: 12.00 ms',
+      'Billed Duration: 13 ms',
+      'Memory Size: 1024 MB',
+      'Max Memory Used: 80 MB',
+    ];
     if (cold) parts.push(`Init Duration: ${(150 + rnd() * 100).toFixed(2)} ms`);
     events.push({ group: groupOf(dag, instance, region), timestampMs: atMs, message: parts.join('\t') + '\t' });
   };
@@ -62,30 +92,58 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
   const entryTaint = uuid();
   queue.push({ instance: dag.entry_instance, taint: entryTaint, edgeId: null, sentMs: options.startMs, hops: 0 });
 
-  const fire = (sync: string, claimant: string, at: number, ctx: { instance: string; region: string; requestId: string; taint: string; hops: number }): boolean => {
+  const fire = (
+    sync: string,
+    claimant: string,
+    at: number,
+    ctx: { instance: string; region: string; requestId: string; taint: string; hops: number },
+  ): boolean => {
     const edges = syncEdges.get(sync)!;
     const node = dag.instances[sync]!;
     if (!node.incoming_edges.every((e) => edges.has(e))) return false;
     if (!node.incoming_edges.some((e) => edges.get(e))) {
-      emit(ctx.instance, ctx.region, ctx.requestId, at, 'SYNC_NODE_SKIPPED', { ...base(ctx.instance, ctx.taint, ctx.region), sync_node: sync });
+      emit(ctx.instance, ctx.region, ctx.requestId, at, 'SYNC_NODE_SKIPPED', {
+        ...base(ctx.instance, ctx.taint, ctx.region),
+        sync_node: sync,
+      });
       for (const e of node.outgoing_edges) settleSkip(e, at, ctx);
       return false;
     }
     if (syncFired.has(sync)) return false;
     syncFired.add(sync);
     const taint = uuid();
-    emit(ctx.instance, ctx.region, ctx.requestId, at, 'SYNC_NODE_FIRED', { ...base(ctx.instance, ctx.taint, ctx.region), hops: ctx.hops, sync_node: sync, claimant_edge: claimant, successor_region: regionOf(sync), successor_taint: taint });
+    emit(ctx.instance, ctx.region, ctx.requestId, at, 'SYNC_NODE_FIRED', {
+      ...base(ctx.instance, ctx.taint, ctx.region),
+      hops: ctx.hops,
+      sync_node: sync,
+      claimant_edge: claimant,
+      successor_region: regionOf(sync),
+      successor_taint: taint,
+    });
     queue.push({ instance: sync, taint, edgeId: null, sentMs: at, hops: ctx.hops });
     return true;
   };
-  const settleSkip = (edgeId: string, at: number, ctx: { instance: string; region: string; requestId: string; taint: string; hops: number }): number => {
+  const settleSkip = (
+    edgeId: string,
+    at: number,
+    ctx: { instance: string; region: string; requestId: string; taint: string; hops: number },
+  ): number => {
     const edge = dag.edges[edgeId]!;
     const target = dag.instances[edge.to]!;
     if (target.is_sync) {
       const edges = syncEdges.get(edge.to) ?? new Map<string, boolean>();
       syncEdges.set(edge.to, edges);
       edges.set(edgeId, false);
-      emit(ctx.instance, ctx.region, ctx.requestId, at, 'INVOKING_SYNC_NODE', { ...base(ctx.instance, ctx.taint, ctx.region), hops: ctx.hops, edge_id: edgeId, sync_node: edge.to, direct: false, consumed_write_capacity: 1, sync_edges_reported: edges.size, sync_edges_expected: target.incoming_edges.length });
+      emit(ctx.instance, ctx.region, ctx.requestId, at, 'INVOKING_SYNC_NODE', {
+        ...base(ctx.instance, ctx.taint, ctx.region),
+        hops: ctx.hops,
+        edge_id: edgeId,
+        sync_node: edge.to,
+        direct: false,
+        consumed_write_capacity: 1,
+        sync_edges_reported: edges.size,
+        sync_edges_expected: target.incoming_edges.length,
+      });
       fire(edge.to, edgeId, at, ctx);
       return 1;
     }
@@ -105,10 +163,40 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
     let cold = options.coldStart?.(d.instance) ?? false;
     for (let attempt = 0; attempt < Math.min(failures, 3); attempt++) {
       const rid = uuid();
-      if (node.is_entry && attempt === 0) emit(d.instance, region, rid, t, 'RETRIEVE_WPD', { workflow_id: dag.workflow_id, run_id: options.runId, send_to_home: false, time_key: null, wpd_bytes: 900 });
-      if (node.is_entry) emit(d.instance, region, rid, t, 'ENTRY_POINT', { ...base(d.instance, d.taint, region), hops, user_payload_bytes: 60, request_source: 'external', send_to_home: false, time_key: null, init_latency_from_client_s: (t - d.sentMs) / 1000 });
-      emit(d.instance, region, rid, t, 'INVOKED', { ...base(d.instance, d.taint, region), hops, edge_id: d.edgeId, payload_bytes: 200, queue_latency_s: (t - d.sentMs) / 1000 });
-      emit(d.instance, region, rid, t + 5, 'CLIENT_CODE_EXCEPTION', { ...base(d.instance, d.taint, region), hops, exception: 'boom', stack: 'Error: boom\n    at handler' }, 'ERROR');
+      if (node.is_entry && attempt === 0)
+        emit(d.instance, region, rid, t, 'RETRIEVE_WPD', {
+          workflow_id: dag.workflow_id,
+          run_id: options.runId,
+          send_to_home: false,
+          time_key: null,
+          wpd_bytes: 900,
+        });
+      if (node.is_entry)
+        emit(d.instance, region, rid, t, 'ENTRY_POINT', {
+          ...base(d.instance, d.taint, region),
+          hops,
+          user_payload_bytes: 60,
+          request_source: 'external',
+          send_to_home: false,
+          time_key: null,
+          init_latency_from_client_s: (t - d.sentMs) / 1000,
+        });
+      emit(d.instance, region, rid, t, 'INVOKED', {
+        ...base(d.instance, d.taint, region),
+        hops,
+        edge_id: d.edgeId,
+        payload_bytes: 200,
+        queue_latency_s: (t - d.sentMs) / 1000,
+      });
+      emit(
+        d.instance,
+        region,
+        rid,
+        t + 5,
+        'CLIENT_CODE_EXCEPTION',
+        { ...base(d.instance, d.taint, region), hops, exception: 'boom', stack: 'Error: boom\n    at handler' },
+        'ERROR',
+      );
       report(d.instance, region, rid, t + 6, cold);
       cold = false;
       t += 1000;
@@ -116,11 +204,39 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
     if (failures > 3) continue; // message lands in the DLQ: the run never completes
     const requestId = uuid();
     const startMs = t;
-    if (node.is_entry && failures === 0) emit(d.instance, region, requestId, t, 'RETRIEVE_WPD', { workflow_id: dag.workflow_id, run_id: options.runId, send_to_home: false, time_key: null, wpd_bytes: 900 });
-    if (node.is_entry) emit(d.instance, region, requestId, t, 'ENTRY_POINT', { ...base(d.instance, d.taint, region), hops, user_payload_bytes: 60, request_source: 'external', send_to_home: false, time_key: null, init_latency_from_client_s: (t - d.sentMs) / 1000 });
+    if (node.is_entry && failures === 0)
+      emit(d.instance, region, requestId, t, 'RETRIEVE_WPD', {
+        workflow_id: dag.workflow_id,
+        run_id: options.runId,
+        send_to_home: false,
+        time_key: null,
+        wpd_bytes: 900,
+      });
+    if (node.is_entry)
+      emit(d.instance, region, requestId, t, 'ENTRY_POINT', {
+        ...base(d.instance, d.taint, region),
+        hops,
+        user_payload_bytes: 60,
+        request_source: 'external',
+        send_to_home: false,
+        time_key: null,
+        init_latency_from_client_s: (t - d.sentMs) / 1000,
+      });
     const payloadBytes = 150 + Math.floor(rnd() * 300);
-    emit(d.instance, region, requestId, t, 'INVOKED', { ...base(d.instance, d.taint, region), hops, edge_id: d.edgeId, payload_bytes: payloadBytes, queue_latency_s: (t - d.sentMs) / 1000 });
-    if (node.is_sync) emit(d.instance, region, requestId, t + 3, 'DOWNLOAD_DATA_FROM_SYNC_TABLE', { ...base(d.instance, d.taint, region), download_bytes: 800, payloads: node.incoming_edges.length, download_time_s: 0.003 });
+    emit(d.instance, region, requestId, t, 'INVOKED', {
+      ...base(d.instance, d.taint, region),
+      hops,
+      edge_id: d.edgeId,
+      payload_bytes: payloadBytes,
+      queue_latency_s: (t - d.sentMs) / 1000,
+    });
+    if (node.is_sync)
+      emit(d.instance, region, requestId, t + 3, 'DOWNLOAD_DATA_FROM_SYNC_TABLE', {
+        ...base(d.instance, d.taint, region),
+        download_bytes: 800,
+        payloads: node.incoming_edges.length,
+        download_time_s: 0.003,
+      });
     t += 5 + Math.floor(rnd() * 40);
     const userEnd = t;
     const ctx = { instance: d.instance, region, requestId, taint: d.taint, hops };
@@ -132,7 +248,14 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
       const isTaken = !edge.conditional || taken(edgeId);
       if (!isTaken) {
         const reports = settleSkip(edgeId, t, ctx);
-        emit(d.instance, region, requestId, t, 'CONDITIONAL_NON_EXECUTION', { ...base(d.instance, d.taint, region), hops, edge_id: edgeId, successor: edge.to, sync_edges_reported: reports, ...timing });
+        emit(d.instance, region, requestId, t, 'CONDITIONAL_NON_EXECUTION', {
+          ...base(d.instance, d.taint, region),
+          hops,
+          edge_id: edgeId,
+          successor: edge.to,
+          sync_edges_reported: reports,
+          ...timing,
+        });
         continue;
       }
       if (target.is_sync) {
@@ -140,15 +263,49 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
         syncEdges.set(edge.to, edges);
         edges.set(edgeId, true);
         const fired = fire(edge.to, edgeId, t, ctx);
-        emit(d.instance, region, requestId, t, 'INVOKING_SUCCESSOR', { ...base(d.instance, d.taint, region), hops, edge_id: edgeId, successor: edge.to, successor_is_sync: true, successor_invoked: fired, successor_region: fired ? regionOf(edge.to) : null, uploaded_data_to_sync_table: true, upload_bytes: 300, upload_by_reference: false, consumed_write_capacity: 1, upload_rtt_s: 0.004, sync_edges_reported: edges.size, sync_edges_expected: target.incoming_edges.length, ...timing });
+        emit(d.instance, region, requestId, t, 'INVOKING_SUCCESSOR', {
+          ...base(d.instance, d.taint, region),
+          hops,
+          edge_id: edgeId,
+          successor: edge.to,
+          successor_is_sync: true,
+          successor_invoked: fired,
+          successor_region: fired ? regionOf(edge.to) : null,
+          uploaded_data_to_sync_table: true,
+          upload_bytes: 300,
+          upload_by_reference: false,
+          consumed_write_capacity: 1,
+          upload_rtt_s: 0.004,
+          sync_edges_reported: edges.size,
+          sync_edges_expected: target.incoming_edges.length,
+          ...timing,
+        });
         continue;
       }
       const taint = uuid();
-      emit(d.instance, region, requestId, t, 'INVOKING_SUCCESSOR', { ...base(d.instance, d.taint, region), hops, edge_id: edgeId, successor: edge.to, successor_is_sync: false, successor_invoked: true, successor_region: regionOf(edge.to), successor_taint: taint, payload_bytes: 400, payload_by_reference: false, ...timing });
+      emit(d.instance, region, requestId, t, 'INVOKING_SUCCESSOR', {
+        ...base(d.instance, d.taint, region),
+        hops,
+        edge_id: edgeId,
+        successor: edge.to,
+        successor_is_sync: false,
+        successor_invoked: true,
+        successor_region: regionOf(edge.to),
+        successor_taint: taint,
+        payload_bytes: 400,
+        payload_by_reference: false,
+        ...timing,
+      });
       queue.push({ instance: edge.to, taint, edgeId, sentMs: t, hops });
     }
     t += 3;
-    emit(d.instance, region, requestId, t, 'EXECUTED', { ...base(d.instance, d.taint, region), hops, user_execution_time_s: (userEnd - startMs) / 1000, total_execution_time_s: (t - startMs) / 1000, cpu_model: 'Intel(R) Xeon(R) Processor @ 2.50GHz' });
+    emit(d.instance, region, requestId, t, 'EXECUTED', {
+      ...base(d.instance, d.taint, region),
+      hops,
+      user_execution_time_s: (userEnd - startMs) / 1000,
+      total_execution_time_s: (t - startMs) / 1000,
+      cpu_model: 'Intel(R) Xeon(R) Processor @ 2.50GHz',
+    });
     report(d.instance, region, requestId, t + 1, cold);
     if (options.duplicate?.(d.instance)) {
       const rid = uuid();

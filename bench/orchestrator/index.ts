@@ -40,7 +40,6 @@ function latencyByOperation(counters: CallCounter[]): Record<string, number> {
   return Object.fromEntries([...totals].sort().map(([op, t]) => [op, round(t.ms / t.n, 1)]));
 }
 
-
 export async function run(): Promise<unknown> {
   const moto = await startMoto();
   const cases = [];
@@ -49,11 +48,20 @@ export async function run(): Promise<unknown> {
       const prefix = `bench${limit}`;
       const tables = await moto.createTaskTables(prefix);
       const wiring = await wire(moto, prefix);
-      const counters = { dispatcher: new CallCounter(), orchestrator: new CallCounter(), labourer_reports: new CallCounter(), lambda_queue_polling: new CallCounter() };
+      const counters = {
+        dispatcher: new CallCounter(),
+        orchestrator: new CallCounter(),
+        labourer_reports: new CallCounter(),
+        lambda_queue_polling: new CallCounter(),
+      };
       const dispatchClients = moto.countedClients(counters.dispatcher);
       const orchestratorClients = moto.countedClients(counters.orchestrator);
       const store = new DynamoTaskStore(dispatchClients.doc, tables);
-      const items = Array.from({ length: TASKS }, (_, i) => ({ type: 'sync_workflow' as const, event: { workflow_id: `wf_${i}-0.0.1` }, parent: { root_id: 'bench', hop: 0 } }));
+      const items = Array.from({ length: TASKS }, (_, i) => ({
+        type: 'sync_workflow' as const,
+        event: { workflow_id: `wf_${i}-0.0.1` },
+        parent: { root_id: 'bench', hop: 0 },
+      }));
 
       const t0 = performance.now();
       await new TaskDispatcher({ store, nudger: new SqsNudger(dispatchClients.sqs, wiring.orchestratorQueueUrl) }).dispatch(items);
@@ -64,14 +72,26 @@ export async function run(): Promise<unknown> {
       const driver = new OrchestratorDriver(
         moto,
         wiring,
-        { config, store: orchestratorStore, metrics: new CloudWatchMetricReader(orchestratorClients.cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() },
+        {
+          config,
+          store: orchestratorStore,
+          metrics: new CloudWatchMetricReader(orchestratorClients.cloudwatch),
+          now: () => Date.now() / 1000,
+          log: new MemoryLog(),
+        },
         1000,
         orchestratorClients,
       );
-      const labourer = new TestLabourer(moto, wiring, tables, { workMs: WORK_MS }, {
-        reports: moto.countedClients(counters.labourer_reports),
-        poller: moto.countedClients(counters.lambda_queue_polling),
-      });
+      const labourer = new TestLabourer(
+        moto,
+        wiring,
+        tables,
+        { workMs: WORK_MS },
+        {
+          reports: moto.countedClients(counters.labourer_reports),
+          poller: moto.countedClients(counters.lambda_queue_polling),
+        },
+      );
       const t1 = performance.now();
       const t1Ms = Date.now();
       driver.start();
@@ -132,11 +152,16 @@ export async function run(): Promise<unknown> {
     benchmark: 'orchestrator',
     started_at: new Date().toISOString(),
     ...commitInfo(),
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, load_average_at_start: os.loadavg().map((x) => round(x, 2)) },
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      node: process.version,
+      load_average_at_start: os.loadavg().map((x) => round(x, 2)),
+    },
     method:
       `${TASKS} sync_workflow tasks per case, created by the TaskDispatcher in one dispatch, released by the orchestrator's cycle (run per batch of nudges and every 1 s as the schedule), ` +
       'put on a custom EventBridge bus whose rule targets the labourer queue, consumed by an in-process labourer running the production labourer handler (shared/labourer/consumer.ts: checks, Powertools idempotency records on DynamoDB, run-and-report; work time `work_ms`, default 0; it receives up to 10 messages per poll like a Lambda event source mapping and hands each to the handler) reporting through the WorkerAssistant (which nudges the orchestrator), ' +
-      'archived by the scavenger. Emulator: moto 5.2.1 server on loopback (local mode\'s emulator; one Python core, so absolute rates are the emulator\'s, not AWS\'s). ' +
+      "archived by the scavenger. Emulator: moto 5.2.1 server on loopback (local mode's emulator; one Python core, so absolute rates are the emulator's, not AWS's). " +
       'Requests are counted per SDK command sent (retries not included). tasks_released_per_s = tasks / time until the last release; tasks_completed_per_s = tasks / time until the last completion report.',
     cases,
   };

@@ -50,7 +50,14 @@ export interface ControlScenarioResult {
  * stay open is max_attempts × (max_duration_s + the retry delay) = 4 × (20 + 2) s = 88 s. */
 const STALL_S = 120;
 
-export async function runControlScenario(options: { moto: Moto; fault: ControlFault; tasks: number; prefix: string; setDynamoFaults: (rate: number) => Promise<number>; log: (line: string) => void }): Promise<ControlScenarioResult> {
+export async function runControlScenario(options: {
+  moto: Moto;
+  fault: ControlFault;
+  tasks: number;
+  prefix: string;
+  setDynamoFaults: (rate: number) => Promise<number>;
+  log: (line: string) => void;
+}): Promise<ControlScenarioResult> {
   const { moto, fault, tasks, prefix } = options;
   const aws = moto.clients();
   const tables = await moto.createTaskTables(prefix);
@@ -65,8 +72,15 @@ export async function runControlScenario(options: { moto: Moto; fault: ControlFa
     service: `bench-${prefix}`,
     types: ['sync_workflow'],
     // As dynamoPersistence (shared/guards/idempotency.ts), on this scenario's emulator.
-    persistence: new DynamoDBPersistenceLayer({ tableName: idempotency, keyAttr: 'id', expiryAttr: 'expiration', awsSdkV3Client: aws.dynamo }),
-    reporter: taskReporter(new WorkerAssistant({ doc: aws.doc, tasksTable: tables.tasks, nudger: new SqsNudger(aws.sqs, wiring.orchestratorQueueUrl) })),
+    persistence: new DynamoDBPersistenceLayer({
+      tableName: idempotency,
+      keyAttr: 'id',
+      expiryAttr: 'expiration',
+      awsSdkV3Client: aws.dynamo,
+    }),
+    reporter: taskReporter(
+      new WorkerAssistant({ doc: aws.doc, tasksTable: tables.tasks, nudger: new SqsNudger(aws.sqs, wiring.orchestratorQueueUrl) }),
+    ),
     logger: new Logger({ serviceName: 'bench-labourer', logLevel: 'SILENT' }),
     process: async (message) => {
       const id = message.meta.task_id!;
@@ -79,16 +93,32 @@ export async function runControlScenario(options: { moto: Moto; fault: ControlFa
   const t0 = Date.now();
   const answer = await routeAction(
     { action: 'log_sync' },
-    { version: 'bench', listWorkflowIds: async () => Array.from({ length: tasks }, (_, i) => `wf_${i}-0.0.1`), listStagedWorkflowIds: async () => [], dispatcher, isAvailable: () => true },
+    {
+      version: 'bench',
+      listWorkflowIds: async () => Array.from({ length: tasks }, (_, i) => `wf_${i}-0.0.1`),
+      listStagedWorkflowIds: async () => [],
+      dispatcher,
+      isAvailable: () => true,
+    },
   );
   if (answer.status !== 200) throw new Error(`log_sync answered ${JSON.stringify(answer)}`);
-  const config = testConfig({ max_simultaneous_invocations: 50, max_duration_s: 20, cooldown_s: 0, max_attempts: 4 }, { retry: { base_delay_s: 0.5, max_delay_s: 2, jitter: 0.5 } });
-  const driver = new OrchestratorDriver(moto, wiring, { config, store, metrics: new CloudWatchMetricReader(aws.cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() }, 300);
+  const config = testConfig(
+    { max_simultaneous_invocations: 50, max_duration_s: 20, cooldown_s: 0, max_attempts: 4 },
+    { retry: { base_delay_s: 0.5, max_delay_s: 2, jitter: 0.5 } },
+  );
+  const driver = new OrchestratorDriver(
+    moto,
+    wiring,
+    { config, store, metrics: new CloudWatchMetricReader(aws.cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() },
+    300,
+  );
   let running = true;
   const injectedBefore = fault === 'dynamodb-throttle' ? await options.setDynamoFaults(0.05) : 0;
   const consume = async () => {
     while (running) {
-      const page = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: wiring.labourerQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const page = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: wiring.labourerQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       const messages = page.Messages ?? [];
       if (!messages.length) continue;
       const delivered = messages.filter((m) => {
@@ -107,12 +137,22 @@ export async function runControlScenario(options: { moto: Moto; fault: ControlFa
         if (!delivered.length) break;
         counters.deliveries += delivered.length;
         if (c > 0) counters.duplicates += delivered.length;
-        const event = { Records: delivered.map((m) => ({ messageId: m.MessageId!, body: m.Body!, eventSource: 'aws:sqs' })) } as unknown as SQSEvent;
-        const result = await handler(event, context).catch(() => ({ batchItemFailures: delivered.map((m) => ({ itemIdentifier: m.MessageId! })) }));
+        const event = {
+          Records: delivered.map((m) => ({ messageId: m.MessageId!, body: m.Body!, eventSource: 'aws:sqs' })),
+        } as unknown as SQSEvent;
+        const result = await handler(event, context).catch(() => ({
+          batchItemFailures: delivered.map((m) => ({ itemIdentifier: m.MessageId! })),
+        }));
         const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
         if (c === copies - 1) {
           const done = messages.filter((m) => !failed.has(m.MessageId!));
-          if (done.length) await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: wiring.labourerQueueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+          if (done.length)
+            await aws.sqs.send(
+              new DeleteMessageBatchCommand({
+                QueueUrl: wiring.labourerQueueUrl,
+                Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+              }),
+            );
         }
       }
     }
@@ -143,7 +183,9 @@ export async function runControlScenario(options: { moto: Moto; fault: ControlFa
     }
     if (Date.now() >= nextReport) {
       const last = driver.cycles.at(-1)?.labourers['log-syncer'];
-      options.log(`control ${fault}: ${Math.round((Date.now() - tDispatched) / 1000)} s, ${completed}/${tasks} completed, ${counters.crashes} crashes, running ${last?.release?.running ?? '?'}, retried so far ${driver.cycles.reduce((n, c) => n + (c.labourers['log-syncer']?.scavenge?.retried ?? 0), 0)}`);
+      options.log(
+        `control ${fault}: ${Math.round((Date.now() - tDispatched) / 1000)} s, ${completed}/${tasks} completed, ${counters.crashes} crashes, running ${last?.release?.running ?? '?'}, retried so far ${driver.cycles.reduce((n, c) => n + (c.labourers['log-syncer']?.scavenge?.retried ?? 0), 0)}`,
+      );
       nextReport += 30_000;
     }
     await sleep(500);
@@ -160,7 +202,13 @@ export async function runControlScenario(options: { moto: Moto; fault: ControlFa
     do {
       // The per-labourer lease row lives in the tasks table too; it is not a task.
       const page = await aws.doc.send(
-        new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start, FilterExpression: 'NOT begins_with(task_id, :lease)', ExpressionAttributeValues: { ':lease': 'lease#' } }),
+        new ScanCommand({
+          TableName: table,
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+          FilterExpression: 'NOT begins_with(task_id, :lease)',
+          ExpressionAttributeValues: { ':lease': 'lease#' },
+        }),
       );
       n += page.Count ?? 0;
       start = page.LastEvaluatedKey;
@@ -170,7 +218,9 @@ export async function runControlScenario(options: { moto: Moto; fault: ControlFa
   const open = (await count(tables.tasks)) + (await count(tables.retry));
   const duplicated = [...effects.values()].filter((n) => n > 1).length;
   const totalS = (drainedAt - t0) / 1000;
-  options.log(`control ${fault}: ${completed}/${tasks} completed, ${dead} dead, ${open} still open (${stopped}), ${duplicated} duplicated, ${counters.crashes} crashes`);
+  options.log(
+    `control ${fault}: ${completed}/${tasks} completed, ${dead} dead, ${open} still open (${stopped}), ${duplicated} duplicated, ${counters.crashes} crashes`,
+  );
   return {
     scenario: `control plane: ${fault}`,
     fault,

@@ -11,7 +11,14 @@
 // decided by the local runtime's throttling switch (local/runtime/throttle.ts), as the runtime's
 // own event source mappings do.
 import { randomUUID } from 'node:crypto';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { analyzeProject } from '../../shared/analysis/project.js';
 import type { WorkflowDag } from '../../shared/analysis/dag.js';
 import { clients } from '../../shared/aws/clients.js';
@@ -78,8 +85,16 @@ const quiet: RuntimeLog = { info() {}, error() {} };
 
 async function prepare(sqs: SQSClient, bucket: string, tag: string): Promise<Workflow[]> {
   const specs: Array<[string, CaribouWorkflow, unknown[]]> = [
-    ['small_sync_example', smallSync.workflow, [true, false].flatMap((a) => [true, false].flatMap((b) => [true, false].map((c) => ({ execute_1: a, execute_2: b, execute_3: c }))))],
-    ['image_processing', imageProcessing.workflow, [0, 1, 3, 5].map((k) => ({ image_name: 'img', desired_transformations: imageProcessing.TRANSFORMATIONS.slice(0, k) }))],
+    [
+      'small_sync_example',
+      smallSync.workflow,
+      [true, false].flatMap((a) => [true, false].flatMap((b) => [true, false].map((c) => ({ execute_1: a, execute_2: b, execute_3: c })))),
+    ],
+    [
+      'image_processing',
+      imageProcessing.workflow,
+      [0, 1, 3, 5].map((k) => ({ image_name: 'img', desired_transformations: imageProcessing.TRANSFORMATIONS.slice(0, k) })),
+    ],
   ];
   const out: Workflow[] = [];
   for (const [name, workflow, inputs] of specs) {
@@ -96,9 +111,18 @@ async function prepare(sqs: SQSClient, bucket: string, tag: string): Promise<Wor
     for (const fn of functions) {
       const base = `rel-${tag}-${name.slice(0, 10)}-${fn.slice(0, 16)}`;
       const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${base}-dlq` }))).QueueUrl!;
-      const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+      const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+        .QueueArn!;
       const url = (
-        await sqs.send(new CreateQueueCommand({ QueueName: base, Attributes: { VisibilityTimeout: String(VISIBILITY_S), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVES }) } }))
+        await sqs.send(
+          new CreateQueueCommand({
+            QueueName: base,
+            Attributes: {
+              VisibilityTimeout: String(VISIBILITY_S),
+              RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVES }),
+            },
+          }),
+        )
       ).QueueUrl!;
       queues.set(fn, { url, dlqUrl });
     }
@@ -106,7 +130,12 @@ async function prepare(sqs: SQSClient, bucket: string, tag: string): Promise<Wor
       workflow_id: dag.workflow_id,
       home_region: KEY,
       instance_functions: Object.fromEntries(Object.values(dag.instances).map((i) => [i.instance_name, i.function_name])),
-      endpoints: Object.fromEntries(functions.map((fn) => [fn, { [KEY]: { queue_url: queues.get(fn)!.url, function_arn: `arn:aws:lambda:${REGION}:000000000000:function:${fn}` } }])),
+      endpoints: Object.fromEntries(
+        functions.map((fn) => [
+          fn,
+          { [KEY]: { queue_url: queues.get(fn)!.url, function_arn: `arn:aws:lambda:${REGION}:000000000000:function:${fn}` } },
+        ]),
+      ),
     } as WorkflowPlacementDocument;
     out.push({ name, workflow, dag, inputs, expected, queues, wpd });
   }
@@ -115,7 +144,12 @@ async function prepare(sqs: SQSClient, bucket: string, tag: string): Promise<Wor
 }
 
 /** Ports of one invocation that die (never answer again) at call number `dieAt`, or when `dead()` turns true. */
-function mortal(deps: { state: StateStore; transport: Transport; payloads: PayloadStore }, dieAt: number, dead: () => boolean, onDeath: () => void) {
+function mortal(
+  deps: { state: StateStore; transport: Transport; payloads: PayloadStore },
+  dieAt: number,
+  dead: () => boolean,
+  onDeath: () => void,
+) {
   let calls = 0;
   let died = false;
   const gate = <T>(call: () => Promise<T>): Promise<T> => {
@@ -148,7 +182,13 @@ export async function runDataScenario(options: {
   const tag = `${fault.replace(/[^a-z]/g, '').slice(0, 8)}${randomUUID().slice(0, 4)}`;
   const workflows = await prepare(sqs, bucket, tag);
   const tables = new Map<string, string>();
-  const wfDeps = { controlPlane: { stackPrefix: 'bench', workflowsTable: '', placementsTable: '', artifactsBucket: bucket }, clients, now: () => new Date(), progress: () => {}, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+  const wfDeps = {
+    controlPlane: { stackPrefix: 'bench', workflowsTable: '', placementsTable: '', artifactsBucket: bucket },
+    clients,
+    now: () => new Date(),
+    progress: () => {},
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  };
   for (const wf of workflows) {
     const table = `${syncTableName('bench', wf.dag.workflow_name, wf.dag.workflow_version)}-${tag}`;
     await createSyncTable(table, REGION, wfDeps, []);
@@ -169,7 +209,14 @@ export async function runDataScenario(options: {
     const transport = new SqsTransport(fault === 'duplicates');
     const payloads = new S3PayloadStore(bucket, REGION);
     while (running && gen === generation) {
-      const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+      const page = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
       if (!running || gen !== generation) return; // a restarted runtime does not process what its predecessor received
       await Promise.all(
         (page.Messages ?? []).map(async (message) => {
@@ -189,16 +236,34 @@ export async function runDataScenario(options: {
             let died: () => void = () => {};
             const death = new Promise<'dead'>((resolve) => (died = () => resolve('dead')));
             const timer = setTimeout(() => died(), TIMEOUT_S * 1000 + 500);
-            const ports = mortal({ state: baseState, transport, payloads }, dieAt, () => gen !== generation || Date.now() > deadline, () => {
-              if (running) counters.killed += 1;
-              died();
-            });
-            const deps: RuntimeDeps = { ...ports, placements: { get: async () => wf.wpd }, log: quiet, now: () => new Date(), random: Math.random, uuid: randomUUID, region: KEY, claimLeaseS: LEASE_S };
+            const ports = mortal(
+              { state: baseState, transport, payloads },
+              dieAt,
+              () => gen !== generation || Date.now() > deadline,
+              () => {
+                if (running) counters.killed += 1;
+                died();
+              },
+            );
+            const deps: RuntimeDeps = {
+              ...ports,
+              placements: { get: async () => wf.wpd },
+              log: quiet,
+              now: () => new Date(),
+              random: Math.random,
+              uuid: randomUUID,
+              region: KEY,
+              claimLeaseS: LEASE_S,
+            };
             try {
-              const outcome = await Promise.race([handleMessage(message.Body!, { workflow: wf.workflow, dag: wf.dag, functionName: fn }, deps), death]).finally(() => clearTimeout(timer));
+              const outcome = await Promise.race([
+                handleMessage(message.Body!, { workflow: wf.workflow, dag: wf.dag, functionName: fn }, deps),
+                death,
+              ]).finally(() => clearTimeout(timer));
               // Past its timeout Lambda has killed the invocation: nothing it does afterwards is observed.
               if (outcome === 'dead' || Date.now() > deadline) return; // no delete: the message comes back after its visibility timeout
-              if (outcome.status === 'executed' && outcome.instance) executed.set(`${outcome.runId}|${outcome.instance}`, (executed.get(`${outcome.runId}|${outcome.instance}`) ?? 0) + 1);
+              if (outcome.status === 'executed' && outcome.instance)
+                executed.set(`${outcome.runId}|${outcome.instance}`, (executed.get(`${outcome.runId}|${outcome.instance}`) ?? 0) + 1);
               if (outcome.status === 'duplicate') counters.duplicates += 1;
               if (copy === copies - 1) await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle! }));
             } catch {
@@ -213,7 +278,9 @@ export async function runDataScenario(options: {
   const pollers: Promise<void>[] = [];
   const startPollers = () => {
     const gen = generation;
-    for (const wf of workflows) for (const fn of wf.queues.keys()) for (let k = 0; k < 2; k++) pollers.push(poll(wf, fn, gen).catch((e) => options.log(`poller error: ${(e as Error).message}`)));
+    for (const wf of workflows)
+      for (const fn of wf.queues.keys())
+        for (let k = 0; k < 2; k++) pollers.push(poll(wf, fn, gen).catch((e) => options.log(`poller error: ${(e as Error).message}`)));
   };
 
   const injectedBefore = fault === 'dynamodb-throttle' ? await options.setDynamoFaults(0.1) : 0;
@@ -222,12 +289,27 @@ export async function runDataScenario(options: {
   for (let i = 0; i < runs; i++) {
     const wf = workflows[i % workflows.length]!;
     const input = wf.inputs[Math.floor(i / workflows.length) % wf.inputs.length];
-    const run = startRun(wf.wpd, { runId: randomUUID().replaceAll('-', ''), now: new Date(), draw: 0.5, homeRunRatio: 0.1, requestSource: 'bench' });
+    const run = startRun(wf.wpd, {
+      runId: randomUUID().replaceAll('-', ''),
+      now: new Date(),
+      draw: 0.5,
+      homeRunRatio: 0.1,
+      requestSource: 'bench',
+    });
     const entry = wf.dag.instances[wf.dag.entry_instance]!;
-    const envelope: Envelope = { [ENVELOPE_MARK]: true, run, instance: entry.instance_name, taint: randomUUID(), hops: 0, payload: input, sent_at: new Date().toISOString() };
+    const envelope: Envelope = {
+      [ENVELOPE_MARK]: true,
+      run,
+      instance: entry.instance_name,
+      taint: randomUUID(),
+      hops: 0,
+      payload: input,
+      sent_at: new Date().toISOString(),
+    };
     runsOf.set(run.run_id, { wf, input, done: false });
     await sqs.send(new SendMessageCommand({ QueueUrl: wf.queues.get(entry.function_name)!.url, MessageBody: JSON.stringify(envelope) }));
-    if (fault === 'duplicates') await sqs.send(new SendMessageCommand({ QueueUrl: wf.queues.get(entry.function_name)!.url, MessageBody: JSON.stringify(envelope) }));
+    if (fault === 'duplicates')
+      await sqs.send(new SendMessageCommand({ QueueUrl: wf.queues.get(entry.function_name)!.url, MessageBody: JSON.stringify(envelope) }));
     if (fault === 'restart' && i === Math.floor(runs * 0.4)) {
       generation += 1; // every invocation in flight dies where it stands; new pollers start
       startPollers();
@@ -239,7 +321,8 @@ export async function runDataScenario(options: {
     const r = runsOf.get(runId)!;
     const expected = r.wf.expected.get(JSON.stringify(r.input))!;
     const got: Record<string, number> = {};
-    for (const [instance, fnName] of Object.entries(r.wf.wpd.instance_functions)) if (executed.has(`${runId}|${instance}`)) got[fnName] = (got[fnName] ?? 0) + 1;
+    for (const [instance, fnName] of Object.entries(r.wf.wpd.instance_functions))
+      if (executed.has(`${runId}|${instance}`)) got[fnName] = (got[fnName] ?? 0) + 1;
     return Object.entries(expected).every(([fnName, n]) => got[fnName] === n);
   };
   const drainLimitMs = Number(process.env.BENCH_RELIABILITY_DRAIN_S ?? 240) * 1000;

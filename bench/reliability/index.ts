@@ -32,7 +32,8 @@ export async function run(): Promise<unknown> {
   const profile = PROFILES[profileName];
   if (!profile) throw new Error(`BENCH_RELIABILITY_PROFILE must be one of ${Object.keys(PROFILES).join(', ')}`);
   const wanted = process.env.BENCH_RELIABILITY_SCENARIOS?.split(',').map((s) => s.trim());
-  const pick = <T extends string>(kind: string, list: T[]) => list.filter((s) => !wanted || wanted.includes(`${kind}:${s}`) || wanted.includes(s));
+  const pick = <T extends string>(kind: string, list: T[]) =>
+    list.filter((s) => !wanted || wanted.includes(`${kind}:${s}`) || wanted.includes(s));
   const log = (line: string) => console.log(`[reliability] ${line}`);
 
   // Two emulators, so the data plane and the control plane load run side by side (moto uses one
@@ -40,21 +41,39 @@ export async function run(): Promise<unknown> {
   const [dataMoto, controlMoto] = await Promise.all([startMoto(), startMoto()]);
   const saved = { ...process.env };
   Object.assign(process.env, dataMoto.env);
-  const faultSwitch = (endpoint: string) => async (rate: number): Promise<number> => {
-    const response = await fetch(`${endpoint}/_caribou/faults`, { method: 'POST', body: JSON.stringify({ dynamodb_write_error_rate: rate, dynamodb_error: 'ProvisionedThroughputExceededException' }) });
-    if (!response.ok) throw new Error(`fault switch: HTTP ${response.status}`);
-    return ((await response.json()) as { injected: number }).injected;
-  };
+  const faultSwitch =
+    (endpoint: string) =>
+    async (rate: number): Promise<number> => {
+      const response = await fetch(`${endpoint}/_caribou/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ dynamodb_write_error_rate: rate, dynamodb_error: 'ProvisionedThroughputExceededException' }),
+      });
+      if (!response.ok) throw new Error(`fault switch: HTTP ${response.status}`);
+      return ((await response.json()) as { injected: number }).injected;
+    };
   type Measured = { commit: string; dirty: boolean; measured_at: string; load_average_1m: number };
   const data: Array<DataScenarioResult & Measured> = [];
   const control: Array<ControlScenarioResult & Measured> = [];
-  const measured = (): Measured => ({ ...commitInfo(), measured_at: new Date().toISOString(), load_average_1m: +os.loadavg()[0]!.toFixed(1) });
+  const measured = (): Measured => ({
+    ...commitInfo(),
+    measured_at: new Date().toISOString(),
+    load_average_1m: +os.loadavg()[0]!.toFixed(1),
+  });
   const file = path.join(repo, 'bench', 'results', profileName === 'full' ? 'reliability.json' : `reliability-${profileName}.json`);
   // Scenarios of earlier runs that this run does not measure are kept (a subset run updates the file).
   const earlier = (() => {
     if (!wanted || !existsSync(file)) return { data: [] as typeof data, control: [] as typeof control };
-    const old = JSON.parse(readFileSync(file, 'utf8')) as { commit?: string; dirty?: boolean; data_plane?: typeof data; control_plane?: typeof control };
-    const stamp = <T extends { commit?: string }>(r: T) => ({ ...r, commit: r.commit ?? old.commit ?? 'unknown', dirty: (r as { dirty?: boolean }).dirty ?? old.dirty ?? false });
+    const old = JSON.parse(readFileSync(file, 'utf8')) as {
+      commit?: string;
+      dirty?: boolean;
+      data_plane?: typeof data;
+      control_plane?: typeof control;
+    };
+    const stamp = <T extends { commit?: string }>(r: T) => ({
+      ...r,
+      commit: r.commit ?? old.commit ?? 'unknown',
+      dirty: (r as { dirty?: boolean }).dirty ?? old.dirty ?? false,
+    });
     return { data: (old.data_plane ?? []).map(stamp) as typeof data, control: (old.control_plane ?? []).map(stamp) as typeof control };
   })();
   // Each scenario keeps its place; new ones are appended.
@@ -100,7 +119,14 @@ export async function run(): Promise<unknown> {
     const dataPlane = (async () => {
       for (const fault of pick('data', DATA)) {
         log(`data plane: ${fault}, ${profile.runsPerScenario} runs`);
-        const result = await runDataScenario({ fault, runs: profile.runsPerScenario, sqs: dataMoto.clients().sqs, bucket, setDynamoFaults: faultSwitch(dataMoto.endpoint), log });
+        const result = await runDataScenario({
+          fault,
+          runs: profile.runsPerScenario,
+          sqs: dataMoto.clients().sqs,
+          bucket,
+          setDynamoFaults: faultSwitch(dataMoto.endpoint),
+          log,
+        });
         log(JSON.stringify(result));
         data.push({ ...result, ...measured() });
         write(false);
@@ -110,7 +136,14 @@ export async function run(): Promise<unknown> {
       let n = 0;
       for (const fault of pick('control', CONTROL)) {
         log(`control plane: ${fault}, ${profile.tasksPerScenario} tasks`);
-        const result = await runControlScenario({ moto: controlMoto, fault, tasks: profile.tasksPerScenario, prefix: `relc${++n}`, setDynamoFaults: faultSwitch(controlMoto.endpoint), log });
+        const result = await runControlScenario({
+          moto: controlMoto,
+          fault,
+          tasks: profile.tasksPerScenario,
+          prefix: `relc${++n}`,
+          setDynamoFaults: faultSwitch(controlMoto.endpoint),
+          log,
+        });
         log(JSON.stringify(result));
         control.push({ ...result, ...measured() });
         write(false);

@@ -72,7 +72,9 @@ async function timedSolves(options: SolveOptions, runs: number, solveInput: Solv
     evaluations: result.timing.evaluations,
     samples: result.timing.samples,
     mean_samples_per_evaluation: result.timing.samples / result.timing.evaluations,
-    carbon_reduction_by_hour: Object.fromEntries(result.hours.map((h) => [h.hour, 1 - h.metrics.average_carbon / h.homeMetrics.average_carbon])),
+    carbon_reduction_by_hour: Object.fromEntries(
+      result.hours.map((h) => [h.hour, 1 - h.metrics.average_carbon / h.homeMetrics.average_carbon]),
+    ),
     result,
   };
 }
@@ -111,15 +113,34 @@ function recheck(result: SolveResult) {
       const limit = c!.type === 'absolute' ? c!.value : (c!.value * home[key]) / 100;
       return { metric, limit, value: plan[key], holds: plan[key] <= limit };
     });
-    return { hour: h.hour, fell_back_to_home: h.fellBackToHome, at_home: h.placement.every((r) => r === model.home), constraints, holds: constraints.every((c) => c.holds) };
+    return {
+      hour: h.hour,
+      fell_back_to_home: h.fellBackToHome,
+      at_home: h.placement.every((r) => r === model.home),
+      constraints,
+      holds: constraints.every((c) => c.holds),
+    };
   });
 }
 // Plans do not depend on the calculator (they agree to ~1e-15) or the thread: checked once, on go/main.
 const rechecks = [];
-const recheckConfigs = calculator === 'go' && workers === 0 ? ([['adaptive', undefined], ['2000_samples', EQUAL_WORK]] as const) : [];
+const recheckConfigs =
+  calculator === 'go' && workers === 0
+    ? ([
+        ['adaptive', undefined],
+        ['2000_samples', EQUAL_WORK],
+      ] as const)
+    : [];
 for (const [label, mc] of recheckConfigs) {
   for (const algorithm of ['coarse', 'stochastic'] as const) {
-    const result = await solveWorkflow(constrained, { hours: HOURS, algorithm, seed: 1, workers: 0, calculator, ...(mc ? { monteCarlo: mc } : {}) });
+    const result = await solveWorkflow(constrained, {
+      hours: HOURS,
+      algorithm,
+      seed: 1,
+      workers: 0,
+      calculator,
+      ...(mc ? { monteCarlo: mc } : {}),
+    });
     const hours = recheck(result);
     rechecks.push({ monte_carlo: label, algorithm, all_hold: hours.every((h) => h.holds), hours });
   }

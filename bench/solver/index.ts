@@ -48,7 +48,8 @@ interface Case {
   peak_rss_mib: number;
 }
 
-const fmt = (f: SolveFigures | undefined) => (f ? `${f.median.cpu_ms.toFixed(0)} ms CPU (first ${f.first.cpu_ms.toFixed(0)}), ${f.evaluations} evals` : '-');
+const fmt = (f: SolveFigures | undefined) =>
+  f ? `${f.median.cpu_ms.toFixed(0)} ms CPU (first ${f.first.cpu_ms.toFixed(0)}), ${f.evaluations} evals` : '-';
 
 export async function run(): Promise<unknown> {
   const profileName = (process.env.BENCH_SOLVER_PROFILE ?? 'full') as keyof typeof PROFILES;
@@ -96,7 +97,10 @@ export async function run(): Promise<unknown> {
     method:
       'Each case is a fresh process. evaluation_2000_samples_(cpu_)ms: best of 7 rounds (ci: 3) of 100 (ci: 30; simple: 10) evaluations with exactly 2,000 samples after a warm-up, alternating two deployments, one thread; wall time and process CPU time (targets are judged on CPU time, as the machine is shared with other jobs: see the load averages); *_median_* are the medians of the rounds. equal_work_2000_samples: whole solveWorkflow calls (model prepared, calculator built, hours solved, all inside the timing) at exactly 2,000 samples per evaluation, seed 1: coarse_1h (hour 0), coarse_4h (hours 0,6,12,18), stochastic_1h (hour 0, ≈ 400 evaluations, the size of a Python "overall" stochastic solve), stochastic_4h (full profile, one run); each repeated `runs` times in the process: `first` is the first run (JIT warm-up of the search code included; the calculator was warmed by the evaluation rounds), `median` the median of the runs. early_stopping: the same solves with the default adaptive Monte Carlo (200..2,000 samples, stop at ±5% at 95%): less work, not faster work. constraint_recheck (go, main thread): the workflow with hard limits (tail cost ≤ 101% and tail runtime ≤ 150% of home) solved coarse and stochastic, adaptive and at 2,000 samples, hours 0,6,12,18; every chosen plan and home re-evaluated on 20,000 samples with another seed through createCalculator/evaluate, each hard constraint checked on those figures. optimum_gap: filled by the quality benchmark. workers=N runs hours on a pool of N worker threads (started inside the timing). peak_rss_mib: the case process maxRSS.',
     targets: {
-      judged_on: profileName === 'full' ? 'this run' : 'the full profile only: the ci profile times too few rounds (3 × 30 evaluations) on a shared machine to judge them',
+      judged_on:
+        profileName === 'full'
+          ? 'this run'
+          : 'the full profile only: the ci profile times too few rounds (3 × 30 evaluations) on a shared machine to judge them',
       ...TARGETS,
       map_reduce_eval_2000_cpu_ms_measured: evalCpu,
       map_reduce_eval_2000_met: evalCpu <= TARGETS.map_reduce_eval_2000_cpu_ms,

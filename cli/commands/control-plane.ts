@@ -5,7 +5,7 @@ import { actionCommand, noPositionals } from '../lib/action-command.js';
 
 export const versionCommand = actionCommand({
   name: 'version',
-  summary: 'Print the Caribou version (with -r: the deployed router\'s).',
+  summary: "Print the Caribou version (with -r: the deployed router's).",
   payload: (_v, p) => (noPositionals('version', p), { action: 'version' }),
   offline: () => ({ status: 200, version: CARIBOU_VERSION }),
   render: (a) => [String(a.version)],
@@ -23,7 +23,7 @@ export const listCommand = actionCommand({
 
 export const logSyncCommand = actionCommand({
   name: 'log_sync',
-  summary: 'Sync every deployed workflow\'s runtime logs (one sync_workflow task per workflow).',
+  summary: "Sync every deployed workflow's runtime logs (one sync_workflow task per workflow).",
   payload: (_v, p) => (noPositionals('log_sync', p), { action: 'log_sync' }),
 });
 
@@ -43,7 +43,7 @@ export const dataCollectCommand = actionCommand({
 
 export const manageDeploymentsCommand = actionCommand({
   name: 'manage_deployments',
-  summary: 'Check every workflow\'s token budget and solve where it pays off.',
+  summary: "Check every workflow's token budget and solve where it pays off.",
   usage: '[--deployment_metrics_calculator_type simple|go] ',
   details: '"go" selects the fastest calculator (the Python system\'s Go accelerator name is kept for compatibility).',
   options: { deployment_metrics_calculator_type: { type: 'string' } },

@@ -55,14 +55,28 @@ export function age(iso: string, nowMs: number): string {
 
 function printTable(rows: string[][], io: CliIO): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of rows) io.out(`  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`);
+  for (const r of rows)
+    io.out(
+      `  ${r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}`,
+    );
 }
 
 const usd = (x: number, per = 1) => `${(x * per).toPrecision(4)}`;
 const ms = (s: number) => (s * 1000).toFixed(1);
 const prov = (d: CollectedDocument) => `${d.provenance.source}${d.provenance.period ? ` [${d.provenance.period}]` : ''}`;
 
-async function show(store: CollectedStore, kind: string | undefined, id: string | undefined, region: string | undefined, json: boolean, nowMs: number, io: CliIO): Promise<number> {
+async function show(
+  store: CollectedStore,
+  kind: string | undefined,
+  id: string | undefined,
+  region: string | undefined,
+  json: boolean,
+  nowMs: number,
+  io: CliIO,
+): Promise<number> {
   const key = region ? regionKey(region.replace(/^aws:/, '')) : undefined;
   if (kind === undefined) {
     const rows = [['kind', 'documents', 'newest', 'oldest', 'sources']];
@@ -72,7 +86,13 @@ async function show(store: CollectedStore, kind: string | undefined, id: string 
       const times = docs.map((d) => d.collected_at).sort();
       const sources = [...new Set(docs.map((d) => d.provenance.source))].join(', ');
       summary[table] = { documents: docs.length, newest: times.at(-1), oldest: times[0], sources };
-      rows.push([table, String(docs.length), times.length ? age(times.at(-1)!, nowMs) : '-', times.length ? age(times[0]!, nowMs) : '-', sources || '-']);
+      rows.push([
+        table,
+        String(docs.length),
+        times.length ? age(times.at(-1)!, nowMs) : '-',
+        times.length ? age(times[0]!, nowMs) : '-',
+        sources || '-',
+      ]);
     }
     if (json) io.out(JSON.stringify(summary, null, 2));
     else printTable(rows, io);
@@ -104,10 +124,14 @@ async function show(store: CollectedStore, kind: string | undefined, id: string 
     }
     return 0;
   }
-  let docs = (await store.list<CollectedDocument & { region_key: string }>(table)).map((r) => r.document).sort((a, b) => a.region_key.localeCompare(b.region_key));
+  let docs = (await store.list<CollectedDocument & { region_key: string }>(table))
+    .map((r) => r.document)
+    .sort((a, b) => a.region_key.localeCompare(b.region_key));
   if (key) docs = docs.filter((d) => d.region_key === key);
   if (docs.length === 0) {
-    io.err(`caribou data: no ${table} documents${key ? ` for ${key}` : ''} (run \`caribou data_collect ${table === 'regions' ? 'provider' : table}\`)`);
+    io.err(
+      `caribou data: no ${table} documents${key ? ` for ${key}` : ''} (run \`caribou data_collect ${table === 'regions' ? 'provider' : table}\`)`,
+    );
     return 1;
   }
   if (json) {
@@ -118,7 +142,16 @@ async function show(store: CollectedStore, kind: string | undefined, id: string 
   switch (table) {
     case 'regions':
       rows = [['region', 'name', 'lat', 'lon', 'enabled', 'age', 'source']];
-      for (const d of docs as RegionDocument[]) rows.push([d.region, d.name, d.latitude.toFixed(2), d.longitude.toFixed(2), d.enabled ? 'yes' : 'no', age(d.collected_at, nowMs), prov(d)]);
+      for (const d of docs as RegionDocument[])
+        rows.push([
+          d.region,
+          d.name,
+          d.latitude.toFixed(2),
+          d.longitude.toFixed(2),
+          d.enabled ? 'yes' : 'no',
+          age(d.collected_at, nowMs),
+          prov(d),
+        ]);
       break;
     case 'provider':
       rows = [['region', 'λ x86 $/GB-s', 'λ arm $/GB-s', 'λ $/M req', 'egress $/GB', 'SQS $/M', 'DDB R/W $/M', 'age', 'source']];
@@ -139,7 +172,15 @@ async function show(store: CollectedStore, kind: string | undefined, id: string 
     case 'carbon':
       rows = [['region', 'zone', 'overall g/kWh', 'hourly min–max', 'profile', 'age', 'source [period]']];
       for (const d of docs as CarbonDocument[]) {
-        rows.push([d.region_key, d.zone, d.overallGCO2ePerKWh.toFixed(1), `${Math.min(...d.hourlyGCO2ePerKWh).toFixed(0)}–${Math.max(...d.hourlyGCO2ePerKWh).toFixed(0)}`, d.hourlyProfile, age(d.collected_at, nowMs), prov(d)]);
+        rows.push([
+          d.region_key,
+          d.zone,
+          d.overallGCO2ePerKWh.toFixed(1),
+          `${Math.min(...d.hourlyGCO2ePerKWh).toFixed(0)}–${Math.max(...d.hourlyGCO2ePerKWh).toFixed(0)}`,
+          d.hourlyProfile,
+          age(d.collected_at, nowMs),
+          prov(d),
+        ]);
       }
       if (key) io.out(`hourly gCO2e/kWh (UTC 0..23): ${(docs[0] as CarbonDocument).hourlyGCO2ePerKWh.join(' ')}`);
       break;
@@ -148,14 +189,24 @@ async function show(store: CollectedStore, kind: string | undefined, id: string 
         const d = docs[0] as PerformanceDocument;
         io.out(`latency from ${d.region_key} (${age(d.collected_at, nowMs)} ago, ${prov(d)}):`);
         rows = [['to', 'median ms', 'p95 ms', 'samples']];
-        for (const [to, l] of Object.entries(d.latencyToS).sort((a, b) => a[1].medianS - b[1].medianS)) rows.push([to, ms(l.medianS), ms(l.p95S), String(l.samplesS.length)]);
+        for (const [to, l] of Object.entries(d.latencyToS).sort((a, b) => a[1].medianS - b[1].medianS))
+          rows.push([to, ms(l.medianS), ms(l.p95S), String(l.samplesS.length)]);
       } else {
         rows = [['from', 'regions', 'nearest (median ms)', 'farthest (median ms)', 'age', 'source']];
         for (const d of docs as PerformanceDocument[]) {
-          const others = Object.entries(d.latencyToS).filter(([to]) => to !== d.region_key).sort((a, b) => a[1].medianS - b[1].medianS);
+          const others = Object.entries(d.latencyToS)
+            .filter(([to]) => to !== d.region_key)
+            .sort((a, b) => a[1].medianS - b[1].medianS);
           const near = others[0];
           const far = others.at(-1);
-          rows.push([d.region_key, String(Object.keys(d.latencyToS).length), near ? `${near[0]} ${ms(near[1].medianS)}` : '-', far ? `${far[0]} ${ms(far[1].medianS)}` : '-', age(d.collected_at, nowMs), prov(d)]);
+          rows.push([
+            d.region_key,
+            String(Object.keys(d.latencyToS).length),
+            near ? `${near[0]} ${ms(near[1].medianS)}` : '-',
+            far ? `${far[0]} ${ms(far[1].medianS)}` : '-',
+            age(d.collected_at, nowMs),
+            prov(d),
+          ]);
         }
       }
       break;
@@ -165,11 +216,18 @@ async function show(store: CollectedStore, kind: string | undefined, id: string 
   const bySource = new Map<string, CollectedDocument[]>();
   for (const d of docs) bySource.set(d.provenance.source, [...(bySource.get(d.provenance.source) ?? []), d]);
   io.out('');
-  for (const [source, list] of bySource) io.out(`  ${source} (${list.length}): ${list[0]!.provenance.detail ?? '-'}${list.length > 1 ? ' …' : ''}`);
+  for (const [source, list] of bySource)
+    io.out(`  ${source} (${list.length}): ${list[0]!.provenance.detail ?? '-'}${list.length > 1 ? ' …' : ''}`);
   return 0;
 }
 
-async function importCarbon(store: CollectedStore, file: string | undefined, zoneMapSpec: string | undefined, nowMs: number, io: CliIO): Promise<number> {
+async function importCarbon(
+  store: CollectedStore,
+  file: string | undefined,
+  zoneMapSpec: string | undefined,
+  nowMs: number,
+  io: CliIO,
+): Promise<number> {
   if (!file) throw new UsageError('expected `caribou data import carbon <file.csv>`');
   const text = await readFile(file, 'utf8').catch((error: Error) => {
     throw new UsageError(`cannot read ${file}: ${error.message}`, { cause: error });
@@ -179,10 +237,19 @@ async function importCarbon(store: CollectedStore, file: string | undefined, zon
   if (zoneMapSpec) zoneMap = parseZoneMap(zoneMapSpec);
   // Everything is parsed and validated before the first write.
   const parsed = parseElectricityMapsCsv(text, name);
-  const known = (await store.list<RegionDocument>(COLLECTED_TABLES.regions)).map((r) => embeddedRegion(r.document.region)).filter((r): r is EmbeddedRegion => Boolean(r));
-  const docs = carbonDocumentsFromCsv(parsed, { file: name, zoneMap, distanceRegions: known.length ? known : undefined, collectedAt: new Date(nowMs).toISOString() });
+  const known = (await store.list<RegionDocument>(COLLECTED_TABLES.regions))
+    .map((r) => embeddedRegion(r.document.region))
+    .filter((r): r is EmbeddedRegion => Boolean(r));
+  const docs = carbonDocumentsFromCsv(parsed, {
+    file: name,
+    zoneMap,
+    distanceRegions: known.length ? known : undefined,
+    collectedAt: new Date(nowMs).toISOString(),
+  });
   for (const doc of docs) await store.put(COLLECTED_TABLES.carbon, doc.region_key, doc);
-  io.out(`imported ${name}: ${docs.length} carbon document(s): ${docs.map((d) => `${d.region_key} (${d.zone}, ${d.overallGCO2ePerKWh} gCO2e/kWh)`).join(', ')}`);
+  io.out(
+    `imported ${name}: ${docs.length} carbon document(s): ${docs.map((d) => `${d.region_key} (${d.zone}, ${d.overallGCO2ePerKWh} gCO2e/kWh)`).join(', ')}`,
+  );
   return 0;
 }
 
@@ -192,7 +259,11 @@ export function makeDataCommand(deps: DataCommandDeps = {}): Command {
     summary: 'Collected data the solver uses (provenance, age); import Electricity Maps CSV files',
     help: HELP,
     async run(argv, io) {
-      const { values, positionals } = parseCommandArgs(argv, { for: { type: 'string' }, json: { type: 'boolean' }, 'zone-map': { type: 'string' } });
+      const { values, positionals } = parseCommandArgs(argv, {
+        for: { type: 'string' },
+        json: { type: 'boolean' },
+        'zone-map': { type: 'string' },
+      });
       const env = deps.env ?? process.env;
       const table = tableName('collector-data', env);
       const store = deps.store ? deps.store(table) : new DynamoCollectedStore(clients.doc(), table);
@@ -207,7 +278,11 @@ export function makeDataCommand(deps: DataCommandDeps = {}): Command {
         if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
         return importCarbon(store, arg, values['zone-map'], nowMs, io);
       }
-      throw new UsageError(verb ? `unknown sub-command "${verb}"; expected show or import` : 'expected `caribou data show` or `caribou data import carbon <file.csv>`');
+      throw new UsageError(
+        verb
+          ? `unknown sub-command "${verb}"; expected show or import`
+          : 'expected `caribou data show` or `caribou data import carbon <file.csv>`',
+      );
     },
   };
 }

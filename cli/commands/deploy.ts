@@ -38,20 +38,39 @@ CARIBOU_WORKFLOWS_TABLE, CARIBOU_PLACEMENTS_TABLE) and optionally CARIBOU_ARTIFA
     if (values.check) {
       const instances = Object.values(project.dag.instances);
       if (values.json) {
-        io.out(JSON.stringify({ workflow_id: project.dag.workflow_id, instances: instances.map((i) => ({ name: i.instance_name, sync: i.is_sync })), edges: Object.keys(project.dag.edges).length }));
+        io.out(
+          JSON.stringify({
+            workflow_id: project.dag.workflow_id,
+            instances: instances.map((i) => ({ name: i.instance_name, sync: i.is_sync })),
+            edges: Object.keys(project.dag.edges).length,
+          }),
+        );
         return 0;
       }
       io.out(`${project.dag.workflow_id}: ${instances.length} instances, ${Object.keys(project.dag.edges).length} edges`);
       for (const instance of instances) io.out(`  ${instance.instance_name}${instance.is_sync ? '  (sync)' : ''}`);
       return 0;
     }
-    const controlPlane = await progress.step('find the control plane', 'cli', async () => ({ value: await resolveControlPlane(cliEnv()), detail: '' }));
+    const controlPlane = await progress.step('find the control plane', 'cli', async () => ({
+      value: await resolveControlPlane(cliEnv()),
+      detail: '',
+    }));
     const result = await progress.step(`deploy ${project.dag.workflow_id}`, 'cli', async () => {
-      const value = await deployWorkflow(project, workflowDeps(controlPlane, (line) => progress.line(line.trim())));
+      const value = await deployWorkflow(
+        project,
+        workflowDeps(controlPlane, (line) => progress.line(line.trim())),
+      );
       return { value, detail: `${value.functions.length} function(s) in ${value.homeRegion}` };
     });
     if (values.json) {
-      io.out(JSON.stringify({ workflow_id: result.workflowId, home_region: result.homeRegion, duration_s: result.durationS, functions: result.functions.map((f) => ({ name: f.name, function_name: f.functionName })) }));
+      io.out(
+        JSON.stringify({
+          workflow_id: result.workflowId,
+          home_region: result.homeRegion,
+          duration_s: result.durationS,
+          functions: result.functions.map((f) => ({ name: f.name, function_name: f.functionName })),
+        }),
+      );
       return 0;
     }
     io.out(`Deployed ${result.workflowId} to ${result.homeRegion} in ${result.durationS.toFixed(1)} s:`);

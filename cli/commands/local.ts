@@ -78,9 +78,11 @@ async function runUp(argv: string[], io: CliIO): Promise<number> {
     false,
   );
   const clockSpeed = values['clock-speed'] === undefined ? undefined : Number(values['clock-speed']);
-  if (clockSpeed !== undefined && !(clockSpeed > 0)) throw new UsageError(`--clock-speed must be a positive number, got "${values['clock-speed']}"`);
+  if (clockSpeed !== undefined && !(clockSpeed > 0))
+    throw new UsageError(`--clock-speed must be a positive number, got "${values['clock-speed']}"`);
   const clockStart = values['clock-start'];
-  if (clockStart !== undefined && Number.isNaN(Date.parse(clockStart))) throw new UsageError(`--clock-start must be an ISO time, got "${clockStart}"`);
+  if (clockStart !== undefined && Number.isNaN(Date.parse(clockStart)))
+    throw new UsageError(`--clock-start must be an ISO time, got "${clockStart}"`);
   if (values.demo && values['no-stack']) throw new UsageError('--demo needs the stack; drop --no-stack');
   const output = outputMode();
   // Start-up steps with elapsed time on a terminal (stderr); the endpoints (or JSON) on stdout.
@@ -96,7 +98,17 @@ async function runUp(argv: string[], io: CliIO): Promise<number> {
     });
     return { value, detail: `region ${value.region}, prefix ${value.prefix}` };
   });
-  if (output === 'json' && !values.demo) io.out(JSON.stringify({ emulator: state.emulator.url, runtime: state.runtime.url, region: state.region, prefix: state.prefix, stateDir: state.stateDir, upS: progress.steps[0]!.durationS }));
+  if (output === 'json' && !values.demo)
+    io.out(
+      JSON.stringify({
+        emulator: state.emulator.url,
+        runtime: state.runtime.url,
+        region: state.region,
+        prefix: state.prefix,
+        stateDir: state.stateDir,
+        upS: progress.steps[0]!.durationS,
+      }),
+    );
   else if (output === 'text') printEndpoints(state, io);
   return values.demo ? carbonLoop(state, io, output) : 0;
 }
@@ -110,29 +122,54 @@ async function runStatus(argv: string[], io: CliIO): Promise<number> {
     return status.healthy ? 0 : 1;
   }
   io.out(`local mode: ${status.healthy ? 'healthy' : 'NOT healthy'}`);
-  io.out(status.node.matches ? `node     ${status.node.local} (functions declare ${status.node.declared})` : `node     WARNING: ${status.node.warning}`);
-  io.out(`emulator ${status.emulator.up ? 'up' : 'DOWN'}  ${status.emulator.url}  moto ${status.emulator.motoVersion ?? '?'}  patches: ${(status.emulator.patches ?? []).join(', ')}`);
+  io.out(
+    status.node.matches
+      ? `node     ${status.node.local} (functions declare ${status.node.declared})`
+      : `node     WARNING: ${status.node.warning}`,
+  );
+  io.out(
+    `emulator ${status.emulator.up ? 'up' : 'DOWN'}  ${status.emulator.url}  moto ${status.emulator.motoVersion ?? '?'}  patches: ${(status.emulator.patches ?? []).join(', ')}`,
+  );
   const rt = status.runtime.status;
-  io.out(`runtime  ${status.runtime.up ? 'up' : 'DOWN'}  ${status.runtime.url}${rt ? `  regions: ${rt.regions.join(', ')}  clock: ${rt.clock.nowIso} ×${rt.clock.speed}` : ''}`);
+  io.out(
+    `runtime  ${status.runtime.up ? 'up' : 'DOWN'}  ${status.runtime.url}${rt ? `  regions: ${rt.regions.join(', ')}  clock: ${rt.clock.nowIso} ×${rt.clock.speed}` : ''}`,
+  );
   if (rt?.lastRefreshError) io.out(`  last discovery error: ${rt.lastRefreshError}`);
-  io.out(status.stack ? `stack    applied ${status.stack.appliedAt} (${status.stack.applySeconds} s)` : 'stack    not applied (--no-stack)');
+  io.out(
+    status.stack ? `stack    applied ${status.stack.appliedAt} (${status.stack.applySeconds} s)` : 'stack    not applied (--no-stack)',
+  );
   if (rt) {
     io.out(`functions (${rt.functions.length}):`);
-    for (const f of rt.functions) io.out(`  ${f.name.padEnd(40)} ${f.region}  warm ${f.warm} busy ${f.busy}  invocations ${f.invocations} errors ${f.errors} cold starts ${f.coldStarts}`);
+    for (const f of rt.functions)
+      io.out(
+        `  ${f.name.padEnd(40)} ${f.region}  warm ${f.warm} busy ${f.busy}  invocations ${f.invocations} errors ${f.errors} cold starts ${f.coldStarts}`,
+      );
     io.out(`event source mappings (${rt.mappings.length}):`);
     for (const m of rt.mappings) {
-      io.out(`  ${m.queueArn.split(':').pop()!.padEnd(40)} → ${m.functionArn.split(':').pop()}  batch ${m.batchSize}/${m.batchingWindowS}s max ${m.maxConcurrency ?? '-'}  received ${m.stats.received} deleted ${m.stats.deleted} failed ${m.stats.failed}${m.stats.lastError ? `  last error: ${m.stats.lastError}` : ''}`);
+      io.out(
+        `  ${m.queueArn.split(':').pop()!.padEnd(40)} → ${m.functionArn.split(':').pop()}  batch ${m.batchSize}/${m.batchingWindowS}s max ${m.maxConcurrency ?? '-'}  received ${m.stats.received} deleted ${m.stats.deleted} failed ${m.stats.failed}${m.stats.lastError ? `  last error: ${m.stats.lastError}` : ''}`,
+      );
     }
     io.out(`schedules (${rt.schedules.length}):`);
-    for (const s of rt.schedules) io.out(`  ${s.rule.padEnd(40)} ${s.expression.padEnd(20)} ${s.enabled ? 'next ' + (s.nextFireIso ?? '-') : 'DISABLED'}  fired ${s.fired}${s.error ? `  error: ${s.error}` : ''}`);
+    for (const s of rt.schedules)
+      io.out(
+        `  ${s.rule.padEnd(40)} ${s.expression.padEnd(20)} ${s.enabled ? 'next ' + (s.nextFireIso ?? '-') : 'DISABLED'}  fired ${s.fired}${s.error ? `  error: ${s.error}` : ''}`,
+      );
   }
   io.out(`queues (${status.queues.length}):`);
-  for (const q of status.queues) io.out(`  ${q.name.padEnd(40)} ${q.region}  visible ${q.visible} in flight ${q.inFlight}${q.isDlq && q.visible + q.inFlight > 0 ? '  ← messages in a DLQ' : ''}`);
+  for (const q of status.queues)
+    io.out(
+      `  ${q.name.padEnd(40)} ${q.region}  visible ${q.visible} in flight ${q.inFlight}${q.isDlq && q.visible + q.inFlight > 0 ? '  ← messages in a DLQ' : ''}`,
+    );
   return status.healthy ? 0 : 1;
 }
 
 async function runLogs(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { follow: { type: 'boolean', short: 'f' }, since: { type: 'string' }, 'state-dir': { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(argv, {
+    follow: { type: 'boolean', short: 'f' },
+    since: { type: 'string' },
+    'state-dir': { type: 'string' },
+  });
   if (positionals.length !== 1) throw new UsageError('name one function, e.g. `caribou local logs caribou-action-router`');
   const state = requireState(stateDirOf(values['state-dir']));
   const sinceMin = values.since === undefined ? undefined : Number(values.since);
@@ -168,7 +205,11 @@ export const localCommand: Command = {
       case 'down': {
         const { values } = parseCommandArgs(rest, { 'state-dir': { type: 'string' } }, false);
         const state = await down(stateDirOf(values['state-dir']));
-        io.out(state ? `local mode stopped (emulator pid ${state.emulator.pid}, runtime pid ${state.runtime.pid})` : 'local mode was not running');
+        io.out(
+          state
+            ? `local mode stopped (emulator pid ${state.emulator.pid}, runtime pid ${state.runtime.pid})`
+            : 'local mode was not running',
+        );
         return 0;
       }
       case 'status':
@@ -176,7 +217,8 @@ export const localCommand: Command = {
       case 'demo': {
         const { values } = parseCommandArgs(rest, { runs: { type: 'string' }, 'state-dir': { type: 'string' } }, false);
         const runs = values.runs === undefined ? undefined : Number(values.runs);
-        if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new UsageError(`--runs must be a positive integer, got "${values.runs}"`);
+        if (runs !== undefined && !(Number.isInteger(runs) && runs > 0))
+          throw new UsageError(`--runs must be a positive integer, got "${values.runs}"`);
         return carbonLoop(requireState(stateDirOf(values['state-dir'])), io, outputMode(), runs);
       }
       case 'logs':
@@ -188,7 +230,11 @@ export const localCommand: Command = {
         return 0;
       }
       default:
-        throw new UsageError(sub ? `unknown sub-command "${sub}"; expected up, down, status, logs or env` : 'expected a sub-command: up, down, status, logs or env');
+        throw new UsageError(
+          sub
+            ? `unknown sub-command "${sub}"; expected up, down, status, logs or env`
+            : 'expected a sub-command: up, down, status, logs or env',
+        );
     }
   },
 };

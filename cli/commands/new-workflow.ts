@@ -25,10 +25,15 @@ Creates <folder> (default ./<name>) with:
     const { values, positionals } = parseCommandArgs(argv, { dir: { type: 'string' }, 'home-region': { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('expected exactly one workflow name, e.g. caribou new_workflow my_workflow');
     const name = positionals[0]!;
-    if (!WORKFLOW_NAME_RE.test(name)) throw new UsageError(`workflow name "${name}" is invalid: expected 1-25 letters, digits or _ (e.g. my_workflow)`);
+    if (!WORKFLOW_NAME_RE.test(name))
+      throw new UsageError(`workflow name "${name}" is invalid: expected 1-25 letters, digits or _ (e.g. my_workflow)`);
     const home = values['home-region'];
     if (home !== undefined && !isKnownRegion(home)) throw new UsageError(unknownRegionMessage('--home-region', home));
-    const files = scaffoldWorkflow({ name: positionals[0]!, ...(values.dir ? { directory: values.dir } : {}), ...(values['home-region'] ? { homeRegion: values['home-region'] } : {}) });
+    const files = scaffoldWorkflow({
+      name: positionals[0]!,
+      ...(values.dir ? { directory: values.dir } : {}),
+      ...(values['home-region'] ? { homeRegion: values['home-region'] } : {}),
+    });
     io.out(`Created workflow project ${positionals[0]}:`);
     for (const file of files) io.out(`  ${file}`);
     return 0;

@@ -74,13 +74,20 @@ function hourGroups(plan: PlacementPlan): Array<{ hours: string; placement: Reco
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function placementLines(plan: PlacementPlan, home: string): string[] {
   const rows: string[][] = [['hours (UTC)', 'instance', 'region']];
   for (const g of hourGroups(plan)) {
-    Object.entries(g.placement).forEach(([instance, region], i) => rows.push([i === 0 ? g.hours : '', instance, region === home ? `${region} (home)` : region]));
+    Object.entries(g.placement).forEach(([instance, region], i) =>
+      rows.push([i === 0 ? g.hours : '', instance, region === home ? `${region} (home)` : region]),
+    );
   }
   return table(rows).map((l) => `  ${l}`);
 }
@@ -90,10 +97,30 @@ const pct = (plan: number, home: number) => (home > 0 ? `${((plan / home - 1) * 
 function expectedLines(expected: { plan: PlanMetrics; home: PlanMetrics }): string[] {
   const rows = [
     ['per run (mean of solve hours)', 'plan', 'all at home', 'change'],
-    ['carbon, gCO2e', expected.plan.average_carbon.toPrecision(4), expected.home.average_carbon.toPrecision(4), pct(expected.plan.average_carbon, expected.home.average_carbon)],
-    ['cost, USD', expected.plan.average_cost.toPrecision(4), expected.home.average_cost.toPrecision(4), pct(expected.plan.average_cost, expected.home.average_cost)],
-    ['runtime, s', expected.plan.average_runtime.toFixed(3), expected.home.average_runtime.toFixed(3), pct(expected.plan.average_runtime, expected.home.average_runtime)],
-    ['p95 runtime, s', expected.plan.tail_runtime.toFixed(3), expected.home.tail_runtime.toFixed(3), pct(expected.plan.tail_runtime, expected.home.tail_runtime)],
+    [
+      'carbon, gCO2e',
+      expected.plan.average_carbon.toPrecision(4),
+      expected.home.average_carbon.toPrecision(4),
+      pct(expected.plan.average_carbon, expected.home.average_carbon),
+    ],
+    [
+      'cost, USD',
+      expected.plan.average_cost.toPrecision(4),
+      expected.home.average_cost.toPrecision(4),
+      pct(expected.plan.average_cost, expected.home.average_cost),
+    ],
+    [
+      'runtime, s',
+      expected.plan.average_runtime.toFixed(3),
+      expected.home.average_runtime.toFixed(3),
+      pct(expected.plan.average_runtime, expected.home.average_runtime),
+    ],
+    [
+      'p95 runtime, s',
+      expected.plan.tail_runtime.toFixed(3),
+      expected.home.tail_runtime.toFixed(3),
+      pct(expected.plan.tail_runtime, expected.home.tail_runtime),
+    ],
   ];
   return table(rows).map((l) => `  ${l}`);
 }
@@ -108,7 +135,9 @@ export function renderPlanView(v: PlanView): string[] {
   out.push('');
   if (v.staged) {
     const s = v.staged;
-    out.push(`staged plan (solved ${s.staged_at}, ${s.solver.algorithm}/${s.solver.calculator}, ${s.solver.evaluations} evaluations in ${s.solver.durationS.toFixed(2)} s; expires ${s.plan.expiry_time}), waiting for the migrator:`);
+    out.push(
+      `staged plan (solved ${s.staged_at}, ${s.solver.algorithm}/${s.solver.calculator}, ${s.solver.evaluations} evaluations in ${s.solver.durationS.toFixed(2)} s; expires ${s.plan.expiry_time}), waiting for the migrator:`,
+    );
     out.push(...placementLines(s.plan, v.home_region));
     out.push('', '  expected:');
     out.push(...expectedLines(s.expected));
@@ -133,7 +162,7 @@ export function renderPlanView(v: PlanView): string[] {
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show a workflow\'s current and staged placement per hour, expected savings, tokens and next check.',
+  summary: "Show a workflow's current and staged placement per hour, expected savings, tokens and next check.",
   help: HELP,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });

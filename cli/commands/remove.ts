@@ -21,16 +21,24 @@ result as one JSON object.`,
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('expected exactly one workflow id, e.g. small_sync_example-0.0.1');
     const progress = commandProgress();
-    const controlPlane = await progress.step('find the control plane', 'cli', async () => ({ value: await resolveControlPlane(cliEnv()), detail: '' }));
+    const controlPlane = await progress.step('find the control plane', 'cli', async () => ({
+      value: await resolveControlPlane(cliEnv()),
+      detail: '',
+    }));
     const result = await progress.step(`remove ${positionals[0]}`, 'cli', async () => {
-      const value = await removeWorkflow({ workflowId: positionals[0]! }, workflowDeps(controlPlane, (line) => progress.line(line.trim())));
+      const value = await removeWorkflow(
+        { workflowId: positionals[0]! },
+        workflowDeps(controlPlane, (line) => progress.line(line.trim())),
+      );
       return { value, detail: `${value.removedFunctionRegions} function deployment(s)` };
     });
     if (values.json) {
       io.out(JSON.stringify({ workflow_id: result.workflowId, removed_function_regions: result.removedFunctionRegions }));
       return 0;
     }
-    io.out(`Removed ${result.workflowId} (${result.removedFunctionRegions} function deployment${result.removedFunctionRegions === 1 ? '' : 's'}).`);
+    io.out(
+      `Removed ${result.workflowId} (${result.removedFunctionRegions} function deployment${result.removedFunctionRegions === 1 ? '' : 's'}).`,
+    );
     return 0;
   },
 };

@@ -44,11 +44,16 @@ export const reportCommand: Command = {
   summary: 'carbon report of a workflow: intensity, placement, runs per region, gCO2e vs all-home (--out svg/png/html)',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string', multiple: true }, json: { type: 'boolean' }, now: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      out: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      now: { type: 'string' },
+    });
     if (positionals.length !== 1) throw new UsageError('expected exactly one workflow id, e.g. map_reduce-0.0.1');
     const outs = values.out ?? [];
     for (const out of outs) {
-      if (!['.svg', '.png', '.html'].includes(path.extname(out).toLowerCase())) throw new UsageError(`--out ${out}: expected a file ending in .svg, .png or .html`);
+      if (!['.svg', '.png', '.html'].includes(path.extname(out).toLowerCase()))
+        throw new UsageError(`--out ${out}: expected a file ending in .svg, .png or .html`);
     }
     const now = values.now === undefined ? new Date() : new Date(values.now);
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO time, got "${values.now}"`);

@@ -35,16 +35,25 @@ for this hour. Prints the run id.
     const argument = parseRunArgument(values.argument);
     const deps = workflowDeps(await resolveControlPlane(cliEnv()));
     const startedAt = deps.now();
-    const { runId } = await runWorkflow({ workflowId: positionals[0]!, argument: JSON.stringify(argument), requestSource: 'caribou run' }, deps);
+    const { runId } = await runWorkflow(
+      { workflowId: positionals[0]!, argument: JSON.stringify(argument), requestSource: 'caribou run' },
+      deps,
+    );
     if (!values.wait) {
       io.out(values.json ? JSON.stringify({ run_id: runId }) : runId);
       return 0;
     }
     if (!values.json) io.out(`run ${runId} started; waiting…`);
-    const report = await followRun(positionals[0]!, runId, startedAt, {
-      timeoutS,
-      onInstance: values.json ? undefined : (i) => io.out(`  ${i.instance}  ${i.region}  ${i.duration_s.toFixed(3)} s`),
-    }, deps);
+    const report = await followRun(
+      positionals[0]!,
+      runId,
+      startedAt,
+      {
+        timeoutS,
+        onInstance: values.json ? undefined : (i) => io.out(`  ${i.instance}  ${i.region}  ${i.duration_s.toFixed(3)} s`),
+      },
+      deps,
+    );
     if (values.json) io.out(JSON.stringify(report));
     else io.out(`run ${runId} ${report.status} (${report.instances.length} instance${report.instances.length === 1 ? '' : 's'})`);
     return report.status === 'succeeded' ? 0 : 1;

@@ -59,7 +59,10 @@ export function runsReport(summary: WorkflowSummary, sinceMs: number | undefined
       if (i.coldStart) cold++;
     }
   }
-  const runtimes = runs.filter((r) => r.succeeded).map((r) => r.runtimeS).sort((a, b) => a - b);
+  const runtimes = runs
+    .filter((r) => r.succeeded)
+    .map((r) => r.runtimeS)
+    .sort((a, b) => a - b);
   return {
     workflow_id: summary.workflow_id,
     since: sinceMs === undefined ? null : new Date(from).toISOString(),
@@ -106,12 +109,24 @@ export function makeRunsCommand(deps: RunsCommandDeps = {}): Command {
         io.out(JSON.stringify(report, null, 2));
         return 0;
       }
-      io.out(`Runs of ${workflowId}${report.since ? ` since ${report.since}` : ''}: ${report.runs} (${report.succeeded} succeeded, ${report.failed} failed)`);
+      io.out(
+        `Runs of ${workflowId}${report.since ? ` since ${report.since}` : ''}: ${report.runs} (${report.succeeded} succeeded, ${report.failed} failed)`,
+      );
       io.out(`  runtime        p50 ${fmt(report.runtimeS.p50)}, p95 ${fmt(report.runtimeS.p95)} (succeeded runs)`);
-      io.out(`  regions        ${Object.entries(report.regions).map(([r, n]) => `${r} (${n} executions)`).join(', ') || '-'}`);
+      io.out(
+        `  regions        ${
+          Object.entries(report.regions)
+            .map(([r, n]) => `${r} (${n} executions)`)
+            .join(', ') || '-'
+        }`,
+      );
       io.out(`  cold starts    ${report.coldStarts}`);
-      io.out(`  synced         ${report.totalSynced} runs in total, ${report.keptRuns} kept; last sync ${report.lastSyncedAt}; ${report.pendingRuns} pending`);
-      io.out(`  lines          ${report.lines.parsed} parsed, ${report.lines.foreign} foreign, ${report.lines.corrupt} corrupt, ${report.lines.unknownVersion} unknown version`);
+      io.out(
+        `  synced         ${report.totalSynced} runs in total, ${report.keptRuns} kept; last sync ${report.lastSyncedAt}; ${report.pendingRuns} pending`,
+      );
+      io.out(
+        `  lines          ${report.lines.parsed} parsed, ${report.lines.foreign} foreign, ${report.lines.corrupt} corrupt, ${report.lines.unknownVersion} unknown version`,
+      );
       return 0;
     },
   };

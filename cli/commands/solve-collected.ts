@@ -17,10 +17,20 @@ export async function loadCollectedInput(workflowId: string, io: CliIO): Promise
   const [workflow, regionDocs, record] = await Promise.all([
     reader.workflow(workflowId),
     reader.regionDocuments(),
-    doc.send(new GetCommand({ TableName: tableName('workflows'), Key: { workflow_id: workflowId } })).then((r) => r.Item as WorkflowRecord | undefined),
+    doc
+      .send(new GetCommand({ TableName: tableName('workflows'), Key: { workflow_id: workflowId } }))
+      .then((r) => r.Item as WorkflowRecord | undefined),
   ]);
-  if (!workflow) throw new NotFoundError(`no workflow document for ${workflowId} in ${tableName('collector-data')} (run \`caribou data_collect workflow --workflow_id ${workflowId}\`)`);
-  const { input, dropped } = buildSolverInputFromCollected({ ...regionDocs, workflow, systemRegion: systemRegionKey(), instanceRules: instanceRulesFromDag(record?.dag) });
+  if (!workflow)
+    throw new NotFoundError(
+      `no workflow document for ${workflowId} in ${tableName('collector-data')} (run \`caribou data_collect workflow --workflow_id ${workflowId}\`)`,
+    );
+  const { input, dropped } = buildSolverInputFromCollected({
+    ...regionDocs,
+    workflow,
+    systemRegion: systemRegionKey(),
+    instanceRules: instanceRulesFromDag(record?.dag),
+  });
   for (const d of dropped) io.err(`region ${d.region} not a candidate: ${d.reason}`);
   return input;
 }

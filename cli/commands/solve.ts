@@ -40,7 +40,11 @@ Metrics are per run: carbon in gCO2e, cost in USD, runtime in seconds. On a term
 with elapsed time) goes to stderr.`;
 
 function parseHours(text: string): number[] {
-  const hours = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const hours = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   if (hours.length === 0 || hours.some((h) => !Number.isInteger(h) || h < 0 || h > 23)) {
     throw new UsageError(`--hours: expected comma-separated integer hours 0..23, got "${text}"`);
   }
@@ -105,18 +109,20 @@ export const solveCommand: Command = {
 
     const progress = commandProgress();
     const input = await progress.step(values.collected ? 'read the collected data' : 'read the table data', 'cli', async () => {
-      const value = values.collected ? await (await import('./solve-collected.js')).loadCollectedInput(values['workflow-id']!, io) : await loadSolverInput(resolve(values.data!), resolve(values.workflow!));
+      const value = values.collected
+        ? await (await import('./solve-collected.js')).loadCollectedInput(values['workflow-id']!, io)
+        : await loadSolverInput(resolve(values.data!), resolve(values.workflow!));
       return { value, detail: `${value.instances.length} instances, ${value.regions.length} candidate regions` };
     });
     const result = await progress.step(`solve ${hours.length} hour(s)`, 'deployment solver', async () => {
       const value = await solveWorkflow(input, {
-      hours,
-      calculator: calculator as CalculatorType,
-      seed,
-      workers,
-      ...(algorithm ? { algorithm: algorithm as AlgorithmName } : {}),
-      ...(budget !== undefined ? { budgetMsPerHour: budget * 1000 } : {}),
-      ...(samples !== undefined ? { monteCarlo: { minSamples: samples, maxSamples: samples } } : {}),
+        hours,
+        calculator: calculator as CalculatorType,
+        seed,
+        workers,
+        ...(algorithm ? { algorithm: algorithm as AlgorithmName } : {}),
+        ...(budget !== undefined ? { budgetMsPerHour: budget * 1000 } : {}),
+        ...(samples !== undefined ? { monteCarlo: { minSamples: samples, maxSamples: samples } } : {}),
       });
       return { value, detail: `${value.algorithm}, ${value.timing.evaluations} deployments evaluated` };
     });
@@ -150,20 +156,26 @@ export const solveCommand: Command = {
       return 0;
     }
 
-    io.out(`workflow ${result.workflowId}: ${input.instances.length} instances, ${input.regions.length} candidate regions, home ${input.homeRegion}`);
+    io.out(
+      `workflow ${result.workflowId}: ${input.instances.length} instances, ${input.regions.length} candidate regions, home ${input.homeRegion}`,
+    );
     io.out(`algorithm ${result.algorithm}, calculator ${result.calculator}, seed ${result.seed}`);
     for (const w of input.warnings) io.out(`warning: ${w}`);
     for (const h of result.hours) {
       const reduction = h.homeMetrics.average_carbon > 0 ? (1 - h.metrics.average_carbon / h.homeMetrics.average_carbon) * 100 : 0;
       io.out('');
-      io.out(`hour ${h.hour}: carbon reduction ${reduction.toFixed(1)}% vs home${h.fellBackToHome ? ' (no deployment met the hard constraints: home kept)' : ''}${h.timedOut ? ' (budget reached)' : ''}`);
+      io.out(
+        `hour ${h.hour}: carbon reduction ${reduction.toFixed(1)}% vs home${h.fellBackToHome ? ' (no deployment met the hard constraints: home kept)' : ''}${h.timedOut ? ' (budget reached)' : ''}`,
+      );
       for (const [instance, region] of Object.entries(h.placementByInstance)) io.out(`  ${instance} -> ${region}`);
       io.out(`  plan: ${fmt(h.metrics)}`);
       io.out(`  home: ${fmt(h.homeMetrics)}`);
       io.out(`  ${h.evaluations} evaluations, ${h.samples} samples, ${h.seconds.toFixed(3)} s`);
     }
     io.out('');
-    io.out(`total ${result.timing.seconds.toFixed(3)} s, ${result.timing.evaluations} deployments evaluated, ${result.timing.samples} samples drawn`);
+    io.out(
+      `total ${result.timing.seconds.toFixed(3)} s, ${result.timing.evaluations} deployments evaluated, ${result.timing.samples} samples drawn`,
+    );
     return 0;
   },
 };

@@ -35,14 +35,23 @@ export interface TasksCommandDeps {
 
 export function tableNames(prefix: string, env: NodeJS.ProcessEnv): TableNames {
   const withPrefix = { ...env, CARIBOU_PREFIX: prefix };
-  return { tasks: tableName('tasks', withPrefix), closed: tableName('closed-tasks', withPrefix), retry: tableName('retry-tasks', withPrefix) };
+  return {
+    tasks: tableName('tasks', withPrefix),
+    closed: tableName('closed-tasks', withPrefix),
+    retry: tableName('retry-tasks', withPrefix),
+  };
 }
 
 const iso = (epochS: number) => new Date(epochS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function printTask(view: TaskView, io: CliIO): void {
@@ -75,7 +84,7 @@ function printTask(view: TaskView, io: CliIO): void {
 export function makeTasksCommand(deps: TasksCommandDeps = {}): Command {
   return {
     name: 'tasks',
-    summary: 'Orchestrator tasks: counts per labourer and state, recent tasks, one task\'s record',
+    summary: "Orchestrator tasks: counts per labourer and state, recent tasks, one task's record",
     help: HELP,
     async run(argv, io) {
       const { values, positionals } = parseCommandArgs(argv, {
@@ -121,7 +130,13 @@ export function makeTasksCommand(deps: TasksCommandDeps = {}): Command {
 
       const listing = await listTasks(store, config, { labourers, state: values.status as ViewState | undefined, nowS });
       if (values.json) {
-        io.out(JSON.stringify({ counts: listing.counts, total: listing.tasks.length, tasks: listing.tasks.slice(0, limit).map(({ row: _row, ...v }) => v) }, null, 2));
+        io.out(
+          JSON.stringify(
+            { counts: listing.counts, total: listing.tasks.length, tasks: listing.tasks.slice(0, limit).map(({ row: _row, ...v }) => v) },
+            null,
+            2,
+          ),
+        );
         return 0;
       }
       io.out(`Tasks per labourer and state (${tables.tasks}, ${tables.retry}, ${tables.closed}):`);
@@ -134,16 +149,33 @@ export function makeTasksCommand(deps: TasksCommandDeps = {}): Command {
       }
       if (labourers.length > 1) rows.push(['total', ...VIEW_STATES.map((s) => String(totals[s]))]);
       for (const line of table(rows)) io.out(`  ${line}`);
-      const filter = [values.labourer && `labourer ${values.labourer}`, values.status && `state ${values.status}`].filter(Boolean).join(', ');
+      const filter = [values.labourer && `labourer ${values.labourer}`, values.status && `state ${values.status}`]
+        .filter(Boolean)
+        .join(', ');
       const shown = listing.tasks.slice(0, limit);
       io.out('');
       io.out(`${shown.length} of ${listing.tasks.length} task(s)${filter ? ` (${filter})` : ''}, most recent change first:`);
       if (shown.length > 0) {
         const taskRows = [['task_id', 'labourer', 'type', 'state', 'attempts', 'at (UTC)', 'error']];
-        for (const t of shown) taskRows.push([t.task_id, t.labourer_id, t.type, t.state, String(t.attempts), iso(t.at), (t.dead_reason ?? t.last_error ?? '').slice(0, 80)]);
+        for (const t of shown)
+          taskRows.push([
+            t.task_id,
+            t.labourer_id,
+            t.type,
+            t.state,
+            String(t.attempts),
+            iso(t.at),
+            (t.dead_reason ?? t.last_error ?? '').slice(0, 80),
+          ]);
         // Left-align every column but attempts.
         const widths = taskRows[0]!.map((_, i) => Math.max(...taskRows.map((r) => r[i]!.length)));
-        for (const r of taskRows) io.out(`  ${r.map((cell, i) => (i === 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()}`);
+        for (const r of taskRows)
+          io.out(
+            `  ${r
+              .map((cell, i) => (i === 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+              .join('  ')
+              .trimEnd()}`,
+          );
       }
       return 0;
     },

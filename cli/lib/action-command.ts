@@ -38,7 +38,15 @@ export function actionCommand(spec: ActionCommandSpec): Command {
   return {
     name: spec.name,
     summary: spec.summary,
-    help: [`Usage: caribou ${spec.name} ${spec.usage ?? ''}[-r [--invoke]] [--json]`, '', spec.summary, spec.details ?? '', '', 'Options:', COMMON_HELP]
+    help: [
+      `Usage: caribou ${spec.name} ${spec.usage ?? ''}[-r [--invoke]] [--json]`,
+      '',
+      spec.summary,
+      spec.details ?? '',
+      '',
+      'Options:',
+      COMMON_HELP,
+    ]
       .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
       .join('\n'),
     async run(argv: string[], io: CliIO): Promise<number> {
@@ -72,7 +80,8 @@ export function actionCommand(spec: ActionCommandSpec): Command {
 
 function print(spec: ActionCommandSpec, answer: Answer, json: boolean, io: CliIO): number {
   if (json) io.out(JSON.stringify(answer));
-  else if (answer.status < 400) for (const line of spec.render?.(answer) ?? [String(answer.message ?? JSON.stringify(answer))]) io.out(line);
+  else if (answer.status < 400)
+    for (const line of spec.render?.(answer) ?? [String(answer.message ?? JSON.stringify(answer))]) io.out(line);
   else io.err(`${answer.status}: ${String(answer.message)}`);
   return answer.status < 400 ? 0 : 1;
 }

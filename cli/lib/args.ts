@@ -10,7 +10,9 @@ function joinNegativeValues(argv: string[], options: Options): string[] {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = argv[i + 1];
-    const name = arg.startsWith('--') ? arg.slice(2) : Object.keys(options).find((k) => options[k]!.short && `-${options[k]!.short}` === arg);
+    const name = arg.startsWith('--')
+      ? arg.slice(2)
+      : Object.keys(options).find((k) => options[k]!.short && `-${options[k]!.short}` === arg);
     if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       out.push(`--${name}=${next}`);
       i++;
@@ -27,7 +29,8 @@ function usageMessage(error: Error, options: Options): string {
     .map(([k, o]) => `--${k}${o.type === 'string' ? ' <value>' : ''}`)
     .join(', ');
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `${first.replace(/\. To specify a positional.*$/, '')}; expected one of: ${known}`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return first.replace(/^Option '(.+?)' argument missing$/, "option '$1' expects a value");
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return first.replace(/^Option '(.+?)' argument missing$/, "option '$1' expects a value");
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `${first}; this command takes options only (${known})`;
   return first;
 }

@@ -30,8 +30,11 @@ export function parseRunArgument(value: string | undefined, sources: ArgumentSou
     return JSON.parse(text);
   } catch (error) {
     const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-    throw new UsageError(`${from}: expected JSON (e.g. -a '{"key": 1}', -a '"text"', -a @input.json or -a - for stdin), got ${JSON.stringify(shown.trim())}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new UsageError(
+      `${from}: expected JSON (e.g. -a '{"key": 1}', -a '"text"', -a @input.json or -a - for stdin), got ${JSON.stringify(shown.trim())}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

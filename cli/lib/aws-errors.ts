@@ -5,8 +5,7 @@
 const LOCAL_HINT = 'or run `eval "$(caribou local env)"` for local mode';
 
 export const NO_REGION_MESSAGE = `no AWS region: set AWS_REGION or --region, ${LOCAL_HINT}`;
-export const NO_CREDENTIALS_MESSAGE =
-  `no AWS credentials: set AWS_PROFILE or --profile (a profile from \`aws configure\` or \`aws sso login\`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ${LOCAL_HINT}`;
+export const NO_CREDENTIALS_MESSAGE = `no AWS credentials: set AWS_PROFILE or --profile (a profile from \`aws configure\` or \`aws sso login\`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ${LOCAL_HINT}`;
 
 /** The error and its causes, outermost first (bounded: a cycle cannot hang the CLI). */
 export function causeChain(error: unknown): unknown[] {
@@ -20,7 +19,8 @@ function explainOne(error: unknown, env: NodeJS.ProcessEnv): string | undefined 
   const { name, message } = error;
   if (/^Region is missing/.test(message)) return NO_REGION_MESSAGE;
   const profile = /(?:profile:? \[?|Profile )([^\]\s]+)\]? (?:could not be found|in configuration)/.exec(message)?.[1];
-  if (profile) return `AWS profile "${profile}" was not found in ~/.aws/config or ~/.aws/credentials: check --profile / AWS_PROFILE (\`aws configure list-profiles\`)`;
+  if (profile)
+    return `AWS profile "${profile}" was not found in ~/.aws/config or ~/.aws/credentials: check --profile / AWS_PROFILE (\`aws configure list-profiles\`)`;
   if (name === 'CredentialsProviderError' || /Could not load credentials from any providers/.test(message)) {
     const named = env.AWS_PROFILE;
     return named
@@ -49,7 +49,8 @@ export function explainAwsSetupError(error: unknown, env: NodeJS.ProcessEnv = pr
 export function sdkDetails(error: unknown): string[] {
   const lines: string[] = [];
   for (const e of causeChain(error)) {
-    const meta = (e as { $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number } }).$metadata;
+    const meta = (e as { $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number } })
+      .$metadata;
     const fault = (e as { $fault?: string }).$fault;
     if (!meta && !fault) continue;
     const parts = [

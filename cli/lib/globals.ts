@@ -47,7 +47,9 @@ export function extractGlobalOptions(argv: string[]): { options: GlobalOptions; 
     if (VALUED.has(flag)) {
       const value = eq > 0 && flag !== arg ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '' || (flag === arg && value.startsWith('--'))) {
-        throw new UsageError(`${flag} expects a value, e.g. ${flag === '--output' ? '--output json' : flag === '--region' ? '--region eu-north-1' : '--profile default'}`);
+        throw new UsageError(
+          `${flag} expects a value, e.g. ${flag === '--output' ? '--output json' : flag === '--region' ? '--region eu-north-1' : '--profile default'}`,
+        );
       }
       if (flag === '--profile') options.profile = value;
       else if (flag === '--region') options.region = value;
@@ -71,7 +73,8 @@ const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** Makes the options visible to the SDK (its standard env vars) and to the commands. */
 export function applyGlobalOptions(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): void {
   if (options.region !== undefined) {
-    if (!REGION_SHAPE.test(options.region)) throw new UsageError(`--region: expected an AWS region code such as eu-north-1, got "${options.region}"`);
+    if (!REGION_SHAPE.test(options.region))
+      throw new UsageError(`--region: expected an AWS region code such as eu-north-1, got "${options.region}"`);
     env.AWS_REGION = options.region;
   }
   if (options.profile !== undefined) env.AWS_PROFILE = options.profile;

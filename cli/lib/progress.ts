@@ -61,7 +61,14 @@ export class Progress {
       return value;
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
-      this.steps.push({ step, service, ok: false, elapsedS: round(this.elapsedS()), durationS: round((Date.now() - started) / 1000), detail: message });
+      this.steps.push({
+        step,
+        service,
+        ok: false,
+        elapsedS: round(this.elapsedS()),
+        durationS: round((Date.now() - started) / 1000),
+        detail: message,
+      });
       this.print?.(`${this.stamp()} ✗ ${step} (${((Date.now() - started) / 1000).toFixed(1)} s): ${message.split('\n')[0]}`);
       throw this.options.wrapError ? this.options.wrapError(step, service, error) : error;
     }
@@ -69,7 +76,9 @@ export class Progress {
 }
 
 /** Where a command's progress goes: stderr when it is a terminal and the output is not JSON; else nowhere. */
-export function progressPrinter(stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr): ((line: string) => void) | undefined {
+export function progressPrinter(
+  stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+): ((line: string) => void) | undefined {
   return stream.isTTY && !jsonOutput() ? (line) => void stream.write(`${line}\n`) : undefined;
 }
 

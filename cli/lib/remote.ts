@@ -17,7 +17,9 @@ export async function publishAction(payload: Record<string, unknown>): Promise<s
   try {
     result = await clients.events().send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: bus, Source: PUBLIC_ACTION_SOURCE, DetailType: PUBLIC_ACTION_DETAIL_TYPE, Detail: JSON.stringify(payload) }],
+        Entries: [
+          { EventBusName: bus, Source: PUBLIC_ACTION_SOURCE, DetailType: PUBLIC_ACTION_DETAIL_TYPE, Detail: JSON.stringify(payload) },
+        ],
       }),
     );
   } catch (error) {
@@ -34,9 +36,11 @@ export async function invokeRouter(payload: Record<string, unknown>): Promise<An
   const functionName = routerFunctionName();
   let result;
   try {
-    result = await clients.lambda().send(
-      new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(payload)) }),
-    );
+    result = await clients
+      .lambda()
+      .send(
+        new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(payload)) }),
+      );
   } catch (error) {
     throw new RemoteCallError(`could not invoke ${functionName}: ${(error as Error).message}`, { cause: error });
   }

@@ -45,18 +45,15 @@ export const reducer = workflow.serverlessFunction<Counts[], Counts>({ name: 're
   return counts;
 });
 
-export const shuffler = workflow.serverlessFunction<Counts, { mappers: number }>(
-  { name: 'shuffler' },
-  async () => {
-    const results = await workflow.getPredecessorData<Counts>();
-    reportReceived(workflow.getRunId(), 'shuffler', [{ mappers: results.length }]);
-    const half = Math.ceil(results.length / 2);
-    const second = results.length >= 3;
-    workflow.invokeServerlessFunction(reducer, second ? results.slice(0, half) : results);
-    workflow.invokeServerlessFunction(reducer, results.slice(half), second);
-    return { mappers: results.length };
-  },
-);
+export const shuffler = workflow.serverlessFunction<Counts, { mappers: number }>({ name: 'shuffler' }, async () => {
+  const results = await workflow.getPredecessorData<Counts>();
+  reportReceived(workflow.getRunId(), 'shuffler', [{ mappers: results.length }]);
+  const half = Math.ceil(results.length / 2);
+  const second = results.length >= 3;
+  workflow.invokeServerlessFunction(reducer, second ? results.slice(0, half) : results);
+  workflow.invokeServerlessFunction(reducer, results.slice(half), second);
+  return { mappers: results.length };
+});
 
 export const mapper = workflow.serverlessFunction<Chunk, Counts>({ name: 'mapper' }, (chunk) => {
   const counts = count(chunk.words);
@@ -67,7 +64,10 @@ export const mapper = workflow.serverlessFunction<Chunk, Counts>({ name: 'mapper
 export const inputProcessor = workflow.serverlessFunction<Input | string, { workers: number }>(
   { name: 'input_processor', entryPoint: true },
   (event) => {
-    const words = (parseEvent<Input>(event).text ?? 'the quick brown fox jumps over the lazy dog').toLowerCase().split(/\W+/).filter(Boolean);
+    const words = (parseEvent<Input>(event).text ?? 'the quick brown fox jumps over the lazy dog')
+      .toLowerCase()
+      .split(/\W+/)
+      .filter(Boolean);
     const workers = Math.min(MAX_MAPPERS, Math.max(1, Math.ceil(words.length / WORDS_PER_WORKER)));
     const chunk = (i: number): Chunk => ({ worker: i, words: words.filter((_, j) => j % workers === i) });
     workflow.invokeServerlessFunction(mapper, chunk(0));

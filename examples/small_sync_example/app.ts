@@ -19,8 +19,6 @@ export interface Message {
   checksum: number;
 }
 
-
-
 function parseInput(event: unknown): Required<Input> {
   const input = (typeof event === 'string' ? JSON.parse(event) : (event ?? {})) as Input;
   return { execute_1: input.execute_1 ?? true, execute_2: input.execute_2 ?? true, execute_3: input.execute_3 ?? true };
@@ -35,15 +33,12 @@ export const secondSyncFunction = workflow.serverlessFunction<Message, { receive
   },
 );
 
-export const syncFunction = workflow.serverlessFunction<Message, { received: Message[] }>(
-  { name: 'syncFunction' },
-  async () => {
-    const received = await workflow.getPredecessorData<Message>();
-    reportReceived(workflow.getRunId(), 'syncFunction', received);
-    workflow.invokeServerlessFunction(secondSyncFunction, { from: 'syncFunction', checksum: checksum(JSON.stringify(received)) });
-    return { received };
-  },
-);
+export const syncFunction = workflow.serverlessFunction<Message, { received: Message[] }>({ name: 'syncFunction' }, async () => {
+  const received = await workflow.getPredecessorData<Message>();
+  reportReceived(workflow.getRunId(), 'syncFunction', received);
+  workflow.invokeServerlessFunction(secondSyncFunction, { from: 'syncFunction', checksum: checksum(JSON.stringify(received)) });
+  return { received };
+});
 
 export const initialFunction = workflow.serverlessFunction<Input | string, { executed: Required<Input> }>(
   { name: 'initial_function', entryPoint: true },

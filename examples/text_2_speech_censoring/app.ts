@@ -29,7 +29,11 @@ export const censor = workflow.serverlessFunction<Speech | Profanity, { samples:
   { name: 'censor' },
   async () => {
     const parts = await workflow.getPredecessorData<Speech | Profanity>();
-    reportReceived(workflow.getRunId(), 'censor', parts.map((p) => p.kind));
+    reportReceived(
+      workflow.getRunId(),
+      'censor',
+      parts.map((p) => p.kind),
+    );
     const speech = parts.find((p): p is Speech => p.kind === 'speech');
     const profanity = parts.find((p): p is Profanity => p.kind === 'profanity');
     const samples = [...(speech?.samples ?? [])];

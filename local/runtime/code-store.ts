@@ -125,7 +125,7 @@ export class CodeStore {
     if (!source) {
       throw new NotFoundError(
         `no deployment package with CodeSha256 ${sha}: looked in ${[...this.dirs].join(', ') || '(no folders)'}, ` +
-          'zips uploaded through the runtime\'s Lambda API and the emulator\'s S3 buckets',
+          "zips uploaded through the runtime's Lambda API and the emulator's S3 buckets",
       );
     }
     const bytes = source.bytes ?? readFileSync(source.file!);

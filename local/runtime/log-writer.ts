@@ -43,14 +43,19 @@ export class LogWriter {
     }
     const streamKey = `${groupKey}:${result.logStream}`;
     if (!this.streams.has(streamKey)) {
-      await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: result.logStream })).catch((error: { name?: string }) => {
-        if (error.name !== 'ResourceAlreadyExistsException') throw error;
-      });
+      await logs
+        .send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: result.logStream }))
+        .catch((error: { name?: string }) => {
+          if (error.name !== 'ResourceAlreadyExistsException') throw error;
+        });
       this.streams.add(streamKey);
     }
     const now = Date.now();
     // CloudWatch limits: 256 KiB per event, 10,000 events and 1 MiB per call.
-    const events = result.logLines.map((message) => ({ timestamp: now, message: message.length > MAX_EVENT_CHARS ? `${message.slice(0, MAX_EVENT_CHARS)} [truncated]` : message }));
+    const events = result.logLines.map((message) => ({
+      timestamp: now,
+      message: message.length > MAX_EVENT_CHARS ? `${message.slice(0, MAX_EVENT_CHARS)} [truncated]` : message,
+    }));
     let batch: typeof events = [];
     let bytes = 0;
     const send = async () => {

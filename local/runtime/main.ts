@@ -31,7 +31,10 @@ process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 
 mkdirSync(stateDir, { recursive: true });
-const clock = new Clock(Number(env.CARIBOU_LOCAL_CLOCK_SPEED ?? '1'), env.CARIBOU_LOCAL_CLOCK_START ? Date.parse(env.CARIBOU_LOCAL_CLOCK_START) : undefined);
+const clock = new Clock(
+  Number(env.CARIBOU_LOCAL_CLOCK_SPEED ?? '1'),
+  env.CARIBOU_LOCAL_CLOCK_START ? Date.parse(env.CARIBOU_LOCAL_CLOCK_START) : undefined,
+);
 const port = Number(env.CARIBOU_LOCAL_RUNTIME_PORT ?? '4567');
 const workerEnv: Record<string, string> = {
   AWS_ENDPOINT_URL: emulatorUrl,
@@ -57,8 +60,13 @@ const actualPort = typeof address === 'object' && address ? address.port : port;
 // Functions call back into the runtime for Lambda APIs (the migrator creating functions).
 workerEnv.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${actualPort}`;
 await runtime.start();
-writeFileSync(path.join(stateDir, 'runtime.ready.json'), JSON.stringify({ pid: process.pid, port: actualPort, url: `http://127.0.0.1:${actualPort}` }));
-log(`functions run on Node ${runtime.node.version} (${runtime.node.source === 'tools' ? runtime.node.execPath : 'the machine\'s node: `make function-node` installs the declared runtime\'s'})`);
+writeFileSync(
+  path.join(stateDir, 'runtime.ready.json'),
+  JSON.stringify({ pid: process.pid, port: actualPort, url: `http://127.0.0.1:${actualPort}` }),
+);
+log(
+  `functions run on Node ${runtime.node.version} (${runtime.node.source === 'tools' ? runtime.node.execPath : "the machine's node: `make function-node` installs the declared runtime's"})`,
+);
 log(`ready: ${runtime.functions.size} functions, ${runtime.mappings.size} mappings in ${[...runtime.activeRegions].join(', ')}`);
 
 const shutdown = async (ownerGone = false) => {

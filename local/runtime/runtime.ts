@@ -216,9 +216,18 @@ export class LocalRuntime {
 
   private record(fn: FunctionConfig, result: InvocationResult): void {
     void this.logs.write(fn, result);
-    this.recent.push({ requestId: result.requestId, functionName: fn.name, region: fn.region, status: result.status, durationMs: result.durationMs, atMs: Date.now() });
+    this.recent.push({
+      requestId: result.requestId,
+      functionName: fn.name,
+      region: fn.region,
+      status: result.status,
+      durationMs: result.durationMs,
+      atMs: Date.now(),
+    });
     if (this.recent.length > 200) this.recent.shift();
-    this.options.log(`${fn.name} ${result.requestId} ${result.status} ${result.durationMs.toFixed(1)} ms${result.initDurationMs !== undefined ? ` (cold, init ${result.initDurationMs.toFixed(1)} ms)` : ''}`);
+    this.options.log(
+      `${fn.name} ${result.requestId} ${result.status} ${result.durationMs.toFixed(1)} ms${result.initDurationMs !== undefined ? ` (cold, init ${result.initDurationMs.toFixed(1)} ms)` : ''}`,
+    );
   }
 
   /** Throws TooManyRequestsException when the throttling switch throttles this invocation

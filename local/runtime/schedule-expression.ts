@@ -3,9 +3,7 @@
 // in UTC). Pure: the scheduler asks for the next fire time after a given instant.
 import { ValidationError } from '../../shared/errors.js';
 
-export type ScheduleExpression =
-  | { kind: 'rate'; periodMs: number; text: string }
-  | { kind: 'cron'; cron: CronSpec; text: string };
+export type ScheduleExpression = { kind: 'rate'; periodMs: number; text: string } | { kind: 'cron'; cron: CronSpec; text: string };
 
 interface FieldSet {
   /** Allowed values; undefined means any (`*` or `?`). */
@@ -58,7 +56,8 @@ function parseRate(body: string, text: string): number {
   const unit = match[2]!;
   if (value <= 0) throw new ValidationError(`schedule expression "${text}": the rate value must be positive`);
   const singular = !unit.endsWith('s');
-  if (value === 1 && !singular) throw new ValidationError(`schedule expression "${text}": a value of 1 takes the singular unit (${unit.slice(0, -1)})`);
+  if (value === 1 && !singular)
+    throw new ValidationError(`schedule expression "${text}": a value of 1 takes the singular unit (${unit.slice(0, -1)})`);
   if (value !== 1 && singular) throw new ValidationError(`schedule expression "${text}": a value above 1 takes the plural unit (${unit}s)`);
   return value * UNIT_MS[singular ? unit : unit.slice(0, -1)]!;
 }
@@ -66,7 +65,9 @@ function parseRate(body: string, text: string): number {
 function parseCron(body: string, text: string): CronSpec {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new ValidationError(`schedule expression "${text}": cron needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`);
+    throw new ValidationError(
+      `schedule expression "${text}": cron needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`,
+    );
   }
   const [min, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if ((dom === '?') === (dow === '?')) {
@@ -88,7 +89,8 @@ type Err = (field: string, why: string) => ValidationError;
 function parseValue(raw: string, min: number, max: number, names: string[], field: string, err: Err, nameBase = 0): number {
   const named = names.indexOf(raw.toUpperCase());
   const value = named >= 0 ? named + nameBase : /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(value) || value < min || value > max) throw err(field, `"${raw}" is not a value in ${min}-${max}${names.length ? ` or ${names[0]}-${names[names.length - 1]}` : ''}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw err(field, `"${raw}" is not a value in ${min}-${max}${names.length ? ` or ${names[0]}-${names[names.length - 1]}` : ''}`);
   return value;
 }
 

@@ -94,7 +94,12 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
     // Lambda's request payload limits: 6 MB synchronous, 1 MB asynchronous (256 KB before late 2025).
     const limit = type === 'Event' ? 1024 * 1024 : 6 * 1024 * 1024;
     if (body.length > limit) {
-      return lambdaError(res, 413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes for the ${type} invocation type`);
+      return lambdaError(
+        res,
+        413,
+        'RequestEntityTooLargeException',
+        `Request must be smaller than ${limit} bytes for the ${type} invocation type`,
+      );
     }
     if (type === 'DryRun') {
       res.writeHead(204);
@@ -107,13 +112,25 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
       res.end();
       return;
     }
-    if (type !== 'RequestResponse') return lambdaError(res, 400, 'InvalidParameterValueException', `InvocationType must be RequestResponse, Event or DryRun, got ${type}`);
+    if (type !== 'RequestResponse')
+      return lambdaError(
+        res,
+        400,
+        'InvalidParameterValueException',
+        `InvocationType must be RequestResponse, Event or DryRun, got ${type}`,
+      );
     let result;
     try {
       result = await runtime.invoke(fn, event);
     } catch (error) {
       // Lambda's throttle: 429 with the reason; the SDK retries it as a throttling error.
-      if (error instanceof TooManyRequestsException) return json(res, 429, { Reason: error.reason, Type: 'User', message: error.message }, { 'x-amzn-ErrorType': 'TooManyRequestsException' });
+      if (error instanceof TooManyRequestsException)
+        return json(
+          res,
+          429,
+          { Reason: error.reason, Type: 'User', message: error.message },
+          { 'x-amzn-ErrorType': 'TooManyRequestsException' },
+        );
       throw error;
     }
     const headers: Record<string, string> = { 'x-amzn-RequestId': result.requestId, 'X-Amz-Executed-Version': '$LATEST' };
@@ -173,7 +190,12 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
         if (inv && req.method === 'POST') return invoke(req, res, decodeURIComponent(inv[1]!), body, region);
         if ((CREATE.test(url.pathname) && req.method === 'POST') || (UPDATE_CODE.test(url.pathname) && req.method === 'PUT')) {
           // Remember the code so its CodeSha256 resolves without any other source.
-          let spec: { ZipFile?: string; S3Bucket?: string; S3Key?: string; Code?: { ZipFile?: string; S3Bucket?: string; S3Key?: string } } = {};
+          let spec: {
+            ZipFile?: string;
+            S3Bucket?: string;
+            S3Key?: string;
+            Code?: { ZipFile?: string; S3Bucket?: string; S3Key?: string };
+          } = {};
           try {
             spec = JSON.parse(body.toString('utf8')) as typeof spec;
           } catch {
@@ -183,7 +205,9 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
           if (code.ZipFile) runtime.codeStore.registerZip(new Uint8Array(Buffer.from(code.ZipFile, 'base64')));
           await proxy(req, res, body, region);
           if (code.S3Bucket && code.S3Key) {
-            await runtime.codeStore.registerS3Object(code.S3Bucket, code.S3Key).catch((error: Error) => options.log(`code from s3://${code.S3Bucket}/${code.S3Key}: ${error.message}`));
+            await runtime.codeStore
+              .registerS3Object(code.S3Bucket, code.S3Key)
+              .catch((error: Error) => options.log(`code from s3://${code.S3Bucket}/${code.S3Key}: ${error.message}`));
           }
           return;
         }

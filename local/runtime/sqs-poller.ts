@@ -201,7 +201,9 @@ export class MappingPoller {
         );
         this.stats.deleted += out.Successful?.length ?? 0;
         for (const failure of out.Failed ?? []) {
-          this.log(`mapping ${this.config.uuid}: could not delete message ${chunk[Number(failure.Id)]?.MessageId}: ${failure.Code} ${failure.Message ?? ''}`);
+          this.log(
+            `mapping ${this.config.uuid}: could not delete message ${chunk[Number(failure.Id)]?.MessageId}: ${failure.Code} ${failure.Message ?? ''}`,
+          );
         }
       }
     } catch (error) {

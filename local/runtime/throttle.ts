@@ -45,7 +45,12 @@ export function parseThrottleRules(input: unknown, source = 'throttle rules'): R
   const rules: Record<string, ThrottleRule> = {};
   for (const [fn, raw] of Object.entries(value)) {
     const rule = raw as ThrottleRule;
-    if (typeof rule !== 'object' || rule === null || Object.keys(rule).some((k) => k !== 'rate' && k !== 'calls') || (rule.rate === undefined) === (rule.calls === undefined)) {
+    if (
+      typeof rule !== 'object' ||
+      rule === null ||
+      Object.keys(rule).some((k) => k !== 'rate' && k !== 'calls') ||
+      (rule.rate === undefined) === (rule.calls === undefined)
+    ) {
       throw new ValidationError(`${source}: "${fn}" must be {"rate": 0..1} or {"calls": n}`);
     }
     if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {

@@ -24,10 +24,12 @@ for (const stream of [process.stdout, process.stderr]) {
 
 let currentRequestId;
 // The Node.js Lambda runtime prefixes console output with time, request id and level.
-const format = (level) => (...args) => {
-  const text = formatWithOptions({}, ...args).replace(/\n/g, '\r');
-  process.stdout.write(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${text}\n`);
-};
+const format =
+  (level) =>
+  (...args) => {
+    const text = formatWithOptions({}, ...args).replace(/\n/g, '\r');
+    process.stdout.write(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${text}\n`);
+  };
 console.log = format('INFO');
 console.info = format('INFO');
 console.warn = format('WARN');
@@ -82,7 +84,11 @@ function invokeHandler(event, context) {
     context.fail = (error) => done(error ?? new Error('handled'));
     try {
       const out = handler.length >= 3 ? handler(event, context, done) : handler(event, context);
-      if (out && typeof out.then === 'function') out.then((result) => done(null, result), (error) => done(error));
+      if (out && typeof out.then === 'function')
+        out.then(
+          (result) => done(null, result),
+          (error) => done(error),
+        );
       else if (handler.length < 3) done(null, out);
     } catch (error) {
       done(error);

@@ -203,57 +203,68 @@ export class FunctionPool {
       for (const part of parts) if (part !== '') lines.push(part);
     };
     this.invocations++;
-    const outcome = await new Promise<Omit<InvocationResult, 'durationMs' | 'billedDurationMs' | 'logLines' | 'logStream' | 'requestId'>>((resolve) => {
-      const timer = setTimeout(() => {
-        worker.child.kill('SIGKILL');
-        const seconds = c.timeoutS.toFixed(2);
-        lines.push(`${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`);
-        resolve({
-          ok: false,
-          status: 'timeout',
-          error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds` },
-          maxMemoryUsedMB: 0,
-        });
-      }, Math.max(1, deadlineMs - Date.now()));
-      worker.onMessage = (message) => {
-        if (message.type === 'log') pushText(message.text);
-        else if (message.type === 'result' && message.requestId === requestId) {
+    const outcome = await new Promise<Omit<InvocationResult, 'durationMs' | 'billedDurationMs' | 'logLines' | 'logStream' | 'requestId'>>(
+      (resolve) => {
+        const timer = setTimeout(
+          () => {
+            worker.child.kill('SIGKILL');
+            const seconds = c.timeoutS.toFixed(2);
+            lines.push(`${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`);
+            resolve({
+              ok: false,
+              status: 'timeout',
+              error: {
+                errorType: 'Sandbox.Timedout',
+                errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`,
+              },
+              maxMemoryUsedMB: 0,
+            });
+          },
+          Math.max(1, deadlineMs - Date.now()),
+        );
+        worker.onMessage = (message) => {
+          if (message.type === 'log') pushText(message.text);
+          else if (message.type === 'result' && message.requestId === requestId) {
+            clearTimeout(timer);
+            resolve({
+              ok: message.ok,
+              status: message.ok ? 'success' : 'error',
+              payload: message.payload,
+              error: message.error,
+              initDurationMs: message.initDurationMs,
+              maxMemoryUsedMB: Math.ceil(message.maxRssKiB / 1024),
+            });
+          }
+        };
+        worker.onExit = (code, signal) => {
           clearTimeout(timer);
+          lines.push(`RequestId: ${requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`);
           resolve({
-            ok: message.ok,
-            status: message.ok ? 'success' : 'error',
-            payload: message.payload,
-            error: message.error,
-            initDurationMs: message.initDurationMs,
-            maxMemoryUsedMB: Math.ceil(message.maxRssKiB / 1024),
+            ok: false,
+            status: 'crash',
+            error: {
+              errorType: 'Runtime.ExitError',
+              errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}`,
+            },
+            maxMemoryUsedMB: 0,
           });
-        }
-      };
-      worker.onExit = (code, signal) => {
-        clearTimeout(timer);
-        lines.push(`RequestId: ${requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`);
-        resolve({
-          ok: false,
-          status: 'crash',
-          error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}` },
-          maxMemoryUsedMB: 0,
+        };
+        worker.child.send({
+          type: 'invoke',
+          requestId,
+          event,
+          deadlineMs,
+          context: {
+            functionName: c.name,
+            functionVersion: '$LATEST',
+            invokedFunctionArn: c.arn,
+            memoryLimitInMB: String(c.memoryMB),
+            logGroupName: `/aws/lambda/${c.name}`,
+            logStreamName: worker.logStream,
+          },
         });
-      };
-      worker.child.send({
-        type: 'invoke',
-        requestId,
-        event,
-        deadlineMs,
-        context: {
-          functionName: c.name,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: c.arn,
-          memoryLimitInMB: String(c.memoryMB),
-          logGroupName: `/aws/lambda/${c.name}`,
-          logStreamName: worker.logStream,
-        },
-      });
-    });
+      },
+    );
     if (partial) lines.push(partial);
     const durationMs = performance.now() - started - (outcome.initDurationMs ?? 0);
     const billedDurationMs = Math.max(1, Math.ceil(durationMs + (outcome.initDurationMs ?? 0)));

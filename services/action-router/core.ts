@@ -66,7 +66,12 @@ async function handle(action: AnyAction, deps: RouterDeps, rootId: string): Prom
     }
     case 'log_sync': {
       const ids = await deps.listWorkflowIds();
-      const tasks = await fanOut(deps, 'log_sync', 'log-syncer', ids.map((id) => item('sync_workflow', { workflow_id: id }, rootId)));
+      const tasks = await fanOut(
+        deps,
+        'log_sync',
+        'log-syncer',
+        ids.map((id) => item('sync_workflow', { workflow_id: id }, rootId)),
+      );
       return tasks ?? ok({ message: 'Log sync started', workflows: ids.length });
     }
     case 'manage_deployments': {
@@ -79,7 +84,12 @@ async function handle(action: AnyAction, deps: RouterDeps, rootId: string): Prom
     case 'run_deployment_migrator': {
       // A staged plan to apply, or unused regions to remove: both are one re_deploy_workflow task.
       const ids = [...new Set([...(await deps.listStagedWorkflowIds()), ...((await deps.listCleanupDueWorkflowIds?.()) ?? [])])];
-      const refused = await fanOut(deps, 'run_deployment_migrator', 'migrator', ids.map((id) => item('re_deploy_workflow', { workflow_id: id }, rootId)));
+      const refused = await fanOut(
+        deps,
+        'run_deployment_migrator',
+        'migrator',
+        ids.map((id) => item('re_deploy_workflow', { workflow_id: id }, rootId)),
+      );
       return refused ?? ok({ message: 'Deployment migrator started', workflows: ids.length });
     }
     case 'data_collect': {

@@ -14,7 +14,10 @@ const ALLOWED_SOURCES = [PUBLIC_ACTION_SOURCE];
 
 export async function answer(message: UnwrappedMessage, rootId: string, deps: RouterDeps): Promise<Answer> {
   if (message.source !== undefined && !ALLOWED_SOURCES.includes(message.source)) {
-    return { status: 400, message: `event source "${message.source}" may not send actions to the router; expected ${ALLOWED_SOURCES.join(', ')}` };
+    return {
+      status: 400,
+      message: `event source "${message.source}" may not send actions to the router; expected ${ALLOWED_SOURCES.join(', ')}`,
+    };
   }
   return routeAction(message.payload, deps, message.eventId ?? rootId);
 }

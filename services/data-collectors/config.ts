@@ -26,9 +26,13 @@ export const tokenParameterName = (prefix: string) => `/${prefix}/data-collector
 function list<T extends string>(name: string, allowed: readonly T[], fallback: readonly T[], env: NodeJS.ProcessEnv): T[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [...fallback];
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) throw new ValidationError(`environment variable ${name}: "${item}" is not one of ${allowed.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(item))
+      throw new ValidationError(`environment variable ${name}: "${item}" is not one of ${allowed.join(', ')}`);
   }
   return items as T[];
 }
@@ -37,7 +41,9 @@ export function collectorsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): C
   const prefix = env.CARIBOU_PREFIX || 'caribou';
   const livePrices = (env.CARIBOU_PRICE_SOURCE ?? 'aws-price-list-api').trim();
   if (livePrices !== 'aws-price-list-api' && livePrices !== 'embedded') {
-    throw new ValidationError(`environment variable CARIBOU_PRICE_SOURCE: expected "aws-price-list-api" or "embedded", got "${livePrices}"`);
+    throw new ValidationError(
+      `environment variable CARIBOU_PRICE_SOURCE: expected "aws-price-list-api" or "embedded", got "${livePrices}"`,
+    );
   }
   return {
     carbonSources: list('CARIBOU_CARBON_SOURCES', CARBON_SOURCES, CARBON_SOURCES, env),

@@ -30,14 +30,28 @@ export function collectorDepsFromEnv(build: WorkflowDocumentBuilder, env: NodeJS
       clock,
       http: fetchHttp,
       secrets: new SsmSecrets(),
-      config: { sources: config.carbonSources, electricityMapsUrl: config.electricityMapsUrl, tokenParameter: config.tokenParameter, httpTimeoutMs: config.httpTimeoutMs },
+      config: {
+        sources: config.carbonSources,
+        electricityMapsUrl: config.electricityMapsUrl,
+        tokenParameter: config.tokenParameter,
+        httpTimeoutMs: config.httpTimeoutMs,
+      },
     },
-    performance: { store, regions, clock, http: fetchHttp, config: { sources: config.performanceSources, latencyUrl: config.latencyUrl, httpTimeoutMs: config.httpTimeoutMs } },
+    performance: {
+      store,
+      regions,
+      clock,
+      http: fetchHttp,
+      config: { sources: config.performanceSources, latencyUrl: config.latencyUrl, httpTimeoutMs: config.httpTimeoutMs },
+    },
     workflow: {
       store,
       clock,
       build,
-      source: new DynamoWorkflowSource(doc, { workflows: requireEnv(tableSpec('workflows').envVar, env), summaries: requireEnv(tableSpec('workflow-summaries').envVar, env) }),
+      source: new DynamoWorkflowSource(doc, {
+        workflows: requireEnv(tableSpec('workflows').envVar, env),
+        summaries: requireEnv(tableSpec('workflow-summaries').envVar, env),
+      }),
     },
   };
 }

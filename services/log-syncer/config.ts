@@ -36,7 +36,11 @@ export function logSyncerConfig(env: NodeJS.ProcessEnv = process.env): LogSyncer
       minIntervalMs: positive('CARIBOU_LOG_SYNC_MIN_INTERVAL_S', 0, env) * 1000,
       safetyMarginMs: positive('CARIBOU_LOG_SYNC_SAFETY_MARGIN_S', 60, env) * 1000,
       maxPendingRuns: positive('CARIBOU_LOG_SYNC_MAX_PENDING_RUNS', 300, env),
-      size: { ...DEFAULT_SIZE_POLICY, recentRuns: positive('CARIBOU_LOG_SYNC_RECENT_RUNS', DEFAULT_SIZE_POLICY.recentRuns, env), horizonMs: positive('CARIBOU_LOG_SYNC_HORIZON_DAYS', 30, env) * 86_400_000 },
+      size: {
+        ...DEFAULT_SIZE_POLICY,
+        recentRuns: positive('CARIBOU_LOG_SYNC_RECENT_RUNS', DEFAULT_SIZE_POLICY.recentRuns, env),
+        horizonMs: positive('CARIBOU_LOG_SYNC_HORIZON_DAYS', 30, env) * 86_400_000,
+      },
     },
   };
 }

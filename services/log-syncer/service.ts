@@ -19,7 +19,9 @@ import { syncWorkflow, type SyncResult } from './core/sync.js';
 export function continuationFollowUp(dispatcher: Dispatcher, meta: InternalActionMessage['meta']): FollowUp {
   return {
     request: async (workflowId) => {
-      await dispatcher.dispatch([{ type: 'sync_workflow', event: { workflow_id: workflowId }, parent: { root_id: meta.root_id, hop: meta.hop - 1 } }]);
+      await dispatcher.dispatch([
+        { type: 'sync_workflow', event: { workflow_id: workflowId }, parent: { root_id: meta.root_id, hop: meta.hop - 1 } },
+      ]);
     },
   };
 }

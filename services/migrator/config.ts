@@ -19,6 +19,7 @@ export interface MigratorConfig {
 
 export function migratorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MigratorConfig {
   const cleanupGraceS = intEnv('CARIBOU_MIGRATOR_CLEANUP_GRACE_S', DEFAULT_CLEANUP_GRACE_S, env);
-  if (cleanupGraceS < 0) throw new ValidationError(`CARIBOU_MIGRATOR_CLEANUP_GRACE_S must be a number of seconds >= 0, got ${cleanupGraceS}`);
+  if (cleanupGraceS < 0)
+    throw new ValidationError(`CARIBOU_MIGRATOR_CLEANUP_GRACE_S must be a number of seconds >= 0, got ${cleanupGraceS}`);
   return { cleanupGraceS, lockLeaseS: LOCK_LEASE_S, idempotencyTable: requireEnv('CARIBOU_IDEMPOTENCY_TABLE', env) };
 }

@@ -23,10 +23,11 @@ const providerConfig = z
       .passthrough(),
   })
   .strict();
-const constraint = z.object({ type: z.enum(['absolute', 'relative']), value: z.number() }).strict().nullable();
-const constraintSet = z
-  .object({ cost: constraint.optional(), runtime: constraint.optional(), carbon: constraint.optional() })
-  .strict();
+const constraint = z
+  .object({ type: z.enum(['absolute', 'relative']), value: z.number() })
+  .strict()
+  .nullable();
+const constraintSet = z.object({ cost: constraint.optional(), runtime: constraint.optional(), carbon: constraint.optional() }).strict();
 
 export const regionsAndProvidersSchema = z
   .object({
@@ -66,7 +67,6 @@ export const workflowConfigSchema = z
 export type WorkflowConfig = z.infer<typeof workflowConfigSchema>;
 export type ConfigRegionsAndProviders = z.infer<typeof regionsAndProvidersSchema>;
 
-
 export interface ConfigProblem {
   file: string;
   line: number;
@@ -84,7 +84,11 @@ const key = (r: { provider: string; region: string }) => `${r.provider}:${r.regi
 
 /** Cross-field rules of caribou-spec §4.1 for one regions_and_providers block. */
 export function regionRuleProblems(
-  rp: { allowed_regions?: { provider: string; region: string }[] | null; disallowed_regions?: { provider: string; region: string }[] | null; providers?: Record<string, unknown> | null },
+  rp: {
+    allowed_regions?: { provider: string; region: string }[] | null;
+    disallowed_regions?: { provider: string; region: string }[] | null;
+    providers?: Record<string, unknown> | null;
+  },
   providersKnown: Record<string, unknown>,
   where: string,
 ): string[] {
@@ -118,7 +122,11 @@ export function loadWorkflowConfig(projectDir: string): { config: WorkflowConfig
   return parseWorkflowConfig(text, file, projectDir);
 }
 
-export function parseWorkflowConfig(text: string, file: string, projectDir: string): { config: WorkflowConfig; file: string; iamPolicy: unknown } {
+export function parseWorkflowConfig(
+  text: string,
+  file: string,
+  projectDir: string,
+): { config: WorkflowConfig; file: string; iamPolicy: unknown } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
@@ -164,17 +172,29 @@ export function parseWorkflowConfig(text: string, file: string, projectDir: stri
     problems.push({ file, ...locate(['regions_and_providers']), message });
   }
   if (!(config.home_region.provider in rp.providers)) {
-    problems.push({ file, ...locate(['home_region']), message: `home_region: provider "${config.home_region.provider}" is not listed under regions_and_providers.providers` });
+    problems.push({
+      file,
+      ...locate(['home_region']),
+      message: `home_region: provider "${config.home_region.provider}" is not listed under regions_and_providers.providers`,
+    });
   }
   if ((rp.disallowed_regions ?? []).some((r) => key(r) === key(config.home_region))) {
     problems.push({ file, ...locate(['home_region']), message: 'home_region: the home region cannot be disallowed' });
   }
   if (rp.allowed_regions && rp.allowed_regions.length > 0 && !rp.allowed_regions.some((r) => key(r) === key(config.home_region))) {
-    problems.push({ file, ...locate(['regions_and_providers', 'allowed_regions']), message: 'regions_and_providers.allowed_regions: must include the home region' });
+    problems.push({
+      file,
+      ...locate(['regions_and_providers', 'allowed_regions']),
+      message: 'regions_and_providers.allowed_regions: must include the home region',
+    });
   }
   for (const v of config.environment_variables ?? []) {
     if (v.key.includes('AWS_REGION') || v.key.startsWith('CARIBOU_')) {
-      problems.push({ file, ...locate(['environment_variables']), message: `environment_variables: key "${v.key}" is reserved (AWS_REGION and CARIBOU_* are set by the platform)` });
+      problems.push({
+        file,
+        ...locate(['environment_variables']),
+        message: `environment_variables: key "${v.key}" is reserved (AWS_REGION and CARIBOU_* are set by the platform)`,
+      });
     }
   }
   let iamPolicy: unknown;
@@ -185,7 +205,12 @@ export function parseWorkflowConfig(text: string, file: string, projectDir: stri
     try {
       const policy = JSON.parse(readFileSync(policyFile, 'utf8')) as { aws?: unknown };
       if (!policy || typeof policy !== 'object' || typeof policy.aws !== 'object' || policy.aws === null) {
-        problems.push({ file: policyFile, line: 1, column: 1, message: 'IAM policy file must be a JSON object with an "aws" key holding an IAM policy document' });
+        problems.push({
+          file: policyFile,
+          line: 1,
+          column: 1,
+          message: 'IAM policy file must be a JSON object with an "aws" key holding an IAM policy document',
+        });
       } else iamPolicy = policy.aws;
     } catch (error) {
       problems.push({ file: policyFile, line: 1, column: 1, message: `IAM policy file is not JSON: ${(error as Error).message}` });

@@ -165,7 +165,11 @@ export function syncEdgesSettledBySkip(start: string, instances: Record<string, 
   return out;
 }
 
-function dependentSyncPredecessors(start: string, instances: Record<string, DagInstance>, edges: Record<string, DagEdge>): [string, string][] {
+function dependentSyncPredecessors(
+  start: string,
+  instances: Record<string, DagInstance>,
+  edges: Record<string, DagEdge>,
+): [string, string][] {
   const pairs: [string, string][] = [];
   for (const edgeId of syncEdgesSettledBySkip(start, instances, edges)) {
     const edge = edges[edgeId]!;

@@ -52,7 +52,14 @@ export function functionStems(stackPrefix: string, workflowName: string, version
  * or the short stem with the same tail where that passes 64 chars (functionStems). Queues, DLQs, roles
  * and log groups are derived from it.
  */
-export function physicalName(stackPrefix: string, workflowName: string, version: string, fn: string, region: string, provider = 'aws'): string {
+export function physicalName(
+  stackPrefix: string,
+  workflowName: string,
+  version: string,
+  fn: string,
+  region: string,
+  provider = 'aws',
+): string {
   const { full, short } = functionStems(stackPrefix, workflowName, version, fn);
   const tail = `_${provider}-${region}`;
   return full.length + tail.length <= LAMBDA_NAME_MAX || !short ? `${full}${tail}` : `${short}${tail}`;

@@ -40,7 +40,14 @@ export function analyzeProject(projectDir: string): AnalyzedProject {
   const entryFile = path.join(dir, APP_FILE);
   if (!existsSync(entryFile)) {
     throw new WorkflowAnalysisError([
-      { file: entryFile, line: 1, column: 1, rule: 'no-source', message: `${APP_FILE} not found in ${dir}`, hint: 'run in a project made by `caribou new_workflow`, or pass its folder' },
+      {
+        file: entryFile,
+        line: 1,
+        column: 1,
+        rule: 'no-source',
+        message: `${APP_FILE} not found in ${dir}`,
+        hint: 'run in a project made by `caribou new_workflow`, or pass its folder',
+      },
     ]);
   }
   const { config, iamPolicy } = loadWorkflowConfig(dir);
@@ -49,16 +56,40 @@ export function analyzeProject(projectDir: string): AnalyzedProject {
   const at = source.workflowLocation;
   const configFile = path.relative(process.cwd(), path.join(dir, '.caribou', 'config.yml'));
   if (!WORKFLOW_NAME_RE.test(source.workflowName)) {
-    problems.push({ ...at, rule: 'workflow-name', message: `workflow name "${source.workflowName}" is invalid: 1-25 letters, digits or _ expected`, hint: 'shorten or rename the workflow (it is part of every Lambda name, limited to 64 chars)' });
+    problems.push({
+      ...at,
+      rule: 'workflow-name',
+      message: `workflow name "${source.workflowName}" is invalid: 1-25 letters, digits or _ expected`,
+      hint: 'shorten or rename the workflow (it is part of every Lambda name, limited to 64 chars)',
+    });
   }
   if (!WORKFLOW_VERSION_RE.test(source.workflowVersion)) {
-    problems.push({ ...at, rule: 'workflow-version', message: `workflow version "${source.workflowVersion}" is invalid: 1-10 digits and dots expected`, hint: 'use a version like 0.0.1' });
+    problems.push({
+      ...at,
+      rule: 'workflow-version',
+      message: `workflow version "${source.workflowVersion}" is invalid: 1-10 digits and dots expected`,
+      hint: 'use a version like 0.0.1',
+    });
   }
   if (config.workflow_name !== source.workflowName) {
-    problems.push({ file: configFile, line: 1, column: 1, rule: 'config-mismatch', message: `config.yml workflow_name "${config.workflow_name}" differs from the code's "${source.workflowName}"`, hint: 'make them equal' });
+    problems.push({
+      file: configFile,
+      line: 1,
+      column: 1,
+      rule: 'config-mismatch',
+      message: `config.yml workflow_name "${config.workflow_name}" differs from the code's "${source.workflowName}"`,
+      hint: 'make them equal',
+    });
   }
   if (config.workflow_version !== source.workflowVersion) {
-    problems.push({ file: configFile, line: 1, column: 1, rule: 'config-mismatch', message: `config.yml workflow_version "${config.workflow_version}" differs from the code's "${source.workflowVersion}"`, hint: 'make them equal (bump both for a new deployment)' });
+    problems.push({
+      file: configFile,
+      line: 1,
+      column: 1,
+      rule: 'config-mismatch',
+      message: `config.yml workflow_version "${config.workflow_version}" differs from the code's "${source.workflowVersion}"`,
+      hint: 'make them equal (bump both for a new deployment)',
+    });
   }
   const global = {
     allowed_regions: config.regions_and_providers.allowed_regions ?? null,
@@ -69,13 +100,27 @@ export function analyzeProject(projectDir: string): AnalyzedProject {
     problems.push(...unknownFunctionRegions(fn));
     const rp = fn.regionsAndProviders;
     if (rp) {
-      const snake = { allowed_regions: rp.allowedRegions ?? null, disallowed_regions: rp.disallowedRegions ?? null, providers: rp.providers ?? null };
+      const snake = {
+        allowed_regions: rp.allowedRegions ?? null,
+        disallowed_regions: rp.disallowedRegions ?? null,
+        providers: rp.providers ?? null,
+      };
       const providers = rp.providers && Object.keys(rp.providers).length > 0 ? rp.providers : global.providers;
       for (const message of regionRuleProblems(snake, providers, `function ${fn.name} regionsAndProviders`)) {
-        problems.push({ ...fn.location, rule: 'function-regions', message, hint: 'list each region as { provider, region } with a provider configured under providers' });
+        problems.push({
+          ...fn.location,
+          rule: 'function-regions',
+          message,
+          hint: 'list each region as { provider, region } with a provider configured under providers',
+        });
       }
       if (!(config.home_region.provider in providers)) {
-        problems.push({ ...fn.location, rule: 'function-regions', message: `function ${fn.name}: providers must include the home region's provider "${config.home_region.provider}"`, hint: 'add it under regionsAndProviders.providers or drop the providers override' });
+        problems.push({
+          ...fn.location,
+          rule: 'function-regions',
+          message: `function ${fn.name}: providers must include the home region's provider "${config.home_region.provider}"`,
+          hint: 'add it under regionsAndProviders.providers or drop the providers override',
+        });
       }
     }
     const allowed = (rp?.allowedRegions && rp.allowedRegions.length > 0 ? rp.allowedRegions : global.allowed_regions) ?? null;
@@ -84,7 +129,12 @@ export function analyzeProject(projectDir: string): AnalyzedProject {
       // The spec's limit on the readable regional name; the stack prefix is added (and hashed if needed) at deploy.
       const physical = regionalName(source.workflowName, source.workflowVersion, fn.name, region);
       if (physical.length > LAMBDA_NAME_MAX) {
-        problems.push({ ...fn.location, rule: 'name-too-long', message: `Lambda name "${physical}" is ${physical.length} chars (max ${LAMBDA_NAME_MAX})`, hint: 'shorten the workflow or function name (or restrict allowed regions)' });
+        problems.push({
+          ...fn.location,
+          rule: 'name-too-long',
+          message: `Lambda name "${physical}" is ${physical.length} chars (max ${LAMBDA_NAME_MAX})`,
+          hint: 'shorten the workflow or function name (or restrict allowed regions)',
+        });
         break;
       }
     }
@@ -93,7 +143,8 @@ export function analyzeProject(projectDir: string): AnalyzedProject {
   const dag = buildDag(source, global);
   const configEnv = Object.fromEntries((config.environment_variables ?? []).map((v) => [v.key, v.value]));
   const functions: FunctionDescription[] = source.functions.map((fn) => {
-    const merged = dag.instances[Object.keys(dag.instances).find((i) => dag.instances[i]!.function_name === fn.name) ?? '']?.regions_and_providers;
+    const merged =
+      dag.instances[Object.keys(dag.instances).find((i) => dag.instances[i]!.function_name === fn.name) ?? '']?.regions_and_providers;
     const providers = (merged ?? global).providers;
     const aws = providers[config.home_region.provider] ?? Object.values(providers)[0];
     return {

@@ -34,7 +34,9 @@ export const clients = {
   sqs: lazyRegional((region) => new SQSClient(opts(region))),
   events: lazyRegional((region) => new EventBridgeClient(opts(region))),
   lambda: lazyRegional((region) => new LambdaClient(opts(region))),
-  s3: lazyRegional((region) => new S3Client({ ...opts(region), forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3) })),
+  s3: lazyRegional(
+    (region) => new S3Client({ ...opts(region), forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3) }),
+  ),
   logs: lazyRegional((region) => new CloudWatchLogsClient(opts(region))),
   cloudwatch: lazyRegional((region) => new CloudWatchClient(opts(region))),
   iam: lazyRegional((region) => new IAMClient(opts(region))),

@@ -22,7 +22,12 @@ export function isContractError(error: unknown): error is ValidationError | Loop
 }
 
 /** Consumes one SQS batch with `handle` per record; answers the records to retry. */
-export async function consumeSqsBatch(event: SQSEvent, context: Context | undefined, handle: SqsRecordHandler, options: SqsConsumerOptions = {}): Promise<SQSBatchResponse> {
+export async function consumeSqsBatch(
+  event: SQSEvent,
+  context: Context | undefined,
+  handle: SqsRecordHandler,
+  options: SqsConsumerOptions = {},
+): Promise<SQSBatchResponse> {
   const { refused } = options;
   const record = refused
     ? async (r: SQSRecord) => {

@@ -20,9 +20,7 @@ export interface UnwrappedMessage {
 }
 
 export function isEventBridgeEvent(value: unknown): value is { source: string; 'detail-type': string; detail: unknown; id?: string } {
-  return (
-    typeof value === 'object' && value !== null && 'detail-type' in value && 'detail' in value && 'source' in value
-  );
+  return typeof value === 'object' && value !== null && 'detail-type' in value && 'detail' in value && 'source' in value;
 }
 
 export function unwrapBody(body: string): UnwrappedMessage {

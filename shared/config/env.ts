@@ -4,7 +4,9 @@ import { ValidationError } from '../errors.js';
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   if (value === undefined || value === '') {
-    throw new ValidationError(`environment variable ${name} is not set; it is set by the Terraform stack (or local mode) for this function`);
+    throw new ValidationError(
+      `environment variable ${name} is not set; it is set by the Terraform stack (or local mode) for this function`,
+    );
   }
   return value;
 }

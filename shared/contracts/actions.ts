@@ -167,10 +167,18 @@ export const internalMeta = z.strictObject({
   /** Id of the public action (or schedule firing) this event descends from. */
   root_id: boundedId,
   /** Number of internal emissions between the root action and this event (root's children: 1). */
-  hop: z.number({ error: 'expected an integer hop count >= 1' }).int('expected an integer hop count >= 1').min(1, 'expected an integer hop count >= 1'),
+  hop: z
+    .number({ error: 'expected an integer hop count >= 1' })
+    .int('expected an integer hop count >= 1')
+    .min(1, 'expected an integer hop count >= 1'),
   task_id: boundedId.optional(),
   /** Which claim of the task this delivery is (1 = first); lets the WorkerAssistant ignore stale reports. */
-  attempt: z.number({ error: 'expected an integer attempt >= 1' }).int('expected an integer attempt >= 1').min(1, 'expected an integer attempt >= 1').max(1_000, 'expected at most 1000 attempts').optional(),
+  attempt: z
+    .number({ error: 'expected an integer attempt >= 1' })
+    .int('expected an integer attempt >= 1')
+    .min(1, 'expected an integer attempt >= 1')
+    .max(1_000, 'expected at most 1000 attempts')
+    .optional(),
 });
 export type InternalMeta = z.output<typeof internalMeta>;
 
@@ -179,7 +187,7 @@ export const internalAction = z.strictObject({
   type: z.enum(INTERNAL_ACTION_TYPES as [InternalActionType, ...InternalActionType[]], {
     error: `expected one of ${INTERNAL_ACTION_TYPES.map((t) => `"${t}"`).join(', ')}`,
   }),
-  event: z.record(z.string(), z.unknown(), { error: 'expected an object with the type\'s parameters' }),
+  event: z.record(z.string(), z.unknown(), { error: "expected an object with the type's parameters" }),
   meta: internalMeta.optional(),
 });
 

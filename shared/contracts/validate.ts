@@ -38,7 +38,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
     .flatMap((issue) => {
       if (issue.code === 'unrecognized_keys') {
         // Unknown keys are refused (never silently dropped): name each one.
-        return issue.keys.map((key) => `field "${[...prefix, ...issue.path.map(String), key].join('.')}": unexpected field, not part of this ${prefix.length || issue.path.length ? 'object' : 'action'}`);
+        return issue.keys.map(
+          (key) =>
+            `field "${[...prefix, ...issue.path.map(String), key].join('.')}": unexpected field, not part of this ${prefix.length || issue.path.length ? 'object' : 'action'}`,
+        );
       }
       const path = [...prefix, ...issue.path.map(String)];
       const field = path.length ? `field "${path.join('.')}"` : 'the event';

@@ -15,7 +15,12 @@ export const IDEMPOTENCY_EXPIRY_S = 7 * 24 * 3600;
 
 /** `client`: a DynamoDB client of one's own (tests and benchmarks count its calls); default: Powertools' own. */
 export function dynamoPersistence(tableName: string, client?: DynamoDBClient): BasePersistenceLayer {
-  return new DynamoDBPersistenceLayer({ tableName, keyAttr: 'id', expiryAttr: 'expiration', ...(client ? { awsSdkV3Client: client } : {}) });
+  return new DynamoDBPersistenceLayer({
+    tableName,
+    keyAttr: 'id',
+    expiryAttr: 'expiration',
+    ...(client ? { awsSdkV3Client: client } : {}),
+  });
 }
 
 export interface IdempotentConsumer<R> {

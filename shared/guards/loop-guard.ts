@@ -42,9 +42,16 @@ export function assertAllowedSource(source: string | undefined, allowed: readonl
  * parent's type, with the parent's causation (the Dispatcher adds the hop and enforces the limit;
  * it is checked here too, so a refused emission fails before any work).
  */
-export function followUp<T extends InternalActionType>(parent: InternalActionMessage, type: T, event: InternalEventOf<T>, maxHops: number = MAX_INTERNAL_HOPS): WorkItem<T> {
+export function followUp<T extends InternalActionType>(
+  parent: InternalActionMessage,
+  type: T,
+  event: InternalEventOf<T>,
+  maxHops: number = MAX_INTERNAL_HOPS,
+): WorkItem<T> {
   if (!EMITS[parent.type].includes(type)) {
-    throw new LoopGuardError(`a ${parent.type} task may not emit ${type}; declared emissions: ${EMITS[parent.type].join(', ') || 'none'} (shared/contracts/internal.ts EMITS)`);
+    throw new LoopGuardError(
+      `a ${parent.type} task may not emit ${type}; declared emissions: ${EMITS[parent.type].join(', ') || 'none'} (shared/contracts/internal.ts EMITS)`,
+    );
   }
   const causation = { root_id: parent.meta.root_id, hop: parent.meta.hop };
   childCausation(causation, maxHops);

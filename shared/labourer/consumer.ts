@@ -52,12 +52,14 @@ export function parseInternalDelivery(body: string, types: readonly InternalActi
   const result = internalAction.safeParse(unwrapped.payload);
   if (!result.success) throw new ValidationError(formatIssues(result.error.issues, unwrapped.payload));
   const action = result.data;
-  if (!types.includes(action.type)) throw new ValidationError(`type "${action.type}" is not consumed here; expected one of ${types.join(', ')}`);
+  if (!types.includes(action.type))
+    throw new ValidationError(`type "${action.type}" is not consumed here; expected one of ${types.join(', ')}`);
   if (unwrapped.detailType !== undefined && unwrapped.detailType !== internalDetailType(action.type)) {
     throw new ValidationError(`detail-type "${unwrapped.detailType}" does not match type "${action.type}"`);
   }
   const meta = internalMeta.safeParse(action.meta);
-  if (!meta.success) throw new ValidationError(`internal events need causation meta: ${formatIssues(meta.error.issues, action.meta, ['meta'])}`);
+  if (!meta.success)
+    throw new ValidationError(`internal events need causation meta: ${formatIssues(meta.error.issues, action.meta, ['meta'])}`);
   assertWithinHopLimit(meta.data);
   return { action: 'internal_action', type: action.type, event: parseInternalEvent(action.type, action.event), meta: meta.data };
 }
@@ -110,7 +112,8 @@ export function labourerHandler(options: LabourerOptions) {
   const consume = idempotentConsumer(options.service, options.process, options.persistence);
   const deps: RunAndReportDeps = { consume, reporter: options.reporter, logger: options.logger };
   const handle = sqsConsumer((record) => runAndReport(parseInternalDelivery(record.body, options.types), deps), {
-    refused: (error, record) => options.logger.error('internal event refused', { status: 400, message: error.message, messageId: record.messageId }),
+    refused: (error, record) =>
+      options.logger.error('internal event refused', { status: 400, message: error.message, messageId: record.messageId }),
   });
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     options.logger.addContext(context);

@@ -164,13 +164,17 @@ export const GUARDED_ACTIONS: Record<string, Record<string, Record<string, strin
  * creates and the function's log group with its retention (shared/workflows/resources.ts).
  */
 export const WORKFLOW_DEPLOY_EXTRAS: PermissionSpec[] = [
-  { actions: ['lambda:TagResource'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'tag workflow functions (stack, workflow, function)' },
+  {
+    actions: ['lambda:TagResource'],
+    resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }],
+    why: 'tag workflow functions (stack, workflow, function)',
+  },
   { actions: ['sqs:TagQueue'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'tag workflow queues' },
   { actions: ['iam:TagRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'tag workflow roles' },
   {
     actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource'],
     resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }],
-    why: 'create workflow functions\' log groups with a retention',
+    why: "create workflow functions' log groups with a retention",
   },
 ];
 
@@ -191,7 +195,13 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set([
  */
 function labourer(
   id: LabourerId,
-  spec: { description: string; status?: ServiceSpec['status']; memoryMiB?: number; tables: ServiceSpec['tables']; permissions?: PermissionSpec[] },
+  spec: {
+    description: string;
+    status?: ServiceSpec['status'];
+    memoryMiB?: number;
+    tables: ServiceSpec['tables'];
+    permissions?: PermissionSpec[];
+  },
 ): ServiceSpec {
   return {
     id,
@@ -212,7 +222,8 @@ function labourer(
 export const SERVICES: readonly ServiceSpec[] = [
   {
     id: 'action-router',
-    description: 'Accepts every public action (EventBridge, SQS, direct invoke), answers list/version/run/remove, turns fan-out actions into tasks.',
+    description:
+      'Accepts every public action (EventBridge, SQS, direct invoke), answers list/version/run/remove, turns fan-out actions into tasks.',
     status: 'available',
     handler: 'services/action-router/handler.ts',
     memoryMiB: 512,
@@ -235,22 +246,60 @@ export const SERVICES: readonly ServiceSpec[] = [
       { id: 'tasks', access: 'readwrite' },
     ],
     permissions: [
-      { actions: ['sqs:SendMessage'], resources: [{ kind: 'queue', service: 'orchestrator' }], why: 'nudge the orchestrator after creating tasks' },
-      { actions: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes'], resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }], why: 'run: send the entry message; remove: delete workflow queues' },
-      { actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'], resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }], why: 'remove: delete workflow functions' },
-      { actions: ['lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }], conditions: ESM_OF_STACK, why: 'remove: delete the functions\' queue mappings' },
-      { actions: ['lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'remove: find the functions\' queue mappings (no resource-level permissions)' },
-      { actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'remove: delete workflow roles' },
-      { actions: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }], why: 'run/remove: workflow state tables' },
-      { actions: ['logs:DeleteLogGroup'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'remove: delete workflow functions\' log groups' },
-      { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'run: large payloads travel by reference; remove: delete code artifacts' },
-      { actions: ['s3:ListBucket'], resources: [{ kind: 'artifacts-bucket', objects: false }], why: 'remove: list a workflow\'s artifacts' },
+      {
+        actions: ['sqs:SendMessage'],
+        resources: [{ kind: 'queue', service: 'orchestrator' }],
+        why: 'nudge the orchestrator after creating tasks',
+      },
+      {
+        actions: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes'],
+        resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }],
+        why: 'run: send the entry message; remove: delete workflow queues',
+      },
+      {
+        actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
+        resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }],
+        why: 'remove: delete workflow functions',
+      },
+      {
+        actions: ['lambda:DeleteEventSourceMapping'],
+        resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }],
+        conditions: ESM_OF_STACK,
+        why: "remove: delete the functions' queue mappings",
+      },
+      {
+        actions: ['lambda:ListEventSourceMappings'],
+        resources: [{ kind: 'pattern', arn: '*' }],
+        why: "remove: find the functions' queue mappings (no resource-level permissions)",
+      },
+      {
+        actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'],
+        resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }],
+        why: 'remove: delete workflow roles',
+      },
+      {
+        actions: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [{ kind: 'pattern', arn: DATA_PLANE.syncTables }],
+        why: 'run/remove: workflow state tables',
+      },
+      {
+        actions: ['logs:DeleteLogGroup'],
+        resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }],
+        why: "remove: delete workflow functions' log groups",
+      },
+      {
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [{ kind: 'artifacts-bucket', objects: true }],
+        why: 'run: large payloads travel by reference; remove: delete code artifacts',
+      },
+      { actions: ['s3:ListBucket'], resources: [{ kind: 'artifacts-bucket', objects: false }], why: "remove: list a workflow's artifacts" },
     ],
     consumes: [],
   },
   {
     id: 'orchestrator',
-    description: 'sosw-style orchestrator + scavenger: releases queued tasks to labourers within their limits and health, retries and archives.',
+    description:
+      'sosw-style orchestrator + scavenger: releases queued tasks to labourers within their limits and health, retries and archives.',
     status: 'available',
     handler: 'services/orchestrator/handler.ts',
     memoryMiB: 512,
@@ -271,9 +320,12 @@ export const SERVICES: readonly ServiceSpec[] = [
     consumes: [],
   },
   labourer('log-syncer', {
-    description: 'Reads workflow functions\' runtime logs and reconstructs per-run summaries.',
+    description: "Reads workflow functions' runtime logs and reconstructs per-run summaries.",
     status: 'available',
-    tables: [{ id: 'workflows', access: 'read' }, { id: 'workflow-summaries', access: 'readwrite' }],
+    tables: [
+      { id: 'workflows', access: 'read' },
+      { id: 'workflow-summaries', access: 'readwrite' },
+    ],
     permissions: [
       { actions: ['logs:FilterLogEvents'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'read workflow runtime logs' },
     ],
@@ -282,15 +334,25 @@ export const SERVICES: readonly ServiceSpec[] = [
     description: 'Provider, carbon, performance and workflow collectors.',
     status: 'available',
     memoryMiB: 512,
-    tables: [{ id: 'collector-data', access: 'readwrite' }, { id: 'workflow-summaries', access: 'read' }, { id: 'workflows', access: 'read' }],
+    tables: [
+      { id: 'collector-data', access: 'readwrite' },
+      { id: 'workflow-summaries', access: 'read' },
+      { id: 'workflows', access: 'read' },
+    ],
     permissions: [
       // Neither action has resource-level permissions: AWS requires "*" as the resource.
-      { actions: ['pricing:GetProducts'], resources: [{ kind: 'pattern', arn: '*' }], why: 'provider collector: live prices (AWS Price List Query API)' },
+      {
+        actions: ['pricing:GetProducts'],
+        resources: [{ kind: 'pattern', arn: '*' }],
+        why: 'provider collector: live prices (AWS Price List Query API)',
+      },
       { actions: ['ec2:DescribeRegions'], resources: [{ kind: 'pattern', arn: '*' }], why: 'collectors: regions enabled for the account' },
       {
         actions: ['ssm:GetParameter'],
         // services/data-collectors/config.ts tokenParameterName: its own SecureString only.
-        resources: [{ kind: 'pattern', arn: 'arn:aws:ssm:${region}:${account}:parameter/${prefix}/data-collectors/electricity-maps-token' }],
+        resources: [
+          { kind: 'pattern', arn: 'arn:aws:ssm:${region}:${account}:parameter/${prefix}/data-collectors/electricity-maps-token' },
+        ],
         why: 'carbon collector: the Electricity Maps token (SecureString)',
       },
     ],
@@ -311,30 +373,67 @@ export const SERVICES: readonly ServiceSpec[] = [
   }),
   {
     ...labourer('migrator', {
-      description: 'Deploys functions into the regions a plan chose, publishes the plan to the placement document, removes regions no plan used for a grace period.',
-      tables: [{ id: 'workflows', access: 'readwrite' }, { id: 'placements', access: 'readwrite' }, { id: 'solver-staging', access: 'readwrite' }],
+      description:
+        'Deploys functions into the regions a plan chose, publishes the plan to the placement document, removes regions no plan used for a grace period.',
+      tables: [
+        { id: 'workflows', access: 'readwrite' },
+        { id: 'placements', access: 'readwrite' },
+        { id: 'solver-staging', access: 'readwrite' },
+      ],
       permissions: [
         {
-          actions: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:DeleteFunction', 'lambda:InvokeFunction'],
+          actions: [
+            'lambda:CreateFunction',
+            'lambda:GetFunction',
+            'lambda:GetFunctionConfiguration',
+            'lambda:DeleteFunction',
+            'lambda:InvokeFunction',
+          ],
           resources: [{ kind: 'pattern', arn: DATA_PLANE.functions }],
-          why: 'create workflow functions in new regions, read the home function\'s environment, health-check invoke, remove unused regions',
+          why: "create workflow functions in new regions, read the home function's environment, health-check invoke, remove unused regions",
         },
-        { actions: ['lambda:CreateEventSourceMapping'], resources: [{ kind: 'pattern', arn: '*' }], conditions: ESM_OF_STACK, why: 'connect new functions to their queues (only this stack\'s functions)' },
-        { actions: ['lambda:ListEventSourceMappings'], resources: [{ kind: 'pattern', arn: '*' }], why: 'find mappings to remove (no resource-level permissions)' },
-        { actions: ['lambda:DeleteEventSourceMapping'], resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }], conditions: ESM_OF_STACK, why: 'rollback and clean-up: remove the functions\' queue mappings' },
+        {
+          actions: ['lambda:CreateEventSourceMapping'],
+          resources: [{ kind: 'pattern', arn: '*' }],
+          conditions: ESM_OF_STACK,
+          why: "connect new functions to their queues (only this stack's functions)",
+        },
+        {
+          actions: ['lambda:ListEventSourceMappings'],
+          resources: [{ kind: 'pattern', arn: '*' }],
+          why: 'find mappings to remove (no resource-level permissions)',
+        },
+        {
+          actions: ['lambda:DeleteEventSourceMapping'],
+          resources: [{ kind: 'pattern', arn: DATA_PLANE.eventSourceMappings }],
+          conditions: ESM_OF_STACK,
+          why: "rollback and clean-up: remove the functions' queue mappings",
+        },
         {
           actions: ['iam:CreateRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'],
           resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }],
           why: 'roles of workflow functions in new regions (created with the boundary, recognised, removed)',
         },
-        { actions: ['iam:PassRole'], resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }], why: 'give the new functions their roles, and only to Lambda' },
+        {
+          actions: ['iam:PassRole'],
+          resources: [{ kind: 'pattern', arn: DATA_PLANE.roles }],
+          why: 'give the new functions their roles, and only to Lambda',
+        },
         {
           actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue'],
           resources: [{ kind: 'pattern', arn: DATA_PLANE.queues }],
           why: 'queues and DLQs of workflow functions in new regions',
         },
-        { actions: ['s3:GetObject'], resources: [{ kind: 'artifacts-bucket', objects: true }], why: 'read code artifacts (passed to CreateFunction as bytes)' },
-        { actions: ['logs:DeleteLogGroup'], resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }], why: 'clean-up: remove unused regions\' log groups' },
+        {
+          actions: ['s3:GetObject'],
+          resources: [{ kind: 'artifacts-bucket', objects: true }],
+          why: 'read code artifacts (passed to CreateFunction as bytes)',
+        },
+        {
+          actions: ['logs:DeleteLogGroup'],
+          resources: [{ kind: 'pattern', arn: DATA_PLANE.logGroups }],
+          why: "clean-up: remove unused regions' log groups",
+        },
         ...WORKFLOW_DEPLOY_EXTRAS,
       ],
     }),

@@ -65,7 +65,8 @@ export const TABLES: readonly TableSpec[] = [
     envVar: 'CARIBOU_COLLECTOR_DATA_TABLE',
     hashKey: S('table_name'),
     rangeKey: S('key'),
-    purpose: 'Collector outputs keyed like the Python tables: (available_regions|carbon_region|performance_region|provider_region|provider|workflow_instance, key).',
+    purpose:
+      'Collector outputs keyed like the Python tables: (available_regions|carbon_region|performance_region|provider_region|provider|workflow_instance, key).',
   },
   {
     id: 'workflow-summaries',
@@ -106,9 +107,7 @@ export const TABLES: readonly TableSpec[] = [
     envVar: 'CARIBOU_RETRY_TASKS_TABLE',
     hashKey: S('labourer_id'),
     rangeKey: S('task_id'),
-    globalIndexes: [
-      { name: 'labourer_desired_launch_time', hashKey: S('labourer_id'), rangeKey: N('desired_launch_time') },
-    ],
+    globalIndexes: [{ name: 'labourer_desired_launch_time', hashKey: S('labourer_id'), rangeKey: N('desired_launch_time') }],
     purpose: 'Orchestrator expired tasks waiting for their retry time.',
   },
 ];

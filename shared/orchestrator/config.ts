@@ -29,7 +29,9 @@ export const metricSpec = z.object({
   namespace: z.string().min(1, 'expected a CloudWatch namespace such as "AWS/SQS"'),
   metric_name: z.string().min(1, 'expected a CloudWatch metric name such as "ApproximateNumberOfMessagesVisible"'),
   dimensions: z.record(z.string(), z.string()).default({}),
-  stat: z.enum(['Average', 'Maximum', 'Minimum', 'Sum', 'SampleCount'], { error: 'expected Average, Maximum, Minimum, Sum or SampleCount' }).default('Average'),
+  stat: z
+    .enum(['Average', 'Maximum', 'Minimum', 'Sum', 'SampleCount'], { error: 'expected Average, Maximum, Minimum, Sum or SampleCount' })
+    .default('Average'),
   period_s: z.number().int().positive().default(60),
 });
 export type MetricSpec = z.output<typeof metricSpec>;
@@ -58,7 +60,13 @@ export const healthMetric = z.object({
   /** `<=`/`<`: lower is better (queue depth, throttles); `>=`/`>`: higher is better (success rate). */
   comparison: z.enum(COMPARISONS, { error: 'expected one of "<=", "<", ">=", ">"' }).default('<='),
   /** Status when the metric has no datapoints in the look-back window (a defined outcome, not a crash). */
-  no_data_status: z.number().int().min(0).max(4).default(4).transform((n) => n as EcoStatus),
+  no_data_status: z
+    .number()
+    .int()
+    .min(0)
+    .max(4)
+    .default(4)
+    .transform((n) => n as EcoStatus),
 });
 export type HealthMetric = z.output<typeof healthMetric>;
 
@@ -148,7 +156,9 @@ export function parseOrchestratorConfig(override: unknown = {}, source = 'orches
   if (!parsed.success) throw new ValidationError(`${source}: ${formatIssues(parsed.error.issues, merged)}`);
   for (const status of ECO_STATUSES) {
     if (parsed.data.invocation_coefficient[status] === undefined) {
-      throw new ValidationError(`${source}: field "invocation_coefficient.${status}": expected a coefficient 0..1 for every eco status 0..4`);
+      throw new ValidationError(
+        `${source}: field "invocation_coefficient.${status}": expected a coefficient 0..1 for every eco status 0..4`,
+      );
     }
   }
   for (const [id, labourer] of Object.entries(parsed.data.labourers)) {
@@ -173,7 +183,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Orchestrato
   try {
     override = JSON.parse(raw);
   } catch (error) {
-    throw new ValidationError(`${ORCHESTRATOR_CONFIG_ENV} is not JSON (expected an object overriding the orchestrator config): ${(error as Error).message}`, { cause: error });
+    throw new ValidationError(
+      `${ORCHESTRATOR_CONFIG_ENV} is not JSON (expected an object overriding the orchestrator config): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return parseOrchestratorConfig(override, ORCHESTRATOR_CONFIG_ENV);
 }

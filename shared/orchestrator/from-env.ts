@@ -11,9 +11,7 @@ export const ORCHESTRATOR_QUEUE_URL_ENV = 'CARIBOU_ORCHESTRATOR_QUEUE_URL';
 export function taskStoreFromEnv(env: NodeJS.ProcessEnv = process.env, withArchive = true): TaskStore {
   return new DynamoTaskStore(clients.doc(), {
     tasks: requireTableName('tasks', env),
-    ...(withArchive
-      ? { closed: requireTableName('closed-tasks', env), retry: requireTableName('retry-tasks', env) }
-      : {}),
+    ...(withArchive ? { closed: requireTableName('closed-tasks', env), retry: requireTableName('retry-tasks', env) } : {}),
   });
 }
 

@@ -17,7 +17,10 @@ export class MemoryTaskStore implements TaskStore {
   private retryKey = (labourer: string, taskId: string) => `${labourer}\u0000${taskId}`;
 
   private rowsOf(labourer: string, keep: (row: TaskRow) => boolean = () => true): TaskRow[] {
-    return [...this.tasks.values()].filter((r) => r.labourer_id === labourer && keep(r)).sort(byGreenfield).map(copy);
+    return [...this.tasks.values()]
+      .filter((r) => r.labourer_id === labourer && keep(r))
+      .sort(byGreenfield)
+      .map(copy);
   }
 
   async putNew(rows: readonly TaskRow[]): Promise<void> {
@@ -37,7 +40,10 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   async countRunning(labourer: string, m: Markers): Promise<number> {
-    return this.rowsOf(labourer, (r) => r.greenfield > m.expired && r.greenfield <= m.invoked && r.completed_at === undefined && r.failed_at === undefined).length;
+    return this.rowsOf(
+      labourer,
+      (r) => r.greenfield > m.expired && r.greenfield <= m.invoked && r.completed_at === undefined && r.failed_at === undefined,
+    ).length;
   }
 
   async claimed(labourer: string, m: Markers): Promise<TaskRow[]> {
@@ -53,13 +59,19 @@ export class MemoryTaskStore implements TaskStore {
 
   async markReleaseFailed(task: TaskRow, nowS: number, message: string): Promise<void> {
     const row = this.tasks.get(task.task_id);
-    if (row && row.greenfield === task.greenfield && row.completed_at === undefined) Object.assign(row, { failed_at: nowS, last_error: message });
+    if (row && row.greenfield === task.greenfield && row.completed_at === undefined)
+      Object.assign(row, { failed_at: nowS, last_error: message });
   }
 
   async archive(task: TaskRow, nowS: number): Promise<boolean> {
     const row = this.tasks.get(task.task_id);
     if (!row || row.completed_at === undefined || row.greenfield !== task.greenfield) return false;
-    this.closed.set(task.task_id, { ...copy(task), labourer_id_task_status: closedStatusKey(task.labourer_id, 'completed'), closed_at: nowS, outcome: 'completed' });
+    this.closed.set(task.task_id, {
+      ...copy(task),
+      labourer_id_task_status: closedStatusKey(task.labourer_id, 'completed'),
+      closed_at: nowS,
+      outcome: 'completed',
+    });
     this.tasks.delete(task.task_id);
     return true;
   }
@@ -86,7 +98,13 @@ export class MemoryTaskStore implements TaskStore {
 
   async closeDead(task: TaskRow, nowS: number, reason: string): Promise<boolean> {
     if (!this.unchangedAndOpen(task)) return false;
-    this.closed.set(task.task_id, { ...copy(task), labourer_id_task_status: closedStatusKey(task.labourer_id, 'dead'), closed_at: nowS, outcome: 'dead', dead_reason: reason });
+    this.closed.set(task.task_id, {
+      ...copy(task),
+      labourer_id_task_status: closedStatusKey(task.labourer_id, 'dead'),
+      closed_at: nowS,
+      outcome: 'dead',
+      dead_reason: reason,
+    });
     this.tasks.delete(task.task_id);
     return true;
   }
@@ -130,12 +148,19 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   async retryOf(labourer: string): Promise<RetryRow[]> {
-    return [...this.retries.values()].filter((r) => r.labourer_id === labourer).sort((a, b) => a.task_id.localeCompare(b.task_id)).map(copy);
+    return [...this.retries.values()]
+      .filter((r) => r.labourer_id === labourer)
+      .sort((a, b) => a.task_id.localeCompare(b.task_id))
+      .map(copy);
   }
 
   async closedOf(labourer: string, outcome: CloseOutcome, limit = Infinity): Promise<ClosedRow[]> {
     const key = closedStatusKey(labourer, outcome);
-    return [...this.closed.values()].filter((r) => r.labourer_id_task_status === key).sort((a, b) => b.closed_at - a.closed_at).slice(0, limit).map(copy);
+    return [...this.closed.values()]
+      .filter((r) => r.labourer_id_task_status === key)
+      .sort((a, b) => b.closed_at - a.closed_at)
+      .slice(0, limit)
+      .map(copy);
   }
 
   async countClosed(labourer: string, outcome: CloseOutcome): Promise<number> {

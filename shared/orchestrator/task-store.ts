@@ -150,7 +150,8 @@ export class DynamoTaskStore implements TaskStore {
     for (let i = 0; i < rows.length; i += 25) {
       let requests: Record<string, unknown>[] = rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`could not write ${requests.length} tasks to ${this.tables.tasks} after ${attempt} attempts (throttled)`);
+        if (attempt > 8)
+          throw new Error(`could not write ${requests.length} tasks to ${this.tables.tasks} after ${attempt} attempts (throttled)`);
         if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tables.tasks]: requests as never } }));
         requests = (out.UnprocessedItems?.[this.tables.tasks] ?? []) as Record<string, unknown>[];
@@ -286,7 +287,12 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   private archiveItems(task: TaskRow, nowS: number) {
-    const closed: ClosedRow = { ...task, labourer_id_task_status: closedStatusKey(task.labourer_id, 'completed'), closed_at: nowS, outcome: 'completed' };
+    const closed: ClosedRow = {
+      ...task,
+      labourer_id_task_status: closedStatusKey(task.labourer_id, 'completed'),
+      closed_at: nowS,
+      outcome: 'completed',
+    };
     return [
       { Put: { TableName: this.closedTable, Item: closed } },
       {
@@ -304,10 +310,7 @@ export class DynamoTaskStore implements TaskStore {
   async moveToRetry(task: TaskRow, desiredLaunchTime: number): Promise<boolean> {
     const { completed_at: _c, failed_at: _f, no_retry: _n, ...rest } = task;
     const retry: RetryRow = { ...rest, desired_launch_time: desiredLaunchTime };
-    return this.transact([
-      { Put: { TableName: this.retryTable, Item: retry } },
-      this.deleteUnlessCompleted(task),
-    ]);
+    return this.transact([{ Put: { TableName: this.retryTable, Item: retry } }, this.deleteUnlessCompleted(task)]);
   }
 
   /** Out of attempts → closed table as dead, with the reason and the last error kept for the operator. */
@@ -388,7 +391,9 @@ export class DynamoTaskStore implements TaskStore {
   /** Retry rows are keyed by (labourer, task): look in each labourer's partition. */
   async getRetry(taskId: string, labourers: readonly string[]): Promise<RetryRow | undefined> {
     for (const labourer of labourers) {
-      const out = await this.doc.send(new GetCommand({ TableName: this.retryTable, Key: { labourer_id: labourer, task_id: taskId }, ConsistentRead: true }));
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.retryTable, Key: { labourer_id: labourer, task_id: taskId }, ConsistentRead: true }),
+      );
       if (out.Item) return out.Item as RetryRow;
     }
     return undefined;

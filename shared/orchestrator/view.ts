@@ -113,7 +113,13 @@ export async function listTasks(store: TaskStore, config: OrchestratorConfig, op
 }
 
 /** Everything known about one task, from whichever table holds it. */
-export async function showTask(store: TaskStore, config: OrchestratorConfig, taskId: string, labourers: readonly LabourerId[], nowS: number): Promise<TaskView | undefined> {
+export async function showTask(
+  store: TaskStore,
+  config: OrchestratorConfig,
+  taskId: string,
+  labourers: readonly LabourerId[],
+  nowS: number,
+): Promise<TaskView | undefined> {
   const active = await store.getActive(taskId);
   if (active) return viewActive(active, config.labourers[active.labourer_id], config, nowS);
   const closed = await store.getClosed(taskId);

@@ -88,7 +88,10 @@ export class WorkerAssistant {
     return outcome;
   }
 
-  private async update(taskId: string, expression: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<ReportOutcome> {
+  private async update(
+    taskId: string,
+    expression: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>,
+  ): Promise<ReportOutcome> {
     try {
       await this.options.doc.send(new UpdateCommand({ TableName: this.options.tasksTable, Key: { task_id: taskId }, ...expression }));
       return 'recorded';

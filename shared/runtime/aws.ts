@@ -58,7 +58,13 @@ export class DynamoStateStore implements StateStore {
           UpdateExpression: 'SET #owner = :owner, #status = :busy, #expires = :expires, #ttl = :ttl',
           ConditionExpression: 'attribute_not_exists(id) OR (#status = :busy AND #expires < :now)',
           ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status', '#expires': 'expires_ms', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':owner': owner, ':busy': 'IN_PROGRESS', ':expires': now.getTime() + leaseS * 1000, ':now': now.getTime(), ':ttl': ttl(now.getTime()) },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':busy': 'IN_PROGRESS',
+            ':expires': now.getTime() + leaseS * 1000,
+            ':now': now.getTime(),
+            ':ttl': ttl(now.getTime()),
+          },
         }),
       );
       return 'claimed';
@@ -70,36 +76,42 @@ export class DynamoStateStore implements StateStore {
   }
 
   async completeExecution(key: string, owner: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { id: key },
-        UpdateExpression: 'SET #status = :done',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':done': 'COMPLETED', ':owner': owner },
-      }),
-    ).catch((error) => {
-      if (!conditionFailed(error)) throw error;
-    });
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id: key },
+          UpdateExpression: 'SET #status = :done',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':done': 'COMPLETED', ':owner': owner },
+        }),
+      )
+      .catch((error) => {
+        if (!conditionFailed(error)) throw error;
+      });
   }
 
   async releaseExecution(key: string, owner: string): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({
-        TableName: this.table,
-        Key: { id: key },
-        ConditionExpression: '#owner = :owner AND #status = :busy',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: { ':owner': owner, ':busy': 'IN_PROGRESS' },
-      }),
-    ).catch((error) => {
-      if (!conditionFailed(error)) throw error;
-    });
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { id: key },
+          ConditionExpression: '#owner = :owner AND #status = :busy',
+          ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+          ExpressionAttributeValues: { ':owner': owner, ':busy': 'IN_PROGRESS' },
+        }),
+      )
+      .catch((error) => {
+        if (!conditionFailed(error)) throw error;
+      });
   }
 
   async putSyncPayload(runId: string, sync: string, edgeId: string, value: { json?: string; ref?: PayloadRef }): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: `syncdata#${runId}#${sync}#${edgeId}`, ...value, ttl: ttl() } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { id: `syncdata#${runId}#${sync}#${edgeId}`, ...value, ttl: ttl() } }),
+    );
   }
 
   async reportEdge(runId: string, sync: string, edgeId: string, direct: boolean): Promise<EdgeReport> {
@@ -180,9 +192,14 @@ export class DynamoStateStore implements StateStore {
 }
 
 export class S3PayloadStore implements PayloadStore {
-  constructor(private readonly bucket: string, private readonly region?: string) {}
+  constructor(
+    private readonly bucket: string,
+    private readonly region?: string,
+  ) {}
   async put(key: string, body: string): Promise<PayloadRef> {
-    await clients.s3(this.region).send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    await clients
+      .s3(this.region)
+      .send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
     return { bucket: this.bucket, key };
   }
   async get(ref: PayloadRef): Promise<string> {
@@ -199,12 +216,16 @@ export class SqsTransport implements Transport {
   constructor(private readonly duplicateSends = false) {}
   async send(region: string, queueUrl: string, body: string): Promise<void> {
     await clients.sqs(region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
-    if (this.duplicateSends) await clients.sqs(region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, DelaySeconds: 1 }));
+    if (this.duplicateSends)
+      await clients.sqs(region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, DelaySeconds: 1 }));
   }
 }
 
 export class DynamoPlacementSource implements PlacementSource {
-  constructor(private readonly table: string, private readonly region?: string) {}
+  constructor(
+    private readonly table: string,
+    private readonly region?: string,
+  ) {}
   get(workflowId: string) {
     return readPlacement(clients.doc(this.region), this.table, workflowId);
   }

@@ -20,7 +20,8 @@ export interface WorkflowFunctionHandler {
   (event: HealthCheckEvent, context?: Context): Promise<HealthAnswer>;
 }
 
-const isHealthCheck = (event: unknown): event is HealthCheckEvent => typeof event === 'object' && event !== null && HEALTH_CHECK_KEY in event;
+const isHealthCheck = (event: unknown): event is HealthCheckEvent =>
+  typeof event === 'object' && event !== null && HEALTH_CHECK_KEY in event;
 
 export interface BakedFunction {
   functionName: string;
@@ -28,7 +29,11 @@ export interface BakedFunction {
 }
 
 /** `depsOverride` replaces the AWS ports (tests); by default they are built from `env` on first use. */
-export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = process.env, depsOverride?: RuntimeDeps): WorkflowFunctionHandler {
+export function createSqsHandler(
+  baked: BakedFunction,
+  env: NodeJS.ProcessEnv = process.env,
+  depsOverride?: RuntimeDeps,
+): WorkflowFunctionHandler {
   let deps: RuntimeDeps | undefined = depsOverride;
   const build = (): RuntimeDeps => {
     const homeRegion = requireEnv('CARIBOU_HOME_REGION', env);
@@ -53,11 +58,18 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
   const handler = async (event: SQSEvent | HealthCheckEvent, context?: Context): Promise<SQSBatchResponse | HealthAnswer> => {
     deps ??= build();
     const workflow = constructedWorkflows().find((w) => w.workflowId === baked.dag.workflow_id);
-    if (!workflow) throw new Error(`the bundle holds no CaribouWorkflow ${baked.dag.workflow_id}: app.ts must create it at module top level`);
+    if (!workflow)
+      throw new Error(`the bundle holds no CaribouWorkflow ${baked.dag.workflow_id}: app.ts must create it at module top level`);
     if (isHealthCheck(event)) {
       // Code loaded, environment complete, workflow registered, placement readable: ready for messages.
       const wpd = await deps.placements.get(baked.dag.workflow_id);
-      return { caribou_health: 'ok', workflow_id: baked.dag.workflow_id, function: baked.functionName, region: deps.region, placement_version: wpd.version ?? 0 };
+      return {
+        caribou_health: 'ok',
+        workflow_id: baked.dag.workflow_id,
+        function: baked.functionName,
+        region: deps.region,
+        placement_version: wpd.version ?? 0,
+      };
     }
     const log = deps.log;
     if (context && log instanceof PowertoolsRuntimeLog) log.logger.addContext(context);
@@ -66,7 +78,12 @@ export function createSqsHandler(baked: BakedFunction, env: NodeJS.ProcessEnv = 
       try {
         await handleMessage(record.body, { workflow, dag: baked.dag, functionName: baked.functionName }, current);
       } catch (error) {
-        log.error('MESSAGE_FAILED', { function: baked.functionName, message_id: record.messageId, receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 0), error: (error as Error)?.message ?? String(error) });
+        log.error('MESSAGE_FAILED', {
+          function: baked.functionName,
+          message_id: record.messageId,
+          receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 0),
+          error: (error as Error)?.message ?? String(error),
+        });
         throw error;
       }
     });

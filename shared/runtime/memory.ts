@@ -100,7 +100,9 @@ export function memoryPlacement(dag: WorkflowDag, homeRegion = 'aws:us-east-1', 
     endpoints: Object.fromEntries(
       functions.map((fn) => [
         fn,
-        Object.fromEntries([homeRegion, ...extraRegions].map((r) => [r, { queue_url: memoryQueueUrl(fn, r), function_arn: `arn:memory:${r}:${fn}` }])),
+        Object.fromEntries(
+          [homeRegion, ...extraRegions].map((r) => [r, { queue_url: memoryQueueUrl(fn, r), function_arn: `arn:memory:${r}:${fn}` }]),
+        ),
       ]),
     ),
   };
@@ -150,13 +152,37 @@ export async function simulateWorkflow(
   const now = options.now ?? (() => new Date());
   const placements: PlacementSource = { get: async () => wpd };
   const byQueue = new Map<string, { fn: string; region: string }>();
-  for (const [fn, regions] of Object.entries(wpd.endpoints)) for (const [region, ep] of Object.entries(regions)) byQueue.set(ep.queue_url, { fn, region });
-  const run = startRun(wpd, { runId: randomUUID().replaceAll('-', ''), now: now(), draw: (options.random ?? Math.random)(), homeRunRatio: wpd.home_run_ratio ?? 0.1, requestSource: 'simulation' });
+  for (const [fn, regions] of Object.entries(wpd.endpoints))
+    for (const [region, ep] of Object.entries(regions)) byQueue.set(ep.queue_url, { fn, region });
+  const run = startRun(wpd, {
+    runId: randomUUID().replaceAll('-', ''),
+    now: now(),
+    draw: (options.random ?? Math.random)(),
+    homeRunRatio: wpd.home_run_ratio ?? 0.1,
+    requestSource: 'simulation',
+  });
   const entryFn = deployed.dag.instances[deployed.dag.entry_instance]!.function_name;
-  const entry: Envelope = { [ENVELOPE_MARK]: true, run, instance: deployed.dag.entry_instance, taint: randomUUID(), hops: 0, payload: input, sent_at: now().toISOString() };
+  const entry: Envelope = {
+    [ENVELOPE_MARK]: true,
+    run,
+    instance: deployed.dag.entry_instance,
+    taint: randomUUID(),
+    hops: 0,
+    payload: input,
+    sent_at: now().toISOString(),
+  };
   const entryQueue = wpd.endpoints[entryFn]?.[run.home_region]?.queue_url ?? memoryQueueUrl(entryFn, run.home_region);
   const pending: { queueUrl: string; body: string; copy: boolean }[] = [{ queueUrl: entryQueue, body: JSON.stringify(entry), copy: false }];
-  const result: SimulationResult = { runId: run.run_id, executed: [], results: {}, regions: {}, deliveries: 0, duplicatesIgnored: 0, log, state };
+  const result: SimulationResult = {
+    runId: run.run_id,
+    executed: [],
+    results: {},
+    regions: {},
+    deliveries: 0,
+    duplicatesIgnored: 0,
+    log,
+    state,
+  };
   const maxDeliveries = options.maxDeliveries ?? 1000;
   while (pending.length > 0) {
     if (result.deliveries >= maxDeliveries) throw new Error(`simulation exceeded ${maxDeliveries} deliveries`);
@@ -178,7 +204,11 @@ export async function simulateWorkflow(
     };
     const before = transport.sent.length;
     result.deliveries++;
-    const outcome: HandleResult = await handleMessage(message.body, { workflow: deployed.workflow, dag: deployed.dag, functionName: target.fn }, deps);
+    const outcome: HandleResult = await handleMessage(
+      message.body,
+      { workflow: deployed.workflow, dag: deployed.dag, functionName: target.fn },
+      deps,
+    );
     if (outcome.status === 'executed' && outcome.instance) {
       result.executed.push(outcome.instance);
       result.results[outcome.instance] = outcome.result;

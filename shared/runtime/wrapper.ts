@@ -94,7 +94,10 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
   };
   const dropped: HandleResult = { status: 'dropped', instance: envelope.instance, runId: run.run_id };
   if (!instance || instance.function_name !== fn.functionName) {
-    deps.log.error('MISROUTED_MESSAGE', { ...base, message: `instance ${envelope.instance} is not an instance of function ${fn.functionName}` });
+    deps.log.error('MISROUTED_MESSAGE', {
+      ...base,
+      message: `instance ${envelope.instance} is not an instance of function ${fn.functionName}`,
+    });
     return dropped;
   }
   const hops = Math.max(0, Math.trunc(envelope.hops || 0)) + 1;
@@ -112,7 +115,8 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
     deps.log.info('DUPLICATE_DELIVERY', { ...base, hops });
     return { status: 'duplicate', instance: envelope.instance, runId: run.run_id };
   }
-  if (claim === 'busy') throw new TransientError(`${envelope.instance} of run ${run.run_id} is being executed by another delivery; retry later`);
+  if (claim === 'busy')
+    throw new TransientError(`${envelope.instance} of run ${run.run_id} is being executed by another delivery; retry later`);
 
   try {
     const payload = await receivePayload(hop, envelope);
@@ -122,7 +126,13 @@ export async function handleMessage(body: string, fn: DeployedFunction, deps: Ru
     for (const { edgeId, intent } of matchIntents(hop, intents)) await settleCallSite(hop, edgeId, intent);
     await deps.state.completeExecution(claimKey, owner);
     const endMs = deps.now().getTime();
-    deps.log.info('EXECUTED', { ...base, hops, user_execution_time_s: seconds(userStartMs, userEndMs), total_execution_time_s: seconds(startMs, endMs), cpu_model: cpuModel() });
+    deps.log.info('EXECUTED', {
+      ...base,
+      hops,
+      user_execution_time_s: seconds(userStartMs, userEndMs),
+      total_execution_time_s: seconds(startMs, endMs),
+      cpu_model: cpuModel(),
+    });
     return { status: 'executed', instance: envelope.instance, runId: run.run_id, result };
   } catch (error) {
     await deps.state.releaseExecution(claimKey, owner).catch(() => undefined);
@@ -151,7 +161,13 @@ async function receivePayload(hop: HopContext, envelope: Envelope): Promise<unkn
       init_latency_from_client_s: seconds(Date.parse(envelope.sent_at), startMs),
     });
   }
-  deps.log.info('INVOKED', { ...base, hops, edge_id: envelope.edge_id ?? null, payload_bytes: payloadBytes, queue_latency_s: seconds(Date.parse(envelope.sent_at), startMs) });
+  deps.log.info('INVOKED', {
+    ...base,
+    hops,
+    edge_id: envelope.edge_id ?? null,
+    payload_bytes: payloadBytes,
+    queue_latency_s: seconds(Date.parse(envelope.sent_at), startMs),
+  });
   return payload;
 }
 
@@ -171,7 +187,12 @@ async function runUserHandler(hop: HopContext, payload: unknown): Promise<{ resu
     const result = await runInScope(scope, () => handler(instance.is_sync ? {} : (payload ?? {})));
     return { result, intents };
   } catch (error) {
-    deps.log.error('CLIENT_CODE_EXCEPTION', { ...base, hops, exception: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack });
+    deps.log.error('CLIENT_CODE_EXCEPTION', {
+      ...base,
+      hops,
+      exception: (error as Error)?.message ?? String(error),
+      stack: (error as Error)?.stack,
+    });
     throw error;
   }
 }
@@ -188,12 +209,22 @@ async function settleCallSite(hop: HopContext, edgeId: string, intent: Intent | 
   });
   if (!intent || !intent.condition) {
     const reports = await settleSkip(hop, edgeId);
-    deps.log.info('CONDITIONAL_NON_EXECUTION', { ...base, hops, edge_id: edgeId, successor: edge.to, sync_edges_reported: reports, ...timing() });
+    deps.log.info('CONDITIONAL_NON_EXECUTION', {
+      ...base,
+      hops,
+      edge_id: edgeId,
+      successor: edge.to,
+      sync_edges_reported: reports,
+      ...timing(),
+    });
     return;
   }
   if (target.is_sync) {
     const json = JSON.stringify(intent.payload ?? null);
-    const value = bytes(json) > SYNC_ITEM_LIMIT_BYTES ? { ref: await deps.payloads.put(`payloads/${run.workflow_id}/${run.run_id}/sync-${safe(edgeId)}.json`, json) } : { json };
+    const value =
+      bytes(json) > SYNC_ITEM_LIMIT_BYTES
+        ? { ref: await deps.payloads.put(`payloads/${run.workflow_id}/${run.run_id}/sync-${safe(edgeId)}.json`, json) }
+        : { json };
     const uploadStart = deps.now().getTime();
     await deps.state.putSyncPayload(run.run_id, target.instance_name, edgeId, value);
     const report = await deps.state.reportEdge(run.run_id, target.instance_name, edgeId, true);
@@ -219,7 +250,19 @@ async function settleCallSite(hop: HopContext, edgeId: string, intent: Intent | 
     return;
   }
   const sent = await sendTo(hop, target, edgeId, intent.payload);
-  deps.log.info('INVOKING_SUCCESSOR', { ...base, hops, edge_id: edgeId, successor: edge.to, successor_is_sync: false, successor_invoked: true, successor_region: sent.region, successor_taint: sent.taint, payload_bytes: sent.bytes, payload_by_reference: sent.byReference, ...timing() });
+  deps.log.info('INVOKING_SUCCESSOR', {
+    ...base,
+    hops,
+    edge_id: edgeId,
+    successor: edge.to,
+    successor_is_sync: false,
+    successor_invoked: true,
+    successor_region: sent.region,
+    successor_taint: sent.taint,
+    payload_bytes: sent.bytes,
+    payload_by_reference: sent.byReference,
+    ...timing(),
+  });
 }
 
 /** CPU model of the execution environment (caribou-spec §3.7 USED_CPU_MODEL), for the solver's runtime model. */
@@ -243,18 +286,30 @@ function matchIntents(hop: HopContext, intents: Intent[]): { edgeId: string; int
     const j = used.get(targetFn) ?? 0;
     used.set(targetFn, j + 1);
     const intent = byFunction.get(targetFn)?.[j];
-    if (!intent) hop.deps.log.error('MISSING_INVOKE', { ...base, edge_id: edgeId, message: `the handler did not reach call site ${edgeId}; treated as not taken` });
+    if (!intent)
+      hop.deps.log.error('MISSING_INVOKE', {
+        ...base,
+        edge_id: edgeId,
+        message: `the handler did not reach call site ${edgeId}; treated as not taken`,
+      });
     return intent ? { edgeId, intent } : { edgeId };
   });
   for (const [name, list] of byFunction) {
     if (list.length > (used.get(name) ?? 0)) {
-      throw new ValidationError(`${instance.instance_name} invoked ${name} ${list.length} times but static analysis found ${used.get(name) ?? 0} call sites; redeploy after changing the code`);
+      throw new ValidationError(
+        `${instance.instance_name} invoked ${name} ${list.length} times but static analysis found ${used.get(name) ?? 0} call sites; redeploy after changing the code`,
+      );
     }
   }
   return out;
 }
 
-async function sendTo(hop: HopContext, target: DagInstance, edgeId: string | undefined, payload: unknown): Promise<{ region: string; taint: string; bytes: number; byReference: boolean }> {
+async function sendTo(
+  hop: HopContext,
+  target: DagInstance,
+  edgeId: string | undefined,
+  payload: unknown,
+): Promise<{ region: string; taint: string; bytes: number; byReference: boolean }> {
   const { deps, run, hops } = hop;
   const wanted = regionFor(run, target.instance_name, deps.now());
   const endpoint = endpointFor(run, target.function_name, wanted);
@@ -276,7 +331,12 @@ async function sendTo(hop: HopContext, target: DagInstance, edgeId: string | und
 }
 
 /** Fires a sync node when every incoming call site is settled and at least one was taken. */
-async function maybeFireSync(hop: HopContext, sync: DagInstance, claimant: string, edges: Record<string, boolean>): Promise<{ fired: boolean; region?: string }> {
+async function maybeFireSync(
+  hop: HopContext,
+  sync: DagInstance,
+  claimant: string,
+  edges: Record<string, boolean>,
+): Promise<{ fired: boolean; region?: string }> {
   const { deps, run, hops, base } = hop;
   const complete = sync.incoming_edges.every((e) => e in edges);
   if (!complete) return { fired: false };
@@ -289,7 +349,14 @@ async function maybeFireSync(hop: HopContext, sync: DagInstance, claimant: strin
   }
   if (!(await deps.state.claimSync(run.run_id, sync.instance_name, claimant))) return { fired: false };
   const sent = await sendTo(hop, sync, undefined, undefined);
-  deps.log.info('SYNC_NODE_FIRED', { ...base, hops, sync_node: sync.instance_name, claimant_edge: claimant, successor_region: sent.region, successor_taint: sent.taint });
+  deps.log.info('SYNC_NODE_FIRED', {
+    ...base,
+    hops,
+    sync_node: sync.instance_name,
+    claimant_edge: claimant,
+    successor_region: sent.region,
+    successor_taint: sent.taint,
+  });
   return { fired: true, region: sent.region };
 }
 
@@ -300,7 +367,16 @@ async function settleSkip(hop: HopContext, edgeId: string): Promise<number> {
   const target = fn.dag.instances[edge.to]!;
   if (target.is_sync) {
     const report = await deps.state.reportEdge(run.run_id, target.instance_name, edgeId, false);
-    deps.log.info('INVOKING_SYNC_NODE', { ...base, hops, edge_id: edgeId, sync_node: target.instance_name, direct: false, consumed_write_capacity: report.consumedWriteCapacity, sync_edges_reported: Object.keys(report.edges).length, sync_edges_expected: target.incoming_edges.length });
+    deps.log.info('INVOKING_SYNC_NODE', {
+      ...base,
+      hops,
+      edge_id: edgeId,
+      sync_node: target.instance_name,
+      direct: false,
+      consumed_write_capacity: report.consumedWriteCapacity,
+      sync_edges_reported: Object.keys(report.edges).length,
+      sync_edges_expected: target.incoming_edges.length,
+    });
     await maybeFireSync(hop, target, edgeId, report.edges);
     return 1;
   }
@@ -311,7 +387,8 @@ async function settleSkip(hop: HopContext, edgeId: string): Promise<number> {
 
 async function readPredecessorData(hop: HopContext): Promise<unknown[]> {
   const { deps, run, instance, base } = hop;
-  if (!instance.is_sync) throw new ValidationError(`getPredecessorData called in ${instance.instance_name}, which static analysis did not mark as a sync node`);
+  if (!instance.is_sync)
+    throw new ValidationError(`getPredecessorData called in ${instance.instance_name}, which static analysis did not mark as a sync node`);
   const start = deps.now().getTime();
   const stored = await deps.state.getSyncPayloads(run.run_id, instance.instance_name, instance.incoming_edges);
   const out: unknown[] = [];
@@ -323,7 +400,12 @@ async function readPredecessorData(hop: HopContext): Promise<unknown[]> {
     total += bytes(text);
     out.push(JSON.parse(text));
   }
-  deps.log.info('DOWNLOAD_DATA_FROM_SYNC_TABLE', { ...base, download_bytes: total, payloads: out.length, download_time_s: seconds(start, deps.now().getTime()) });
+  deps.log.info('DOWNLOAD_DATA_FROM_SYNC_TABLE', {
+    ...base,
+    download_bytes: total,
+    payloads: out.length,
+    download_time_s: seconds(start, deps.now().getTime()),
+  });
   return out;
 }
 
@@ -338,7 +420,9 @@ async function toEnvelope(body: string, fn: DeployedFunction, deps: RuntimeDeps)
   if (isEnvelope(parsed)) return parsed;
   const entry = fn.dag.instances[fn.dag.entry_instance]!;
   if (entry.function_name !== fn.functionName) {
-    throw new ValidationError(`function ${fn.functionName} received a message that is not a Caribou envelope; only the entry point accepts external input`);
+    throw new ValidationError(
+      `function ${fn.functionName} received a message that is not a Caribou envelope; only the entry point accepts external input`,
+    );
   }
   const wpd = await deps.placements.get(fn.dag.workflow_id);
   const now = deps.now();
@@ -349,6 +433,20 @@ async function toEnvelope(body: string, fn: DeployedFunction, deps: RuntimeDeps)
     homeRunRatio: wpd.home_run_ratio ?? deps.homeRunRatio ?? 0.1,
     requestSource: 'external',
   });
-  deps.log.info('RETRIEVE_WPD', { workflow_id: run.workflow_id, run_id: run.run_id, send_to_home: run.send_to_home, time_key: run.time_key, wpd_bytes: bytes(JSON.stringify(wpd)) });
-  return { [ENVELOPE_MARK]: true, run, instance: fn.dag.entry_instance, taint: deps.uuid(), hops: 0, payload: parsed, sent_at: now.toISOString() };
+  deps.log.info('RETRIEVE_WPD', {
+    workflow_id: run.workflow_id,
+    run_id: run.run_id,
+    send_to_home: run.send_to_home,
+    time_key: run.time_key,
+    wpd_bytes: bytes(JSON.stringify(wpd)),
+  });
+  return {
+    [ENVELOPE_MARK]: true,
+    run,
+    instance: fn.dag.entry_instance,
+    taint: deps.uuid(),
+    hops: 0,
+    payload: parsed,
+    sent_at: now.toISOString(),
+  };
 }

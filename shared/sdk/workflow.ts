@@ -30,14 +30,9 @@ export class CaribouWorkflow {
   }
 
   /** Registers a handler as a workflow function and returns the handle successors are invoked by. */
-  serverlessFunction<In = unknown, Out = unknown>(
-    options: ServerlessFunctionOptions,
-    handler: Handler<In, Out>,
-  ): CaribouFunction<In, Out> {
+  serverlessFunction<In = unknown, Out = unknown>(options: ServerlessFunctionOptions, handler: Handler<In, Out>): CaribouFunction<In, Out> {
     if (!options || typeof options.name !== 'string' || !FUNCTION_NAME.test(options.name)) {
-      throw new TypeError(
-        `serverlessFunction: name must be 1-20 letters, digits or _ (got ${JSON.stringify(options?.name)})`,
-      );
+      throw new TypeError(`serverlessFunction: name must be 1-20 letters, digits or _ (got ${JSON.stringify(options?.name)})`);
     }
     if (this.#functions.has(options.name)) {
       throw new TypeError(`serverlessFunction: a function named "${options.name}" is already registered`);

@@ -24,7 +24,10 @@ function read(set: ConfigConstraintSet | undefined): Partial<Record<MetricName, 
 }
 
 /** `fillOrder`: the order in which metrics missing from priority_order are appended. */
-export function constraintsFromConfig(c: ConfigConstraints | undefined, fillOrder: readonly MetricName[] = CONSTRAINT_METRICS): Constraints {
+export function constraintsFromConfig(
+  c: ConfigConstraints | undefined,
+  fillOrder: readonly MetricName[] = CONSTRAINT_METRICS,
+): Constraints {
   const priorityOrder = [...new Set(c?.priority_order ?? [])];
   for (const m of fillOrder) if (!priorityOrder.includes(m)) priorityOrder.push(m);
   return { hard: read(c?.hard_resource_constraints), soft: read(c?.soft_resource_constraints), priorityOrder };

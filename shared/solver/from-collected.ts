@@ -64,7 +64,12 @@ function allowedBy(rule: RegionRule | undefined, region: RegionKey): boolean {
 /** What is missing for a region to be a candidate ("" when its data is complete). */
 function missingData(
   region: RegionKey,
-  docs: { regions: Map<RegionKey, RegionDocument>; provider: Map<RegionKey, ProviderDocument>; carbon: Map<RegionKey, CarbonDocument>; performance: Map<RegionKey, PerformanceDocument> },
+  docs: {
+    regions: Map<RegionKey, RegionDocument>;
+    provider: Map<RegionKey, ProviderDocument>;
+    carbon: Map<RegionKey, CarbonDocument>;
+    performance: Map<RegionKey, PerformanceDocument>;
+  },
 ): string {
   const missing: string[] = [];
   const r = docs.regions.get(region);
@@ -73,7 +78,8 @@ function missingData(
   if (!docs.provider.has(region)) missing.push('provider');
   const c = docs.carbon.get(region);
   if (!c) missing.push('carbon');
-  else if (c.hourlyGCO2ePerKWh.length !== 24 || !Number.isFinite(c.overallGCO2ePerKWh)) return 'carbon document incomplete (expected 24 hourly values and an overall mean)';
+  else if (c.hourlyGCO2ePerKWh.length !== 24 || !Number.isFinite(c.overallGCO2ePerKWh))
+    return 'carbon document incomplete (expected 24 hourly values and an overall mean)';
   if (!docs.performance.has(region)) missing.push('performance');
   return missing.length > 0 ? `no ${missing.join(', ')} document` : '';
 }
@@ -119,7 +125,12 @@ export function buildSolverInputFromCollected(docs: CollectedDocuments): Collect
   const wf = docs.workflow;
   const home = wf.homeRegion;
   const systemRegion = docs.systemRegion ?? SYSTEM_REGION;
-  const maps = { regions: byKey(docs.regions), provider: byKey(docs.provider), carbon: byKey(docs.carbon), performance: byKey(docs.performance) };
+  const maps = {
+    regions: byKey(docs.regions),
+    provider: byKey(docs.provider),
+    carbon: byKey(docs.carbon),
+    performance: byKey(docs.performance),
+  };
   const warnings: string[] = [];
   const dropped: DroppedRegion[] = [];
 
@@ -186,12 +197,17 @@ export function buildSolverInputFromCollected(docs: CollectedDocuments): Collect
 }
 
 /** The deployed config's per-instance region rules (the DAG merges workflow and function rules). */
-export function instanceRulesFromDag(dag: { instances: Record<string, { regions_and_providers: RegionRule }> } | undefined): Record<string, RegionRule> {
+export function instanceRulesFromDag(
+  dag: { instances: Record<string, { regions_and_providers: RegionRule }> } | undefined,
+): Record<string, RegionRule> {
   if (!dag) return {};
   return Object.fromEntries(
     Object.entries(dag.instances).map(([name, inst]) => [
       name,
-      { allowed_regions: inst.regions_and_providers.allowed_regions ?? null, disallowed_regions: inst.regions_and_providers.disallowed_regions ?? null },
+      {
+        allowed_regions: inst.regions_and_providers.allowed_regions ?? null,
+        disallowed_regions: inst.regions_and_providers.disallowed_regions ?? null,
+      },
     ]),
   );
 }

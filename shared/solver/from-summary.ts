@@ -14,7 +14,8 @@ import { constraintsFromConfig } from './constraints-from-config.js';
 import { roundUpToKiB, roundUpToMs } from './formulas.js';
 import type { BestFitLine, EdgeStats, ExecutionProfile, InstanceSpec, InstanceStats, RegionPairLatency, StartHopStats } from './types.js';
 
-export const COLD_START_POLICY = 'natural-frequency: cold and warm executions are equally weighted samples; a cold sample includes its Init Duration';
+export const COLD_START_POLICY =
+  'natural-frequency: cold and warm executions are equally weighted samples; a cold sample includes its Init Duration';
 export const BYTES_PER_GB = 1024 ** 3;
 /** Invocation probability of a conditional call site never observed (an unconditional one: 1). */
 export const UNOBSERVED_CONDITIONAL_PROBABILITY = 0.5;
@@ -33,14 +34,20 @@ const key = (r: { provider: string; region: string }) => `${r.provider}:${r.regi
 const gb = (bytes: number) => bytes / BYTES_PER_GB;
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 
-export function workflowDocumentFromSummary(summary: WorkflowSummary, record: WorkflowRecord, options: FromSummaryOptions): WorkflowDocument {
+export function workflowDocumentFromSummary(
+  summary: WorkflowSummary,
+  record: WorkflowRecord,
+  options: FromSummaryOptions,
+): WorkflowDocument {
   const runs = [...summary.runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const config = record.config;
   const homeRegion = record.home_region ?? key(config.home_region);
   const dag = record.dag;
 
   const observedRegions = new Map<string, Set<string>>();
-  for (const run of runs) for (const i of run.instances) (observedRegions.get(i.instance) ?? observedRegions.set(i.instance, new Set()).get(i.instance)!).add(i.region);
+  for (const run of runs)
+    for (const i of run.instances)
+      (observedRegions.get(i.instance) ?? observedRegions.set(i.instance, new Set()).get(i.instance)!).add(i.region);
 
   const instances: InstanceSpec[] = Object.values(dag.instances).map((inst) => {
     const rp = inst.regions_and_providers;
@@ -50,7 +57,11 @@ export function workflowDocumentFromSummary(summary: WorkflowSummary, record: Wo
     let permitted = allowed ? (options.availableRegions ? candidates.filter((r) => allowed.includes(r)) : allowed) : candidates;
     permitted = [...new Set(permitted)].filter((r) => !disallowed.has(r) && r.startsWith('aws:'));
     if (permitted.length === 0) permitted = [homeRegion];
-    const aws = (rp.providers?.aws?.config ?? config.regions_and_providers.providers.aws?.config ?? {}) as { memory?: number; vcpu?: number; architecture?: string };
+    const aws = (rp.providers?.aws?.config ?? config.regions_and_providers.providers.aws?.config ?? {}) as {
+      memory?: number;
+      vcpu?: number;
+      architecture?: string;
+    };
     const memoryMB = aws.memory ?? 1024;
     return {
       name: inst.instance_name,
@@ -65,7 +76,11 @@ export function workflowDocumentFromSummary(summary: WorkflowSummary, record: Wo
 
   return {
     collected_at: options.now.toISOString(),
-    provenance: { source: 'log-syncer-summary', detail: `summary version ${summary.version}, ${runs.length} of ${summary.totalRuns} runs`, ...(runs.length > 0 ? { period: `${runs[0]!.startedAt}/${runs.at(-1)!.startedAt}` } : {}) },
+    provenance: {
+      source: 'log-syncer-summary',
+      detail: `summary version ${summary.version}, ${runs.length} of ${summary.totalRuns} runs`,
+      ...(runs.length > 0 ? { period: `${runs[0]!.startedAt}/${runs.at(-1)!.startedAt}` } : {}),
+    },
     workflow_id: record.workflow_id,
     runs: runs.length,
     ...(runs.length > 0 ? { firstRunAt: runs[0]!.startedAt, lastRunAt: runs.at(-1)!.startedAt } : {}),
@@ -97,7 +112,12 @@ function instanceStats(runs: SyncedRun[], record: WorkflowRecord): Record<string
       const durationS = exec.durationS + (exec.coldStart ? (exec.initDurationS ?? 0) : 0);
       profile.durationsS.push(durationS);
       // Row: [data transfer during execution GB (not measured: 0), offset of each successor call or null].
-      const row: Array<number | null> = [0, ...Object.keys(stats.auxiliaryIndex).slice(1).map(() => null)];
+      const row: Array<number | null> = [
+        0,
+        ...Object.keys(stats.auxiliaryIndex)
+          .slice(1)
+          .map(() => null),
+      ];
       for (const edge of run.edges) {
         if (edge.from !== exec.instance || !edge.invoked || edge.invocationOffsetS === undefined) continue;
         const column = stats.auxiliaryIndex[edge.to];

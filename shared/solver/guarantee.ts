@@ -60,12 +60,18 @@ export function normalQuantile(p: number): number {
   const lo = 0.02425;
   if (p < lo) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p > 1 - lo) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /**
@@ -108,10 +114,21 @@ export class Verifier {
   private readonly tmpB: Float64Array;
   private readonly ratios = new Float64Array(GUARANTEE_DEFAULTS.bootstrapResamples);
 
-  constructor(model: PreparedModel, like: DeploymentMetricsCalculator, readonly seed: number, samples: number = GUARANTEE_DEFAULTS.samples, confidence: number = GUARANTEE_DEFAULTS.confidence) {
+  constructor(
+    model: PreparedModel,
+    like: DeploymentMetricsCalculator,
+    readonly seed: number,
+    samples: number = GUARANTEE_DEFAULTS.samples,
+    confidence: number = GUARANTEE_DEFAULTS.confidence,
+  ) {
     this.samples = Math.max(2, Math.floor(samples));
     this.confidence = confidence;
-    this.calculator = createCalculator(like.type, model, { seed, minSamples: this.samples, maxSamples: this.samples, batchSize: this.samples });
+    this.calculator = createCalculator(like.type, model, {
+      seed,
+      minSamples: this.samples,
+      maxSamples: this.samples,
+      batchSize: this.samples,
+    });
     this.scratch = new Float64Array(this.samples);
     this.tmpA = new Float64Array(this.samples);
     this.tmpB = new Float64Array(this.samples);
@@ -161,7 +178,10 @@ export class Verifier {
         this.tmpA[k] = plan[j]!;
         this.tmpB[k] = home[j]!;
       }
-      this.ratios[r] = ratio(percentileLinear(this.tmpA, n, TAIL_PERCENTILE, this.scratch), percentileLinear(this.tmpB, n, TAIL_PERCENTILE, this.scratch));
+      this.ratios[r] = ratio(
+        percentileLinear(this.tmpA, n, TAIL_PERCENTILE, this.scratch),
+        percentileLinear(this.tmpB, n, TAIL_PERCENTILE, this.scratch),
+      );
     }
     const m = mean(this.ratios, B);
     let ss = 0;
@@ -179,7 +199,9 @@ export class Verifier {
     const r = this.calculator.evaluate(placement);
     const set = lastSampleSet;
     if (set.serial !== serial + 1 || set.n !== this.samples || !set.buffers) {
-      throw new Error('calculator did not summarize its draws through monte-carlo.ts summarize(); the constraint guarantee cannot read them');
+      throw new Error(
+        'calculator did not summarize its draws through monte-carlo.ts summarize(); the constraint guarantee cannot read them',
+      );
     }
     this.evaluations++;
     const b: SampleBuffers = set.buffers;
@@ -206,7 +228,12 @@ export class Verifier {
 /** One verifier per search calculator and seed: created once per solve (per worker), not per hour. */
 const verifiers = new WeakMap<DeploymentMetricsCalculator, Verifier>();
 
-export function verifierFor(model: PreparedModel, calculator: DeploymentMetricsCalculator, seed: number, samples: number = GUARANTEE_DEFAULTS.samples): Verifier {
+export function verifierFor(
+  model: PreparedModel,
+  calculator: DeploymentMetricsCalculator,
+  seed: number,
+  samples: number = GUARANTEE_DEFAULTS.samples,
+): Verifier {
   const known = verifiers.get(calculator);
   if (known && known.samples === Math.max(2, Math.floor(samples)) && known.seed === seed) return known;
   const v = new Verifier(model, calculator, seed, samples);
@@ -261,7 +288,15 @@ export interface RecheckResult {
  * Independent re-check of a chosen plan (tests, benchmark): plan and home on `samples` draws of a
  * seed the solve did not use, hard constraints judged on the point tails as the Python system does.
  */
-export function recheckPlan(model: PreparedModel, like: DeploymentMetricsCalculator, hard: Constraints['hard'], hour: number, placement: Placement, samples = 20_000, seed = 0xdecaf): RecheckResult {
+export function recheckPlan(
+  model: PreparedModel,
+  like: DeploymentMetricsCalculator,
+  hard: Constraints['hard'],
+  hour: number,
+  placement: Placement,
+  samples = 20_000,
+  seed = 0xdecaf,
+): RecheckResult {
   const calc = createCalculator(like.type, model, { seed, minSamples: samples, maxSamples: samples, batchSize: samples });
   calc.setHour(hour);
   const strip = (r: PlanMetrics): PlanMetrics => ({

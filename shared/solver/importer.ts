@@ -4,14 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
-import {
-  ALGORITHM_NAMES,
-  DEFAULT_POWER,
-  DEFAULT_PRICES,
-  DEFAULT_SIZE_GB,
-  KIB_PER_GB,
-  SYSTEM_REGION,
-} from './constants.js';
+import { ALGORITHM_NAMES, DEFAULT_POWER, DEFAULT_PRICES, DEFAULT_SIZE_GB, KIB_PER_GB, SYSTEM_REGION } from './constants.js';
 import { JsonReader } from './json-reader.js';
 import type {
   AlgorithmName,
@@ -62,7 +55,9 @@ async function readJsonFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ValidationError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw new ValidationError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
   try {
     return JSON.parse(text);
@@ -150,7 +145,9 @@ export function importSolverInput(tables: StoredTables, workflow: StoredWorkflow
     try {
       configValue = JSON.parse(configValue);
     } catch (error) {
-      throw new ValidationError(`${wfFile}: field "workflow_config": not a valid JSON string (${(error as Error).message})`, { cause: error });
+      throw new ValidationError(`${wfFile}: field "workflow_config": not a valid JSON string (${(error as Error).message})`, {
+        cause: error,
+      });
     }
   }
   const config = wr.object(configValue, 'workflow_config');
@@ -192,7 +189,11 @@ export function importSolverInput(tables: StoredTables, workflow: StoredWorkflow
   if (Array.isArray(rawInstances)) {
     rawInstances.forEach((v, i) => {
       const o = wr.object(v, `workflow_config.instances[${i}]`);
-      instanceObjs.push({ name: wr.string(o.instance_name, `workflow_config.instances[${i}].instance_name`), value: o, path: `workflow_config.instances[${i}]` });
+      instanceObjs.push({
+        name: wr.string(o.instance_name, `workflow_config.instances[${i}].instance_name`),
+        value: o,
+        path: `workflow_config.instances[${i}]`,
+      });
     });
   } else {
     const o = wr.object(rawInstances, 'workflow_config.instances');
@@ -225,9 +226,10 @@ export function importSolverInput(tables: StoredTables, workflow: StoredWorkflow
     const pick = (field: string): unknown => own?.[field] ?? global?.[field];
     const memoryMB = wr.number(pick('memory'), `${path}.regions_and_providers.providers.${homeProvider}.config.memory (or the workflow's)`);
     const vcpuRaw = pick('vcpu');
-    const vcpu = vcpuRaw === undefined || vcpuRaw === null || (typeof vcpuRaw === 'number' && vcpuRaw < 0)
-      ? memoryMB / 1769
-      : wr.number(vcpuRaw, `${path}...config.vcpu`);
+    const vcpu =
+      vcpuRaw === undefined || vcpuRaw === null || (typeof vcpuRaw === 'number' && vcpuRaw < 0)
+        ? memoryMB / 1769
+        : wr.number(vcpuRaw, `${path}...config.vcpu`);
     const archRaw = pick('architecture') ?? 'x86_64';
     if (archRaw !== 'x86_64' && archRaw !== 'arm64') wr.fail(`${path}...config.architecture`, '"x86_64" or "arm64"', archRaw);
     const arch = archRaw as 'x86_64' | 'arm64';
@@ -257,7 +259,9 @@ export function importSolverInput(tables: StoredTables, workflow: StoredWorkflow
     const s = wr.optObject(summaries[inst.name], `${P}.instance_summary.${inst.name}`);
     instanceStats[inst.name] = importInstanceStats(wr, s ?? {}, `${P}.instance_summary.${inst.name}`);
   }
-  const unobserved = instances.filter((i) => !Object.values(instanceStats[i.name]!.executions).some((p) => p.durationsS.length > 0)).map((i) => i.name);
+  const unobserved = instances
+    .filter((i) => !Object.values(instanceStats[i.name]!.executions).some((p) => p.durationsS.length > 0))
+    .map((i) => i.name);
   if (unobserved.length > 0) warnings.push(`no observed durations (counted as 0 s) for: ${unobserved.join(', ')}`);
   const edges: EdgeStats[] = [];
   const seen = new Set<string>();
@@ -310,7 +314,10 @@ function importConstraints(r: JsonReader, v: unknown): Constraints {
     }
     return out;
   };
-  const given = c.priority_order === undefined || c.priority_order === null ? [] : r.strings(c.priority_order, 'workflow_config.constraints.priority_order');
+  const given =
+    c.priority_order === undefined || c.priority_order === null
+      ? []
+      : r.strings(c.priority_order, 'workflow_config.constraints.priority_order');
   for (const [i, m] of given.entries()) {
     if (!METRICS.includes(m as MetricName)) r.fail(`workflow_config.constraints.priority_order[${i}]`, 'cost, runtime or carbon', m);
   }
@@ -330,9 +337,10 @@ function importRegion(tables: StoredTables, key: string, dataDir: string, warnin
     const averages = cr.object(carbon.averages ?? {}, `${key}.averages`);
     for (const [hour, v] of Object.entries(averages)) {
       // Current shape {carbon_intensity: n}; the older documented shape is a bare number.
-      carbonIntensityByHour[hour] = typeof v === 'number'
-        ? cr.number(v, `${key}.averages.${hour}`)
-        : cr.number(cr.object(v, `${key}.averages.${hour}`).carbon_intensity, `${key}.averages.${hour}.carbon_intensity`);
+      carbonIntensityByHour[hour] =
+        typeof v === 'number'
+          ? cr.number(v, `${key}.averages.${hour}`)
+          : cr.number(cr.object(v, `${key}.averages.${hour}`).carbon_intensity, `${key}.averages.${hour}.carbon_intensity`);
     }
     const dist = cr.optObject(carbon.transmission_distances, `${key}.transmission_distances`) ?? {};
     for (const [to, km] of Object.entries(dist)) transmissionDistancesKm[to] = cr.number(km, `${key}.transmission_distances.${to}`);
@@ -376,10 +384,26 @@ function importRegion(tables: StoredTables, key: string, dataDir: string, warnin
     prices = {
       computeUsdPerGBs: { x86_64: x86Compute, arm64: rr.optNumber(comp.arm64, `${key}.execution_cost.compute_cost.arm64`, x86Compute) },
       invocationUsd: { x86_64: x86Inv, arm64: rr.optNumber(inv.arm64, `${key}.execution_cost.invocation_cost.arm64`, x86Inv) },
-      egressUsdPerGB: rr.optNumber(trans.provider_data_transfer, `${key}.transmission_cost.provider_data_transfer`, DEFAULT_PRICES.egressUsdPerGB),
-      messageUsdPerRequest: rr.optNumber(sns.request_cost ?? sns.sns_cost, `${key}.sns_cost.request_cost`, DEFAULT_PRICES.messageUsdPerRequest),
-      dynamoReadUsdPerRU: rr.optNumber(ddb.read_request_cost ?? ddb.read_cost, `${key}.dynamodb_cost.read_request_cost`, DEFAULT_PRICES.dynamoReadUsdPerRU),
-      dynamoWriteUsdPerWU: rr.optNumber(ddb.write_request_cost ?? ddb.write_cost, `${key}.dynamodb_cost.write_request_cost`, DEFAULT_PRICES.dynamoWriteUsdPerWU),
+      egressUsdPerGB: rr.optNumber(
+        trans.provider_data_transfer,
+        `${key}.transmission_cost.provider_data_transfer`,
+        DEFAULT_PRICES.egressUsdPerGB,
+      ),
+      messageUsdPerRequest: rr.optNumber(
+        sns.request_cost ?? sns.sns_cost,
+        `${key}.sns_cost.request_cost`,
+        DEFAULT_PRICES.messageUsdPerRequest,
+      ),
+      dynamoReadUsdPerRU: rr.optNumber(
+        ddb.read_request_cost ?? ddb.read_cost,
+        `${key}.dynamodb_cost.read_request_cost`,
+        DEFAULT_PRICES.dynamoReadUsdPerRU,
+      ),
+      dynamoWriteUsdPerWU: rr.optNumber(
+        ddb.write_request_cost ?? ddb.write_cost,
+        `${key}.dynamodb_cost.write_request_cost`,
+        DEFAULT_PRICES.dynamoWriteUsdPerWU,
+      ),
     };
     power.pue = rr.optNumber(pv.pue, `${key}.pue`, DEFAULT_POWER.pue);
     power.cfe = rr.optNumber(pv.cfe, `${key}.cfe`, DEFAULT_POWER.cfe);
@@ -409,19 +433,26 @@ function importExecutions(r: JsonReader, v: Obj, path: string): InstanceStats {
     const aux = r.optObject(p.auxiliary_data, `${ppath}.auxiliary_data`) ?? {};
     const auxiliary = Object.entries(aux).map(([k, rows]) => ({
       durationS: parseNumericKey(r, k, `${ppath}.auxiliary_data`),
-      rows: r.array(rows, `${ppath}.auxiliary_data.${k}`).map((row, i) =>
-        r.array(row, `${ppath}.auxiliary_data.${k}[${i}]`).map((x, j) => (x === null ? null : r.number(x, `${ppath}.auxiliary_data.${k}[${i}][${j}]`))),
-      ),
+      rows: r
+        .array(rows, `${ppath}.auxiliary_data.${k}`)
+        .map((row, i) =>
+          r
+            .array(row, `${ppath}.auxiliary_data.${k}[${i}]`)
+            .map((x, j) => (x === null ? null : r.number(x, `${ppath}.auxiliary_data.${k}[${i}][${j}]`))),
+        ),
     }));
     const profile: ExecutionProfile = { durationsS: r.numbers(p.durations_s ?? [], `${ppath}.durations_s`), auxiliary };
-    if (p.cpu_utilization !== undefined && p.cpu_utilization !== null) profile.cpuUtilization = r.number(p.cpu_utilization, `${ppath}.cpu_utilization`);
+    if (p.cpu_utilization !== undefined && p.cpu_utilization !== null)
+      profile.cpuUtilization = r.number(p.cpu_utilization, `${ppath}.cpu_utilization`);
     executions[region] = profile;
   }
-  const idx = r.optObject(ex.auxiliary_index_translation ?? ex.auxiliary_data_index, `${path}.executions.auxiliary_index_translation`) ?? {};
+  const idx =
+    r.optObject(ex.auxiliary_index_translation ?? ex.auxiliary_data_index, `${path}.executions.auxiliary_index_translation`) ?? {};
   const auxiliaryIndex: Record<string, number> = {};
   for (const [k, n] of Object.entries(idx)) auxiliaryIndex[k] = r.number(n, `${path}.executions.auxiliary_index_translation.${k}`);
   const stats: InstanceStats = { executions, auxiliaryIndex };
-  if (v.cpu_utilization !== undefined && v.cpu_utilization !== null) stats.cpuUtilization = r.number(v.cpu_utilization, `${path}.cpu_utilization`);
+  if (v.cpu_utilization !== undefined && v.cpu_utilization !== null)
+    stats.cpuUtilization = r.number(v.cpu_utilization, `${path}.cpu_utilization`);
   return stats;
 }
 
@@ -449,7 +480,11 @@ function importEdge(r: JsonReader, from: string, to: string, v: Obj, path: strin
     for (const [toRegion, pv] of Object.entries(targets)) {
       const ppath = `${path}.regions_to_regions.${fromRegion}.${toRegion}`;
       const p = r.object(pv, ppath);
-      const table = r.optObject(p.transfer_size_gb_to_transfer_latencies_s ?? p.transfer_size_to_transfer_latencies, `${ppath}.transfer_size_gb_to_transfer_latencies_s`) ?? {};
+      const table =
+        r.optObject(
+          p.transfer_size_gb_to_transfer_latencies_s ?? p.transfer_size_to_transfer_latencies,
+          `${ppath}.transfer_size_gb_to_transfer_latencies_s`,
+        ) ?? {};
       const pair: RegionPairLatency = {
         bySizeGB: Object.entries(table).map(([k, lat]) => ({
           sizeGB: parseNumericKey(r, k, `${ppath}.transfer_size_gb_to_transfer_latencies_s`),
@@ -493,7 +528,8 @@ function importEdge(r: JsonReader, from: string, to: string, v: Obj, path: strin
     latencies,
     nonExecution,
   };
-  if (edge.invocationProbability < 0 || edge.invocationProbability > 1) r.fail(`${path}.invocation_probability`, 'a probability in [0, 1]', edge.invocationProbability);
+  if (edge.invocationProbability < 0 || edge.invocationProbability > 1)
+    r.fail(`${path}.invocation_probability`, 'a probability in [0, 1]', edge.invocationProbability);
   // The collector writes sync_size_gb / sns_only_size_gb (the Python loader read the plural keys).
   const sync = v.sync_size_gb ?? v.sync_sizes_gb;
   if (sync !== undefined && sync !== null) edge.syncSizeGB = r.number(sync, `${path}.sync_size_gb`);

@@ -156,7 +156,12 @@ export function prepareModel(input: SolverInput): PreparedModel {
   if (topo.length !== N) throw new ValidationError(`workflow ${input.workflowId}: the instance graph has a cycle`);
   const start = topo[0]!;
   if (topo.filter((i) => preds[i]!.size === 0).length > 1) {
-    throw new ValidationError(`workflow ${input.workflowId}: more than one instance has no predecessor (entry points: ${topo.filter((i) => preds[i]!.size === 0).map((i) => instanceNames[i]).join(', ')})`);
+    throw new ValidationError(
+      `workflow ${input.workflowId}: more than one instance has no predecessor (entry points: ${topo
+        .filter((i) => preds[i]!.size === 0)
+        .map((i) => instanceNames[i])
+        .join(', ')})`,
+    );
   }
   const isSync = instanceNames.map((n, i) => n.split(':')[1] === 'sync' || preds[i]!.size > 1);
 
@@ -334,7 +339,10 @@ function prepareEdge(
       const known = resolvedNe[a * R + c];
       if (known) return known;
       const pool = ne.latenciesS[regionKeys[a]!]?.[regionKeys[c]!];
-      const entry = pool && pool.length > 0 ? { pool, addS: 0 } : { pool: fallback, addS: Math.max(0, pingMeanS[a * R + c]! - homePing) * SYNC_LATENCY_MULTIPLIER };
+      const entry =
+        pool && pool.length > 0
+          ? { pool, addS: 0 }
+          : { pool: fallback, addS: Math.max(0, pingMeanS[a * R + c]! - homePing) * SYNC_LATENCY_MULTIPLIER };
       resolvedNe[a * R + c] = entry;
       return entry;
     };

@@ -49,5 +49,9 @@ export function toStagingArea(plan: PlacementPlan): StagingAreaValue {
     const m = plan.metrics?.[key];
     if (m) deploymentMetrics[key] = m.metrics;
   }
-  return { time_keys_to_staging_area_data: data, deployment_metrics: deploymentMetrics, expiry_time: pythonTime(new Date(plan.expiry_time)) };
+  return {
+    time_keys_to_staging_area_data: data,
+    deployment_metrics: deploymentMetrics,
+    expiry_time: pythonTime(new Date(plan.expiry_time)),
+  };
 }

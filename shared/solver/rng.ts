@@ -38,7 +38,10 @@ export class Rng {
   /** Uniform in [0, 1), 32 bits of resolution. */
   next(): number {
     const s = this.s;
-    const s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    const s0 = s[0]!,
+      s1 = s[1]!,
+      s2 = s[2]!,
+      s3 = s[3]!;
     const m = Math.imul(s1, 5);
     const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
     const t = s1 << 9;
@@ -54,7 +57,10 @@ export class Rng {
   /** Fills buf[from..to) with the next draws (the same sequence as calling next() in turn). */
   fill(buf: Float64Array, from: number, to = buf.length): void {
     const s = this.s;
-    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    let s0 = s[0]!,
+      s1 = s[1]!,
+      s2 = s[2]!,
+      s3 = s[3]!;
     for (let i = from; i < to; i++) {
       const m = Math.imul(s1, 5);
       buf[i] = (Math.imul((m << 7) | (m >>> 25), 9) >>> 0) / 4294967296;
@@ -89,7 +95,10 @@ export class SharedStream {
   values: Float64Array;
   length = 0;
   private readonly rng: Rng;
-  constructor(readonly seed: number, initialCapacity: number) {
+  constructor(
+    readonly seed: number,
+    initialCapacity: number,
+  ) {
     this.rng = new Rng(seed);
     this.values = new Float64Array(Math.max(4096, initialCapacity));
   }

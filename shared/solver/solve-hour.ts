@@ -150,7 +150,11 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
   const homeKey = placementKey(homePlacement);
   const homeV = verifier.evaluateHome(homePlacement);
   const ratios = relativeMetrics(p.constraints.hard);
-  const verification = () => ({ deployments: verifier.evaluations - v0, samplesPerDeployment: verifier.samples, confidence: verifier.confidence });
+  const verification = () => ({
+    deployments: verifier.evaluations - v0,
+    samplesPerDeployment: verifier.samples,
+    confidence: verifier.confidence,
+  });
   const compliant: Array<Candidate & { v: VerifiedMetrics }> = [];
   let firstViolation: string | undefined;
   let searchBestRejected = false;
@@ -199,7 +203,9 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
     homeMetrics: homeV.metrics,
     fellBackToHome: false,
     ...(searchBestRejected
-      ? { reason: `the search's best deployment broke a hard constraint's ${verifier.confidence * 100}% confidence bound on ${verifier.samples} common draws (${firstViolation}); the best compliant finalist is chosen` }
+      ? {
+          reason: `the search's best deployment broke a hard constraint's ${verifier.confidence * 100}% confidence bound on ${verifier.samples} common draws (${firstViolation}); the best compliant finalist is chosen`,
+        }
       : {}),
     verification: verification(),
   });

@@ -31,7 +31,9 @@ function select(xs: Float64Array, n: number, k: number): number {
   while (right > left) {
     // Median of three as pivot.
     const mid = (left + right) >>> 1;
-    const x = xs[left]!, y = xs[mid]!, z = xs[right]!;
+    const x = xs[left]!,
+      y = xs[mid]!,
+      z = xs[right]!;
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
     let i = left;
     let j = right;
@@ -56,7 +58,9 @@ function select(xs: Float64Array, n: number, k: number): number {
 /** Two-sided 97.5% quantile of Student's t with `df` degrees of freedom (Cornish–Fisher expansion; exact to ~1e-4 for df ≥ 10). */
 export function studentT975(df: number): number {
   const z = 1.959963984540054;
-  const z3 = z ** 3, z5 = z ** 5, z7 = z ** 7;
+  const z3 = z ** 3,
+    z5 = z ** 5,
+    z7 = z ** 7;
   return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df ** 2) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df ** 3);
 }
 

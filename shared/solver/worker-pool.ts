@@ -55,30 +55,35 @@ export async function solveHoursInWorkers(
   const pool: Worker[] = [];
   try {
     await Promise.all(
-      Array.from({ length: count }, () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = startWorker({ input, calculator, calculatorOptions });
-          pool.push(worker);
-          let current = -1;
-          const dispatch = () => {
-            if (next >= params.length) return resolve();
-            current = next++;
-            worker.postMessage({ type: 'hour', params: params[current] });
-          };
-          worker.on('message', (msg: { type: string; solution?: HourSolution; message?: string; name?: string }) => {
-            if (msg.type === 'ready') return dispatch();
-            if (msg.type === 'done') {
-              results[current] = msg.solution;
-              return dispatch();
-            }
-            const error = msg.name === 'ValidationError' ? new ValidationError(msg.message ?? 'worker failed') : new Error(msg.message ?? 'worker failed');
-            reject(error);
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => {
-            if (code !== 0) reject(new Error(`solver worker exited with code ${code}`));
-          });
-        }),
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const worker = startWorker({ input, calculator, calculatorOptions });
+            pool.push(worker);
+            let current = -1;
+            const dispatch = () => {
+              if (next >= params.length) return resolve();
+              current = next++;
+              worker.postMessage({ type: 'hour', params: params[current] });
+            };
+            worker.on('message', (msg: { type: string; solution?: HourSolution; message?: string; name?: string }) => {
+              if (msg.type === 'ready') return dispatch();
+              if (msg.type === 'done') {
+                results[current] = msg.solution;
+                return dispatch();
+              }
+              const error =
+                msg.name === 'ValidationError'
+                  ? new ValidationError(msg.message ?? 'worker failed')
+                  : new Error(msg.message ?? 'worker failed');
+              reject(error);
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`solver worker exited with code ${code}`));
+            });
+          }),
       ),
     );
   } finally {

@@ -65,16 +65,30 @@ export class CollectedDataReader {
   async workflow(workflowId: string): Promise<WorkflowDocument | undefined> {
     let item: Record<string, unknown> | undefined;
     try {
-      const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { table_name: COLLECTED_TABLES.workflow, key: workflowId }, ConsistentRead: true }));
+      const res = await this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { table_name: COLLECTED_TABLES.workflow, key: workflowId },
+          ConsistentRead: true,
+        }),
+      );
       item = res.Item;
     } catch (error) {
-      throw new TransientError(`could not read the workflow document of ${workflowId} from ${this.tableName}: ${(error as Error).message}`, { cause: error });
+      throw new TransientError(
+        `could not read the workflow document of ${workflowId} from ${this.tableName}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return documentOf<WorkflowDocument>(item, `${this.tableName}[workflow/${workflowId}]`);
   }
 
   /** The region documents of every collector (the workflow document is read separately). */
-  async regionDocuments(): Promise<{ regions: RegionDocument[]; provider: ProviderDocument[]; carbon: CarbonDocument[]; performance: PerformanceDocument[] }> {
+  async regionDocuments(): Promise<{
+    regions: RegionDocument[];
+    provider: ProviderDocument[];
+    carbon: CarbonDocument[];
+    performance: PerformanceDocument[];
+  }> {
     const [regions, provider, carbon, performance] = await Promise.all([
       this.all<RegionDocument>(COLLECTED_TABLES.regions),
       this.all<ProviderDocument>(COLLECTED_TABLES.provider),

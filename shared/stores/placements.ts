@@ -17,21 +17,32 @@ export async function readPlacement(doc: DynamoDBDocumentClient, table: string, 
   } catch (error) {
     throw new TransientError(`could not read the placement of ${workflowId} from ${table}: ${(error as Error).message}`, { cause: error });
   }
-  if (!item || typeof item.document !== 'string') throw new NotFoundError(`workflow ${workflowId} has no placement in ${table}: is it deployed?`);
+  if (!item || typeof item.document !== 'string')
+    throw new NotFoundError(`workflow ${workflowId} has no placement in ${table}: is it deployed?`);
   const wpd = JSON.parse(item.document) as WorkflowPlacementDocument;
   const version = typeof item.version === 'number' ? item.version : 0;
   return { ...wpd, version };
 }
 
 export async function writePlacement(doc: DynamoDBDocumentClient, table: string, wpd: WorkflowPlacementDocument): Promise<void> {
-  await doc.send(new PutCommand({ TableName: table, Item: { workflow_id: wpd.workflow_id, document: JSON.stringify(wpd), updated_at: new Date().toISOString() } }));
+  await doc.send(
+    new PutCommand({
+      TableName: table,
+      Item: { workflow_id: wpd.workflow_id, document: JSON.stringify(wpd), updated_at: new Date().toISOString() },
+    }),
+  );
 }
 
 /**
  * Writes `wpd` as version `expectedVersion + 1`, only if the stored item is still at `expectedVersion`
  * (0 = the deployer's unversioned item). Returns the new version; PlacementConflictError otherwise.
  */
-export async function publishPlacement(doc: DynamoDBDocumentClient, table: string, wpd: WorkflowPlacementDocument, expectedVersion: number): Promise<number> {
+export async function publishPlacement(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  wpd: WorkflowPlacementDocument,
+  expectedVersion: number,
+): Promise<number> {
   const version = expectedVersion + 1;
   const stored = { ...wpd, version };
   try {
@@ -40,14 +51,19 @@ export async function publishPlacement(doc: DynamoDBDocumentClient, table: strin
         TableName: table,
         Item: { workflow_id: wpd.workflow_id, document: JSON.stringify(stored), version, updated_at: new Date().toISOString() },
         ConditionExpression:
-          expectedVersion === 0 ? 'attribute_exists(workflow_id) AND (attribute_not_exists(#v) OR #v = :zero)' : 'attribute_exists(workflow_id) AND #v = :expected',
+          expectedVersion === 0
+            ? 'attribute_exists(workflow_id) AND (attribute_not_exists(#v) OR #v = :zero)'
+            : 'attribute_exists(workflow_id) AND #v = :expected',
         ExpressionAttributeNames: { '#v': 'version' },
         ExpressionAttributeValues: expectedVersion === 0 ? { ':zero': 0 } : { ':expected': expectedVersion },
       }),
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
-      throw new PlacementConflictError(`the placement of ${wpd.workflow_id} changed since version ${expectedVersion} was read (or the workflow was removed)`, { cause: error });
+      throw new PlacementConflictError(
+        `the placement of ${wpd.workflow_id} changed since version ${expectedVersion} was read (or the workflow was removed)`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -19,7 +19,9 @@ export async function scanHashKeys(
           ProjectionExpression: '#k',
           ExpressionAttributeNames: { '#k': keyName, ...filter?.names },
           ExclusiveStartKey: startKey,
-          ...(filter ? { FilterExpression: filter.expression, ...(filter.values ? { ExpressionAttributeValues: filter.values } : {}) } : {}),
+          ...(filter
+            ? { FilterExpression: filter.expression, ...(filter.values ? { ExpressionAttributeValues: filter.values } : {}) }
+            : {}),
         }),
       );
       for (const row of page.Items ?? []) keys.push(String(row[keyName]));
@@ -33,5 +35,9 @@ export async function scanHashKeys(
 
 /** Workflows whose record says the migrator has unused regional deployments to remove by now. */
 export function scanCleanupDueWorkflowIds(doc: DynamoDBDocumentClient, workflowsTable: string, now: Date = new Date()): Promise<string[]> {
-  return scanHashKeys(doc, workflowsTable, 'workflow_id', { expression: '#due <= :now', names: { '#due': 'cleanup_due_at' }, values: { ':now': now.toISOString() } });
+  return scanHashKeys(doc, workflowsTable, 'workflow_id', {
+    expression: '#due <= :now',
+    names: { '#due': 'cleanup_due_at' },
+    values: { ':now': now.toISOString() },
+  });
 }

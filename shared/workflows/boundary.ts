@@ -48,28 +48,34 @@ const ACTION_RE = /^([a-z0-9-]+):([A-Za-z0-9*?]+)$/;
 
 /** What is wrong with a list of extra boundary statements (empty when it is valid). */
 export function extraStatementProblems(list: unknown): string[] {
-  if (!Array.isArray(list)) return ['expected a JSON array of statements like {"Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::bucket/*"]}'];
+  if (!Array.isArray(list))
+    return ['expected a JSON array of statements like {"Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::bucket/*"]}'];
   const problems: string[] = [];
   list.forEach((raw, i) => {
     const at = `statement ${i}`;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return void problems.push(`${at}: expected an object with Action and Resource`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      return void problems.push(`${at}: expected an object with Action and Resource`);
     const st = raw as Record<string, unknown>;
     for (const key of Object.keys(st)) {
-      if (!['Sid', 'Action', 'Resource'].includes(key)) problems.push(`${at}: ${key} is not allowed (extra statements are Allow statements of Action and Resource only)`);
+      if (!['Sid', 'Action', 'Resource'].includes(key))
+        problems.push(`${at}: ${key} is not allowed (extra statements are Allow statements of Action and Resource only)`);
     }
-    if (st.Sid !== undefined && (typeof st.Sid !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(st.Sid))) problems.push(`${at}: Sid must be 1-64 letters or digits`);
+    if (st.Sid !== undefined && (typeof st.Sid !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(st.Sid)))
+      problems.push(`${at}: Sid must be 1-64 letters or digits`);
     const actions = Array.isArray(st.Action) ? st.Action : [];
     if (actions.length === 0) problems.push(`${at}: Action must be a non-empty list of service:Action names`);
     for (const action of actions) {
       const match = typeof action === 'string' ? ACTION_RE.exec(action) : null;
       if (!match) problems.push(`${at}: ${JSON.stringify(action)} is not a service:Action name (a bare "*" is never allowed)`);
-      else if (FORBIDDEN_SERVICES.has(match[1]!)) problems.push(`${at}: ${action}: no ${match[1]} actions in workflow roles (privilege escalation)`);
+      else if (FORBIDDEN_SERVICES.has(match[1]!))
+        problems.push(`${at}: ${action}: no ${match[1]} actions in workflow roles (privilege escalation)`);
       else if (match[2] === '*') problems.push(`${at}: ${action}: name the actions instead of every action of ${match[1]}`);
     }
     const resources = Array.isArray(st.Resource) ? st.Resource : [];
     if (resources.length === 0) problems.push(`${at}: Resource must be a non-empty list of ARNs`);
     for (const resource of resources) {
-      if (typeof resource !== 'string' || !(resource === '*' || resource.startsWith('arn:'))) problems.push(`${at}: ${JSON.stringify(resource)} is not an ARN`);
+      if (typeof resource !== 'string' || !(resource === '*' || resource.startsWith('arn:')))
+        problems.push(`${at}: ${JSON.stringify(resource)} is not an ARN`);
     }
   });
   return problems;
@@ -96,10 +102,25 @@ export function extraStatementsFromEnv(env: NodeJS.ProcessEnv = process.env): Ex
 }
 
 export const workflowBoundaryName = (stackPrefix: string) => `${stackPrefix}-workflow-boundary`;
-export const workflowBoundaryArn = (account: string, stackPrefix: string) => `arn:aws:iam::${account}:policy/${workflowBoundaryName(stackPrefix)}`;
+export const workflowBoundaryArn = (account: string, stackPrefix: string) =>
+  `arn:aws:iam::${account}:policy/${workflowBoundaryName(stackPrefix)}`;
 
-export const WORKFLOW_QUEUE_ACTIONS = ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
-export const WORKFLOW_STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+export const WORKFLOW_QUEUE_ACTIONS = [
+  'sqs:SendMessage',
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+];
+export const WORKFLOW_STATE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+];
 export const WORKFLOW_LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 /** X-Ray has no resource-level permissions. */
 export const WORKFLOW_TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
@@ -112,14 +133,32 @@ export function workflowBoundaryPolicy(scope: BoundaryScope): PolicyDocument {
     Version: '2012-10-17',
     Statement: [
       { Sid: 'WorkflowQueues', Effect: 'Allow', Action: WORKFLOW_QUEUE_ACTIONS, Resource: [`arn:aws:sqs:*:${account}:${start}*`] },
-      { Sid: 'WorkflowStateTables', Effect: 'Allow', Action: WORKFLOW_STATE_ACTIONS, Resource: [`arn:aws:dynamodb:*:${account}:table/${start}sync-*`] },
-      { Sid: 'PlacementRead', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [`arn:aws:dynamodb:*:${account}:table/${scope.placementsTable}`] },
-      { Sid: 'RunPayloads', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [`arn:aws:s3:::${scope.artifactsBucket}/payloads/*`] },
+      {
+        Sid: 'WorkflowStateTables',
+        Effect: 'Allow',
+        Action: WORKFLOW_STATE_ACTIONS,
+        Resource: [`arn:aws:dynamodb:*:${account}:table/${start}sync-*`],
+      },
+      {
+        Sid: 'PlacementRead',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem'],
+        Resource: [`arn:aws:dynamodb:*:${account}:table/${scope.placementsTable}`],
+      },
+      {
+        Sid: 'RunPayloads',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: [`arn:aws:s3:::${scope.artifactsBucket}/payloads/*`],
+      },
       {
         Sid: 'OwnLogs',
         Effect: 'Allow',
         Action: WORKFLOW_LOG_ACTIONS,
-        Resource: [`arn:aws:logs:*:${account}:log-group:/aws/lambda/${start}*`, `arn:aws:logs:*:${account}:log-group:/aws/lambda/${start}*:*`],
+        Resource: [
+          `arn:aws:logs:*:${account}:log-group:/aws/lambda/${start}*`,
+          `arn:aws:logs:*:${account}:log-group:/aws/lambda/${start}*:*`,
+        ],
       },
       { Sid: 'Tracing', Effect: 'Allow', Action: WORKFLOW_TRACING_ACTIONS, Resource: ['*'] },
       ...validExtraStatements(scope.extraStatements ?? [], 'boundary extra statements').map((extra, i) => ({
@@ -134,7 +173,15 @@ export function workflowBoundaryPolicy(scope: BoundaryScope): PolicyDocument {
 
 /** Every action the boundary can allow (lower-case: IAM action names are case-insensitive). */
 const BOUNDARY_ACTIONS = new Set(
-  [...WORKFLOW_QUEUE_ACTIONS, ...WORKFLOW_STATE_ACTIONS, 'dynamodb:GetItem', 's3:GetObject', 's3:PutObject', ...WORKFLOW_LOG_ACTIONS, ...WORKFLOW_TRACING_ACTIONS].map((a) => a.toLowerCase()),
+  [
+    ...WORKFLOW_QUEUE_ACTIONS,
+    ...WORKFLOW_STATE_ACTIONS,
+    'dynamodb:GetItem',
+    's3:GetObject',
+    's3:PutObject',
+    ...WORKFLOW_LOG_ACTIONS,
+    ...WORKFLOW_TRACING_ACTIONS,
+  ].map((a) => a.toLowerCase()),
 );
 
 /** IAM's wildcard match: `*` any run of characters, `?` one character (never a wildcard of the
@@ -142,7 +189,10 @@ const BOUNDARY_ACTIONS = new Set(
 function globCovers(pattern: string, value: string, caseInsensitive = false): boolean {
   const p = caseInsensitive ? pattern.toLowerCase() : pattern;
   const v = caseInsensitive ? value.toLowerCase() : value;
-  const escaped = p.replace(/[.+^$(){}|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '[^*?]');
+  const escaped = p
+    .replace(/[.+^$(){}|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '[^*?]');
   return new RegExp(`^${escaped}$`, 's').test(v);
 }
 
@@ -169,16 +219,22 @@ export function boundaryProblems(document: unknown, extra: ExtraStatement[] = []
       const name = String(action);
       const covering = typeof action === 'string' ? extra.filter((e) => e.Action.some((a) => globCovers(a, action, true))) : [];
       if (covering.length === 0) {
-        problems.push(`statement ${index}: ${name} is outside the workflow permissions boundary${extra.length ? '' : ` (the stack operator can allow it with ${BOUNDARY_EXTRA_ENV})`}`);
+        problems.push(
+          `statement ${index}: ${name} is outside the workflow permissions boundary${extra.length ? '' : ` (the stack operator can allow it with ${BOUNDARY_EXTRA_ENV})`}`,
+        );
         continue;
       }
       if (statement.NotResource !== undefined || resources.length === 0) {
-        problems.push(`statement ${index}: ${name} needs a Resource list within the boundary's (${covering.flatMap((e) => e.Resource).join(', ')})`);
+        problems.push(
+          `statement ${index}: ${name} needs a Resource list within the boundary's (${covering.flatMap((e) => e.Resource).join(', ')})`,
+        );
         continue;
       }
       for (const resource of resources) {
         if (!covering.some((e) => e.Resource.some((r) => globCovers(r, resource)))) {
-          problems.push(`statement ${index}: ${name} on ${resource} is outside the workflow permissions boundary (it allows ${name} on ${covering.flatMap((e) => e.Resource).join(', ')})`);
+          problems.push(
+            `statement ${index}: ${name} on ${resource} is outside the workflow permissions boundary (it allows ${name} on ${covering.flatMap((e) => e.Resource).join(', ')})`,
+          );
         }
       }
     }

@@ -10,7 +10,10 @@ export interface WorkflowClient {
 }
 
 /** For a Lambda whose env carries the control-plane names (CARIBOU_*_TABLE, CARIBOU_ARTIFACTS_BUCKET). */
-export function workflowClientFromEnv(env: NodeJS.ProcessEnv = process.env, deps: WorkflowDeps = workflowDepsFromEnv(() => undefined, env)): WorkflowClient {
+export function workflowClientFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  deps: WorkflowDeps = workflowDepsFromEnv(() => undefined, env),
+): WorkflowClient {
   return {
     run: (request) => runWorkflow({ ...request, requestSource: 'action-router' }, deps),
     remove: async (request) => {

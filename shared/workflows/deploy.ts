@@ -60,7 +60,9 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
 
   // The record doubles as the deploy lock: a second deploy of the same version fails here.
   try {
-    await doc.send(new PutCommand({ TableName: cp.workflowsTable, Item: record, ConditionExpression: 'attribute_not_exists(workflow_id)' }));
+    await doc.send(
+      new PutCommand({ TableName: cp.workflowsTable, Item: record, ConditionExpression: 'attribute_not_exists(workflow_id)' }),
+    );
   } catch (error) {
     if (conditionFailed(error)) {
       throw new ValidationError(
@@ -69,7 +71,12 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
     }
     throw error;
   }
-  const ledger: Ledger = [{ what: `workflow record ${workflowId}`, run: () => ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.workflowsTable, Key: { workflow_id: workflowId } }))) }];
+  const ledger: Ledger = [
+    {
+      what: `workflow record ${workflowId}`,
+      run: () => ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.workflowsTable, Key: { workflow_id: workflowId } }))),
+    },
+  ];
   try {
     deps.progress(`Bundling ${project.functions.length} function(s)…`);
     const bundles: FunctionBundle[] = [];
@@ -78,8 +85,16 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
     for (const bundle of bundles) {
       const key = artifactKey(workflowId, bundle.functionName);
       await s3.send(new PutObjectCommand({ Bucket: cp.artifactsBucket, Key: key, Body: bundle.zip, ContentType: 'application/zip' }));
-      ledger.push({ what: `artifact ${key}`, run: () => ignoreGone(() => s3.send(new DeleteObjectCommand({ Bucket: cp.artifactsBucket, Key: key }))) });
-      record.artifacts[bundle.functionName] = { bucket: cp.artifactsBucket, key, code_sha256: bundle.codeSha256, code_bytes: bundle.codeBytes };
+      ledger.push({
+        what: `artifact ${key}`,
+        run: () => ignoreGone(() => s3.send(new DeleteObjectCommand({ Bucket: cp.artifactsBucket, Key: key }))),
+      });
+      record.artifacts[bundle.functionName] = {
+        bucket: cp.artifactsBucket,
+        key,
+        code_sha256: bundle.codeSha256,
+        code_bytes: bundle.codeBytes,
+      };
       deps.progress(`  ${bundle.functionName}: ${(bundle.codeBytes / 1024).toFixed(1)} KiB zip`);
     }
     deps.progress(`Creating sync table ${syncTable} in ${home}…`);
@@ -90,7 +105,17 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
     for (const fn of project.functions) {
       deps.progress(`Deploying ${fn.name} to ${home}…`);
       const resources = await deployFunctionRegion(
-        { names, fn, regionKey: homeRegion, zip: bundles.find((b) => b.functionName === fn.name)!.zip, workflowPolicy: project.iamPolicy, runtimeEnv: env, syncTable: { name: syncTable, region: home }, workflowFunctions: project.functions.map((f) => f.name), sendsTo: messageTargets(dag, fn.name) },
+        {
+          names,
+          fn,
+          regionKey: homeRegion,
+          zip: bundles.find((b) => b.functionName === fn.name)!.zip,
+          workflowPolicy: project.iamPolicy,
+          runtimeEnv: env,
+          syncTable: { name: syncTable, region: home },
+          workflowFunctions: project.functions.map((f) => f.name),
+          sendsTo: messageTargets(dag, fn.name),
+        },
         deps,
         ledger,
       );
@@ -105,7 +130,10 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
       home_run_ratio: ratio ?? DEFAULT_HOME_REGION_RUN_RATIO,
     };
     await writePlacement(doc, cp.placementsTable, wpd);
-    ledger.push({ what: `placement ${workflowId}`, run: () => ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.placementsTable, Key: { workflow_id: workflowId } }))) });
+    ledger.push({
+      what: `placement ${workflowId}`,
+      run: () => ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.placementsTable, Key: { workflow_id: workflowId } }))),
+    });
     record.status = 'DEPLOYED';
     record.deployed_at = deps.now().toISOString();
     await doc.send(new PutCommand({ TableName: cp.workflowsTable, Item: record }));
@@ -119,7 +147,10 @@ export async function deployWorkflow(project: AnalyzedProject, deps: WorkflowDep
         problems.push(`${undo.what}: ${(undoError as Error).message}`);
       }
     }
-    const suffix = problems.length > 0 ? `; rollback left: ${problems.join('; ')} (run \`caribou remove ${workflowId}\`)` : '; everything it created was removed';
+    const suffix =
+      problems.length > 0
+        ? `; rollback left: ${problems.join('; ')} (run \`caribou remove ${workflowId}\`)`
+        : '; everything it created was removed';
     throw new ValidationError(`deploy of ${workflowId} failed: ${(error as Error).message}${suffix}`, { cause: error });
   }
   return {

@@ -47,7 +47,8 @@ export function controlPlaneFromEnv(env: NodeJS.ProcessEnv = process.env): Contr
   const summariesTable = optionalTableName('workflow-summaries', env);
   const collectorTable = optionalTableName('collector-data', env);
   const stackPrefix = env.CARIBOU_PREFIX || DEFAULT_STACK_PREFIX;
-  if (!STACK_PREFIX_RE.test(stackPrefix)) throw new ValidationError(`CARIBOU_PREFIX "${stackPrefix}" must be 2-21 lower-case letters, digits or "-", starting with a letter`);
+  if (!STACK_PREFIX_RE.test(stackPrefix))
+    throw new ValidationError(`CARIBOU_PREFIX "${stackPrefix}" must be 2-21 lower-case letters, digits or "-", starting with a letter`);
   const extra = extraStatementsFromEnv(env);
   return {
     ...(extra.length ? { boundaryExtraStatements: extra } : {}),
@@ -80,7 +81,10 @@ export async function resolveControlPlane(env: NodeJS.ProcessEnv = process.env, 
   try {
     buckets = (await aws.s3(env.AWS_REGION).send(new ListBucketsCommand({}))).Buckets ?? [];
   } catch (error) {
-    throw new TransientError(`could not list S3 buckets to find the control plane's artifacts bucket (${env.CARIBOU_PREFIX}-artifacts-*): ${(error as Error).message}`, { cause: error });
+    throw new TransientError(
+      `could not list S3 buckets to find the control plane's artifacts bucket (${env.CARIBOU_PREFIX}-artifacts-*): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const found = buckets.map((b) => b.Name ?? '').filter((name) => name.startsWith(`${env.CARIBOU_PREFIX}-artifacts-`));
   if (found.length !== 1) {
@@ -91,7 +95,10 @@ export async function resolveControlPlane(env: NodeJS.ProcessEnv = process.env, 
   return controlPlaneFromEnv({ ...env, CARIBOU_ARTIFACTS_BUCKET: found[0] });
 }
 
-export function workflowDepsFromEnv(progress: (line: string) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): WorkflowDeps {
+export function workflowDepsFromEnv(
+  progress: (line: string) => void = () => undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): WorkflowDeps {
   return workflowDeps(controlPlaneFromEnv(env), progress);
 }
 

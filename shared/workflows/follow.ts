@@ -45,7 +45,10 @@ export class RunTracker {
   private readonly seen = new Set<string>();
   readonly errors: string[] = [];
 
-  constructor(readonly runId: string, entryInstance: string) {
+  constructor(
+    readonly runId: string,
+    entryInstance: string,
+  ) {
     this.expected.add(entryInstance);
   }
 
@@ -57,7 +60,8 @@ export class RunTracker {
       this.seen.add(lineId);
     }
     const event = line.caribou_event;
-    if (event === 'INVOKING_SUCCESSOR' && line.successor_invoked === true && line.successor_is_sync !== true) this.expected.add(String(line.successor));
+    if (event === 'INVOKING_SUCCESSOR' && line.successor_invoked === true && line.successor_is_sync !== true)
+      this.expected.add(String(line.successor));
     if (event === 'SYNC_NODE_FIRED') this.expected.add(String(line.sync_node));
     if (event === 'EXCEED_HOP_ERROR' || event === 'MISROUTED_MESSAGE') {
       this.failed = true;
@@ -84,7 +88,9 @@ export class RunTracker {
   }
 
   report(status: RunStatus = this.status): RunReport {
-    const instances = [...this.executed.values()].sort((a, b) => this.finishedAt.get(a.instance)!.localeCompare(this.finishedAt.get(b.instance)!));
+    const instances = [...this.executed.values()].sort((a, b) =>
+      this.finishedAt.get(a.instance)!.localeCompare(this.finishedAt.get(b.instance)!),
+    );
     return { run_id: this.runId, status, instances };
   }
 }
@@ -95,17 +101,28 @@ export interface FollowOptions {
   onInstance?: (run: InstanceRun) => void;
 }
 
-export async function followRun(workflowId: string, runId: string, startedAt: Date, options: FollowOptions, deps: WorkflowDeps): Promise<RunReport> {
+export async function followRun(
+  workflowId: string,
+  runId: string,
+  startedAt: Date,
+  options: FollowOptions,
+  deps: WorkflowDeps,
+): Promise<RunReport> {
   const cp = deps.controlPlane;
   const doc = deps.clients.doc(cp.region);
-  const record = (await doc.send(new GetCommand({ TableName: cp.workflowsTable, Key: { workflow_id: workflowId } }))).Item as WorkflowRecord | undefined;
+  const record = (await doc.send(new GetCommand({ TableName: cp.workflowsTable, Key: { workflow_id: workflowId } }))).Item as
+    | WorkflowRecord
+    | undefined;
   if (!record) throw new NotFoundError(`workflow ${workflowId} is not deployed`);
   const groups: { region: string; group: string }[] = [];
   const wpd = await readPlacement(doc, cp.placementsTable, workflowId);
   for (const [fn, regions] of Object.entries(wpd.endpoints)) {
     for (const region of Object.keys(regions)) {
       const code = regionCode(region);
-      groups.push({ region: code, group: `/aws/lambda/${physicalName(cp.stackPrefix, record.workflow_name, record.workflow_version, fn, code)}` });
+      groups.push({
+        region: code,
+        group: `/aws/lambda/${physicalName(cp.stackPrefix, record.workflow_name, record.workflow_version, fn, code)}`,
+      });
     }
   }
   const tracker = new RunTracker(runId, record.dag.entry_instance);
@@ -117,9 +134,9 @@ export async function followRun(workflowId: string, runId: string, startedAt: Da
       do {
         let page;
         try {
-          page = await deps.clients.logs(region).send(
-            new FilterLogEventsCommand({ logGroupName: group, startTime, filterPattern: `"${runId}"`, nextToken: token }),
-          );
+          page = await deps.clients
+            .logs(region)
+            .send(new FilterLogEventsCommand({ logGroupName: group, startTime, filterPattern: `"${runId}"`, nextToken: token }));
         } catch (error) {
           if ((error as Error).name === 'ResourceNotFoundException') break; // no invocation logged yet
           throw error;

@@ -19,8 +19,12 @@ export interface RemoveResult {
 export async function removeWorkflow({ workflowId }: { workflowId: string }, deps: WorkflowDeps): Promise<RemoveResult> {
   const cp = deps.controlPlane;
   const doc = deps.clients.doc(cp.region);
-  const record = (await doc.send(new GetCommand({ TableName: cp.workflowsTable, Key: { workflow_id: workflowId }, ConsistentRead: true }))).Item as WorkflowRecord | undefined;
-  if (!record) throw new NotFoundError(`workflow ${workflowId} is not deployed (no entry in ${cp.workflowsTable}); \`caribou list\` shows deployed workflows`);
+  const record = (await doc.send(new GetCommand({ TableName: cp.workflowsTable, Key: { workflow_id: workflowId }, ConsistentRead: true })))
+    .Item as WorkflowRecord | undefined;
+  if (!record)
+    throw new NotFoundError(
+      `workflow ${workflowId} is not deployed (no entry in ${cp.workflowsTable}); \`caribou list\` shows deployed workflows`,
+    );
   const names = { workflowName: record.workflow_name, workflowVersion: record.workflow_version, workflowId };
 
   // Regions: what the record knows, plus whatever the migrator added to the placement.
@@ -65,16 +69,27 @@ export async function removeWorkflow({ workflowId }: { workflowId: string }, dep
   }
   // Control-plane entries: placement, staged plan, summaries, collected workflow data; record last.
   await ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.placementsTable, Key: { workflow_id: workflowId } })));
-  if (cp.stagingTable) await ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.stagingTable!, Key: { workflow_id: workflowId } })));
-  if (cp.collectorTable) await ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.collectorTable!, Key: { table_name: 'workflow_instance', key: workflowId } })));
+  if (cp.stagingTable)
+    await ignoreGone(() => doc.send(new DeleteCommand({ TableName: cp.stagingTable!, Key: { workflow_id: workflowId } })));
+  if (cp.collectorTable)
+    await ignoreGone(() =>
+      doc.send(new DeleteCommand({ TableName: cp.collectorTable!, Key: { table_name: 'workflow_instance', key: workflowId } })),
+    );
   if (cp.summariesTable) {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await doc.send(
-        new QueryCommand({ TableName: cp.summariesTable, KeyConditionExpression: 'workflow_id = :id', ExpressionAttributeValues: { ':id': workflowId }, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: cp.summariesTable,
+          KeyConditionExpression: 'workflow_id = :id',
+          ExpressionAttributeValues: { ':id': workflowId },
+          ExclusiveStartKey: startKey,
+        }),
       );
       for (const item of page.Items ?? []) {
-        await doc.send(new DeleteCommand({ TableName: cp.summariesTable, Key: { workflow_id: workflowId, sync_window: item.sync_window } }));
+        await doc.send(
+          new DeleteCommand({ TableName: cp.summariesTable, Key: { workflow_id: workflowId, sync_window: item.sync_window } }),
+        );
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -5,7 +5,13 @@
 // delete tolerates "already gone" so remove re-runs.
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import {
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
@@ -36,8 +42,15 @@ const MAX_RECEIVE_COUNT = 5;
 const isGone = (error: unknown) => {
   const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
   return (
-    ['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'NoSuchKey', 'NoSuchBucket'].includes(e?.name ?? '') ||
-    e?.Code === 'AWS.SimpleQueueService.NonExistentQueue'
+    [
+      'ResourceNotFoundException',
+      'NoSuchEntity',
+      'NoSuchEntityException',
+      'QueueDoesNotExist',
+      'AWS.SimpleQueueService.NonExistentQueue',
+      'NoSuchKey',
+      'NoSuchBucket',
+    ].includes(e?.name ?? '') || e?.Code === 'AWS.SimpleQueueService.NonExistentQueue'
   );
 };
 
@@ -94,7 +107,11 @@ export function messageTargets(dag: WorkflowDag, functionName: string): string[]
 
 /** Tags on everything the deployer creates (the stack's resources carry `caribou:stack` too). */
 export function workflowTags(deps: WorkflowDeps, names: WorkflowNames, fn?: string): Record<string, string> {
-  return { 'caribou:stack': deps.controlPlane.stackPrefix, 'caribou:workflow': names.workflowId, ...(fn ? { 'caribou:function': fn } : {}) };
+  return {
+    'caribou:stack': deps.controlPlane.stackPrefix,
+    'caribou:workflow': names.workflowId,
+    ...(fn ? { 'caribou:function': fn } : {}),
+  };
 }
 
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
@@ -103,7 +120,10 @@ const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key
 export function workflowLogRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
   const days = Number(env.CARIBOU_WORKFLOW_LOG_RETENTION_DAYS ?? '30');
   const allowed = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-  if (!allowed.includes(days)) throw new ValidationError(`CARIBOU_WORKFLOW_LOG_RETENTION_DAYS must be one of CloudWatch's retention values (${allowed.join(', ')}), not ${env.CARIBOU_WORKFLOW_LOG_RETENTION_DAYS}`);
+  if (!allowed.includes(days))
+    throw new ValidationError(
+      `CARIBOU_WORKFLOW_LOG_RETENTION_DAYS must be one of CloudWatch's retention values (${allowed.join(', ')}), not ${env.CARIBOU_WORKFLOW_LOG_RETENTION_DAYS}`,
+    );
   return days;
 }
 
@@ -113,7 +133,7 @@ function boundaryOf(deps: WorkflowDeps): { arn: string; account: string } {
   const account = arn?.split(':')[4];
   if (!arn || !account) {
     throw new ValidationError(
-      'no permissions boundary for workflow roles: set CARIBOU_WORKFLOW_BOUNDARY_ARN to the stack output workflow_boundary_arn (or CARIBOU_ARTIFACTS_BUCKET to the stack\'s <prefix>-artifacts-<account>-<region> bucket)',
+      "no permissions boundary for workflow roles: set CARIBOU_WORKFLOW_BOUNDARY_ARN to the stack output workflow_boundary_arn (or CARIBOU_ARTIFACTS_BUCKET to the stack's <prefix>-artifacts-<account>-<region> bucket)",
     );
   }
   return { arn, account };
@@ -132,13 +152,21 @@ export function runtimePolicy(input: FunctionRegionInput, queueArn: string, deps
   const physical = physicalName(cp.stackPrefix, workflowName, workflowVersion, input.fn.name, region);
   const senders = input.sendsTo ?? input.workflowFunctions;
   const peers = senders
-    ? senders.flatMap((fn) => Object.values(functionStems(cp.stackPrefix, workflowName, workflowVersion, fn)).map((stem) => `arn:aws:sqs:*:${account}:${stem}_aws-*`))
+    ? senders.flatMap((fn) =>
+        Object.values(functionStems(cp.stackPrefix, workflowName, workflowVersion, fn)).map(
+          (stem) => `arn:aws:sqs:*:${account}:${stem}_aws-*`,
+        ),
+      )
     : [`arn:aws:sqs:*:${account}:${cp.stackPrefix}_*`];
   const logGroupArn = `arn:aws:logs:${region}:${account}:log-group:${logGroupName(physical)}`;
   return {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: [queueArn] },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+        Resource: [queueArn],
+      },
       ...(peers.length ? [{ Effect: 'Allow' as const, Action: ['sqs:SendMessage'], Resource: peers }] : []),
       {
         Effect: 'Allow',
@@ -146,7 +174,11 @@ export function runtimePolicy(input: FunctionRegionInput, queueArn: string, deps
         Resource: [`arn:aws:dynamodb:${input.syncTable.region}:${account}:table/${input.syncTable.name}`],
       },
       { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [`arn:aws:dynamodb:*:${account}:table/${cp.placementsTable}`] },
-      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [`arn:aws:s3:::${cp.artifactsBucket}/payloads/${input.names.workflowId}/*`] },
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: [`arn:aws:s3:::${cp.artifactsBucket}/payloads/${input.names.workflowId}/*`],
+      },
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroupArn, `${logGroupArn}:*`] },
     ],
   };
@@ -158,9 +190,19 @@ const TRUST = JSON.stringify({
 });
 
 /** Creates queue + DLQ, role, function and mapping for one function in one region. */
-export async function deployFunctionRegion(input: FunctionRegionInput, deps: WorkflowDeps, ledger: Ledger): Promise<DeployedFunctionResources> {
+export async function deployFunctionRegion(
+  input: FunctionRegionInput,
+  deps: WorkflowDeps,
+  ledger: Ledger,
+): Promise<DeployedFunctionResources> {
   const region = regionCode(input.regionKey);
-  const physical = physicalName(deps.controlPlane.stackPrefix, input.names.workflowName, input.names.workflowVersion, input.fn.name, region);
+  const physical = physicalName(
+    deps.controlPlane.stackPrefix,
+    input.names.workflowName,
+    input.names.workflowVersion,
+    input.fn.name,
+    region,
+  );
   const sqs = deps.clients.sqs(region);
   const iam = deps.clients.iam(region);
   const lambda = deps.clients.lambda(region);
@@ -169,25 +211,41 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
   // The stored document is validated at every use: the migrator reads it from a table.
   const problems = boundaryProblems(input.workflowPolicy, deps.controlPlane.boundaryExtraStatements);
   if (problems.length > 0) {
-    throw new ValidationError(`the workflow's IAM policy (iam_policy_file) asks for more than workflow roles may have: ${problems.join('; ')}`);
+    throw new ValidationError(
+      `the workflow's IAM policy (iam_policy_file) asks for more than workflow roles may have: ${problems.join('; ')}`,
+    );
   }
   const tags = workflowTags(deps, input.names, input.fn.name);
 
-  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: queueName(physical, true), Attributes: { MessageRetentionPeriod: '1209600' }, tags }))).QueueUrl!;
-  ledger.push({ what: `queue ${queueName(physical, true)}`, run: () => ignoreGone(() => sqs.send(new DeleteQueueCommand({ QueueUrl: dlqUrl }))) });
+  const dlqUrl = (
+    await sqs.send(
+      new CreateQueueCommand({ QueueName: queueName(physical, true), Attributes: { MessageRetentionPeriod: '1209600' }, tags }),
+    )
+  ).QueueUrl!;
+  ledger.push({
+    what: `queue ${queueName(physical, true)}`,
+    run: () => ignoreGone(() => sqs.send(new DeleteQueueCommand({ QueueUrl: dlqUrl }))),
+  });
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   const visibilityS = Math.min(43_200, Math.max(30, input.fn.timeout_s * 6));
   const queueUrl = (
     await sqs.send(
       new CreateQueueCommand({
         QueueName: queueName(physical),
-        Attributes: { VisibilityTimeout: String(visibilityS), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }) },
+        Attributes: {
+          VisibilityTimeout: String(visibilityS),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+        },
         tags,
       }),
     )
   ).QueueUrl!;
-  ledger.push({ what: `queue ${queueName(physical)}`, run: () => ignoreGone(() => sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }))) });
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  ledger.push({
+    what: `queue ${queueName(physical)}`,
+    run: () => ignoreGone(() => sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }))),
+  });
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
 
   const role = roleName(physical);
   const roleArn = (
@@ -202,14 +260,25 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
     )
   ).Role!.Arn!;
   ledger.push({ what: `role ${role}`, run: () => deleteRole(deps, region, role) });
-  await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'workflow', PolicyDocument: JSON.stringify(input.workflowPolicy) }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'caribou-runtime', PolicyDocument: JSON.stringify(runtimePolicy(input, queueArn, deps)) }));
+  await iam.send(
+    new PutRolePolicyCommand({ RoleName: role, PolicyName: 'workflow', PolicyDocument: JSON.stringify(input.workflowPolicy) }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: role,
+      PolicyName: 'caribou-runtime',
+      PolicyDocument: JSON.stringify(runtimePolicy(input, queueArn, deps)),
+    }),
+  );
 
   const logGroup = logGroupName(physical);
   await logs.send(new CreateLogGroupCommand({ logGroupName: logGroup, tags })).catch((error: Error) => {
     if (error.name !== 'ResourceAlreadyExistsException') throw error;
   });
-  ledger.push({ what: `log group ${logGroup}`, run: () => ignoreGone(() => logs.send(new DeleteLogGroupCommand({ logGroupName: logGroup }))) });
+  ledger.push({
+    what: `log group ${logGroup}`,
+    run: () => ignoreGone(() => logs.send(new DeleteLogGroupCommand({ logGroupName: logGroup }))),
+  });
   await logs.send(new PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: workflowLogRetentionDays() }));
 
   const environment = {
@@ -246,7 +315,10 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
       await deps.sleep(3000);
     }
   }
-  ledger.push({ what: `function ${physical}`, run: () => ignoreGone(() => lambda.send(new DeleteFunctionCommand({ FunctionName: physical }))) });
+  ledger.push({
+    what: `function ${physical}`,
+    run: () => ignoreGone(() => lambda.send(new DeleteFunctionCommand({ FunctionName: physical }))),
+  });
   for (let attempt = 0; attempt < 60; attempt++) {
     const state = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physical }))).State;
     if (!state || state === 'Active') break;
@@ -262,8 +334,19 @@ export async function deployFunctionRegion(input: FunctionRegionInput, deps: Wor
       Enabled: true,
     }),
   );
-  ledger.push({ what: `event source mapping ${mapping.UUID}`, run: () => ignoreGone(() => lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID! }))) });
-  return { function_name: physical, function_arn: functionArn, queue_url: queueUrl, queue_arn: queueArn, dlq_url: dlqUrl, role_name: role, event_source_mapping_uuid: mapping.UUID! };
+  ledger.push({
+    what: `event source mapping ${mapping.UUID}`,
+    run: () => ignoreGone(() => lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID! }))),
+  });
+  return {
+    function_name: physical,
+    function_arn: functionArn,
+    queue_url: queueUrl,
+    queue_arn: queueArn,
+    dlq_url: dlqUrl,
+    role_name: role,
+    event_source_mapping_uuid: mapping.UUID!,
+  };
 }
 
 export async function deleteRole(deps: WorkflowDeps, region: string, role: string): Promise<void> {
@@ -279,7 +362,12 @@ export async function deleteRole(deps: WorkflowDeps, region: string, role: strin
 }
 
 /** Deletes everything a function has in a region, found by name (works after partial failures). */
-export async function removeFunctionRegion(names: WorkflowNames, functionName: string, regionKey: RegionKey, deps: WorkflowDeps): Promise<void> {
+export async function removeFunctionRegion(
+  names: WorkflowNames,
+  functionName: string,
+  regionKey: RegionKey,
+  deps: WorkflowDeps,
+): Promise<void> {
   const region = regionCode(regionKey);
   const physical = physicalName(deps.controlPlane.stackPrefix, names.workflowName, names.workflowVersion, functionName, region);
   const lambda = deps.clients.lambda(region);
@@ -304,7 +392,13 @@ export async function removeFunctionRegion(names: WorkflowNames, functionName: s
 }
 
 /** The workflow's sync/state table (hash key `id`, TTL on `ttl`). */
-export async function createSyncTable(name: string, region: string, deps: WorkflowDeps, ledger: Ledger, tags: Record<string, string> = { 'caribou:stack': deps.controlPlane.stackPrefix }): Promise<void> {
+export async function createSyncTable(
+  name: string,
+  region: string,
+  deps: WorkflowDeps,
+  ledger: Ledger,
+  tags: Record<string, string> = { 'caribou:stack': deps.controlPlane.stackPrefix },
+): Promise<void> {
   const dynamo = deps.clients.dynamo(region);
   await dynamo.send(
     new CreateTableCommand({

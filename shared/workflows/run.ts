@@ -35,11 +35,13 @@ export function parseArgument(argument: unknown): unknown {
 export async function runWorkflow(request: RunRequest, deps: WorkflowDeps & { random?: () => number }): Promise<RunStarted> {
   const cp = deps.controlPlane;
   const doc = deps.clients.doc(cp.region);
-  const record = (await doc.send(new GetCommand({ TableName: cp.workflowsTable, Key: { workflow_id: request.workflowId }, ConsistentRead: true }))).Item as
-    | WorkflowRecord
-    | undefined;
+  const record = (
+    await doc.send(new GetCommand({ TableName: cp.workflowsTable, Key: { workflow_id: request.workflowId }, ConsistentRead: true }))
+  ).Item as WorkflowRecord | undefined;
   if (!record || record.status !== 'DEPLOYED') {
-    throw new NotFoundError(`workflow ${request.workflowId} is not deployed${record ? ' (its deploy has not finished)' : ''}; \`caribou list\` shows deployed workflows`);
+    throw new NotFoundError(
+      `workflow ${request.workflowId} is not deployed${record ? ' (its deploy has not finished)' : ''}; \`caribou list\` shows deployed workflows`,
+    );
   }
   const wpd = await readPlacement(doc, cp.placementsTable, request.workflowId);
   const now = deps.now();
@@ -53,7 +55,17 @@ export async function runWorkflow(request: RunRequest, deps: WorkflowDeps & { ra
   const entry = record.dag.entry_instance;
   const entryFunction = record.dag.instances[entry]!.function_name;
   const endpoint = endpointFor(run, entryFunction, regionFor(run, entry, now));
-  const envelope: Envelope = { [ENVELOPE_MARK]: true, run, instance: entry, taint: randomUUID(), hops: 0, payload: parseArgument(request.argument), sent_at: now.toISOString() };
-  await deps.clients.sqs(regionCode(endpoint.region)).send(new SendMessageCommand({ QueueUrl: endpoint.queueUrl, MessageBody: JSON.stringify(envelope) }));
+  const envelope: Envelope = {
+    [ENVELOPE_MARK]: true,
+    run,
+    instance: entry,
+    taint: randomUUID(),
+    hops: 0,
+    payload: parseArgument(request.argument),
+    sent_at: now.toISOString(),
+  };
+  await deps.clients
+    .sqs(regionCode(endpoint.region))
+    .send(new SendMessageCommand({ QueueUrl: endpoint.queueUrl, MessageBody: JSON.stringify(envelope) }));
   return { runId: run.run_id, entryInstance: entry, entryRegion: endpoint.region };
 }

@@ -4,7 +4,11 @@ import type { WorkflowDeps } from './env.js';
 import type { WorkflowRecord } from './record.js';
 
 /** Environment every deployed function of the workflow gets (besides its own variables). */
-export function runtimeEnvironment(record: Pick<WorkflowRecord, 'workflow_id' | 'home_region' | 'sync_tables'>, deps: WorkflowDeps, ratio?: number): Record<string, string> {
+export function runtimeEnvironment(
+  record: Pick<WorkflowRecord, 'workflow_id' | 'home_region' | 'sync_tables'>,
+  deps: WorkflowDeps,
+  ratio?: number,
+): Record<string, string> {
   const cp = deps.controlPlane;
   const homeRegion = record.home_region.slice(record.home_region.indexOf(':') + 1);
   return {
@@ -20,4 +24,3 @@ export function runtimeEnvironment(record: Pick<WorkflowRecord, 'workflow_id' | 
     // nodejs22.x on Lambda, and on the same major in local mode (local/runtime/function-node.ts).
   };
 }
-

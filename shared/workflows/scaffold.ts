@@ -52,7 +52,11 @@ export function toolPackage(root: string = REPO_ROOT): ToolPackage {
 }
 
 /** The dependency spec a new project uses for this package. */
-export function toolDependencySpec(projectDir: string, kind: ToolDependency = isCheckout() ? 'link' : 'registry', tool: ToolPackage = toolPackage()): string {
+export function toolDependencySpec(
+  projectDir: string,
+  kind: ToolDependency = isCheckout() ? 'link' : 'registry',
+  tool: ToolPackage = toolPackage(),
+): string {
   if (kind === 'registry') return `^${tool.version}`;
   const relative = path.relative(projectDir, tool.root).split(path.sep).join('/');
   return `file:${relative === '' ? '.' : relative}`;
@@ -116,7 +120,14 @@ test('greet is skipped when the condition is false', async () => {
 }
 
 /** .caribou/config.yml of a new workflow. */
-export function workflowConfig(o: { name: string; version: string; homeRegion: string; allowedRegions?: string[]; memoryMB?: number; homeRunRatio?: number | null }): string {
+export function workflowConfig(o: {
+  name: string;
+  version: string;
+  homeRegion: string;
+  allowedRegions?: string[];
+  memoryMB?: number;
+  homeRunRatio?: number | null;
+}): string {
   const allowed = o.allowedRegions
     ? `\n${[o.homeRegion, ...o.allowedRegions.filter((r) => r !== o.homeRegion)].map((r) => `    - provider: aws\n      region: ${r}`).join('\n')}`
     : ' null';
@@ -156,7 +167,9 @@ ${ratio === null ? '' : `# Share of runs kept entirely in the home region (a bas
 const LOGS_ONLY_POLICY = {
   aws: {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' }],
+    Statement: [
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' },
+    ],
   },
 };
 
@@ -174,7 +187,14 @@ export function scaffoldWorkflow(options: ScaffoldOptions): string[] {
   const tool = toolPackage();
   const files: Record<string, string> = {
     'app.ts': options.app ?? starterApp(name, version, tool.name),
-    '.caribou/config.yml': workflowConfig({ name, version, homeRegion: region, allowedRegions: options.allowedRegions, memoryMB: options.memoryMB, homeRunRatio: options.homeRunRatio }),
+    '.caribou/config.yml': workflowConfig({
+      name,
+      version,
+      homeRegion: region,
+      allowedRegions: options.allowedRegions,
+      memoryMB: options.memoryMB,
+      homeRunRatio: options.homeRunRatio,
+    }),
     '.caribou/iam_policy.json': `${JSON.stringify(options.iamPolicy ?? LOGS_ONLY_POLICY, null, 2)}\n`,
   };
   if (!options.workflowOnly) {

@@ -65,7 +65,12 @@ test('new_workflow, npm install, npm test, npm run deploy, run, remove', async (
   const link = path.join(dir, 'node_modules', '@caribou-ts', 'caribou');
   assert.ok(lstatSync(link).isSymbolicLink());
   assert.equal(realpathSync(link), realpathSync(REPO_ROOT));
-  assert.deepEqual(readdirSync(path.join(dir, 'node_modules')).filter((f) => f !== '.package-lock.json').sort(), ['.bin', '@caribou-ts']);
+  assert.deepEqual(
+    readdirSync(path.join(dir, 'node_modules'))
+      .filter((f) => f !== '.package-lock.json')
+      .sort(),
+    ['.bin', '@caribou-ts'],
+  );
   assert.ok(existsSync(path.join(dir, 'node_modules', '.bin', 'caribou')));
 
   // `npx <package name>` runs the installed package's bin, without asking the registry.
@@ -82,16 +87,26 @@ test('new_workflow, npm install, npm test, npm run deploy, run, remove', async (
   assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
   assert.match(deployed.stdout, /Deployed demo-0\.0\.1 to aws:us-east-1/);
 
-  const run = await sh('npx', ['--offline', 'caribou', 'run', 'demo-0.0.1', '-a', '{"name":"Ada"}', '--wait', '--json', '--timeout', '60'], dir);
+  const run = await sh(
+    'npx',
+    ['--offline', 'caribou', 'run', 'demo-0.0.1', '-a', '{"name":"Ada"}', '--wait', '--json', '--timeout', '60'],
+    dir,
+  );
   assert.equal(run.code, 0, run.stdout + run.stderr);
   const report = JSON.parse(run.stdout) as { status: string; instances: { function: string }[] };
   assert.equal(report.status, 'succeeded');
   assert.deepEqual(report.instances.map((i) => i.function).sort(), ['greet', 'start']);
 
   // Function code ran on the Node that make install put in .tools/ (the declared runtime's major).
-  const status = (await (await fetch(`${suite.local.endpoints.runtime}/_local/status`)).json()) as { nodeVersion: string; nodeSource: string };
+  const status = (await (await fetch(`${suite.local.endpoints.runtime}/_local/status`)).json()) as {
+    nodeVersion: string;
+    nodeSource: string;
+  };
   const expected = functionNode();
-  assert.deepEqual({ nodeVersion: status.nodeVersion, nodeSource: status.nodeSource }, { nodeVersion: expected.version, nodeSource: expected.source });
+  assert.deepEqual(
+    { nodeVersion: status.nodeVersion, nodeSource: status.nodeSource },
+    { nodeVersion: expected.version, nodeSource: expected.source },
+  );
   if (existsSync(toolsNodePath())) assert.equal(checkLocalNode(status.nodeVersion).matches, true, status.nodeVersion);
 
   const removed = await sh('npx', ['--offline', 'caribou', 'remove', 'demo-0.0.1'], dir);

@@ -43,7 +43,11 @@ const startedIso = new Date().toISOString();
 
 async function caribou(args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], { env: { ...process.env, ...local.env }, maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], {
+      env: { ...process.env, ...local.env },
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: timeoutMs,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -51,14 +55,17 @@ async function caribou(args: string[], timeoutMs = 120_000): Promise<{ code: num
   }
 }
 
-before(async () => {
-  local = await startLocalMode({ withStack: true });
-  await local.reset();
-  probes = new Probes(local.state);
-  const out = await caribou(['local', 'demo', '--output', 'json', '--state-dir', local.state.stateDir], 14 * 60_000);
-  loopOutput = out.stdout + out.stderr;
-  loop = JSON.parse(out.stdout) as LoopResult;
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    local = await startLocalMode({ withStack: true });
+    await local.reset();
+    probes = new Probes(local.state);
+    const out = await caribou(['local', 'demo', '--output', 'json', '--state-dir', local.state.stateDir], 14 * 60_000);
+    loopOutput = out.stdout + out.stderr;
+    loop = JSON.parse(out.stdout) as LoopResult;
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   if (loop?.workflowId) await caribou(['remove', loop.workflowId]);
@@ -70,7 +77,9 @@ function reached(step: string, service: string): void {
   assert.ok(loop, `the loop did not run: ${loopOutput}`);
   const record = loop.steps.find((s) => s.step.startsWith(step));
   if (!record?.ok) {
-    assert.fail(`${service} step "${step}" ${record ? 'failed' : 'was not reached'}: ${loop.failed ? `the loop stopped at "${loop.failed.step}": ${loop.failed.message}` : 'no failure recorded'}`);
+    assert.fail(
+      `${service} step "${step}" ${record ? 'failed' : 'was not reached'}: ${loop.failed ? `the loop stopped at "${loop.failed.step}": ${loop.failed.message}` : 'no failure recorded'}`,
+    );
   }
 }
 
@@ -85,7 +94,8 @@ async function entryRunIds(): Promise<Set<string>> {
   const wpd = await probes.placement(workflowId());
   const ids = new Set<string>();
   for (const region of Object.keys(wpd?.endpoints.get_requests ?? {})) {
-    for (const l of await runtimeLines(physicalName('get_requests', region), region.slice(4))) if (l.caribou_event === 'ENTRY_POINT') ids.add(String(l.run_id));
+    for (const l of await runtimeLines(physicalName('get_requests', region), region.slice(4)))
+      if (l.caribou_event === 'ENTRY_POINT') ids.add(String(l.run_id));
   }
   return ids;
 }
@@ -93,7 +103,13 @@ async function entryRunIds(): Promise<Set<string>> {
 /** `<prefix>_<wf>-<version>-<fn>_aws-<region>` (shared/analysis/names.ts), whoever deployed it. */
 function physicalName(fn: string, region: string): string {
   const id = workflowId();
-  return physicalNameOf(local.prefix, id.slice(0, id.lastIndexOf('-')), id.slice(id.lastIndexOf('-') + 1), fn, region.slice(region.indexOf(':') + 1));
+  return physicalNameOf(
+    local.prefix,
+    id.slice(0, id.lastIndexOf('-')),
+    id.slice(id.lastIndexOf('-') + 1),
+    fn,
+    region.slice(region.indexOf(':') + 1),
+  );
 }
 
 test('deploy: the demo workflow is deployed at home', async () => {
@@ -104,14 +120,18 @@ test('deploy: the demo workflow is deployed at home', async () => {
   assert.equal(record?.home_region, HOME);
   assert.deepEqual(record?.config.regions_and_providers.allowed_regions?.map((r) => `aws:${r.region}`).sort(), [HOME, ...OTHERS].sort());
   const functions = await probes.functionsIn(DEMO_HOME);
-  for (const fn of ['get_requests', 'image_processor']) assert.ok(functions.includes(physicalName(fn, HOME)), `${SERVICES.deploy} ${fn} exists in ${DEMO_HOME}`);
+  for (const fn of ['get_requests', 'image_processor'])
+    assert.ok(functions.includes(physicalName(fn, HOME)), `${SERVICES.deploy} ${fn} exists in ${DEMO_HOME}`);
 });
 
 test('runs: the first runs executed at home (entry point log lines)', async () => {
   reached('drive traffic', SERVICES.runtime);
   const lines = await runtimeLines(physicalName('get_requests', HOME), DEMO_HOME);
   const entries = lines.filter((l) => l.caribou_event === 'ENTRY_POINT' && l.workflow_id === workflowId());
-  assert.ok(new Set(entries.map((l) => l.run_id)).size >= 12, `${SERVICES.runtime} expected >= 12 ENTRY_POINT lines, got ${entries.length}`);
+  assert.ok(
+    new Set(entries.map((l) => l.run_id)).size >= 12,
+    `${SERVICES.runtime} expected >= 12 ENTRY_POINT lines, got ${entries.length}`,
+  );
 });
 
 test('log sync: the summary holds every run with its instances, regions and durations', async () => {
@@ -122,11 +142,23 @@ test('log sync: the summary holds every run with its instances, regions and dura
   const synced = new Set(summary.runs.map((r) => r.run_id));
   for (const id of logged) assert.ok(synced.has(id), `${SERVICES.logSyncer} run ${id} is in the logs but not in the summary`);
   assert.equal(summary.totalRuns, logged.size, `${SERVICES.logSyncer} totalRuns counts each logged run once`);
-  assert.equal(Object.values(summary.daily).reduce((s, d) => s + d.invocations, 0), summary.totalRuns, `${SERVICES.logSyncer} daily invocations add up to totalRuns`);
+  assert.equal(
+    Object.values(summary.daily).reduce((s, d) => s + d.invocations, 0),
+    summary.totalRuns,
+    `${SERVICES.logSyncer} daily invocations add up to totalRuns`,
+  );
   for (const run of summary.runs) {
     assert.ok(run.succeeded, `${SERVICES.logSyncer} run ${run.run_id} succeeded`);
-    assert.equal(run.instances.length, 3, `${SERVICES.logSyncer} run ${run.run_id}: get_requests + 2 image_processor instances (2 transformations)`);
-    for (const i of run.instances) assert.ok(i.durationS >= 0 && i.region.startsWith('aws:'), `${SERVICES.logSyncer} instance ${i.instance} of ${run.run_id} has a region and a duration`);
+    assert.equal(
+      run.instances.length,
+      3,
+      `${SERVICES.logSyncer} run ${run.run_id}: get_requests + 2 image_processor instances (2 transformations)`,
+    );
+    for (const i of run.instances)
+      assert.ok(
+        i.durationS >= 0 && i.region.startsWith('aws:'),
+        `${SERVICES.logSyncer} instance ${i.instance} of ${run.run_id} has a region and a duration`,
+      );
   }
 });
 
@@ -137,20 +169,35 @@ test('collected data: carbon, provider and performance documents for the candida
     const c = carbon[region];
     assert.ok(c, `${SERVICES.collectors} no carbon document for ${region}`);
     assert.equal(c.hourlyGCO2ePerKWh.length, 24, `${SERVICES.collectors} 24 hourly values for ${region}`);
-    assert.ok(c.hourlyGCO2ePerKWh.every((v) => Number.isFinite(v) && v >= 0) && Number.isFinite(c.overallGCO2ePerKWh), `${SERVICES.collectors} finite intensities for ${region}`);
-    assert.ok(c.provenance.source && Date.parse(c.collected_at) >= Date.parse(startedIso), `${SERVICES.collectors} fresh carbon document with provenance for ${region}`);
-    assert.ok(provider[region]?.power.pue && provider[region]!.power.pue >= 1, `${SERVICES.collectors} provider document with a power model for ${region}`);
+    assert.ok(
+      c.hourlyGCO2ePerKWh.every((v) => Number.isFinite(v) && v >= 0) && Number.isFinite(c.overallGCO2ePerKWh),
+      `${SERVICES.collectors} finite intensities for ${region}`,
+    );
+    assert.ok(
+      c.provenance.source && Date.parse(c.collected_at) >= Date.parse(startedIso),
+      `${SERVICES.collectors} fresh carbon document with provenance for ${region}`,
+    );
+    assert.ok(
+      provider[region]?.power.pue && provider[region]!.power.pue >= 1,
+      `${SERVICES.collectors} provider document with a power model for ${region}`,
+    );
     assert.ok(performance[region]?.latencyToS[HOME], `${SERVICES.collectors} latency from ${region} to ${HOME}`);
   }
   for (const region of OTHERS) {
-    assert.ok(carbon[region]!.overallGCO2ePerKWh < carbon[HOME]!.overallGCO2ePerKWh / 2, `${SERVICES.collectors} the demo expects ${region} far greener than ${HOME}`);
+    assert.ok(
+      carbon[region]!.overallGCO2ePerKWh < carbon[HOME]!.overallGCO2ePerKWh / 2,
+      `${SERVICES.collectors} the demo expects ${region} far greener than ${HOME}`,
+    );
   }
 });
 
 test('solve: the deployment manager solved the workflow from the collected data', async () => {
   reached('solve', SERVICES.manager);
   const state = (await probes.workflow(workflowId()))?.deployment_manager;
-  assert.ok(state?.last_solved_at && Date.parse(state.last_solved_at) >= Date.parse(startedIso), `${SERVICES.manager} last_solved_at recorded on the workflow (got ${JSON.stringify(state)})`);
+  assert.ok(
+    state?.last_solved_at && Date.parse(state.last_solved_at) >= Date.parse(startedIso),
+    `${SERVICES.manager} last_solved_at recorded on the workflow (got ${JSON.stringify(state)})`,
+  );
   const detail = loop.steps.find((s) => s.step.startsWith('solve'))!.detail;
   assert.match(detail, /expected .* gCO2e\/run vs .* all at home/);
 });
@@ -195,10 +242,16 @@ test('report: caribou report --json totals equal a recomputation from the synced
   const out = await caribou(['report', workflowId(), '--json']);
   assert.equal(out.code, 0, out.stderr);
   const report = JSON.parse(out.stdout) as NonNullable<LoopResult['report']>;
-  const [summary, carbon, provider, record] = await Promise.all([probes.summary(workflowId()), probes.carbon(), probes.provider(), probes.workflow(workflowId())]);
+  const [summary, carbon, provider, record] = await Promise.all([
+    probes.summary(workflowId()),
+    probes.carbon(),
+    probes.provider(),
+    probes.workflow(workflowId()),
+  ]);
   const memory = Object.fromEntries(record!.function_descriptions.map((f) => [f.name, f.memory_mb]));
   const expected = recomputeCarbon({ runs: summary!.runs, home: HOME, carbon, provider, memoryMb: (fn) => memory[fn]! });
-  const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1e-9, Math.abs(b)), `${SERVICES.report} ${what}: ${a} != ${b}`);
+  const close = (a: number, b: number, what: string) =>
+    assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1e-9, Math.abs(b)), `${SERVICES.report} ${what}: ${a} != ${b}`);
   assert.equal(report.runs.accounted, summary!.runs.length);
   close(report.carbon.actual.gCO2e, expected.actual, 'as executed');
   close(report.carbon.home_counterfactual.gCO2e, expected.home, 'all at home');

@@ -28,7 +28,10 @@ before(async () => {
 after(async () => local?.stop());
 
 async function caribou(args: string[]) {
-  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], { env: { ...process.env, ...local.env }, maxBuffer: 8 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], {
+    env: { ...process.env, ...local.env },
+    maxBuffer: 8 * 1024 * 1024,
+  });
   return stdout;
 }
 

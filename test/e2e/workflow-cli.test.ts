@@ -14,7 +14,10 @@ after(async () => suite?.local.stop());
 
 async function caribou(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], { env: { ...process.env, ...suite.env }, maxBuffer: 8 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], {
+      env: { ...process.env, ...suite.env },
+      maxBuffer: 8 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -43,7 +46,11 @@ for (const [example, input, functions] of EXAMPLES) {
 
     const run = await caribou(['run', id, '-a', JSON.stringify(input), '--wait', '--json', '--timeout', '60']);
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    const report = JSON.parse(run.stdout) as { run_id: string; status: string; instances: { instance: string; function: string; region: string; duration_s: number }[] };
+    const report = JSON.parse(run.stdout) as {
+      run_id: string;
+      status: string;
+      instances: { instance: string; function: string; region: string; duration_s: number }[];
+    };
     assert.equal(report.status, 'succeeded');
     assert.match(report.run_id, /^[0-9a-f]{32}$/);
     assert.deepEqual(report.instances.map((i) => i.function).sort(), functions);

@@ -6,7 +6,13 @@
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { INTERNAL_EVENT_SOURCE, internalDetailType, type InternalActionMessage } from '../../shared/contracts/internal.js';
 import type { InternalActionType } from '../../shared/contracts/actions.js';
 import { unwrapBody } from '../../shared/aws/sqs-envelope.js';
@@ -29,13 +35,20 @@ export async function wire(moto: Moto, prefix: string, types: InternalActionType
   const { events, sqs } = moto.clients();
   const busName = `${prefix}-bus`;
   await events.send(new CreateEventBusCommand({ Name: busName }));
-  const labourerQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-labourer`, Attributes: { VisibilityTimeout: '30' } }))).QueueUrl!;
+  const labourerQueueUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-labourer`, Attributes: { VisibilityTimeout: '30' } }))
+  ).QueueUrl!;
   const orchestratorQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-orchestrator` }))).QueueUrl!;
-  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: labourerQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: labourerQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
   for (const type of types) {
     const rule = `${prefix}-${type}`;
     await events.send(
-      new PutRuleCommand({ Name: rule, EventBusName: busName, EventPattern: JSON.stringify({ source: [INTERNAL_EVENT_SOURCE], 'detail-type': [internalDetailType(type)] }) }),
+      new PutRuleCommand({
+        Name: rule,
+        EventBusName: busName,
+        EventPattern: JSON.stringify({ source: [INTERNAL_EVENT_SOURCE], 'detail-type': [internalDetailType(type)] }),
+      }),
     );
     await events.send(new PutTargetsCommand({ Rule: rule, EventBusName: busName, Targets: [{ Id: 'labourer', Arn: arn }] }));
   }
@@ -50,7 +63,10 @@ async function receive(aws: AwsClients, queueUrl: string, waitS: number): Promis
 async function remove(aws: AwsClients, queueUrl: string, messages: Message[]): Promise<void> {
   if (messages.length === 0) return;
   await aws.sqs.send(
-    new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+    new DeleteMessageBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+    }),
   );
 }
 
@@ -128,7 +144,11 @@ export class TestLabourer {
   ) {
     const reports = clients.reports ?? moto.clients();
     this.poller = clients.poller ?? moto.clients();
-    const assistant = new WorkerAssistant({ doc: reports.doc, tasksTable: tables.tasks, nudger: new SqsNudger(reports.sqs, wiring.orchestratorQueueUrl) });
+    const assistant = new WorkerAssistant({
+      doc: reports.doc,
+      tasksTable: tables.tasks,
+      nudger: new SqsNudger(reports.sqs, wiring.orchestratorQueueUrl),
+    });
     this.handler = labourerHandler({
       service: 'test-labourer',
       types,
@@ -187,8 +207,14 @@ export class TestLabourer {
         this.crashes.set(id, (this.crashes.get(id) ?? 0) + 1);
         return;
       }
-      const event = { Records: [{ messageId: raw.MessageId!, receiptHandle: raw.ReceiptHandle!, body: raw.Body!, eventSource: 'aws:sqs' }] } as unknown as SQSEvent;
-      const context = { awsRequestId: raw.MessageId!, functionName: 'test-labourer', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+      const event = {
+        Records: [{ messageId: raw.MessageId!, receiptHandle: raw.ReceiptHandle!, body: raw.Body!, eventSource: 'aws:sqs' }],
+      } as unknown as SQSEvent;
+      const context = {
+        awsRequestId: raw.MessageId!,
+        functionName: 'test-labourer',
+        getRemainingTimeInMillis: () => 900_000,
+      } as unknown as Context;
       failed = (await this.handler(event, context)).batchItemFailures.length > 0;
     } finally {
       done();

@@ -18,8 +18,12 @@ export function writeDemoProject(root: string, version: string): string {
   const dir = path.join(root, DEMO_WORKFLOW);
   const examples = path.join(REPO_ROOT, 'examples');
   const app = readFileSync(path.join(examples, 'image_processing', 'app.ts'), 'utf8');
-  const renamed = app.replace(/new CaribouWorkflow\(\{ name: 'image_processing', version: '[0-9.]+' \}\)/, `new CaribouWorkflow({ name: '${DEMO_WORKFLOW}', version: '${version}' })`);
-  if (renamed === app) throw new Error('examples/image_processing/app.ts no longer declares its workflow as expected; update cli/lib/loop/demo-project.ts');
+  const renamed = app.replace(
+    /new CaribouWorkflow\(\{ name: 'image_processing', version: '[0-9.]+' \}\)/,
+    `new CaribouWorkflow({ name: '${DEMO_WORKFLOW}', version: '${version}' })`,
+  );
+  if (renamed === app)
+    throw new Error('examples/image_processing/app.ts no longer declares its workflow as expected; update cli/lib/loop/demo-project.ts');
   scaffoldWorkflow({
     name: DEMO_WORKFLOW,
     directory: dir,

@@ -86,7 +86,10 @@ export function movedInstances(wpd: WorkflowPlacementDocument | undefined): Move
   const out: MovedInstance[] = [];
   for (const instance of Object.keys(wpd.instance_functions).sort()) {
     const byHour = Array.from({ length: 24 }, (_, hour) => {
-      const key = [...plan.time_keys].sort((a, b) => a - b).filter((k) => k <= hour).at(-1);
+      const key = [...plan.time_keys]
+        .sort((a, b) => a - b)
+        .filter((k) => k <= hour)
+        .at(-1);
       return { hour, region: (key === undefined ? undefined : plan.hours[String(key)]?.[instance]) ?? wpd.home_region };
     });
     for (const region of new Set(byHour.map((h) => h.region))) {
@@ -97,10 +100,15 @@ export function movedInstances(wpd: WorkflowPlacementDocument | undefined): Move
   return out;
 }
 
-function meanMetrics(metrics: Record<string, { metrics: PlanMetrics; home_metrics: PlanMetrics }> | undefined): { homeGCO2e: number; planGCO2e: number } | undefined {
+function meanMetrics(
+  metrics: Record<string, { metrics: PlanMetrics; home_metrics: PlanMetrics }> | undefined,
+): { homeGCO2e: number; planGCO2e: number } | undefined {
   const all = Object.values(metrics ?? {});
   if (!all.length) return undefined;
-  return { homeGCO2e: all.reduce((s, m) => s + m.home_metrics.average_carbon, 0) / all.length, planGCO2e: all.reduce((s, m) => s + m.metrics.average_carbon, 0) / all.length };
+  return {
+    homeGCO2e: all.reduce((s, m) => s + m.home_metrics.average_carbon, 0) / all.length,
+    planGCO2e: all.reduce((s, m) => s + m.metrics.average_carbon, 0) / all.length,
+  };
 }
 
 export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
@@ -124,14 +132,25 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
    */
   const fireSchedule = async (schedule: string, at: { nextDay?: boolean; hour: number; minute: number }) => {
     const before = await probes.scheduleFired(schedule);
-    if (before === undefined) throw new Error(`the local runtime has no schedule ${names.scheduleRule(state.prefix, schedule)} (was the stack applied? \`caribou local status\`)`);
+    if (before === undefined)
+      throw new Error(
+        `the local runtime has no schedule ${names.scheduleRule(state.prefix, schedule)} (was the stack applied? \`caribou local status\`)`,
+      );
     if (at.nextDay) virtualDay += 24 * HOUR_MS;
     const target = virtualDay + at.hour * HOUR_MS + at.minute * 60_000;
     await probes.setClock({ nowIso: new Date(target - 2000).toISOString(), speed: 1 });
-    await waitForEffect({ step: schedule, service: 'the local runtime\'s scheduler', effect: `schedule ${schedule} firing at ${new Date(target).toISOString()}`, timeoutS: 20 }, async () => {
-      const fired = (await probes.scheduleFired(schedule)) ?? 0;
-      return fired > before ? { value: fired, why: 'fired' } : { why: `fired ${fired} times` };
-    });
+    await waitForEffect(
+      {
+        step: schedule,
+        service: "the local runtime's scheduler",
+        effect: `schedule ${schedule} firing at ${new Date(target).toISOString()}`,
+        timeoutS: 20,
+      },
+      async () => {
+        const fired = (await probes.scheduleFired(schedule)) ?? 0;
+        return fired > before ? { value: fired, why: 'fired' } : { why: `fired ${fired} times` };
+      },
+    );
     return new Date(target).toISOString().slice(0, 16).replace('T', ' ');
   };
 
@@ -154,12 +173,20 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
       progress.note(`virtual clock ${at} UTC: log_syncer fired${firing === 0 ? first : ' again (runs still missing)'}`);
       try {
         return await waitForEffect(
-          { step, service: SERVICE.logSyncer, effect: `the summary of ${workflowId} holding the ${wanted.size} runs (table ${probes.table('workflow-summaries')}, sync_window "summary")`, timeoutS: 40 * scale, fail: () => probes.refusal('log_sync', since) },
+          {
+            step,
+            service: SERVICE.logSyncer,
+            effect: `the summary of ${workflowId} holding the ${wanted.size} runs (table ${probes.table('workflow-summaries')}, sync_window "summary")`,
+            timeoutS: 40 * scale,
+            fail: () => probes.refusal('log_sync', since),
+          },
           async () => {
             const s = await probes.summary(workflowId);
             if (!s) return { why: 'no summary item' };
             const have = s.runs.filter((r) => wanted.has(r.run_id)).length;
-            return have === wanted.size ? { value: s, why: '' } : { why: `${have} of ${wanted.size} runs synced (totalRuns ${s.totalRuns}, pending ${s.pendingRunIds.length})` };
+            return have === wanted.size
+              ? { value: s, why: '' }
+              : { why: `${have} of ${wanted.size} runs synced (totalRuns ${s.totalRuns}, pending ${s.pendingRunIds.length})` };
           },
         );
       } catch (error) {
@@ -176,40 +203,61 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
     await progress.step('control plane answers through EventBridge', SERVICE.router, async () => {
       const since = Date.now() - 1000;
       await publishToBus(state, { action: 'version' });
-      const answer = await waitForEffect({ step: 'router', service: SERVICE.router, effect: 'the router\'s answer to {"action":"version"}', timeoutS: 60 * scale }, async () => {
-        const found = (await routerAnswers(state, since)).find((a) => a.action === 'version' && a.via === 'eventbridge');
-        return found ? { value: found.answer, why: 'answered' } : { why: 'no answer in the router\'s logs yet' };
-      });
+      const answer = await waitForEffect(
+        { step: 'router', service: SERVICE.router, effect: 'the router\'s answer to {"action":"version"}', timeoutS: 60 * scale },
+        async () => {
+          const found = (await routerAnswers(state, since)).find((a) => a.action === 'version' && a.via === 'eventbridge');
+          return found ? { value: found.answer, why: 'answered' } : { why: "no answer in the router's logs yet" };
+        },
+      );
       return { value: undefined, detail: `version → ${JSON.stringify(answer)}` };
     });
 
-    workflowId = await progress.step(`deploy ${DEMO_WORKFLOW} (home ${DEMO_HOME}; also allowed: ${DEMO_OTHER_REGIONS.join(', ')})`, SERVICE.deploy, async () => {
-      // A fresh version every time: an earlier demo's plan, bookkeeping and cooldown never leak in.
-      // Versions also count leftovers whose record is gone (a reset table): their sync tables remain.
-      const earlier = (await probes.workflowIds()).filter((id) => id.startsWith(`${DEMO_WORKFLOW}-`));
-      const leftovers = (await probes.tablesIn(DEMO_HOME, `caribou-sync-${DEMO_WORKFLOW}-`)).map((t) => Number(t.split('_').at(-1)) || 0);
-      const patch = Math.max(0, ...leftovers, ...earlier.map((id) => Number(id.split('.').at(-1)) || 0)) + 1;
-      for (const id of earlier) {
-        await removeWorkflow({ workflowId: id }, deps);
-        progress.note(`removed the earlier demo ${id}`);
-      }
-      const project = analyzeProject(writeDemoProject(workDir, `0.0.${patch}`));
-      const deployed = await deployWorkflow(project, deps);
-      return { value: deployed.workflowId, detail: `${deployed.workflowId}: ${deployed.functions.length} functions in ${deployed.homeRegion} (${deployed.durationS.toFixed(1)} s)` };
-    });
+    workflowId = await progress.step(
+      `deploy ${DEMO_WORKFLOW} (home ${DEMO_HOME}; also allowed: ${DEMO_OTHER_REGIONS.join(', ')})`,
+      SERVICE.deploy,
+      async () => {
+        // A fresh version every time: an earlier demo's plan, bookkeeping and cooldown never leak in.
+        // Versions also count leftovers whose record is gone (a reset table): their sync tables remain.
+        const earlier = (await probes.workflowIds()).filter((id) => id.startsWith(`${DEMO_WORKFLOW}-`));
+        const leftovers = (await probes.tablesIn(DEMO_HOME, `caribou-sync-${DEMO_WORKFLOW}-`)).map((t) => Number(t.split('_').at(-1)) || 0);
+        const patch = Math.max(0, ...leftovers, ...earlier.map((id) => Number(id.split('.').at(-1)) || 0)) + 1;
+        for (const id of earlier) {
+          await removeWorkflow({ workflowId: id }, deps);
+          progress.note(`removed the earlier demo ${id}`);
+        }
+        const project = analyzeProject(writeDemoProject(workDir, `0.0.${patch}`));
+        const deployed = await deployWorkflow(project, deps);
+        return {
+          value: deployed.workflowId,
+          detail: `${deployed.workflowId}: ${deployed.functions.length} functions in ${deployed.homeRegion} (${deployed.durationS.toFixed(1)} s)`,
+        };
+      },
+    );
     result.workflowId = workflowId;
 
     const firstRuns = await progress.step(`drive traffic: ${runs} runs`, SERVICE.runtime, async () => {
       const started: Array<{ runId: string; startedAt: Date }> = [];
       for (let i = 0; i < runs; i++) {
         const startedAt = new Date();
-        started.push({ runId: (await runWorkflow({ workflowId, argument: DEMO_INPUT, requestSource: 'make local' }, deps)).runId, startedAt });
+        started.push({
+          runId: (await runWorkflow({ workflowId, argument: DEMO_INPUT, requestSource: 'make local' }, deps)).runId,
+          startedAt,
+        });
       }
       const reports = await followAll(started, 120 * scale);
       const bad = reports.filter((r) => r.status !== 'succeeded');
-      if (bad.length) throw new LoopStepError('runs', SERVICE.runtime, `${bad.length} of ${runs} runs did not succeed (${bad.map((r) => `${r.run_id.slice(0, 8)} ${r.status}`).join(', ')}); see \`caribou local logs\``);
+      if (bad.length)
+        throw new LoopStepError(
+          'runs',
+          SERVICE.runtime,
+          `${bad.length} of ${runs} runs did not succeed (${bad.map((r) => `${r.run_id.slice(0, 8)} ${r.status}`).join(', ')}); see \`caribou local logs\``,
+        );
       const regions = new Set(reports.flatMap((r) => r.instances.map((i) => i.region)));
-      return { value: reports, detail: `${reports.length} runs succeeded, ${reports.reduce((s, r) => s + r.instances.length, 0)} instance executions, all in ${[...regions].join(', ')}` };
+      return {
+        value: reports,
+        detail: `${reports.length} runs succeeded, ${reports.reduce((s, r) => s + r.instances.length, 0)} instance executions, all in ${[...regions].join(', ')}`,
+      };
     });
 
     // Virtual time: the 1st of the month after the runtime clock's "now", so the monthly provider
@@ -217,42 +265,61 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
     virtualDay = firstOfNextMonth(Date.parse((await probes.runtimeStatus()).clock.nowIso));
 
     await progress.step('log sync (schedule log_syncer, 00:05 UTC)', SERVICE.logSyncer, async () => {
-      const summary = await syncRuns(new Set(firstRuns.map((r) => r.run_id)), 'log sync', false, ' (and provider_collector: the 1st of the month)');
+      const summary = await syncRuns(
+        new Set(firstRuns.map((r) => r.run_id)),
+        'log sync',
+        false,
+        ' (and provider_collector: the 1st of the month)',
+      );
       return { value: summary, detail: `${summary.totalRuns} runs synced into the summary (${summary.lines.parsed} log lines parsed)` };
     });
 
-    await progress.step('collect provider, carbon and performance data (schedules 00:05 on the 1st, 00:30)', SERVICE.collectors, async () => {
-      const since = Date.now();
-      const at = await fireSchedule('carbon_collector', { hour: 0, minute: 30 });
-      progress.note(`virtual clock ${at} UTC: carbon_collector and performance_collector fired`);
-      const regions = [DEMO_HOME, ...DEMO_OTHER_REGIONS].map((r) => `aws:${r}`);
-      const fresh = (docs: Record<string, { collected_at: string }>) => regions.filter((r) => docs[r] && Date.parse(docs[r]!.collected_at) >= Date.parse(loopStartedIso));
-      let published = false;
-      const found = await waitForEffect(
-        {
-          step: 'collect',
-          service: SERVICE.collectors,
-          effect: `carbon, provider and performance documents for ${regions.join(', ')} collected after ${loopStartedIso} (table ${probes.table('collector-data')})`,
-          timeoutS: 120 * scale,
-          fail: async () => (await probes.refusal('data_collect', since)) ?? (await probes.refusal('data_collect', since - 60_000)),
-        },
-        async () => {
-          const [carbon, provider, performance] = await Promise.all([probes.carbon(), probes.provider(), probes.performance()]);
-          const have = { carbon: fresh(carbon), provider: fresh(provider), performance: fresh(performance) };
-          // The monthly provider schedule fired with the log syncer; if its documents are still
-          // missing once the others are in, ask once through EventBridge as an operator would.
-          if (have.carbon.length === regions.length && have.provider.length < regions.length && !published && Date.now() - since > 20_000) {
-            published = true;
-            await publishToBus(state, { action: 'data_collect', collector: 'provider' });
-            progress.note('provider documents missing: published {"action":"data_collect","collector":"provider"} on the bus');
-          }
-          const done = Object.values(have).every((h) => h.length === regions.length);
-          return done ? { value: carbon, why: '' } : { why: `fresh documents: carbon ${have.carbon.length}/3, provider ${have.provider.length}/3, performance ${have.performance.length}/3` };
-        },
-      );
-      const intensities = regions.map((r) => `${r.slice(4)} ${Math.round(found[r]!.overallGCO2ePerKWh)}`).join(', ');
-      return { value: undefined, detail: `gCO2e/kWh (${found[regions[0]!]!.provenance.source}): ${intensities}` };
-    });
+    await progress.step(
+      'collect provider, carbon and performance data (schedules 00:05 on the 1st, 00:30)',
+      SERVICE.collectors,
+      async () => {
+        const since = Date.now();
+        const at = await fireSchedule('carbon_collector', { hour: 0, minute: 30 });
+        progress.note(`virtual clock ${at} UTC: carbon_collector and performance_collector fired`);
+        const regions = [DEMO_HOME, ...DEMO_OTHER_REGIONS].map((r) => `aws:${r}`);
+        const fresh = (docs: Record<string, { collected_at: string }>) =>
+          regions.filter((r) => docs[r] && Date.parse(docs[r]!.collected_at) >= Date.parse(loopStartedIso));
+        let published = false;
+        const found = await waitForEffect(
+          {
+            step: 'collect',
+            service: SERVICE.collectors,
+            effect: `carbon, provider and performance documents for ${regions.join(', ')} collected after ${loopStartedIso} (table ${probes.table('collector-data')})`,
+            timeoutS: 120 * scale,
+            fail: async () => (await probes.refusal('data_collect', since)) ?? (await probes.refusal('data_collect', since - 60_000)),
+          },
+          async () => {
+            const [carbon, provider, performance] = await Promise.all([probes.carbon(), probes.provider(), probes.performance()]);
+            const have = { carbon: fresh(carbon), provider: fresh(provider), performance: fresh(performance) };
+            // The monthly provider schedule fired with the log syncer; if its documents are still
+            // missing once the others are in, ask once through EventBridge as an operator would.
+            if (
+              have.carbon.length === regions.length &&
+              have.provider.length < regions.length &&
+              !published &&
+              Date.now() - since > 20_000
+            ) {
+              published = true;
+              await publishToBus(state, { action: 'data_collect', collector: 'provider' });
+              progress.note('provider documents missing: published {"action":"data_collect","collector":"provider"} on the bus');
+            }
+            const done = Object.values(have).every((h) => h.length === regions.length);
+            return done
+              ? { value: carbon, why: '' }
+              : {
+                  why: `fresh documents: carbon ${have.carbon.length}/3, provider ${have.provider.length}/3, performance ${have.performance.length}/3`,
+                };
+          },
+        );
+        const intensities = regions.map((r) => `${r.slice(4)} ${Math.round(found[r]!.overallGCO2ePerKWh)}`).join(', ');
+        return { value: undefined, detail: `gCO2e/kWh (${found[regions[0]!]!.provenance.source}): ${intensities}` };
+      },
+    );
 
     const staged = await progress.step('solve (schedule deployment_manager, 01:00 UTC)', SERVICE.manager, async () => {
       const since = Date.now();
@@ -270,13 +337,21 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
           const s = await probes.staged(workflowId);
           if (s && Date.parse(s.staged_at) >= Date.parse(loopStartedIso)) return { value: s, why: '' };
           const decision = (await probes.workflow(workflowId))?.deployment_manager?.last_decision;
-          return { why: `${s ? `only an old plan staged at ${s.staged_at}` : 'nothing staged'}${decision ? `; the manager's last decision: ${decision.outcome} at ${decision.at} ${JSON.stringify(decision.detail)}` : '; no decision recorded on the workflow'}` };
+          return {
+            why: `${s ? `only an old plan staged at ${s.staged_at}` : 'nothing staged'}${decision ? `; the manager's last decision: ${decision.outcome} at ${decision.at} ${JSON.stringify(decision.detail)}` : '; no decision recorded on the workflow'}`,
+          };
         },
       );
       const home = `aws:${DEMO_HOME}`;
-      const away = Object.values(plan.plan.hours).flatMap((h) => Object.values(h)).filter((r) => r !== home);
+      const away = Object.values(plan.plan.hours)
+        .flatMap((h) => Object.values(h))
+        .filter((r) => r !== home);
       if (!away.length) {
-        throw new LoopStepError('solve', SERVICE.manager, `the staged plan keeps every instance at home (kept home: ${JSON.stringify(plan.kept_home)}; candidates ${plan.candidate_regions.join(', ')}); nothing to migrate`);
+        throw new LoopStepError(
+          'solve',
+          SERVICE.manager,
+          `the staged plan keeps every instance at home (kept home: ${JSON.stringify(plan.kept_home)}; candidates ${plan.candidate_regions.join(', ')}); nothing to migrate`,
+        );
       }
       return {
         value: plan,
@@ -299,8 +374,13 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
         async () => {
           const [doc, still] = await Promise.all([probes.placement(workflowId), probes.staged(workflowId)]);
           const current = doc?.current_deployment;
-          const published = Boolean(current && (current.expiry_time === staged.plan.expiry_time || JSON.stringify(current.hours) === JSON.stringify(staged.plan.hours)));
-          return published && !still ? { value: doc!, why: '' } : { why: `${published ? 'plan published' : 'plan not in the placement'}, staging item ${still ? 'still there' : 'gone'}` };
+          const published = Boolean(
+            current &&
+              (current.expiry_time === staged.plan.expiry_time || JSON.stringify(current.hours) === JSON.stringify(staged.plan.hours)),
+          );
+          return published && !still
+            ? { value: doc!, why: '' }
+            : { why: `${published ? 'plan published' : 'plan not in the placement'}, staging item ${still ? 'still there' : 'gone'}` };
         },
       );
       const moved = movedInstances(wpd);
@@ -310,44 +390,84 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
         const code = region.slice(region.indexOf(':') + 1);
         const fns = await probes.functionsIn(code);
         for (const fn of new Set(moved.filter((m) => m.region === region).map((m) => wpd.instance_functions[m.instance]!))) {
-          if (!wpd.endpoints[fn]?.[region] || !fns.includes(physicalName(state.prefix, name, version, fn, code))) missing.push(`${fn} in ${region}`);
+          if (!wpd.endpoints[fn]?.[region] || !fns.includes(physicalName(state.prefix, name, version, fn, code)))
+            missing.push(`${fn} in ${region}`);
         }
       }
-      if (missing.length) throw new LoopStepError('migrate', SERVICE.migrator, `the plan is published but these functions are not deployed where it sends them: ${missing.join(', ')}`);
+      if (missing.length)
+        throw new LoopStepError(
+          'migrate',
+          SERVICE.migrator,
+          `the plan is published but these functions are not deployed where it sends them: ${missing.join(', ')}`,
+        );
       result.moved = moved;
       const byTarget = new Map<string, number>();
-      for (const m of moved) byTarget.set(`${shortInstance(m.instance).split(':')[0]} → ${m.region} (UTC ${m.hours})`, (byTarget.get(`${shortInstance(m.instance).split(':')[0]} → ${m.region} (UTC ${m.hours})`) ?? 0) + 1);
+      for (const m of moved)
+        byTarget.set(
+          `${shortInstance(m.instance).split(':')[0]} → ${m.region} (UTC ${m.hours})`,
+          (byTarget.get(`${shortInstance(m.instance).split(':')[0]} → ${m.region} (UTC ${m.hours})`) ?? 0) + 1,
+        );
       return { value: wpd, detail: [...byTarget].map(([what, n]) => `${n} instance${n === 1 ? '' : 's'} of ${what}`).join('; ') };
     });
-    result.expectedPerRun = meanMetrics(placement.current_deployment?.metrics) ?? { homeGCO2e: staged.expected.home.average_carbon, planGCO2e: staged.expected.plan.average_carbon };
+    result.expectedPerRun = meanMetrics(placement.current_deployment?.metrics) ?? {
+      homeGCO2e: staged.expected.home.average_carbon,
+      planGCO2e: staged.expected.plan.average_carbon,
+    };
 
-    const nextRuns = await progress.step(`run again: ${nextRunsWanted} runs read back`, `${SERVICE.runtime} reading the placement the migrator published`, async () => {
-      const started: Array<{ runId: string; startedAt: Date }> = [];
-      for (let i = 0; i < nextRunsWanted; i++) {
-        const startedAt = new Date();
-        started.push({ runId: (await runWorkflow({ workflowId, argument: DEMO_INPUT, requestSource: 'make local' }, deps)).runId, startedAt });
-      }
-      const reports = await followAll(started, 120 * scale);
-      result.nextRuns = reports.map((r) => ({ run_id: r.run_id, instances: r.instances.map((i) => ({ instance: i.instance, region: i.region })) }));
-      const away = reports.filter((r) => r.instances.some((i) => i.region !== `aws:${DEMO_HOME}`));
-      if (reports.some((r) => r.status !== 'succeeded')) throw new LoopStepError('next runs', SERVICE.runtime, `runs after the migration did not all succeed: ${reports.map((r) => `${r.run_id.slice(0, 8)} ${r.status}`).join(', ')}`);
-      if (!away.length) throw new LoopStepError('next runs', SERVICE.runtime, `none of ${reports.length} runs executed an instance outside ${DEMO_HOME} although the plan moves ${result.moved.length} instances`);
-      return { value: reports, detail: `${away.length} of ${reports.length} runs executed instances in ${[...new Set(away.flatMap((r) => r.instances.map((i) => i.region)).filter((r) => r !== `aws:${DEMO_HOME}`))].join(', ')}${away.length < reports.length ? ' (the others ran entirely at home: the home share of runs)' : ''}` };
-    });
+    const nextRuns = await progress.step(
+      `run again: ${nextRunsWanted} runs read back`,
+      `${SERVICE.runtime} reading the placement the migrator published`,
+      async () => {
+        const started: Array<{ runId: string; startedAt: Date }> = [];
+        for (let i = 0; i < nextRunsWanted; i++) {
+          const startedAt = new Date();
+          started.push({
+            runId: (await runWorkflow({ workflowId, argument: DEMO_INPUT, requestSource: 'make local' }, deps)).runId,
+            startedAt,
+          });
+        }
+        const reports = await followAll(started, 120 * scale);
+        result.nextRuns = reports.map((r) => ({
+          run_id: r.run_id,
+          instances: r.instances.map((i) => ({ instance: i.instance, region: i.region })),
+        }));
+        const away = reports.filter((r) => r.instances.some((i) => i.region !== `aws:${DEMO_HOME}`));
+        if (reports.some((r) => r.status !== 'succeeded'))
+          throw new LoopStepError(
+            'next runs',
+            SERVICE.runtime,
+            `runs after the migration did not all succeed: ${reports.map((r) => `${r.run_id.slice(0, 8)} ${r.status}`).join(', ')}`,
+          );
+        if (!away.length)
+          throw new LoopStepError(
+            'next runs',
+            SERVICE.runtime,
+            `none of ${reports.length} runs executed an instance outside ${DEMO_HOME} although the plan moves ${result.moved.length} instances`,
+          );
+        return {
+          value: reports,
+          detail: `${away.length} of ${reports.length} runs executed instances in ${[...new Set(away.flatMap((r) => r.instances.map((i) => i.region)).filter((r) => r !== `aws:${DEMO_HOME}`))].join(', ')}${away.length < reports.length ? ' (the others ran entirely at home: the home share of runs)' : ''}`,
+        };
+      },
+    );
 
-    await progress.step('sync the new runs (next day\'s log_syncer, 00:05 UTC)', SERVICE.logSyncer, async () => {
+    await progress.step("sync the new runs (next day's log_syncer, 00:05 UTC)", SERVICE.logSyncer, async () => {
       const summary = await syncRuns(new Set(nextRuns.map((r) => r.run_id)), 'sync again', true, '');
       const away = summary.runs.filter((r) => r.instances.some((i) => i.region !== `aws:${DEMO_HOME}`)).length;
       return { value: summary, detail: `${summary.totalRuns} runs in the summary, ${away} of them with instances outside ${DEMO_HOME}` };
     });
 
     await progress.step('report (caribou report)', SERVICE.report, async () => {
-      const input = await loadReportInput(clients.doc(state.region), {
-        workflows: probes.table('workflows'),
-        placements: probes.table('placements'),
-        summaries: probes.table('workflow-summaries'),
-        collector: probes.table('collector-data'),
-      }, workflowId);
+      const input = await loadReportInput(
+        clients.doc(state.region),
+        {
+          workflows: probes.table('workflows'),
+          placements: probes.table('placements'),
+          summaries: probes.table('workflow-summaries'),
+          collector: probes.table('collector-data'),
+        },
+        workflowId,
+      );
       const report = computeReport(input);
       const { runs_detail: _detail, ...figures } = report;
       result.report = figures;
@@ -359,12 +479,18 @@ export async function runCarbonLoop(options: LoopOptions): Promise<LoopResult> {
       writeFileSync(html, renderHtml(report, svg));
       result.reportFiles = [png, html];
       const c = report.carbon;
-      return { value: undefined, detail: `${report.runs.accounted} runs: ${c.actual.gCO2e.toPrecision(3)} gCO2e as executed vs ${c.home_counterfactual.gCO2e.toPrecision(3)} all at home (saved ${c.saved_percent ?? 0} %); ${path.relative(process.cwd(), png)}` };
+      return {
+        value: undefined,
+        detail: `${report.runs.accounted} runs: ${c.actual.gCO2e.toPrecision(3)} gCO2e as executed vs ${c.home_counterfactual.gCO2e.toPrecision(3)} all at home (saved ${c.saved_percent ?? 0} %); ${path.relative(process.cwd(), png)}`,
+      };
     });
     result.ok = true;
   } catch (error) {
     const e = error as Error;
-    result.failed = error instanceof LoopStepError ? { step: error.step, service: error.service, message: e.message } : { step: progress.steps.at(-1)?.step ?? 'setup', service: 'the loop driver', message: e.message };
+    result.failed =
+      error instanceof LoopStepError
+        ? { step: error.step, service: error.service, message: e.message }
+        : { step: progress.steps.at(-1)?.step ?? 'setup', service: 'the loop driver', message: e.message };
   } finally {
     // Leave the system on real time for the user to explore.
     await probes.setClock({ nowIso: new Date().toISOString(), speed: 1 }).catch(() => undefined);

@@ -4,7 +4,12 @@ import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { clients } from '../../../shared/aws/clients.js';
-import { COLLECTED_TABLES, type CarbonDocument, type PerformanceDocument, type ProviderDocument } from '../../../shared/contracts/collected-data.js';
+import {
+  COLLECTED_TABLES,
+  type CarbonDocument,
+  type PerformanceDocument,
+  type ProviderDocument,
+} from '../../../shared/contracts/collected-data.js';
 import type { WorkflowPlacementDocument } from '../../../shared/contracts/placement.js';
 import type { DeploymentManagerState, StagedPlan } from '../../../shared/contracts/staged-plan.js';
 import { SUMMARY_SYNC_WINDOW, type WorkflowSummary } from '../../../shared/contracts/workflow-summary.js';
@@ -28,7 +33,15 @@ export class Probes {
   }
 
   async summary(workflowId: string): Promise<WorkflowSummary | undefined> {
-    const item = (await this.doc.send(new GetCommand({ TableName: this.table('workflow-summaries'), Key: { workflow_id: workflowId, sync_window: SUMMARY_SYNC_WINDOW }, ConsistentRead: true }))).Item;
+    const item = (
+      await this.doc.send(
+        new GetCommand({
+          TableName: this.table('workflow-summaries'),
+          Key: { workflow_id: workflowId, sync_window: SUMMARY_SYNC_WINDOW },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
     return summaryOf(item);
   }
 
@@ -45,19 +58,27 @@ export class Probes {
   }
 
   async staged(workflowId: string): Promise<StagedPlan | undefined> {
-    const item = (await this.doc.send(new GetCommand({ TableName: this.table('solver-staging'), Key: { workflow_id: workflowId }, ConsistentRead: true }))).Item;
+    const item = (
+      await this.doc.send(
+        new GetCommand({ TableName: this.table('solver-staging'), Key: { workflow_id: workflowId }, ConsistentRead: true }),
+      )
+    ).Item;
     if (!item) return undefined;
     if (item.plan === undefined) return decodeDocument<StagedPlan>(item.document);
     return { ...(item as unknown as StagedPlan), plan: decodeDocument(item.plan)! };
   }
 
   async placement(workflowId: string): Promise<WorkflowPlacementDocument | undefined> {
-    const item = (await this.doc.send(new GetCommand({ TableName: this.table('placements'), Key: { workflow_id: workflowId }, ConsistentRead: true }))).Item;
+    const item = (
+      await this.doc.send(new GetCommand({ TableName: this.table('placements'), Key: { workflow_id: workflowId }, ConsistentRead: true }))
+    ).Item;
     return decodeDocument<WorkflowPlacementDocument>(item?.document);
   }
 
   async workflow(workflowId: string): Promise<(WorkflowRecord & { deployment_manager?: DeploymentManagerState }) | undefined> {
-    const item = (await this.doc.send(new GetCommand({ TableName: this.table('workflows'), Key: { workflow_id: workflowId }, ConsistentRead: true }))).Item;
+    const item = (
+      await this.doc.send(new GetCommand({ TableName: this.table('workflows'), Key: { workflow_id: workflowId }, ConsistentRead: true }))
+    ).Item;
     return item as (WorkflowRecord & { deployment_manager?: DeploymentManagerState }) | undefined;
   }
 
@@ -65,7 +86,9 @@ export class Probes {
     const ids: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(new ScanCommand({ TableName: this.table('workflows'), ProjectionExpression: 'workflow_id', ExclusiveStartKey: start }));
+      const page = await this.doc.send(
+        new ScanCommand({ TableName: this.table('workflows'), ProjectionExpression: 'workflow_id', ExclusiveStartKey: start }),
+      );
       for (const item of page.Items ?? []) ids.push(String(item.workflow_id));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -102,7 +125,10 @@ export class Probes {
       try {
         return await getJson<RuntimeStatus>(`${this.state.runtime.url}/_local/status`, 5000);
       } catch (error) {
-        if (attempt >= 3) throw new Error(`the local runtime's status is unavailable at ${this.state.runtime.url}: ${(error as Error).message}`, { cause: error });
+        if (attempt >= 3)
+          throw new Error(`the local runtime's status is unavailable at ${this.state.runtime.url}: ${(error as Error).message}`, {
+            cause: error,
+          });
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }

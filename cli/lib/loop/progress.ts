@@ -22,7 +22,8 @@ export class LoopStepError extends CaribouError {
 export class Progress extends StepProgress {
   constructor(print?: (line: string) => void) {
     super(print, {
-      wrapError: (step, service, error) => (error instanceof LoopStepError ? error : new LoopStepError(step, service, (error as Error).message, { cause: error })),
+      wrapError: (step, service, error) =>
+        error instanceof LoopStepError ? error : new LoopStepError(step, service, (error as Error).message, { cause: error }),
     });
   }
 }
@@ -54,7 +55,11 @@ export async function waitForEffect<T>(
     const cause = await options.fail?.().catch(() => undefined);
     if (cause) throw new LoopStepError(options.step, options.service, `${options.effect} — not produced: ${cause}`);
     if (Date.now() > deadline) {
-      throw new LoopStepError(options.step, options.service, `${options.effect} did not appear within ${options.timeoutS} s; responsible: ${options.service} (last seen: ${why})`);
+      throw new LoopStepError(
+        options.step,
+        options.service,
+        `${options.effect} did not appear within ${options.timeoutS} s; responsible: ${options.service} (last seen: ${why})`,
+      );
     }
     await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
   }

@@ -14,7 +14,9 @@ export function loopSummary(result: LoopResult): string[] {
     out.push(`The carbon loop stopped at "${result.failed?.step}" after ${time}.`);
     out.push(`  missing effect: ${result.failed?.message}`);
     out.push(`  responsible:    ${result.failed?.service}`);
-    out.push('  (`caribou local status` shows DLQs and schedules; `caribou tasks` the orchestrator\'s tasks; `caribou local logs <function>` the logs)');
+    out.push(
+      "  (`caribou local status` shows DLQs and schedules; `caribou tasks` the orchestrator's tasks; `caribou local logs <function>` the logs)",
+    );
     return out;
   }
   out.push(`The carbon loop ran in ${time}: ${result.workflowId} left its home region.`);
@@ -34,7 +36,9 @@ export function loopSummary(result: LoopResult): string[] {
   }
   if (result.expectedPerRun) {
     const e = result.expectedPerRun;
-    out.push(`Modeled gCO2e per run (solver): ${g(e.homeGCO2e)} all at home → ${g(e.planGCO2e)} with the plan (${pct(e.homeGCO2e, e.planGCO2e)})`);
+    out.push(
+      `Modeled gCO2e per run (solver): ${g(e.homeGCO2e)} all at home → ${g(e.planGCO2e)} with the plan (${pct(e.homeGCO2e, e.planGCO2e)})`,
+    );
   }
   const r = result.report;
   if (r) {

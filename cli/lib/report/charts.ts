@@ -17,7 +17,14 @@ const fmtS = (s: number | null) => (s === null ? 'n/a' : `${s.toFixed(2)} s`);
 
 /** Region → colour, the same in every view. */
 function regionScale(report: Report): { domain: string[]; range: string[] } {
-  const domain = [...new Set([report.home_region, ...Object.keys(report.intensity.profiles), ...report.per_region.map((r) => r.region), ...report.placement.hours.map((h) => h.region)])];
+  const domain = [
+    ...new Set([
+      report.home_region,
+      ...Object.keys(report.intensity.profiles),
+      ...report.per_region.map((r) => r.region),
+      ...report.placement.hours.map((h) => h.region),
+    ]),
+  ];
   domain.sort((a, b) => (a === report.home_region ? -1 : b === report.home_region ? 1 : a.localeCompare(b)));
   return { domain, range: domain.map((_, i) => PALETTE[i % PALETTE.length]!) };
 }
@@ -84,7 +91,9 @@ export function reportSpec(report: Report): TopLevelSpec {
       tooltip: [{ field: 'instance' }, { field: 'hour' }, { field: 'region' }],
     },
   };
-  const executions = report.per_region.flatMap((r) => Object.entries(r.by_function).map(([fn, count]) => ({ region: r.region, function: fn, count })));
+  const executions = report.per_region.flatMap((r) =>
+    Object.entries(r.by_function).map(([fn, count]) => ({ region: r.region, function: fn, count })),
+  );
   const perRegion = {
     title: { text: 'Instance executions per region (synced runs)', anchor: 'start' as const },
     width: 380,
@@ -113,7 +122,12 @@ export function reportSpec(report: Report): TopLevelSpec {
       x: { field: 'day', type: 'ordinal' as const, title: null, axis: { labelAngle: 0 } },
       xOffset: { field: 'series', type: 'nominal' as const },
       y: { field: 'gCO2e', type: 'quantitative' as const, title: 'gCO2e' },
-      color: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['all at home', 'as executed'], range: ['#9e9e9e', '#3182bd'] } },
+      color: {
+        field: 'series',
+        type: 'nominal' as const,
+        title: null,
+        scale: { domain: ['all at home', 'as executed'], range: ['#9e9e9e', '#3182bd'] },
+      },
       tooltip: [{ field: 'day' }, { field: 'series' }, { field: 'gCO2e', format: '.4g' }],
     },
   };
@@ -129,7 +143,12 @@ export function reportSpec(report: Report): TopLevelSpec {
       subtitlePadding: 8,
       offset: 16,
     },
-    config: { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11 } },
+    config: {
+      font: FONT,
+      view: { stroke: null },
+      axis: { labelFontSize: 11, titleFontSize: 11 },
+      legend: { labelFontSize: 11, titleFontSize: 11 },
+    },
     padding: 16,
     background: 'white',
     resolve: { scale: { color: 'independent' } },
@@ -148,15 +167,29 @@ export async function renderSvg(report: Report): Promise<string> {
 
 /** PNG at 2× for legibility; text uses the system's fonts (none installed: text is not drawn). */
 export function renderPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom', value: 2 }, background: 'white' });
+  const resvg = new Resvg(svg, {
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    fitTo: { mode: 'zoom', value: 2 },
+    background: 'white',
+  });
   return Buffer.from(resvg.render().asPng());
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 
 export function renderHtml(report: Report, svg: string): string {
-  const rows = report.per_day.map((d) => `<tr><td>${d.day}</td><td>${d.runs}</td><td>${d.moved}</td><td>${fmtG(d.actual_gCO2e)}</td><td>${fmtG(d.home_gCO2e)}</td><td>${fmtG(d.saved_gCO2e)}</td></tr>`).join('\n');
-  const sources = report.sources.map((s) => `<li>${escapeHtml(`${s.data}${s.region ? ` (${s.region})` : ''}: ${s.source}${s.detail ? `, ${s.detail}` : ''}${s.period ? `, period ${s.period}` : ''}${s.collected_at ? `, collected ${s.collected_at}` : ''}`)}</li>`).join('\n');
+  const rows = report.per_day
+    .map(
+      (d) =>
+        `<tr><td>${d.day}</td><td>${d.runs}</td><td>${d.moved}</td><td>${fmtG(d.actual_gCO2e)}</td><td>${fmtG(d.home_gCO2e)}</td><td>${fmtG(d.saved_gCO2e)}</td></tr>`,
+    )
+    .join('\n');
+  const sources = report.sources
+    .map(
+      (s) =>
+        `<li>${escapeHtml(`${s.data}${s.region ? ` (${s.region})` : ''}: ${s.source}${s.detail ? `, ${s.detail}` : ''}${s.period ? `, period ${s.period}` : ''}${s.collected_at ? `, collected ${s.collected_at}` : ''}`)}</li>`,
+    )
+    .join('\n');
   const assumptions = report.assumptions.map((a) => `<li>${escapeHtml(a)}</li>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Caribou report: ${escapeHtml(report.workflow_id)}</title>

@@ -42,7 +42,14 @@ export async function collected<T>(doc: DynamoDBDocumentClient, table: string, t
   let start: Record<string, unknown> | undefined;
   do {
     const page = await read(`${tableName} documents from ${table}`, () =>
-      doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'table_name = :t', ExpressionAttributeValues: { ':t': tableName }, ExclusiveStartKey: start })),
+      doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'table_name = :t',
+          ExpressionAttributeValues: { ':t': tableName },
+          ExclusiveStartKey: start,
+        }),
+      ),
     );
     for (const item of page.Items ?? []) {
       const document = decodeDocument<T>(item.document);
@@ -58,10 +65,19 @@ export function summaryOf(item: Record<string, unknown> | undefined): WorkflowSu
   return item ? summaryFromItem(item) : undefined;
 }
 
-export async function loadReportInput(doc: DynamoDBDocumentClient, tables: ReportTables, workflowId: string, now = new Date()): Promise<ReportInput> {
+export async function loadReportInput(
+  doc: DynamoDBDocumentClient,
+  tables: ReportTables,
+  workflowId: string,
+  now = new Date(),
+): Promise<ReportInput> {
   const [record, placementItem, summaryItem, carbon, provider] = await Promise.all([
-    read(`workflow ${workflowId} from ${tables.workflows}`, () => doc.send(new GetCommand({ TableName: tables.workflows, Key: { workflow_id: workflowId } }))).then((r) => r.Item as WorkflowRecord | undefined),
-    read(`the placement of ${workflowId} from ${tables.placements}`, () => doc.send(new GetCommand({ TableName: tables.placements, Key: { workflow_id: workflowId } }))).then((r) => r.Item),
+    read(`workflow ${workflowId} from ${tables.workflows}`, () =>
+      doc.send(new GetCommand({ TableName: tables.workflows, Key: { workflow_id: workflowId } })),
+    ).then((r) => r.Item as WorkflowRecord | undefined),
+    read(`the placement of ${workflowId} from ${tables.placements}`, () =>
+      doc.send(new GetCommand({ TableName: tables.placements, Key: { workflow_id: workflowId } })),
+    ).then((r) => r.Item),
     read(`the summary of ${workflowId} from ${tables.summaries}`, () =>
       doc.send(new GetCommand({ TableName: tables.summaries, Key: { workflow_id: workflowId, sync_window: SUMMARY_SYNC_WINDOW } })),
     ).then((r) => r.Item),
@@ -69,7 +85,8 @@ export async function loadReportInput(doc: DynamoDBDocumentClient, tables: Repor
     collected<ProviderDocument>(doc, tables.collector, COLLECTED_TABLES.provider),
   ]);
   const placement = decodeDocument<WorkflowPlacementDocument>(placementItem?.document);
-  if (!record && !placement) throw new NotFoundError(`workflow ${workflowId} is not deployed (no item in ${tables.workflows} or ${tables.placements})`);
+  if (!record && !placement)
+    throw new NotFoundError(`workflow ${workflowId} is not deployed (no item in ${tables.workflows} or ${tables.placements})`);
   const summary = summaryOf(summaryItem);
   const homeRegion = placement?.home_region ?? record!.home_region;
   const config = record?.config;

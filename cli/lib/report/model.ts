@@ -99,7 +99,13 @@ export interface Report {
     moved_runs: number;
   };
   per_day: Array<{ day: string; runs: number; moved: number; actual_gCO2e: number; home_gCO2e: number; saved_gCO2e: number }>;
-  per_region: Array<{ region: RegionKey; runs: number; instance_executions: number; actual_gCO2e: number; by_function: Record<string, number> }>;
+  per_region: Array<{
+    region: RegionKey;
+    runs: number;
+    instance_executions: number;
+    actual_gCO2e: number;
+    by_function: Record<string, number>;
+  }>;
   intensity: {
     /** Hourly points from now−24 h to now+24 h for every candidate region (value = the document's value for that UTC hour). */
     points: Array<{ region: RegionKey; time: string; hour: number; gCO2ePerKWh: number; when: 'past' | 'next' }>;
@@ -170,7 +176,9 @@ class Model {
   intensity(region: RegionKey, hour: number): number {
     const value = intensityAt(this.input.carbon, region, hour);
     if (value !== undefined) return value;
-    this.assumptions.add(`no carbon document for ${region}: ${DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH} gCO2e/kWh (the solver's default) used`);
+    this.assumptions.add(
+      `no carbon document for ${region}: ${DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH} gCO2e/kWh (the solver's default) used`,
+    );
     return DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
   }
 
@@ -185,9 +193,19 @@ class Model {
     const doc = this.input.provider[region];
     if (!doc) {
       this.power(region); // records the assumption
-      return { usdPerGBs: DEFAULT_PRICES.computeUsdPerGBs, usdPerRequest: DEFAULT_PRICES.invocationUsd, sqsUsdPerRequest: DEFAULT_PRICES.messageUsdPerRequest, egressUsdPerGB: DEFAULT_PRICES.egressUsdPerGB };
+      return {
+        usdPerGBs: DEFAULT_PRICES.computeUsdPerGBs,
+        usdPerRequest: DEFAULT_PRICES.invocationUsd,
+        sqsUsdPerRequest: DEFAULT_PRICES.messageUsdPerRequest,
+        egressUsdPerGB: DEFAULT_PRICES.egressUsdPerGB,
+      };
     }
-    return { usdPerGBs: doc.lambdaUsdPerGBs.x86_64, usdPerRequest: doc.lambdaUsdPerRequest.x86_64, sqsUsdPerRequest: doc.sqsUsdPerRequest, egressUsdPerGB: doc.interRegionEgressUsdPerGB };
+    return {
+      usdPerGBs: doc.lambdaUsdPerGBs.x86_64,
+      usdPerRequest: doc.lambdaUsdPerRequest.x86_64,
+      sqsUsdPerRequest: doc.sqsUsdPerRequest,
+      egressUsdPerGB: doc.interRegionEgressUsdPerGB,
+    };
   }
 
   memoryMb(fn: string): number {
@@ -200,7 +218,13 @@ class Model {
   /** gCO2e of one execution of `durationS` by a function of `memoryMb` in `region` at `hour`. */
   executionG(durationS: number, memoryMb: number, region: RegionKey, hour: number): number {
     const power = this.power(region);
-    const energy = executionEnergyKWh(durationS, cpuPowerKW(DEFAULT_CPU_UTILIZATION, power.cpuMinKW, power.cpuMaxKW), memoryMb / AWS_MB_PER_VCPU, power.memoryKWPerGB, memoryMb / 1024);
+    const energy = executionEnergyKWh(
+      durationS,
+      cpuPowerKW(DEFAULT_CPU_UTILIZATION, power.cpuMinKW, power.cpuMaxKW),
+      memoryMb / AWS_MB_PER_VCPU,
+      power.memoryKWPerGB,
+      memoryMb / 1024,
+    );
     return executionCarbonG(energy, power.pue, this.intensity(region, hour));
   }
 
@@ -226,7 +250,10 @@ class Model {
       const to = edge.toRegion ?? edge.fromRegion;
       const sizeGB = (edge.payloadBytes ?? 0) / 1024 / KIB_PER_GB;
       const same = to === edge.fromRegion;
-      actual.transmissionG += transmissionCarbonG(sizeGB, routeCarbonIntensity(this.intensity(edge.fromRegion, hour), this.intensity(to, hour), same));
+      actual.transmissionG += transmissionCarbonG(
+        sizeGB,
+        routeCarbonIntensity(this.intensity(edge.fromRegion, hour), this.intensity(to, hour), same),
+      );
       atHome.transmissionG += transmissionCarbonG(sizeGB, this.intensity(home, hour));
       const p = this.prices(edge.fromRegion);
       actual.costUsd += p.sqsUsdPerRequest + (same ? 0 : sizeGB * p.egressUsdPerGB);
@@ -249,7 +276,10 @@ class Model {
   }
 }
 
-function sum(accounts: RunAccount[], pick: (a: RunAccount) => { executionG: number; transmissionG: number; totalG: number; costUsd: number }): Totals {
+function sum(
+  accounts: RunAccount[],
+  pick: (a: RunAccount) => { executionG: number; transmissionG: number; totalG: number; costUsd: number },
+): Totals {
   const t = { gCO2e: 0, executionGCO2e: 0, transmissionGCO2e: 0, costUsd: 0 };
   for (const a of accounts) {
     const v = pick(a);
@@ -258,7 +288,12 @@ function sum(accounts: RunAccount[], pick: (a: RunAccount) => { executionG: numb
     t.transmissionGCO2e += v.transmissionG;
     t.costUsd += v.costUsd;
   }
-  return { gCO2e: sig(t.gCO2e), executionGCO2e: sig(t.executionGCO2e), transmissionGCO2e: sig(t.transmissionGCO2e), costUsd: sig(t.costUsd) };
+  return {
+    gCO2e: sig(t.gCO2e),
+    executionGCO2e: sig(t.executionGCO2e),
+    transmissionGCO2e: sig(t.transmissionGCO2e),
+    costUsd: sig(t.costUsd),
+  };
 }
 
 function averageMetrics(all: PlanMetrics[]): PlanMetrics {
@@ -285,7 +320,9 @@ function placementView(input: ReportInput): Report['placement'] {
     expiry_time: plan?.expiry_time ?? null,
     time_keys: plan?.time_keys ?? [],
     hours,
-    expected: metrics.length ? { plan: averageMetrics(metrics.map((m) => m.metrics)), home: averageMetrics(metrics.map((m) => m.home_metrics)) } : null,
+    expected: metrics.length
+      ? { plan: averageMetrics(metrics.map((m) => m.metrics)), home: averageMetrics(metrics.map((m) => m.home_metrics)) }
+      : null,
     home_run_ratio: wpd?.home_run_ratio ?? null,
   };
 }
@@ -310,11 +347,18 @@ function sourcesOf(input: ReportInput, regions: RegionKey[]): Report['sources'] 
   const sources: Report['sources'] = [];
   for (const region of regions) {
     const c = input.carbon[region];
-    if (c) sources.push({ data: `grid intensity (zone ${c.zone}, ${c.hourlyProfile})`, region, collected_at: c.collected_at, ...c.provenance });
+    if (c)
+      sources.push({ data: `grid intensity (zone ${c.zone}, ${c.hourlyProfile})`, region, collected_at: c.collected_at, ...c.provenance });
     const p = input.provider[region];
     if (p) sources.push({ data: 'power model and prices', region, collected_at: p.collected_at, ...p.provenance });
   }
-  if (input.summary) sources.push({ data: 'runs', source: 'log-syncer workflow summary', detail: `${input.summary.runs.length} runs in the sample, ${input.summary.totalRuns} ever synced`, collected_at: input.summary.lastSyncedAt });
+  if (input.summary)
+    sources.push({
+      data: 'runs',
+      source: 'log-syncer workflow summary',
+      detail: `${input.summary.runs.length} runs in the sample, ${input.summary.totalRuns} ever synced`,
+      collected_at: input.summary.lastSyncedAt,
+    });
   return sources;
 }
 
@@ -335,7 +379,12 @@ export function computeReport(input: ReportInput): Report {
     d.home_gCO2e += a.home.totalG;
     days.set(a.day, d);
   }
-  const perDay = [...days.values()].map((d) => ({ ...d, actual_gCO2e: sig(d.actual_gCO2e), home_gCO2e: sig(d.home_gCO2e), saved_gCO2e: sig(d.home_gCO2e - d.actual_gCO2e) }));
+  const perDay = [...days.values()].map((d) => ({
+    ...d,
+    actual_gCO2e: sig(d.actual_gCO2e),
+    home_gCO2e: sig(d.home_gCO2e),
+    saved_gCO2e: sig(d.home_gCO2e - d.actual_gCO2e),
+  }));
 
   const regions = new Map<RegionKey, Report['per_region'][number]>();
   runs.forEach((run, i) => {
@@ -353,7 +402,9 @@ export function computeReport(input: ReportInput): Report {
       r.actual_gCO2e += model.executionG(instance.durationS, model.memoryMb(fn), instance.region, hour);
     }
   });
-  const perRegion = [...regions.values()].map((r) => ({ ...r, actual_gCO2e: sig(r.actual_gCO2e) })).sort((a, b) => a.region.localeCompare(b.region));
+  const perRegion = [...regions.values()]
+    .map((r) => ({ ...r, actual_gCO2e: sig(r.actual_gCO2e) }))
+    .sort((a, b) => a.region.localeCompare(b.region));
 
   const succeededRuntimes = (filter: (a: RunAccount) => boolean) => accounts.filter((a) => a.succeeded && filter(a)).map((a) => a.runtimeS);
   const p95 = (values: number[]) => {

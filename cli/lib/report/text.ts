@@ -4,7 +4,12 @@ import { shortInstance, type Report } from './model.js';
 
 export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 const g = (x: number) => x.toPrecision(4);
@@ -41,18 +46,37 @@ export function reportText(report: Report): string[] {
   out.push(...keyFigures(report).map((l) => `  ${l}`), '');
   if (report.per_region.length) {
     out.push('Runs per region (synced):');
-    out.push(...table([['  region', 'runs', 'executions', 'modeled gCO2e', 'functions'], ...report.per_region.map((r) => [`  ${r.region}`, String(r.runs), String(r.instance_executions), g(r.actual_gCO2e), Object.entries(r.by_function).map(([f, n]) => `${f}×${n}`).join(' ')])]));
+    out.push(
+      ...table([
+        ['  region', 'runs', 'executions', 'modeled gCO2e', 'functions'],
+        ...report.per_region.map((r) => [
+          `  ${r.region}`,
+          String(r.runs),
+          String(r.instance_executions),
+          g(r.actual_gCO2e),
+          Object.entries(r.by_function)
+            .map(([f, n]) => `${f}×${n}`)
+            .join(' '),
+        ]),
+      ]),
+    );
     out.push('');
   }
   if (report.per_day.length) {
     out.push('Modeled carbon per day (gCO2e):');
-    out.push(...table([['  day', 'runs', 'moved', 'as executed', 'all at home', 'saved'], ...report.per_day.map((d) => [`  ${d.day}`, String(d.runs), String(d.moved), g(d.actual_gCO2e), g(d.home_gCO2e), g(d.saved_gCO2e)])]));
+    out.push(
+      ...table([
+        ['  day', 'runs', 'moved', 'as executed', 'all at home', 'saved'],
+        ...report.per_day.map((d) => [`  ${d.day}`, String(d.runs), String(d.moved), g(d.actual_gCO2e), g(d.home_gCO2e), g(d.saved_gCO2e)]),
+      ]),
+    );
     out.push('');
   }
   const instances = [...new Set(report.placement.hours.map((h) => h.instance))];
   if (instances.length) {
     out.push(`Placement per UTC hour${report.placement.active ? '' : ' (no active plan)'}:`);
-    for (const instance of instances) out.push(`  ${shortInstance(instance)}: ${hourRanges(report.placement.hours.filter((h) => h.instance === instance))}`);
+    for (const instance of instances)
+      out.push(`  ${shortInstance(instance)}: ${hourRanges(report.placement.hours.filter((h) => h.instance === instance))}`);
     out.push('');
   }
   const profiles = Object.entries(report.intensity.profiles);
@@ -60,7 +84,12 @@ export function reportText(report: Report): string[] {
     out.push('Grid intensity now (gCO2e/kWh):');
     const nowHour = new Date(report.generated_at).getUTCHours();
     const at = (region: string) => report.intensity.points.find((p) => p.region === region && p.hour === nowHour)?.gCO2ePerKWh;
-    out.push(...table([['  region', 'now', 'profile'], ...profiles.map(([region, profile]) => [`  ${region}`, at(region) === undefined ? '-' : String(Math.round(at(region)!)), profile])]));
+    out.push(
+      ...table([
+        ['  region', 'now', 'profile'],
+        ...profiles.map(([region, profile]) => [`  ${region}`, at(region) === undefined ? '-' : String(Math.round(at(region)!)), profile]),
+      ]),
+    );
     out.push('');
   }
   if (report.assumptions.length) out.push('Assumptions:', ...report.assumptions.map((a) => `  - ${a}`), '');

@@ -34,7 +34,8 @@ export class PricingApi implements PriceListPort {
       }),
     );
     // The SDK hands each entry over as a LazyJsonString (a String object holding the JSON text).
-    const text = (entry: unknown) => (typeof entry === 'object' && entry !== null && !(entry instanceof String) ? JSON.stringify(entry) : String(entry));
+    const text = (entry: unknown) =>
+      typeof entry === 'object' && entry !== null && !(entry instanceof String) ? JSON.stringify(entry) : String(entry);
     return { priceList: ((out.PriceList ?? []) as unknown[]).map(text), nextToken: out.NextToken };
   }
 }

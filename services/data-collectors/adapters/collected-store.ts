@@ -12,7 +12,9 @@ export class DynamoCollectedStore implements CollectedStore {
   ) {}
 
   async get<T>(table: CollectedTable, key: string): Promise<T | undefined> {
-    const out = await this.call(`get ${table}/${key}`, () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: { table_name: table, key }, ConsistentRead: true })));
+    const out = await this.call(`get ${table}/${key}`, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { table_name: table, key }, ConsistentRead: true })),
+    );
     return out.Item?.document as T | undefined;
   }
 
@@ -38,7 +40,9 @@ export class DynamoCollectedStore implements CollectedStore {
   }
 
   async put(table: CollectedTable, key: string, document: unknown): Promise<void> {
-    await this.call(`put ${table}/${key}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: { table_name: table, key, document } })));
+    await this.call(`put ${table}/${key}`, () =>
+      this.doc.send(new PutCommand({ TableName: this.tableName, Item: { table_name: table, key, document } })),
+    );
   }
 
   private async call<R>(what: string, op: () => Promise<R>): Promise<R> {

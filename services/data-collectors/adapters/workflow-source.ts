@@ -13,7 +13,9 @@ export class DynamoWorkflowSource implements WorkflowSource {
   ) {}
 
   async record(workflowId: string): Promise<WorkflowRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tables.workflows, Key: { workflow_id: workflowId }, ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tables.workflows, Key: { workflow_id: workflowId }, ConsistentRead: true }),
+    );
     return out.Item as WorkflowRecord | undefined;
   }
 

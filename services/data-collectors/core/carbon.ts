@@ -35,7 +35,11 @@ export function distancesKm(from: EmbeddedRegion, all: readonly EmbeddedRegion[]
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function yearlyAverageDocument(region: EmbeddedRegion, all: readonly EmbeddedRegion[], collectedAt: string): CarbonDocument | undefined {
+export function yearlyAverageDocument(
+  region: EmbeddedRegion,
+  all: readonly EmbeddedRegion[],
+  collectedAt: string,
+): CarbonDocument | undefined {
   const average = yearlyAverage(region.zone);
   if (!average) return undefined;
   return {
@@ -75,13 +79,26 @@ export async function collectCarbon(deps: CarbonDeps): Promise<CollectorReport> 
       if (source === 'electricity-maps') {
         if (!token) continue;
         try {
-          const profile = await withRetry(`electricity-maps ${region.zone}`, () =>
-            electricityMapsProfile(deps.http, { baseUrl: deps.config.electricityMapsUrl, token: token!, zone: region.zone, nowMs: deps.clock.nowMs(), timeoutMs: deps.config.httpTimeoutMs }),
-          retry);
+          const profile = await withRetry(
+            `electricity-maps ${region.zone}`,
+            () =>
+              electricityMapsProfile(deps.http, {
+                baseUrl: deps.config.electricityMapsUrl,
+                token: token!,
+                zone: region.zone,
+                nowMs: deps.clock.nowMs(),
+                timeoutMs: deps.config.httpTimeoutMs,
+              }),
+            retry,
+          );
           const hourly = profile.hourly.map(round2);
           doc = {
             collected_at: collectedAt,
-            provenance: { source: 'electricity-maps-api', detail: `zone ${region.zone}; ${profile.method}; ${deps.config.electricityMapsUrl}`, period: profile.period },
+            provenance: {
+              source: 'electricity-maps-api',
+              detail: `zone ${region.zone}; ${profile.method}; ${deps.config.electricityMapsUrl}`,
+              period: profile.period,
+            },
             region_key: key,
             zone: region.zone,
             hourlyGCO2ePerKWh: hourly,

@@ -63,12 +63,14 @@ export function parseElectricityMapsCsv(text: string, file: string): ParsedCsv {
     const where = (col: keyof typeof cols) => `${file}: line ${n + 1}, column "${CSV_COLUMNS[col]}"`;
     const rawTime = at('datetime');
     const atMs = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(rawTime) ? rawTime : `${rawTime.replace(' ', 'T')}Z`);
-    if (!rawTime || !Number.isFinite(atMs)) throw new CsvImportError(`${where('datetime')}: expected a UTC date-time such as "2024-01-01 00:00:00", got "${rawTime}"`);
+    if (!rawTime || !Number.isFinite(atMs))
+      throw new CsvImportError(`${where('datetime')}: expected a UTC date-time such as "2024-01-01 00:00:00", got "${rawTime}"`);
     const zone = at('zone');
     if (!zone) throw new CsvImportError(`${where('zone')}: empty zone id`);
     const rawValue = at('lifecycle');
     const value = Number(rawValue);
-    if (rawValue === '' || !Number.isFinite(value) || value < 0) throw new CsvImportError(`${where('lifecycle')}: expected a non-negative number, got "${rawValue}"`);
+    if (rawValue === '' || !Number.isFinite(value) || value < 0)
+      throw new CsvImportError(`${where('lifecycle')}: expected a non-negative number, got "${rawValue}"`);
     let list = zones.get(zone);
     if (!list) zones.set(zone, (list = []));
     list.push({ atMs, gCO2ePerKWh: value });
@@ -80,7 +82,10 @@ export function parseElectricityMapsCsv(text: string, file: string): ParsedCsv {
 /** Parses "ZONE=region[+region...],ZONE2=region" into zone → region codes. */
 export function parseZoneMap(spec: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [zone, regions] = part.split('=');
     if (!zone || !regions) throw new CsvImportError(`--zone-map: expected ZONE=region[+region], got "${part}"`);
     const codes = regions.split('+').map((r) => r.trim());
@@ -98,7 +103,8 @@ export function carbonDocumentsFromCsv(
   const all = options.distanceRegions ?? EMBEDDED_REGIONS;
   for (const [zone, points] of parsed.zones) {
     const codes = options.zoneMap?.get(zone) ?? EMBEDDED_REGIONS.filter((r) => r.zone === zone).map((r) => r.code);
-    if (codes.length === 0) throw new CsvImportError(`${options.file}: zone "${zone}" maps to no AWS region; pass --zone-map ${zone}=<region>`);
+    if (codes.length === 0)
+      throw new CsvImportError(`${options.file}: zone "${zone}" maps to no AWS region; pass --zone-map ${zone}=<region>`);
     const sums = new Array<number>(24).fill(0);
     const counts = new Array<number>(24).fill(0);
     for (const p of points) {
@@ -116,7 +122,11 @@ export function carbonDocumentsFromCsv(
       const region = embeddedRegion(code)!;
       const doc: CarbonDocument = {
         collected_at: options.collectedAt,
-        provenance: { source: IMPORTED_SOURCE, detail: `${options.file}; zone ${zone}; ${points.length} hourly values, column "${CSV_COLUMNS.lifecycle}"; Electricity Maps (ODbL 1.0)`, period },
+        provenance: {
+          source: IMPORTED_SOURCE,
+          detail: `${options.file}; zone ${zone}; ${points.length} hourly values, column "${CSV_COLUMNS.lifecycle}"; Electricity Maps (ODbL 1.0)`,
+          period,
+        },
         region_key: regionKey(code),
         zone,
         hourlyGCO2ePerKWh: hourly,

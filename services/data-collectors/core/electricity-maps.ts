@@ -21,11 +21,15 @@ function points(body: unknown, field: 'data' | 'forecast', url: string): HourlyP
   const out: HourlyPoint[] = [];
   list.forEach((row: { datetime?: unknown; carbonIntensity?: unknown } | null, i) => {
     if (typeof row?.datetime !== 'string' || !Number.isFinite(Date.parse(row.datetime))) {
-      throw new ElectricityMapsFormatError(`${url}: ${field}[${i}].datetime is not a date-time: ${JSON.stringify(row?.datetime)?.slice(0, 60)}`);
+      throw new ElectricityMapsFormatError(
+        `${url}: ${field}[${i}].datetime is not a date-time: ${JSON.stringify(row?.datetime)?.slice(0, 60)}`,
+      );
     }
     if (row.carbonIntensity === null) return;
     if (typeof row.carbonIntensity !== 'number' || !Number.isFinite(row.carbonIntensity) || row.carbonIntensity < 0) {
-      throw new ElectricityMapsFormatError(`${url}: ${field}[${i}].carbonIntensity is not a non-negative number or null: ${JSON.stringify(row.carbonIntensity)}`);
+      throw new ElectricityMapsFormatError(
+        `${url}: ${field}[${i}].carbonIntensity is not a non-negative number or null: ${JSON.stringify(row.carbonIntensity)}`,
+      );
     }
     out.push({ datetime: row.datetime, gCO2ePerKWh: row.carbonIntensity });
   });
@@ -77,10 +81,16 @@ export async function electricityMapsProfile(
     const hourly = new Array<number | undefined>(24).fill(undefined);
     for (const p of forecast) hourly[new Date(p.datetime).getUTCHours()] = p.gCO2ePerKWh;
     if (hourly.every((v) => v !== undefined)) {
-      return { hourly: hourly as number[], profile: 'forecast', method: 'electricity-maps forecast', period: `${isoZ(end)}/${isoZ(new Date(end.getTime() + 24 * 3_600_000))}` };
+      return {
+        hourly: hourly as number[],
+        profile: 'forecast',
+        method: 'electricity-maps forecast',
+        period: `${isoZ(end)}/${isoZ(new Date(end.getTime() + 24 * 3_600_000))}`,
+      };
     }
   } catch (error) {
-    if (!(error instanceof HttpStatusError && error.status >= 400 && error.status < 500) && !(error instanceof ElectricityMapsFormatError)) throw error;
+    if (!(error instanceof HttpStatusError && error.status >= 400 && error.status < 500) && !(error instanceof ElectricityMapsFormatError))
+      throw error;
   }
 
   const series = regularSeries(history, start.getTime(), end.getTime());
@@ -92,7 +102,12 @@ export async function electricityMapsProfile(
     fit.forecast.forEach((v, h) => {
       hourly[(firstHour + h) % 24] = Math.max(0, Math.round(v * 100) / 100);
     });
-    return { hourly, profile: 'forecast', method: `holt-winters additive, period 24 h, alpha ${fit.alpha}, gamma ${fit.gamma}, from ${history.length} hourly values`, period };
+    return {
+      hourly,
+      profile: 'forecast',
+      method: `holt-winters additive, period 24 h, alpha ${fit.alpha}, gamma ${fit.gamma}, from ${history.length} hourly values`,
+      period,
+    };
   }
   // Too little history to forecast: the mean of each hour of day over what there is.
   const sums = new Array<number>(24).fill(0);
@@ -102,6 +117,7 @@ export async function electricityMapsProfile(
     sums[h]! += p.gCO2ePerKWh;
     counts[h]! += 1;
   }
-  if (counts.some((c) => c === 0)) throw new ElectricityMapsFormatError(`${historyUrl}: only ${history.length} hourly values, some hours of the day missing`);
+  if (counts.some((c) => c === 0))
+    throw new ElectricityMapsFormatError(`${historyUrl}: only ${history.length} hourly values, some hours of the day missing`);
   return { hourly: sums.map((s, h) => s / counts[h]!), profile: 'measured', method: 'mean per hour of day', period };
 }

@@ -61,7 +61,12 @@ export type CloudpingMatrices = Record<string, Record<string, Record<string, num
 export class CloudpingFormatError extends CaribouError {}
 
 /** GET every percentile; `{ data: { from: { to: ms } } }` per percentile name. */
-export async function fetchCloudping(http: HttpPort, url: string, timeoutMs: number, retry: (what: string, op: () => Promise<unknown>) => Promise<unknown>): Promise<CloudpingMatrices> {
+export async function fetchCloudping(
+  http: HttpPort,
+  url: string,
+  timeoutMs: number,
+  retry: (what: string, op: () => Promise<unknown>) => Promise<unknown>,
+): Promise<CloudpingMatrices> {
   const out: CloudpingMatrices = {};
   for (const { name } of CLOUDPING_PERCENTILES) {
     const sep = url.includes('?') ? '&' : '?';
@@ -130,7 +135,10 @@ export async function collectPerformance(deps: PerformanceDeps): Promise<Collect
       }
     }
     if (Object.keys(latencyToS).length !== regions.length) {
-      report.failed.push({ key, reason: `no latency for ${regions.length - Object.keys(latencyToS).length} pair(s) and the distance model is not among the sources${httpNote ? `; ${httpNote}` : ''}` });
+      report.failed.push({
+        key,
+        reason: `no latency for ${regions.length - Object.keys(latencyToS).length} pair(s) and the distance model is not among the sources${httpNote ? `; ${httpNote}` : ''}`,
+      });
       continue;
     }
     const m = DISTANCE_MODEL;
@@ -145,7 +153,9 @@ export async function collectPerformance(deps: PerformanceDeps): Promise<Collect
           modelled ? `${modelled} pair(s) ${modelDetail}` : '',
           httpNote,
           `${SAMPLES_PER_PAIR} deterministic samples per pair`,
-        ].filter(Boolean).join('; '),
+        ]
+          .filter(Boolean)
+          .join('; '),
         period: measured ? `1W to ${collectedAt.slice(0, 10)}` : undefined,
       },
       region_key: key,

@@ -34,7 +34,8 @@ export function parsePriceListEntry(entry: string): PriceProduct {
   if (!isObject(product)) return fail('"product" is not an object');
   if (product.productFamily !== undefined && typeof product.productFamily !== 'string') fail('"product.productFamily" is not a string');
   const attributes = product.attributes ?? {};
-  if (!isObject(attributes) || Object.values(attributes).some((v) => typeof v !== 'string')) fail('"product.attributes" is not an object of strings');
+  if (!isObject(attributes) || Object.values(attributes).some((v) => typeof v !== 'string'))
+    fail('"product.attributes" is not an object of strings');
   const terms = raw.terms ?? {};
   if (!isObject(terms)) return fail('"terms" is not an object');
   const onDemand = terms.OnDemand ?? {};
@@ -51,12 +52,24 @@ export function parsePriceListEntry(entry: string): PriceProduct {
       if (price === undefined || (isObject(price) && price.USD === undefined)) continue; // priced in another currency only
       if (!isObject(price)) return fail(`${where}.pricePerUnit is not an object`);
       const usd = typeof price.USD === 'string' && price.USD.trim() !== '' ? Number(price.USD) : Number.NaN;
-      if (!Number.isFinite(usd) || usd < 0) return fail(`${where}.pricePerUnit.USD is not a non-negative number: ${JSON.stringify(price.USD)}`);
-      const begin = dim.beginRange === undefined ? 0 : typeof dim.beginRange === 'string' && dim.beginRange.trim() !== '' ? Number(dim.beginRange) : Number.NaN;
-      if (!Number.isFinite(begin) || begin < 0) return fail(`${where}.beginRange is not a non-negative number: ${JSON.stringify(dim.beginRange)}`);
+      if (!Number.isFinite(usd) || usd < 0)
+        return fail(`${where}.pricePerUnit.USD is not a non-negative number: ${JSON.stringify(price.USD)}`);
+      const begin =
+        dim.beginRange === undefined
+          ? 0
+          : typeof dim.beginRange === 'string' && dim.beginRange.trim() !== ''
+            ? Number(dim.beginRange)
+            : Number.NaN;
+      if (!Number.isFinite(begin) || begin < 0)
+        return fail(`${where}.beginRange is not a non-negative number: ${JSON.stringify(dim.beginRange)}`);
       if (dim.unit !== undefined && typeof dim.unit !== 'string') fail(`${where}.unit is not a string`);
       if (dim.description !== undefined && typeof dim.description !== 'string') fail(`${where}.description is not a string`);
-      dimensions.push({ unit: (dim.unit as string | undefined) ?? '', beginRange: begin, usd, description: dim.description as string | undefined });
+      dimensions.push({
+        unit: (dim.unit as string | undefined) ?? '',
+        beginRange: begin,
+        usd,
+        description: dim.description as string | undefined,
+      });
     }
   }
   return { productFamily: product.productFamily as string | undefined, attributes: attributes as Record<string, string>, dimensions };
@@ -69,7 +82,12 @@ export function firstPaidTierUsd(product: PriceProduct): number | undefined {
 }
 
 /** Every product of a service matching the filters, following NextToken. */
-export async function getAllProducts(port: PriceListPort, serviceCode: string, filters: Record<string, string>, maxPages = 50): Promise<PriceProduct[]> {
+export async function getAllProducts(
+  port: PriceListPort,
+  serviceCode: string,
+  filters: Record<string, string>,
+  maxPages = 50,
+): Promise<PriceProduct[]> {
   const products: PriceProduct[] = [];
   let nextToken: string | undefined;
   let pages = 0;
@@ -104,7 +122,11 @@ export type LivePrices = Partial<
 >;
 
 /** The queries the provider collector makes per region, and how each answer is read. */
-export const PRICE_QUERIES: { serviceCode: string; filters: (region: string) => Record<string, string>; read: (products: PriceProduct[]) => LivePrices }[] = [
+export const PRICE_QUERIES: {
+  serviceCode: string;
+  filters: (region: string) => Record<string, string>;
+  read: (products: PriceProduct[]) => LivePrices;
+}[] = [
   {
     serviceCode: 'AWSLambda',
     filters: (region) => ({ regionCode: region }),

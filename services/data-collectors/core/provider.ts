@@ -60,10 +60,14 @@ export async function collectProvider(deps: ProviderDeps): Promise<CollectorRepo
     if (liveState !== 'unavailable') {
       try {
         for (const query of PRICE_QUERIES) {
-          const products = await withRetry(`pricing:GetProducts ${query.serviceCode} ${region.code}`, () => getAllProducts(deps.pricing!, query.serviceCode, query.filters(region.code)), {
-            clock: deps.clock,
-            deadlineMs: deps.deadlineMs,
-          });
+          const products = await withRetry(
+            `pricing:GetProducts ${query.serviceCode} ${region.code}`,
+            () => getAllProducts(deps.pricing!, query.serviceCode, query.filters(region.code)),
+            {
+              clock: deps.clock,
+              deadlineMs: deps.deadlineMs,
+            },
+          );
           live = { ...live, ...Object.fromEntries(Object.entries(query.read(products)).filter(([, v]) => v !== undefined)) };
         }
         liveState = 'working';
@@ -86,7 +90,10 @@ export async function collectProvider(deps: ProviderDeps): Promise<CollectorRepo
       collected_at: collectedAt,
       provenance: { source: LIVE, period: PRICES_AS_OF },
       region_key: key,
-      lambdaUsdPerGBs: { x86_64: pick('lambdaX86UsdPerGBs', embedded?.lambdaUsdPerGBs.x86_64), arm64: pick('lambdaArmUsdPerGBs', embedded?.lambdaUsdPerGBs.arm64) },
+      lambdaUsdPerGBs: {
+        x86_64: pick('lambdaX86UsdPerGBs', embedded?.lambdaUsdPerGBs.x86_64),
+        arm64: pick('lambdaArmUsdPerGBs', embedded?.lambdaUsdPerGBs.arm64),
+      },
       lambdaUsdPerRequest: {
         x86_64: pick('lambdaX86UsdPerRequest', embedded?.lambdaUsdPerRequest.x86_64),
         arm64: pick('lambdaArmUsdPerRequest', embedded?.lambdaUsdPerRequest.arm64),
@@ -103,7 +110,11 @@ export async function collectProvider(deps: ProviderDeps): Promise<CollectorRepo
     };
     const totalFields = 11;
     if (fromTable.length === 0) {
-      doc.provenance = { source: LIVE, detail: `GetProducts (${PRICE_QUERIES.map((q) => q.serviceCode).join(', ')}); power: ${POWER_SOURCE}`, period: collectedAt.slice(0, 10) };
+      doc.provenance = {
+        source: LIVE,
+        detail: `GetProducts (${PRICE_QUERIES.map((q) => q.serviceCode).join(', ')}); power: ${POWER_SOURCE}`,
+        period: collectedAt.slice(0, 10),
+      };
     } else if (fromTable.length === totalFields) {
       doc.provenance = {
         source: EMBEDDED,

@@ -20,7 +20,11 @@ export async function resolveRegions(
     const region = embeddedRegion(code);
     if (region) out.push(region);
     else if (OTHER_PARTITIONS.test(code)) report.skipped.push({ key: `aws:${code}`, reason: 'not in the aws commercial partition' });
-    else report.failed.push({ key: `aws:${code}`, reason: 'enabled but not in the embedded region table (no coordinates): update services/data-collectors/data/regions.ts' });
+    else
+      report.failed.push({
+        key: `aws:${code}`,
+        reason: 'enabled but not in the embedded region table (no coordinates): update services/data-collectors/data/regions.ts',
+      });
   }
   return out;
 }

@@ -33,7 +33,8 @@ export async function writeChecked(
   try {
     validateDocument(table, document);
     const bytes = documentBytes(document);
-    if (bytes > MAX_DOCUMENT_BYTES) throw new ValidationError(`${table} document ${key} is ${bytes} bytes, over the ${MAX_DOCUMENT_BYTES}-byte limit`);
+    if (bytes > MAX_DOCUMENT_BYTES)
+      throw new ValidationError(`${table} document ${key} is ${bytes} bytes, over the ${MAX_DOCUMENT_BYTES}-byte limit`);
     await store.put(table, key, document);
     report.written.push(key);
     report.sources[document.provenance.source] = (report.sources[document.provenance.source] ?? 0) + 1;

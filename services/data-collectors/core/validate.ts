@@ -14,68 +14,88 @@ const envelope = {
 };
 const regionKey = z.string().regex(/^aws:[a-z0-9-]+$/, 'expected "aws:<region>"');
 
-export const regionDocument = z.object({
-  ...envelope,
-  region_key: regionKey,
-  provider: z.literal('aws'),
-  region: z.string().min(1),
-  name: z.string().min(1),
-  latitude: z.number().min(-90).max(90),
-  longitude: z.number().min(-180).max(180),
-  enabled: z.boolean(),
-}).strict();
+export const regionDocument = z
+  .object({
+    ...envelope,
+    region_key: regionKey,
+    provider: z.literal('aws'),
+    region: z.string().min(1),
+    name: z.string().min(1),
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    enabled: z.boolean(),
+  })
+  .strict();
 
 const byArch = z.object({ x86_64: nonNegative, arm64: nonNegative }).strict();
-export const providerDocument = z.object({
-  ...envelope,
-  region_key: regionKey,
-  lambdaUsdPerGBs: byArch,
-  lambdaUsdPerRequest: byArch,
-  lambdaFreeTier: z.object({ requests: nonNegative, gbSeconds: nonNegative }).strict(),
-  interRegionEgressUsdPerGB: nonNegative,
-  internetEgressUsdPerGB: nonNegative,
-  sqsUsdPerRequest: nonNegative,
-  dynamoDbUsdPerReadRequestUnit: nonNegative,
-  dynamoDbUsdPerWriteRequestUnit: nonNegative,
-  s3UsdPerPutRequest: nonNegative,
-  s3UsdPerGetRequest: nonNegative,
-  power: z.object({ pue: z.number().min(1), cfe: z.number().min(0).max(1), memoryKWPerGB: nonNegative, cpuMinKW: nonNegative, cpuMaxKW: nonNegative }).strict(),
-}).strict();
+export const providerDocument = z
+  .object({
+    ...envelope,
+    region_key: regionKey,
+    lambdaUsdPerGBs: byArch,
+    lambdaUsdPerRequest: byArch,
+    lambdaFreeTier: z.object({ requests: nonNegative, gbSeconds: nonNegative }).strict(),
+    interRegionEgressUsdPerGB: nonNegative,
+    internetEgressUsdPerGB: nonNegative,
+    sqsUsdPerRequest: nonNegative,
+    dynamoDbUsdPerReadRequestUnit: nonNegative,
+    dynamoDbUsdPerWriteRequestUnit: nonNegative,
+    s3UsdPerPutRequest: nonNegative,
+    s3UsdPerGetRequest: nonNegative,
+    power: z
+      .object({
+        pue: z.number().min(1),
+        cfe: z.number().min(0).max(1),
+        memoryKWPerGB: nonNegative,
+        cpuMinKW: nonNegative,
+        cpuMaxKW: nonNegative,
+      })
+      .strict(),
+  })
+  .strict();
 
-export const carbonDocument = z.object({
-  ...envelope,
-  region_key: regionKey,
-  zone: z.string().min(1),
-  hourlyGCO2ePerKWh: z.array(nonNegative).length(24),
-  overallGCO2ePerKWh: nonNegative,
-  hourlyProfile: z.enum(['measured', 'forecast', 'flat-yearly-average']),
-  distancesKm: z.record(regionKey, nonNegative),
-}).strict();
+export const carbonDocument = z
+  .object({
+    ...envelope,
+    region_key: regionKey,
+    zone: z.string().min(1),
+    hourlyGCO2ePerKWh: z.array(nonNegative).length(24),
+    overallGCO2ePerKWh: nonNegative,
+    hourlyProfile: z.enum(['measured', 'forecast', 'flat-yearly-average']),
+    distancesKm: z.record(regionKey, nonNegative),
+  })
+  .strict();
 
-const latency = z.object({ samplesS: z.array(z.number().positive()).min(1), medianS: z.number().positive(), p95S: z.number().positive() }).strict();
-export const performanceDocument = z.object({
-  ...envelope,
-  region_key: regionKey,
-  relativePerformance: z.number().positive(),
-  latencyToS: z.record(regionKey, latency),
-}).strict();
+const latency = z
+  .object({ samplesS: z.array(z.number().positive()).min(1), medianS: z.number().positive(), p95S: z.number().positive() })
+  .strict();
+export const performanceDocument = z
+  .object({
+    ...envelope,
+    region_key: regionKey,
+    relativePerformance: z.number().positive(),
+    latencyToS: z.record(regionKey, latency),
+  })
+  .strict();
 
 /** Workflow documents carry the solver's own types: checked for completeness of the envelope and for NaN/null anywhere. */
-export const workflowDocument = z.object({
-  ...envelope,
-  workflow_id: z.string().min(1),
-  runs: z.number().int().min(0),
-  coldStartPolicy: z.string(),
-  homeRegion: regionKey,
-  instances: z.array(z.unknown()),
-  edges: z.array(z.unknown()),
-  instanceStats: z.record(z.string(), z.unknown()),
-  startHop: z.unknown(),
-  constraints: z.unknown(),
-  algorithm: z.string(),
-  workflowRuntimeSamplesS: z.array(finite),
-  dailyInvocationCounts: z.record(z.string(), nonNegative),
-}).passthrough();
+export const workflowDocument = z
+  .object({
+    ...envelope,
+    workflow_id: z.string().min(1),
+    runs: z.number().int().min(0),
+    coldStartPolicy: z.string(),
+    homeRegion: regionKey,
+    instances: z.array(z.unknown()),
+    edges: z.array(z.unknown()),
+    instanceStats: z.record(z.string(), z.unknown()),
+    startHop: z.unknown(),
+    constraints: z.unknown(),
+    algorithm: z.string(),
+    workflowRuntimeSamplesS: z.array(finite),
+    dailyInvocationCounts: z.record(z.string(), nonNegative),
+  })
+  .passthrough();
 
 const SCHEMAS: Record<CollectedTable, z.ZodType> = {
   regions: regionDocument,

@@ -9,7 +9,12 @@ import type { Clock, CollectedStore, WorkflowSource } from './ports.js';
 import { newReport, writeChecked, type CollectorReport } from './report.js';
 
 /** availableRegions: region keys with an enabled regions document (the workflow's candidate regions). */
-export type WorkflowDocumentBuilder = (summary: WorkflowSummary, record: WorkflowRecord, now: Date, availableRegions: string[]) => WorkflowDocument;
+export type WorkflowDocumentBuilder = (
+  summary: WorkflowSummary,
+  record: WorkflowRecord,
+  now: Date,
+  availableRegions: string[],
+) => WorkflowDocument;
 
 export interface WorkflowDeps {
   store: CollectedStore;

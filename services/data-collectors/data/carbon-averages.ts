@@ -5,8 +5,7 @@
 // CO2.js"; derivative databases stay under the ODbL (docs/data.md).
 import { yearly2024, yearly2025 } from '@tgwf/co2/data/electricity-maps';
 
-export const YEARLY_AVERAGE_ATTRIBUTION =
-  'Electricity Maps yearly average (electricitymaps.com, ODbL 1.0), via @tgwf/co2 0.19';
+export const YEARLY_AVERAGE_ATTRIBUTION = 'Electricity Maps yearly average (electricitymaps.com, ODbL 1.0), via @tgwf/co2 0.19';
 
 interface YearlyZone {
   carbonIntensity: { value: number; unit: string };

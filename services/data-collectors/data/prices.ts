@@ -48,7 +48,10 @@ const BASE: EmbeddedPrices = {
 };
 
 type Row = Partial<Omit<EmbeddedPrices, 'basis'>> & { basis?: EmbeddedPrices['basis'] };
-const egress = (internet: number, interRegion: number): Row => ({ internetEgressUsdPerGB: internet, interRegionEgressUsdPerGB: interRegion });
+const egress = (internet: number, interRegion: number): Row => ({
+  internetEgressUsdPerGB: internet,
+  interRegionEgressUsdPerGB: interRegion,
+});
 const lambda = (x86: number, arm: number, requestPerMillion: number): Row => ({
   lambdaUsdPerGBs: { x86_64: x86, arm64: arm },
   lambdaUsdPerRequest: { x86_64: requestPerMillion * M, arm64: requestPerMillion * M },
@@ -57,25 +60,71 @@ const dynamo = (readPerMillion: number, writePerMillion: number): Row => ({
   dynamoDbUsdPerReadRequestUnit: readPerMillion * M,
   dynamoDbUsdPerWriteRequestUnit: writePerMillion * M,
 });
-const s3 = (putPer1000: number, getPer1000: number): Row => ({ s3UsdPerPutRequest: putPer1000 / 1000, s3UsdPerGetRequest: getPer1000 / 1000 });
+const s3 = (putPer1000: number, getPer1000: number): Row => ({
+  s3UsdPerPutRequest: putPer1000 / 1000,
+  s3UsdPerGetRequest: getPer1000 / 1000,
+});
 
 const ROWS: Record<string, Row> = {
   'us-east-1': {},
   'us-east-2': {},
   'us-west-1': { ...dynamo(0.1395, 0.6975), ...s3(0.0055, 0.00044) },
   'us-west-2': {},
-  'af-south-1': { ...lambda(0.0000221, 0.0000177, 0.27), ...egress(0.154, 0.147), sqsUsdPerRequest: 0.52 * M, ...dynamo(0.1675, 0.8375), ...s3(0.006, 0.00048) },
-  'ap-east-1': { ...lambda(0.00002292, 0.00001833, 0.25), ...egress(0.12, 0.09), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1575, 0.7875), ...s3(0.0055, 0.00044) },
-  'ap-east-2': { ...lambda(0.00002292, 0.00001833, 0.25), ...egress(0.12, 0.09), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1575, 0.7875), ...s3(0.0055, 0.00044), basis: 'nearest-published:ap-east-1' },
+  'af-south-1': {
+    ...lambda(0.0000221, 0.0000177, 0.27),
+    ...egress(0.154, 0.147),
+    sqsUsdPerRequest: 0.52 * M,
+    ...dynamo(0.1675, 0.8375),
+    ...s3(0.006, 0.00048),
+  },
+  'ap-east-1': {
+    ...lambda(0.00002292, 0.00001833, 0.25),
+    ...egress(0.12, 0.09),
+    sqsUsdPerRequest: 0.5 * M,
+    ...dynamo(0.1575, 0.7875),
+    ...s3(0.0055, 0.00044),
+  },
+  'ap-east-2': {
+    ...lambda(0.00002292, 0.00001833, 0.25),
+    ...egress(0.12, 0.09),
+    sqsUsdPerRequest: 0.5 * M,
+    ...dynamo(0.1575, 0.7875),
+    ...s3(0.0055, 0.00044),
+    basis: 'nearest-published:ap-east-1',
+  },
   'ap-south-1': { ...egress(0.1093, 0.086), sqsUsdPerRequest: 0.4 * M, ...dynamo(0.1425, 0.7125), ...s3(0.005, 0.0004) },
   'ap-south-2': { ...egress(0.1093, 0.086), ...dynamo(0.1425, 0.7125), ...s3(0.005, 0.0004) },
   'ap-southeast-1': { ...egress(0.12, 0.09), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1425, 0.7125), ...s3(0.005, 0.0004) },
   'ap-southeast-2': { ...egress(0.114, 0.098), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1425, 0.7125), ...s3(0.0055, 0.00044) },
-  'ap-southeast-3': { ...lambda(0.0000196, 0.0000157, 0.24), ...egress(0.132, 0.1), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1425, 0.7125), ...s3(0.0055, 0.00044) },
+  'ap-southeast-3': {
+    ...lambda(0.0000196, 0.0000157, 0.24),
+    ...egress(0.132, 0.1),
+    sqsUsdPerRequest: 0.5 * M,
+    ...dynamo(0.1425, 0.7125),
+    ...s3(0.0055, 0.00044),
+  },
   'ap-southeast-4': { ...egress(0.114, 0.1), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1425, 0.7125), ...s3(0.0055, 0.00044) },
-  'ap-southeast-5': { ...egress(0.12, 0.09), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1425, 0.7125), ...s3(0.005, 0.0004), basis: 'nearest-published:ap-southeast-1' },
-  'ap-southeast-6': { ...egress(0.114, 0.098), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1425, 0.7125), ...s3(0.0055, 0.00044), basis: 'nearest-published:ap-southeast-2' },
-  'ap-southeast-7': { ...egress(0.12, 0.09), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1425, 0.7125), ...s3(0.005, 0.0004), basis: 'nearest-published:ap-southeast-1' },
+  'ap-southeast-5': {
+    ...egress(0.12, 0.09),
+    sqsUsdPerRequest: 0.5 * M,
+    ...dynamo(0.1425, 0.7125),
+    ...s3(0.005, 0.0004),
+    basis: 'nearest-published:ap-southeast-1',
+  },
+  'ap-southeast-6': {
+    ...egress(0.114, 0.098),
+    sqsUsdPerRequest: 0.5 * M,
+    ...dynamo(0.1425, 0.7125),
+    ...s3(0.0055, 0.00044),
+    basis: 'nearest-published:ap-southeast-2',
+  },
+  'ap-southeast-7': {
+    ...egress(0.12, 0.09),
+    sqsUsdPerRequest: 0.5 * M,
+    ...dynamo(0.1425, 0.7125),
+    ...s3(0.005, 0.0004),
+    basis: 'nearest-published:ap-southeast-1',
+  },
   'ap-northeast-1': { ...egress(0.114, 0.09), sqsUsdPerRequest: 0.4 * M, ...dynamo(0.1425, 0.7125), ...s3(0.0047, 0.00037) },
   'ap-northeast-2': { ...egress(0.126, 0.08), sqsUsdPerRequest: 0.4 * M, ...dynamo(0.1425, 0.7125), ...s3(0.0045, 0.00035) },
   'ap-northeast-3': { ...egress(0.114, 0.09), sqsUsdPerRequest: 0.4 * M, ...dynamo(0.1425, 0.7125), ...s3(0.0047, 0.00037) },
@@ -90,10 +139,28 @@ const ROWS: Record<string, Row> = {
   'eu-south-2': { ...dynamo(0.1415, 0.7075), ...s3(0.005, 0.0004) },
   'eu-north-1': { ...dynamo(0.1415, 0.7075), ...s3(0.005, 0.0004) },
   'il-central-1': { ...lambda(0.0000183334, 0.0000146667, 0.22), ...egress(0.11, 0.08), ...dynamo(0.1575, 0.7875), ...s3(0.0055, 0.00044) },
-  'me-south-1': { ...lambda(0.0000206667, 0.0000165334, 0.25), ...egress(0.117, 0.1105), sqsUsdPerRequest: 0.44 * M, ...dynamo(0.1525, 0.7625), ...s3(0.0055, 0.00044) },
-  'me-central-1': { ...lambda(0.0000206667, 0.0000165334, 0.25), ...egress(0.11, 0.085), sqsUsdPerRequest: 0.44 * M, ...dynamo(0.1525, 0.7625), ...s3(0.0055, 0.00044) },
+  'me-south-1': {
+    ...lambda(0.0000206667, 0.0000165334, 0.25),
+    ...egress(0.117, 0.1105),
+    sqsUsdPerRequest: 0.44 * M,
+    ...dynamo(0.1525, 0.7625),
+    ...s3(0.0055, 0.00044),
+  },
+  'me-central-1': {
+    ...lambda(0.0000206667, 0.0000165334, 0.25),
+    ...egress(0.11, 0.085),
+    sqsUsdPerRequest: 0.44 * M,
+    ...dynamo(0.1525, 0.7625),
+    ...s3(0.0055, 0.00044),
+  },
   'mx-central-1': { ...dynamo(0.1375, 0.6875), ...s3(0.0055, 0.00044), basis: 'nearest-published:us-east-2' },
-  'sa-east-1': { ...lambda(0.0000256, 0.0000205, 0.34), ...egress(0.15, 0.138), sqsUsdPerRequest: 0.5 * M, ...dynamo(0.1875, 0.9375), ...s3(0.007, 0.00056) },
+  'sa-east-1': {
+    ...lambda(0.0000256, 0.0000205, 0.34),
+    ...egress(0.15, 0.138),
+    sqsUsdPerRequest: 0.5 * M,
+    ...dynamo(0.1875, 0.9375),
+    ...s3(0.007, 0.00056),
+  },
 };
 
 export function embeddedPrices(code: string): EmbeddedPrices | undefined {

@@ -8,13 +8,22 @@ import { DynamoStaging } from './staging.js';
 import { collectWorkflowFromSummary } from './workflow-collector.js';
 import { DynamoWorkflows } from './workflows.js';
 
-export function portsFromConfig(config: DeploymentManagerConfig, remainingMs: () => number, env: NodeJS.ProcessEnv = process.env): DeploymentManagerPorts {
+export function portsFromConfig(
+  config: DeploymentManagerConfig,
+  remainingMs: () => number,
+  env: NodeJS.ProcessEnv = process.env,
+): DeploymentManagerPorts {
   const doc = clients.doc();
   const collected = new CollectedDataReader(doc, config.collectorDataTable);
   return {
     workflows: new DynamoWorkflows(doc, config.workflowsTable),
     collected,
-    collectWorkflow: collectWorkflowFromSummary(doc, collected, { workflows: config.workflowsTable, summaries: config.workflowSummariesTable, collectorData: config.collectorDataTable }, () => new Date()),
+    collectWorkflow: collectWorkflowFromSummary(
+      doc,
+      collected,
+      { workflows: config.workflowsTable, summaries: config.workflowSummariesTable, collectorData: config.collectorDataTable },
+      () => new Date(),
+    ),
     staging: new DynamoStaging(doc, config.solverStagingTable),
     dispatcher: taskDispatcherFromEnv(env),
     systemRegion: config.systemRegion,

@@ -14,7 +14,9 @@ export class DynamoStaging implements StagingPort {
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: plan }));
     } catch (error) {
-      throw new TransientError(`could not stage the plan of ${plan.workflow_id} in ${this.table}: ${(error as Error).message}`, { cause: error });
+      throw new TransientError(`could not stage the plan of ${plan.workflow_id} in ${this.table}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

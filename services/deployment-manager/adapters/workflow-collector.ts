@@ -35,7 +35,9 @@ export function collectWorkflowFromSummary(
     const regions = (await reader.all<RegionDocument>(COLLECTED_TABLES.regions)).filter((r) => r.enabled).map((r) => r.region_key);
     const document = workflowDocumentFromSummary(summary, record, { now: now(), availableRegions: regions });
     try {
-      await doc.send(new PutCommand({ TableName: tables.collectorData, Item: { table_name: COLLECTED_TABLES.workflow, key: workflowId, document } }));
+      await doc.send(
+        new PutCommand({ TableName: tables.collectorData, Item: { table_name: COLLECTED_TABLES.workflow, key: workflowId, document } }),
+      );
     } catch (error) {
       throw new TransientError(`could not store the workflow document of ${workflowId}: ${(error as Error).message}`, { cause: error });
     }

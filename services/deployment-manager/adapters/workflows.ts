@@ -35,7 +35,9 @@ export class DynamoWorkflows implements WorkflowsPort {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw new TransientError(`could not write the deployment-manager state of ${workflowId}: ${(error as Error).message}`, { cause: error });
+      throw new TransientError(`could not write the deployment-manager state of ${workflowId}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -79,11 +79,20 @@ export function income(i: IncomeInputs): Income {
   const spread = populationStdDev(i.reachableIntensitiesGCO2ePerKWh);
   const finite = i.runtimeSamplesS.filter((x) => Number.isFinite(x));
   const meanRuntimeS = finite.length > 0 ? finite.reduce((a, b) => a + b, 0) / finite.length : 0;
-  return { spreadGCO2ePerKWh: spread, meanRuntimeS, tokensGCO2e: spread * INCOME_KWH_PER_INVOCATION_SECOND * meanRuntimeS * Math.max(0, i.newRuns) };
+  return {
+    spreadGCO2ePerKWh: spread,
+    meanRuntimeS,
+    tokensGCO2e: spread * INCOME_KWH_PER_INVOCATION_SECOND * meanRuntimeS * Math.max(0, i.newRuns),
+  };
 }
 
 /** Cost of k solves a day of N instances with an algorithm, gCO2e: N·k·e·CI_sys + N·migration. */
-export function solveCostGCO2e(instances: number, solvesPerDay: number, algorithm: 'coarse' | 'stochastic', systemGCO2ePerKWh: number): number {
+export function solveCostGCO2e(
+  instances: number,
+  solvesPerDay: number,
+  algorithm: 'coarse' | 'stochastic',
+  systemGCO2ePerKWh: number,
+): number {
   return instances * solvesPerDay * SOLVE_KWH_PER_INSTANCE[algorithm] * systemGCO2ePerKWh + instances * MIGRATION_GCO2E_PER_INSTANCE;
 }
 
@@ -139,7 +148,9 @@ const dayStartMs = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00.000
  * instant, never counted them). Never solved: the last FORGETTING_DAYS days.
  */
 export function runsSince(daily: Record<string, number>, lastSolvedAt: string | undefined, runsAtLastSolve: number, now: Date): number {
-  const from = lastSolvedAt ? dayStartMs(lastSolvedAt) : dayStartMs(new Date(now.getTime() - FORGETTING_DAYS * DAY_MS).toISOString()) + DAY_MS;
+  const from = lastSolvedAt
+    ? dayStartMs(lastSolvedAt)
+    : dayStartMs(new Date(now.getTime() - FORGETTING_DAYS * DAY_MS).toISOString()) + DAY_MS;
   const total = runsOnOrAfter(daily, from);
   return Math.max(0, total - (lastSolvedAt ? runsAtLastSolve : 0));
 }

@@ -5,7 +5,18 @@
 // chose travels with the event and is used; tokens are gCO2e, not unit-less.
 import type { InternalMeta } from '../../../shared/contracts/actions.js';
 import type { DeploymentManagerState } from '../../../shared/contracts/staged-plan.js';
-import { DEFAULT_GRID_GCO2E_PER_KWH, MINIMAL_SOLVE_RUNS, REACH_KM, affordability, algorithmToRun, income, runsSince, sigmoidDelayS, solveCostGCO2e, solveHours } from './budget.js';
+import {
+  DEFAULT_GRID_GCO2E_PER_KWH,
+  MINIMAL_SOLVE_RUNS,
+  REACH_KM,
+  affordability,
+  algorithmToRun,
+  income,
+  runsSince,
+  sigmoidDelayS,
+  solveCostGCO2e,
+  solveHours,
+} from './budget.js';
 import { solverInputFor } from './inputs.js';
 import type { DeploymentManagerPorts } from './ports.js';
 
@@ -24,7 +35,11 @@ export interface CheckResult {
 
 const round = (x: number, digits = 6) => Number(x.toFixed(digits));
 
-export async function checkWorkflow(ports: DeploymentManagerPorts, event: CheckWorkflowEvent, meta: Pick<InternalMeta, 'root_id' | 'hop'>): Promise<CheckResult> {
+export async function checkWorkflow(
+  ports: DeploymentManagerPorts,
+  event: CheckWorkflowEvent,
+  meta: Pick<InternalMeta, 'root_id' | 'hop'>,
+): Promise<CheckResult> {
   const id = event.workflow_id;
   const now = ports.now();
   const at = now.toISOString();
@@ -35,7 +50,11 @@ export async function checkWorkflow(ports: DeploymentManagerPorts, event: CheckW
     return { workflow_id: id, outcome: 'not due', detail: { next_check_at: previous.next_check_at } };
   }
 
-  const record_ = async (outcome: CheckOutcome, detail: Record<string, unknown>, changes: Partial<DeploymentManagerState> = {}): Promise<CheckResult> => {
+  const record_ = async (
+    outcome: CheckOutcome,
+    detail: Record<string, unknown>,
+    changes: Partial<DeploymentManagerState> = {},
+  ): Promise<CheckResult> => {
     await ports.workflows.writeState(id, { ...previous, ...changes, last_checked_at: at, last_decision: { at, outcome, detail } });
     return { workflow_id: id, outcome, detail };
   };
@@ -76,7 +95,11 @@ export async function checkWorkflow(ports: DeploymentManagerPorts, event: CheckW
     const deficit = solveCostGCO2e(instances, 1, 'coarse', systemCI) - budget;
     const next = new Date(now.getTime() + sigmoidDelayS(deficit) * 1000).toISOString();
     // Last solve, tokens and the run count stay: the next check counts income from the same base.
-    return record_('not affordable', { ...figures, cheapest_solve_gCO2e: round(solveCostGCO2e(instances, 1, 'coarse', systemCI)), deficit_gCO2e: round(deficit) }, { next_check_at: next });
+    return record_(
+      'not affordable',
+      { ...figures, cheapest_solve_gCO2e: round(solveCostGCO2e(instances, 1, 'coarse', systemCI)), deficit_gCO2e: round(deficit) },
+      { next_check_at: next },
+    );
   }
 
   const algorithm = algorithmToRun(choice.algorithm, input.algorithm);

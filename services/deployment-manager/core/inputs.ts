@@ -20,7 +20,11 @@ export interface LoadedInput {
   dropped: DroppedRegion[];
 }
 
-export async function solverInputFor(ports: DeploymentManagerPorts, record: ManagedWorkflow, workflow: WorkflowDocument): Promise<LoadedInput> {
+export async function solverInputFor(
+  ports: DeploymentManagerPorts,
+  record: ManagedWorkflow,
+  workflow: WorkflowDocument,
+): Promise<LoadedInput> {
   const regionDocs = await ports.collected.regionDocuments();
   const { input, dropped } = buildSolverInputFromCollected({
     ...regionDocs,

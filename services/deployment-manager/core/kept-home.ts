@@ -47,8 +47,12 @@ export function explainKeptHome(input: SolverInput, result: SolveResult, calcula
       const moved = h.placement.slice();
       moved[i] = target;
       const broken = brokenHard(calc.evaluate(moved), h.homeMetrics, input.constraints.hard);
-      if (broken) note(name, `${model.regionKeys[target]} (${ci[target]} vs home ${ci[model.home]} gCO2e/kWh) breaks the ${broken}`, h.hour);
+      if (broken)
+        note(name, `${model.regionKeys[target]} (${ci[target]} vs home ${ci[model.home]} gCO2e/kWh) breaks the ${broken}`, h.hour);
     });
   }
-  return [...reasons].map(([instance, r]) => ({ instance, reason: `${r.reason} (solve hour${r.hours.length > 1 ? 's' : ''} ${r.hours.join(', ')})` }));
+  return [...reasons].map(([instance, r]) => ({
+    instance,
+    reason: `${r.reason} (solve hour${r.hours.length > 1 ? 's' : ''} ${r.hours.join(', ')})`,
+  }));
 }

@@ -1,5 +1,11 @@
 // What the deployment manager's core needs from the outside world (implemented in ../adapters).
-import type { CarbonDocument, PerformanceDocument, ProviderDocument, RegionDocument, WorkflowDocument } from '../../../shared/contracts/collected-data.js';
+import type {
+  CarbonDocument,
+  PerformanceDocument,
+  ProviderDocument,
+  RegionDocument,
+  WorkflowDocument,
+} from '../../../shared/contracts/collected-data.js';
 import type { Dispatcher } from '../../../shared/contracts/internal.js';
 import type { RegionKey } from '../../../shared/contracts/placement.js';
 import type { DeploymentManagerState, StagedPlan } from '../../../shared/contracts/staged-plan.js';
@@ -16,7 +22,12 @@ export interface WorkflowsPort {
 
 export interface CollectedPort {
   workflow(workflowId: string): Promise<WorkflowDocument | undefined>;
-  regionDocuments(): Promise<{ regions: RegionDocument[]; provider: ProviderDocument[]; carbon: CarbonDocument[]; performance: PerformanceDocument[] }>;
+  regionDocuments(): Promise<{
+    regions: RegionDocument[];
+    provider: ProviderDocument[];
+    carbon: CarbonDocument[];
+    performance: PerformanceDocument[];
+  }>;
 }
 
 export interface StagingPort {

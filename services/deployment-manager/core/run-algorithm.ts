@@ -77,7 +77,12 @@ export async function runDeploymentAlgorithm(
     staged_at: now.toISOString(),
     plan: solved.plan,
     solved_by_task: meta.task_id ?? meta.idempotency_key,
-    solver: { algorithm: result.algorithm, calculator: result.calculator, durationS: result.timing.seconds, evaluations: result.timing.evaluations },
+    solver: {
+      algorithm: result.algorithm,
+      calculator: result.calculator,
+      durationS: result.timing.seconds,
+      evaluations: result.timing.evaluations,
+    },
     kept_home: keptHome,
     candidate_regions: input.regions,
     expected: { plan: meanMetrics(result.hours.map((h) => h.metrics)), home: meanMetrics(result.hours.map((h) => h.homeMetrics)) },

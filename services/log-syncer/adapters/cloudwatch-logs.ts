@@ -6,7 +6,13 @@ import { TransientError } from '../../../shared/errors.js';
 import type { LogGroupRef, LogPage, LogSource } from '../core/ports.js';
 
 export const MAX_PAGE_EVENTS = 10_000;
-const THROTTLING = new Set(['ThrottlingException', 'LimitExceededException', 'ServiceUnavailableException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'LimitExceededException',
+  'ServiceUnavailableException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
 
 export interface CloudWatchLogSourceOptions {
   client: (region: string) => CloudWatchLogsClient;
@@ -32,7 +38,13 @@ export class CloudWatchLogSource implements LogSource {
         this.requests++;
         // endTime is inclusive in FilterLogEvents: the window is [startMs, endMs).
         const out = await this.options.client(group.region).send(
-          new FilterLogEventsCommand({ logGroupName: group.logGroupName, startTime: startMs, endTime: endMs - 1, nextToken, limit: this.options.pageEvents ?? MAX_PAGE_EVENTS }),
+          new FilterLogEventsCommand({
+            logGroupName: group.logGroupName,
+            startTime: startMs,
+            endTime: endMs - 1,
+            nextToken,
+            limit: this.options.pageEvents ?? MAX_PAGE_EVENTS,
+          }),
         );
         const events = (out.events ?? []).map((e) => ({ message: e.message ?? '', timestampMs: e.timestamp ?? 0 }));
         return out.nextToken ? { events, nextToken: out.nextToken } : { events };
@@ -47,7 +59,11 @@ export class CloudWatchLogSource implements LogSource {
           continue;
         }
         if (!THROTTLING.has(name) && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 429) throw error;
-        if (attempt >= attempts) throw new TransientError(`FilterLogEvents on ${group.logGroupName} (${group.region}) still throttled after ${attempts} attempts`, { cause: error });
+        if (attempt >= attempts)
+          throw new TransientError(
+            `FilterLogEvents on ${group.logGroupName} (${group.region}) still throttled after ${attempts} attempts`,
+            { cause: error },
+          );
         await sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))));
       }
     }

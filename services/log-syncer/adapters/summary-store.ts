@@ -13,7 +13,8 @@ export class DynamoSummaryStore implements SummaryStore {
   ) {}
 
   async load(workflowId: string): Promise<StoredSync> {
-    const get = (window: string) => this.doc.send(new GetCommand({ TableName: this.table, Key: { workflow_id: workflowId, sync_window: window }, ConsistentRead: true }));
+    const get = (window: string) =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { workflow_id: workflowId, sync_window: window }, ConsistentRead: true }));
     const [summary, state] = await Promise.all([get(SUMMARY_SYNC_WINDOW), get(STATE_SYNC_WINDOW)]);
     const loaded = summary.Item ? summaryFromItem(summary.Item) : emptySummary(workflowId);
     // The state belongs to the summary version it was written with; anything else is ignored.
@@ -26,13 +27,22 @@ export class DynamoSummaryStore implements SummaryStore {
     const condition =
       previousVersion === 0
         ? { ConditionExpression: 'attribute_not_exists(workflow_id)' }
-        : { ConditionExpression: '#v = :prev', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':prev': previousVersion } };
+        : {
+            ConditionExpression: '#v = :prev',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':prev': previousVersion },
+          };
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: this.table, Item: summaryToItem(next.summary), ...condition } },
-            { Put: { TableName: this.table, Item: { workflow_id: id, sync_window: STATE_SYNC_WINDOW, version: next.summary.version, state_gz: encodeState(next.state) } } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { workflow_id: id, sync_window: STATE_SYNC_WINDOW, version: next.summary.version, state_gz: encodeState(next.state) },
+              },
+            },
           ],
         }),
       );
@@ -41,7 +51,8 @@ export class DynamoSummaryStore implements SummaryStore {
       if ((error as Error).name === 'TransactionCanceledException' && reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
         throw new VersionConflictError(`summary of ${id} changed since version ${previousVersion}`, { cause: error });
       }
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflictError(`summary of ${id} changed since version ${previousVersion}`, { cause: error });
+      if ((error as Error).name === 'ConditionalCheckFailedException')
+        throw new VersionConflictError(`summary of ${id} changed since version ${previousVersion}`, { cause: error });
       throw error;
     }
   }

@@ -19,7 +19,11 @@ export function logGroupsOf(record: Pick<WorkflowRecord, 'deployed_regions'>): L
   return groups.sort((a, b) => a.key.localeCompare(b.key));
 }
 
-export async function loadWorkflowToSync(doc: DynamoDBDocumentClient, table: string, workflowId: string): Promise<WorkflowToSync | undefined> {
+export async function loadWorkflowToSync(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  workflowId: string,
+): Promise<WorkflowToSync | undefined> {
   const out = await doc.send(new GetCommand({ TableName: table, Key: { workflow_id: workflowId }, ConsistentRead: true }));
   const record = out.Item as WorkflowRecord | undefined;
   if (!record || record.status !== 'DEPLOYED') return undefined;

@@ -85,7 +85,11 @@ const TIMESTAMP = -3;
 
 /** Keys by length: [text, slot] (slot = index in LINE_FIELDS, or LOG_VERSION / TIMESTAMP). */
 const BY_LENGTH: [string, number][][] = [];
-for (const [name, slot] of [...LINE_FIELDS.map((f, i) => [f, i] as const), ['log_version', LOG_VERSION] as const, ['timestamp', TIMESTAMP] as const]) {
+for (const [name, slot] of [
+  ...LINE_FIELDS.map((f, i) => [f, i] as const),
+  ['log_version', LOG_VERSION] as const,
+  ['timestamp', TIMESTAMP] as const,
+]) {
   (BY_LENGTH[name.length] ??= []).push([name, slot]);
 }
 
@@ -114,34 +118,89 @@ function reuse(slot: number, message: string, from: number, to: number): string 
 /** Named stores keep the record's one hidden class (a keyed store by a computed name would not). */
 function store(r: LineRecord, slot: number, v: unknown): void {
   switch (slot) {
-    case 0: r.caribou_event = v as string; break;
-    case 1: r.run_id = v as string; break;
-    case 2: r.instance = v; break;
-    case 3: r.function = v; break;
-    case 4: r.region = v; break;
-    case 5: r.taint = v; break;
-    case 6: r.function_request_id = v; break;
-    case 7: r.cold_start = v; break;
-    case 8: r.edge_id = v; break;
-    case 9: r.sync_node = v; break;
-    case 10: r.successor = v; break;
-    case 11: r.successor_is_sync = v; break;
-    case 12: r.successor_invoked = v; break;
-    case 13: r.successor_region = v; break;
-    case 14: r.successor_taint = v; break;
-    case 15: r.payload_bytes = v; break;
-    case 16: r.queue_latency_s = v; break;
-    case 17: r.upload_bytes = v; break;
-    case 18: r.download_bytes = v; break;
-    case 19: r.invocation_time_from_function_start_s = v; break;
-    case 20: r.total_execution_time_s = v; break;
-    case 21: r.user_execution_time_s = v; break;
-    case 22: r.cpu_model = v; break;
-    case 23: r.init_latency_from_client_s = v; break;
-    case 24: r.time_key = v; break;
-    case 25: r.user_payload_bytes = v; break;
-    case 26: r.wpd_bytes = v; break;
-    default: throw new Error(`extract: no field for slot ${slot}`);
+    case 0:
+      r.caribou_event = v as string;
+      break;
+    case 1:
+      r.run_id = v as string;
+      break;
+    case 2:
+      r.instance = v;
+      break;
+    case 3:
+      r.function = v;
+      break;
+    case 4:
+      r.region = v;
+      break;
+    case 5:
+      r.taint = v;
+      break;
+    case 6:
+      r.function_request_id = v;
+      break;
+    case 7:
+      r.cold_start = v;
+      break;
+    case 8:
+      r.edge_id = v;
+      break;
+    case 9:
+      r.sync_node = v;
+      break;
+    case 10:
+      r.successor = v;
+      break;
+    case 11:
+      r.successor_is_sync = v;
+      break;
+    case 12:
+      r.successor_invoked = v;
+      break;
+    case 13:
+      r.successor_region = v;
+      break;
+    case 14:
+      r.successor_taint = v;
+      break;
+    case 15:
+      r.payload_bytes = v;
+      break;
+    case 16:
+      r.queue_latency_s = v;
+      break;
+    case 17:
+      r.upload_bytes = v;
+      break;
+    case 18:
+      r.download_bytes = v;
+      break;
+    case 19:
+      r.invocation_time_from_function_start_s = v;
+      break;
+    case 20:
+      r.total_execution_time_s = v;
+      break;
+    case 21:
+      r.user_execution_time_s = v;
+      break;
+    case 22:
+      r.cpu_model = v;
+      break;
+    case 23:
+      r.init_latency_from_client_s = v;
+      break;
+    case 24:
+      r.time_key = v;
+      break;
+    case 25:
+      r.user_payload_bytes = v;
+      break;
+    case 26:
+      r.wpd_bytes = v;
+      break;
+    default:
+      throw new Error(`extract: no field for slot ${slot}`);
   }
 }
 

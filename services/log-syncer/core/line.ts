@@ -12,11 +12,33 @@ export interface RuntimeLine {
 
 /** The fields of a runtime line that reconstruction (reconstruct.ts, sync.ts) reads; the rest are dropped. */
 export const LINE_FIELDS = [
-  'caribou_event', 'run_id', 'instance', 'function', 'region', 'taint', 'function_request_id', 'cold_start',
-  'edge_id', 'sync_node', 'successor', 'successor_is_sync', 'successor_invoked', 'successor_region', 'successor_taint',
-  'payload_bytes', 'queue_latency_s', 'upload_bytes', 'download_bytes', 'invocation_time_from_function_start_s',
-  'total_execution_time_s', 'user_execution_time_s', 'cpu_model', 'init_latency_from_client_s', 'time_key',
-  'user_payload_bytes', 'wpd_bytes',
+  'caribou_event',
+  'run_id',
+  'instance',
+  'function',
+  'region',
+  'taint',
+  'function_request_id',
+  'cold_start',
+  'edge_id',
+  'sync_node',
+  'successor',
+  'successor_is_sync',
+  'successor_invoked',
+  'successor_region',
+  'successor_taint',
+  'payload_bytes',
+  'queue_latency_s',
+  'upload_bytes',
+  'download_bytes',
+  'invocation_time_from_function_start_s',
+  'total_execution_time_s',
+  'user_execution_time_s',
+  'cpu_model',
+  'init_latency_from_client_s',
+  'time_key',
+  'user_payload_bytes',
+  'wpd_bytes',
 ] as const;
 export type LineField = (typeof LINE_FIELDS)[number];
 

@@ -44,7 +44,12 @@ export function selectRuns(sortedOldestFirst: readonly SyncedRun[], recent: numb
 const byStart = (a: SyncedRun, b: SyncedRun) => a.startedAt.localeCompare(b.startedAt) || a.run_id.localeCompare(b.run_id);
 
 /** The summary with `added` merged (runs already present are ignored), bounded by the policy. */
-export function mergeSummary(previous: WorkflowSummary, added: readonly SyncedRun[], policy: SizePolicy, nowMs: number): { summary: WorkflowSummary; newRuns: SyncedRun[] } {
+export function mergeSummary(
+  previous: WorkflowSummary,
+  added: readonly SyncedRun[],
+  policy: SizePolicy,
+  nowMs: number,
+): { summary: WorkflowSummary; newRuns: SyncedRun[] } {
   const known = new Set(previous.runs.map((r) => r.run_id));
   const newRuns = added.filter((r) => !known.has(r.run_id) && (known.add(r.run_id), true));
   const horizon = nowMs - policy.horizonMs;

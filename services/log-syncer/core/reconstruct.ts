@@ -14,18 +14,38 @@ export interface DagView {
   syncInstances: ReadonlySet<string>;
 }
 
-export function dagView(dag: { entry_instance: string; instances: Record<string, { is_sync: boolean }>; edges: Record<string, { from: string; to: string }> }): DagView {
+export function dagView(dag: {
+  entry_instance: string;
+  instances: Record<string, { is_sync: boolean }>;
+  edges: Record<string, { from: string; to: string }>;
+}): DagView {
   return {
     entryInstance: dag.entry_instance,
     edges: dag.edges,
-    syncInstances: new Set(Object.entries(dag.instances).filter(([, i]) => i.is_sync).map(([name]) => name)),
+    syncInstances: new Set(
+      Object.entries(dag.instances)
+        .filter(([, i]) => i.is_sync)
+        .map(([name]) => name),
+    ),
   };
 }
 
 /** Identity of a line inside its run: re-reading a window never adds a line twice. */
 export function lineKey(line: RuntimeLine): string {
   // Plain concatenation (no template/String() calls): this runs once per line on the hot path.
-  return line.caribou_event + '|' + (line.instance as string) + '|' + (line.taint as string) + '|' + ((line.edge_id ?? line.sync_node) as string) + '|' + line.timestampMs + '|' + (line.function_request_id as string);
+  return (
+    line.caribou_event +
+    '|' +
+    (line.instance as string) +
+    '|' +
+    (line.taint as string) +
+    '|' +
+    ((line.edge_id ?? line.sync_node) as string) +
+    '|' +
+    line.timestampMs +
+    '|' +
+    (line.function_request_id as string)
+  );
 }
 
 /**
@@ -64,7 +84,13 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * @param force finalise even if incomplete (pending timeout): a run without ENTRY_POINT is an orphan
  * (lines of a run counted before or lost), anything else is a failed run.
  */
-export function assembleRun(runId: string, input: readonly RuntimeLine[], reports: ReadonlyMap<string, ReportLine>, dag: DagView, force = false): Assessment {
+export function assembleRun(
+  runId: string,
+  input: readonly RuntimeLine[],
+  reports: ReadonlyMap<string, ReportLine>,
+  dag: DagView,
+  force = false,
+): Assessment {
   const lines = dedupe([...input].sort((a, b) => a.timestampMs - b.timestampMs));
   let entry: RuntimeLine | undefined;
   let wpd: RuntimeLine | undefined;
@@ -162,7 +188,13 @@ export function assembleRun(runId: string, input: readonly RuntimeLine[], report
     const from = str(line.instance);
     const to = str(line.successor);
     if (!from || !to) continue;
-    const edge: SyncedEdge = { from, to, fromRegion: str(line.region) ?? '', invoked: line.caribou_event === 'INVOKING_SUCCESSOR', toSyncNode: dag.syncInstances.has(to) || line.successor_is_sync === true };
+    const edge: SyncedEdge = {
+      from,
+      to,
+      fromRegion: str(line.region) ?? '',
+      invoked: line.caribou_event === 'INVOKING_SUCCESSOR',
+      toSyncNode: dag.syncInstances.has(to) || line.successor_is_sync === true,
+    };
     const offset = num(line.invocation_time_from_function_start_s);
     if (offset !== undefined) edge.invocationOffsetS = offset;
     if (edge.invoked) {

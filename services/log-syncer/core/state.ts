@@ -75,7 +75,8 @@ export function decodeState(encoded: string | undefined): SyncState {
   if (!encoded) return state;
   const doc = JSON.parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8')) as EncodedState;
   for (const lines of Object.values(doc.pending ?? {})) for (const line of lines) addPendingLine(state, line as RuntimeLine);
-  for (const [id, init] of Object.entries(doc.reports ?? {})) state.reports.set(id, init === null ? { requestId: id } : { requestId: id, initDurationS: init });
+  for (const [id, init] of Object.entries(doc.reports ?? {}))
+    state.reports.set(id, init === null ? { requestId: id } : { requestId: id, initDurationS: init });
   for (const [id, at] of Object.entries(doc.counted ?? {})) state.counted.set(id, at);
   if (doc.continuation) state.continuation = doc.continuation;
   return state;

@@ -81,8 +81,16 @@ async function syncOnce(workflow: WorkflowToSync, deps: SyncDeps): Promise<Omit<
     const mark = summary.watermarks[g.key] ? Date.parse(summary.watermarks[g.key]!) : Number.NEGATIVE_INFINITY;
     return Math.max(horizonStartMs, mark);
   };
-  const base = { workflow_id: workflow.workflowId, totalRuns: summary.totalRuns, pendingRuns: state.pending.size, orphanRuns: 0, logRequests: 0, lines: emptyCounters() };
-  if (!previous && workflow.groups.every((g) => windowEndMs - startOf(g) < settings.minIntervalMs)) return { ...base, status: 'skipped', runsAdded: 0 };
+  const base = {
+    workflow_id: workflow.workflowId,
+    totalRuns: summary.totalRuns,
+    pendingRuns: state.pending.size,
+    orphanRuns: 0,
+    logRequests: 0,
+    lines: emptyCounters(),
+  };
+  if (!previous && workflow.groups.every((g) => windowEndMs - startOf(g) < settings.minIntervalMs))
+    return { ...base, status: 'skipped', runsAdded: 0 };
 
   const counters = emptyCounters();
   const watermarks = { ...summary.watermarks };
@@ -156,7 +164,12 @@ function ingest(state: SyncState, parsed: ReturnType<typeof parseMessage>): void
 }
 
 /** Completes what can be completed, finalises what timed out, bounds the pending set. */
-export function settle(state: SyncState, dag: DagView, settings: SyncSettings, readUntilMs: number): { completed: SyncedRun[]; orphans: number } {
+export function settle(
+  state: SyncState,
+  dag: DagView,
+  settings: SyncSettings,
+  readUntilMs: number,
+): { completed: SyncedRun[]; orphans: number } {
   const completed: SyncedRun[] = [];
   let orphans = 0;
   const overflow = new Set(
@@ -175,7 +188,8 @@ export function settle(state: SyncState, dag: DagView, settings: SyncSettings, r
   }
   // REPORT lines are only needed by runs still pending (a REPORT follows its lines in its group).
   const needed = new Set<string>();
-  for (const run of state.pending.values()) for (const line of run.lines) if (typeof line.function_request_id === 'string') needed.add(line.function_request_id);
+  for (const run of state.pending.values())
+    for (const line of run.lines) if (typeof line.function_request_id === 'string') needed.add(line.function_request_id);
   for (const id of state.reports.keys()) if (!needed.has(id)) state.reports.delete(id);
   return { completed, orphans };
 }
@@ -185,5 +199,10 @@ function lastLineMs(run: SyncedRun): number {
 }
 
 function addCounters(a: LineCounters, b: LineCounters): LineCounters {
-  return { parsed: a.parsed + b.parsed, foreign: a.foreign + b.foreign, corrupt: a.corrupt + b.corrupt, unknownVersion: a.unknownVersion + b.unknownVersion };
+  return {
+    parsed: a.parsed + b.parsed,
+    foreign: a.foreign + b.foreign,
+    corrupt: a.corrupt + b.corrupt,
+    unknownVersion: a.unknownVersion + b.unknownVersion,
+  };
 }

@@ -25,14 +25,26 @@ const ZIP_FILE_LIMIT_BYTES = 50 * 1024 * 1024;
 const HEALTH_ATTEMPTS = 10;
 const HEALTH_PAUSE_MS = 2000;
 
-const notFound = (error: unknown) => ['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'].includes((error as Error)?.name);
+const notFound = (error: unknown) =>
+  [
+    'ResourceNotFoundException',
+    'NoSuchEntity',
+    'NoSuchEntityException',
+    'QueueDoesNotExist',
+    'AWS.SimpleQueueService.NonExistentQueue',
+  ].includes((error as Error)?.name);
 
 // The descriptions deployFunctionRegion writes: how the migrator recognises its own resources.
 const functionDescription = (workflowId: string, fn: string) => `Caribou workflow ${workflowId}, function ${fn}`;
 const roleDescription = (workflowId: string, fn: string) => `Caribou ${workflowId} ${fn}`;
 
-const namesOf = (record: WorkflowRecord) => ({ workflowName: record.workflow_name, workflowVersion: record.workflow_version, workflowId: record.workflow_id });
-const physicalOf = (stackPrefix: string, record: WorkflowRecord, fr: FunctionRegion) => physicalName(stackPrefix, record.workflow_name, record.workflow_version, fr.fn, regionCode(fr.region));
+const namesOf = (record: WorkflowRecord) => ({
+  workflowName: record.workflow_name,
+  workflowVersion: record.workflow_version,
+  workflowId: record.workflow_id,
+});
+const physicalOf = (stackPrefix: string, record: WorkflowRecord, fr: FunctionRegion) =>
+  physicalName(stackPrefix, record.workflow_name, record.workflow_version, fr.fn, regionCode(fr.region));
 
 export class AwsRegionDeployer implements RegionDeployer {
   constructor(private readonly deps: WorkflowDeps) {}
@@ -42,13 +54,19 @@ export class AwsRegionDeployer implements RegionDeployer {
     const physical = physicalOf(this.deps.controlPlane.stackPrefix, record, fr);
     try {
       const config = await this.deps.clients.lambda(region).send(new GetFunctionConfigurationCommand({ FunctionName: physical }));
-      return config.Description === functionDescription(record.workflow_id, fr.fn) ? 'ours' : { foreign: `function ${physical} exists in ${region} and was not created by Caribou for ${record.workflow_id} (description "${config.Description ?? ''}")` };
+      return config.Description === functionDescription(record.workflow_id, fr.fn)
+        ? 'ours'
+        : {
+            foreign: `function ${physical} exists in ${region} and was not created by Caribou for ${record.workflow_id} (description "${config.Description ?? ''}")`,
+          };
     } catch (error) {
       if (!notFound(error)) throw error;
     }
     try {
       const role = (await this.deps.clients.iam(region).send(new GetRoleCommand({ RoleName: roleName(physical) }))).Role;
-      return role?.Description === roleDescription(record.workflow_id, fr.fn) ? 'ours' : { foreign: `IAM role ${roleName(physical)} exists and was not created by Caribou for ${record.workflow_id}` };
+      return role?.Description === roleDescription(record.workflow_id, fr.fn)
+        ? 'ours'
+        : { foreign: `IAM role ${roleName(physical)} exists and was not created by Caribou for ${record.workflow_id}` };
     } catch (error) {
       if (!notFound(error)) throw error;
     }
@@ -66,16 +84,29 @@ export class AwsRegionDeployer implements RegionDeployer {
   async deploy(record: WorkflowRecord, fr: FunctionRegion): Promise<DeployedFunctionResources> {
     const fn = record.function_descriptions.find((f) => f.name === fr.fn);
     const artifact = record.artifacts[fr.fn];
-    if (!fn || !artifact) throw new MigrationRejectedError(`workflow ${record.workflow_id} has no function description or code artifact for ${fr.fn}`);
-    if (artifact.code_bytes > ZIP_FILE_LIMIT_BYTES) throw new MigrationRejectedError(`the code of ${fr.fn} (${artifact.code_bytes} bytes) exceeds the ${ZIP_FILE_LIMIT_BYTES}-byte inline limit`);
-    const object = await this.deps.clients.s3(this.deps.controlPlane.region).send(new GetObjectCommand({ Bucket: artifact.bucket, Key: artifact.key }));
+    if (!fn || !artifact)
+      throw new MigrationRejectedError(`workflow ${record.workflow_id} has no function description or code artifact for ${fr.fn}`);
+    if (artifact.code_bytes > ZIP_FILE_LIMIT_BYTES)
+      throw new MigrationRejectedError(
+        `the code of ${fr.fn} (${artifact.code_bytes} bytes) exceeds the ${ZIP_FILE_LIMIT_BYTES}-byte inline limit`,
+      );
+    const object = await this.deps.clients
+      .s3(this.deps.controlPlane.region)
+      .send(new GetObjectCommand({ Bucket: artifact.bucket, Key: artifact.key }));
     const zip = await object.Body!.transformToByteArray();
     const sha = createHash('sha256').update(zip).digest('base64');
-    if (sha !== artifact.code_sha256) throw new MigrationRejectedError(`the artifact s3://${artifact.bucket}/${artifact.key} changed since deploy (SHA-256 ${sha}, recorded ${artifact.code_sha256})`);
+    if (sha !== artifact.code_sha256)
+      throw new MigrationRejectedError(
+        `the artifact s3://${artifact.bucket}/${artifact.key} changed since deploy (SHA-256 ${sha}, recorded ${artifact.code_sha256})`,
+      );
     // The new region gets exactly the home function's environment (incl. variables the deploy added).
     const homeName = record.deployed_regions[fr.fn]?.[record.home_region]?.function_name;
     const homeEnv = homeName
-      ? ((await this.deps.clients.lambda(regionCode(record.home_region)).send(new GetFunctionConfigurationCommand({ FunctionName: homeName }))).Environment?.Variables ?? {})
+      ? ((
+          await this.deps.clients
+            .lambda(regionCode(record.home_region))
+            .send(new GetFunctionConfigurationCommand({ FunctionName: homeName }))
+        ).Environment?.Variables ?? {})
       : {};
     const runtimeEnv = { ...runtimeEnvironment(record, this.deps, record.config.home_region_run_ratio), ...homeEnv };
     const ledger: Ledger = [];
@@ -108,12 +139,24 @@ export class AwsRegionDeployer implements RegionDeployer {
     let lastError: unknown;
     for (let attempt = 1; attempt <= HEALTH_ATTEMPTS; attempt++) {
       try {
-        const result = await lambda.send(new InvokeCommand({ FunctionName: resources.function_name, InvocationType: 'RequestResponse', Payload: payload }));
+        const result = await lambda.send(
+          new InvokeCommand({ FunctionName: resources.function_name, InvocationType: 'RequestResponse', Payload: payload }),
+        );
         const text = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
-        if (result.FunctionError) throw new MigrationRejectedError(`${resources.function_name} failed its health check (${result.FunctionError}): ${text.slice(0, 500)}`);
+        if (result.FunctionError)
+          throw new MigrationRejectedError(
+            `${resources.function_name} failed its health check (${result.FunctionError}): ${text.slice(0, 500)}`,
+          );
         const answer = JSON.parse(text || 'null') as Partial<HealthAnswer> | null;
-        if (answer?.caribou_health !== 'ok' || answer.function !== fr.fn || answer.region !== fr.region || answer.workflow_id !== record.workflow_id) {
-          throw new MigrationRejectedError(`${resources.function_name} answered its health check with ${text.slice(0, 300)}; expected ${fr.fn} of ${record.workflow_id} in ${fr.region}`);
+        if (
+          answer?.caribou_health !== 'ok' ||
+          answer.function !== fr.fn ||
+          answer.region !== fr.region ||
+          answer.workflow_id !== record.workflow_id
+        ) {
+          throw new MigrationRejectedError(
+            `${resources.function_name} answered its health check with ${text.slice(0, 300)}; expected ${fr.fn} of ${record.workflow_id} in ${fr.region}`,
+          );
         }
         return;
       } catch (error) {
@@ -123,7 +166,10 @@ export class AwsRegionDeployer implements RegionDeployer {
         await this.deps.sleep(HEALTH_PAUSE_MS);
       }
     }
-    throw new TransientError(`${resources.function_name} did not answer its health check after ${HEALTH_ATTEMPTS} attempts: ${(lastError as Error)?.message}`, { cause: lastError });
+    throw new TransientError(
+      `${resources.function_name} did not answer its health check after ${HEALTH_ATTEMPTS} attempts: ${(lastError as Error)?.message}`,
+      { cause: lastError },
+    );
   }
 
   remove(record: WorkflowRecord, fr: FunctionRegion): Promise<void> {

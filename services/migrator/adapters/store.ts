@@ -10,17 +10,24 @@ import { publishPlacement, readPlacement } from '../../../shared/workflows/place
 import type { WorkflowRecord } from '../../../shared/workflows/record.js';
 import type { MigratorStore } from '../core/ports.js';
 
-const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+const conditionFailed = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 
 export class DynamoMigratorStore implements MigratorStore {
   private readonly staging: string;
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly cp: ControlPlane) {
-    if (!cp.stagingTable) throw new ValidationError('environment variable CARIBOU_SOLVER_STAGING_TABLE is not set; the stack sets it for the migrator');
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly cp: ControlPlane,
+  ) {
+    if (!cp.stagingTable)
+      throw new ValidationError('environment variable CARIBOU_SOLVER_STAGING_TABLE is not set; the stack sets it for the migrator');
     this.staging = cp.stagingTable;
   }
 
   async getRecord(workflowId: string) {
-    const item = (await this.doc.send(new GetCommand({ TableName: this.cp.workflowsTable, Key: { workflow_id: workflowId }, ConsistentRead: true }))).Item;
+    const item = (
+      await this.doc.send(new GetCommand({ TableName: this.cp.workflowsTable, Key: { workflow_id: workflowId }, ConsistentRead: true }))
+    ).Item;
     return item as WorkflowRecord | undefined;
   }
 
@@ -33,14 +40,20 @@ export class DynamoMigratorStore implements MigratorStore {
   }
 
   async getStagedPlan(workflowId: string) {
-    const item = (await this.doc.send(new GetCommand({ TableName: this.staging, Key: { workflow_id: workflowId }, ConsistentRead: true }))).Item;
+    const item = (await this.doc.send(new GetCommand({ TableName: this.staging, Key: { workflow_id: workflowId }, ConsistentRead: true })))
+      .Item;
     return item as StagedPlan | undefined;
   }
 
   async deleteStagedPlan(workflowId: string, solvedByTask: string) {
     try {
       await this.doc.send(
-        new DeleteCommand({ TableName: this.staging, Key: { workflow_id: workflowId }, ConditionExpression: 'solved_by_task = :t', ExpressionAttributeValues: { ':t': solvedByTask } }),
+        new DeleteCommand({
+          TableName: this.staging,
+          Key: { workflow_id: workflowId },
+          ConditionExpression: 'solved_by_task = :t',
+          ExpressionAttributeValues: { ':t': solvedByTask },
+        }),
       );
     } catch (error) {
       if (!conditionFailed(error)) throw error; // gone already, or a newer plan replaced it: keep that one
@@ -54,7 +67,8 @@ export class DynamoMigratorStore implements MigratorStore {
           TableName: this.cp.workflowsTable,
           Key: { workflow_id: workflowId },
           UpdateExpression: 'SET migrator_lock = :lock',
-          ConditionExpression: 'attribute_exists(workflow_id) AND (attribute_not_exists(migrator_lock) OR migrator_lock.until_ms < :now OR migrator_lock.#o = :owner)',
+          ConditionExpression:
+            'attribute_exists(workflow_id) AND (attribute_not_exists(migrator_lock) OR migrator_lock.until_ms < :now OR migrator_lock.#o = :owner)',
           ExpressionAttributeNames: { '#o': 'owner' },
           ExpressionAttributeValues: { ':lock': { owner, until_ms: untilMs }, ':now': nowMs, ':owner': owner },
         }),
@@ -97,7 +111,11 @@ export class DynamoMigratorStore implements MigratorStore {
         }),
       );
     } catch (error) {
-      if (conditionFailed(error)) throw new TransientError(`the migrator lease on ${workflowId} was lost (the task ran past its lease, or the workflow was removed)`, { cause: error });
+      if (conditionFailed(error))
+        throw new TransientError(
+          `the migrator lease on ${workflowId} was lost (the task ran past its lease, or the workflow was removed)`,
+          { cause: error },
+        );
       throw error;
     }
   }

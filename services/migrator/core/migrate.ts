@@ -8,7 +8,15 @@ import type { StagedPlan } from '../../../shared/contracts/staged-plan.js';
 import { CaribouError, NotFoundError, TransientError, ValidationError } from '../../../shared/errors.js';
 import type { MigratorState, WorkflowRecord } from '../../../shared/workflows/record.js';
 import { decideCleanup } from './cleanup.js';
-import { alreadyPublished, frKey, functionRegionsOf, missingDeployments, validatePlan, type DeployedRegions, type FunctionRegion } from './plan.js';
+import {
+  alreadyPublished,
+  frKey,
+  functionRegionsOf,
+  missingDeployments,
+  validatePlan,
+  type DeployedRegions,
+  type FunctionRegion,
+} from './plan.js';
 import type { MigratorLog, MigratorStore, RegionDeployer } from './ports.js';
 
 /** The migration can never succeed as staged (bad plan, name taken, access denied): not retried. */
@@ -105,7 +113,11 @@ async function reDeploy(workflowId: string, deps: MigratorDeps): Promise<Migrati
   try {
     return await migrateLocked(record, owner, deps);
   } finally {
-    await deps.store.releaseLock(workflowId, owner).catch((error) => deps.log.warn('could not release the migrator lease (it expires by itself)', { workflowId, error: message(error) }));
+    await deps.store
+      .releaseLock(workflowId, owner)
+      .catch((error) =>
+        deps.log.warn('could not release the migrator lease (it expires by itself)', { workflowId, error: message(error) }),
+      );
   }
 }
 
@@ -124,7 +136,14 @@ async function migrateLocked(record: WorkflowRecord, owner: string, deps: Migrat
   }
 
   // Clean-up: unused pairs past the grace period, then what earlier rollbacks could not remove.
-  const decision = decideCleanup({ deployed, home, plan: wpd.current_deployment, instanceFunctions: wpd.instance_functions, now, graceS: deps.graceS });
+  const decision = decideCleanup({
+    deployed,
+    home,
+    plan: wpd.current_deployment,
+    instanceFunctions: wpd.instance_functions,
+    now,
+    graceS: deps.graceS,
+  });
   for (const [fn, regions] of Object.entries(deployed)) {
     for (const [region, resources] of Object.entries(regions)) {
       const releasedAt = decision.releasedAt.get(frKey({ fn, region }));
@@ -155,7 +174,12 @@ async function migrateLocked(record: WorkflowRecord, owner: string, deps: Migrat
       await deps.deployer.remove(record, fr);
       outcome.removed.push(frKey(fr));
     } catch (error) {
-      deps.log.warn('an orphan of an earlier rollback is still there', { workflowId: id, function: fr.fn, region: fr.region, error: message(error) });
+      deps.log.warn('an orphan of an earlier rollback is still there', {
+        workflowId: id,
+        function: fr.fn,
+        region: fr.region,
+        error: message(error),
+      });
       orphans.push(orphan);
     }
   }
@@ -196,7 +220,12 @@ async function applyStagedPlan(
         try {
           await deps.deployer.healthCheck(record, fr, resources);
         } catch (error) {
-          deps.log.warn('a recorded deployment does not answer; deploying it again', { workflowId: id, function: fr.fn, region: fr.region, error: message(error) });
+          deps.log.warn('a recorded deployment does not answer; deploying it again', {
+            workflowId: id,
+            function: fr.fn,
+            region: fr.region,
+            error: message(error),
+          });
           await deps.deployer.remove(record, fr);
           setPair(deployed, fr, undefined);
           continue;
@@ -222,7 +251,11 @@ async function applyStagedPlan(
       deps.log.info('deployed and checked', { workflowId: id, function: fr.fn, region: fr.region });
       // Recorded as soon as it answers: if the task is killed (timeout), the retry reuses it instead
       // of starting over; a failure this task catches still rolls it back.
-      await deps.store.saveState(id, owner, { deployed_regions: deployed, ...(record.cleanup_due_at ? { cleanup_due_at: record.cleanup_due_at } : {}), migrator: state });
+      await deps.store.saveState(id, owner, {
+        deployed_regions: deployed,
+        ...(record.cleanup_due_at ? { cleanup_due_at: record.cleanup_due_at } : {}),
+        migrator: state,
+      });
     }
     if (!alreadyPublished(wpd, staged.plan, needed)) {
       const endpoints = clone(wpd.endpoints);
@@ -248,7 +281,12 @@ async function applyStagedPlan(
     if (outcome.published) throw error;
     const retryable = isRetryable(error);
     if (created.length > 0 || !(error instanceof ValidationError)) {
-      deps.log.warn('migration failed; rolling back this attempt', { workflowId: id, retryable, created: created.map(frKey), error: message(error) });
+      deps.log.warn('migration failed; rolling back this attempt', {
+        workflowId: id,
+        retryable,
+        created: created.map(frKey),
+        error: message(error),
+      });
     }
     // Rollback: whatever this attempt created, found by name; the old plan stays published.
     for (const fr of [...created].reverse()) {
@@ -257,7 +295,12 @@ async function applyStagedPlan(
         await deps.deployer.remove(record, fr);
       } catch (undoError) {
         orphans.push({ function: fr.fn, region: fr.region, since: now });
-        deps.log.warn('rollback could not remove a deployment; later migrator tasks retry', { workflowId: id, function: fr.fn, region: fr.region, error: message(undoError) });
+        deps.log.warn('rollback could not remove a deployment; later migrator tasks retry', {
+          workflowId: id,
+          function: fr.fn,
+          region: fr.region,
+          error: message(undoError),
+        });
       }
     }
     state.orphans = orphans;

@@ -31,7 +31,12 @@ export function functionRegionsOf(plan: PlacementPlan | undefined, instanceFunct
 export type DeployedRegions = Record<string, Record<RegionKey, DeployedFunctionResources>>;
 
 /** Pairs of the plan outside the home region that have no recorded deployment yet. */
-export function missingDeployments(plan: PlacementPlan, instanceFunctions: Record<string, string>, home: RegionKey, deployed: DeployedRegions): FunctionRegion[] {
+export function missingDeployments(
+  plan: PlacementPlan,
+  instanceFunctions: Record<string, string>,
+  home: RegionKey,
+  deployed: DeployedRegions,
+): FunctionRegion[] {
   return functionRegionsOf(plan, instanceFunctions).filter((fr) => fr.region !== home && !deployed[fr.fn]?.[fr.region]);
 }
 
@@ -43,13 +48,22 @@ const allows = (list: { provider: string; region: string }[] | null | undefined,
  * region the workflow's config or the function's own options disallow, hours that do not match
  * time_keys, or an expiry that is not a date or already past. ValidationError: retrying cannot fix the plan.
  */
-export function validatePlan(plan: PlacementPlan, record: Pick<WorkflowRecord, 'config' | 'function_descriptions' | 'workflow_id'>, wpd: WorkflowPlacementDocument, now?: Date): void {
+export function validatePlan(
+  plan: PlacementPlan,
+  record: Pick<WorkflowRecord, 'config' | 'function_descriptions' | 'workflow_id'>,
+  wpd: WorkflowPlacementDocument,
+  now?: Date,
+): void {
   const problems: string[] = [];
   if (Number.isNaN(Date.parse(plan.expiry_time))) problems.push(`expiry_time "${plan.expiry_time}" is not an ISO instant`);
-  else if (now && Date.parse(plan.expiry_time) <= now.getTime()) problems.push(`the plan expired at ${plan.expiry_time}, before it could be applied`);
-  const hours = Object.keys(plan.hours).map(Number).sort((a, b) => a - b);
+  else if (now && Date.parse(plan.expiry_time) <= now.getTime())
+    problems.push(`the plan expired at ${plan.expiry_time}, before it could be applied`);
+  const hours = Object.keys(plan.hours)
+    .map(Number)
+    .sort((a, b) => a - b);
   const keys = [...plan.time_keys].map(Number).sort((a, b) => a - b);
-  if (JSON.stringify(hours) !== JSON.stringify(keys)) problems.push(`time_keys [${keys.join(',')}] differ from the plan's hours [${hours.join(',')}]`);
+  if (JSON.stringify(hours) !== JSON.stringify(keys))
+    problems.push(`time_keys [${keys.join(',')}] differ from the plan's hours [${hours.join(',')}]`);
   const global = record.config.regions_and_providers;
   for (const [hour, placement] of Object.entries(plan.hours)) {
     for (const [instance, region] of Object.entries(placement)) {
@@ -71,10 +85,16 @@ export function validatePlan(plan: PlacementPlan, record: Pick<WorkflowRecord, '
       }
     }
   }
-  if (problems.length > 0) throw new ValidationError(`the staged plan of ${record.workflow_id} cannot be applied: ${[...new Set(problems)].slice(0, 5).join('; ')}`);
+  if (problems.length > 0)
+    throw new ValidationError(
+      `the staged plan of ${record.workflow_id} cannot be applied: ${[...new Set(problems)].slice(0, 5).join('; ')}`,
+    );
 }
 
 /** True when publishing `plan` with these endpoints would change nothing (a retried task). */
 export function alreadyPublished(wpd: WorkflowPlacementDocument, plan: PlacementPlan, needed: FunctionRegion[]): boolean {
-  return JSON.stringify(wpd.current_deployment ?? null) === JSON.stringify(plan) && needed.every((fr) => wpd.endpoints[fr.fn]?.[fr.region] !== undefined);
+  return (
+    JSON.stringify(wpd.current_deployment ?? null) === JSON.stringify(plan) &&
+    needed.every((fr) => wpd.endpoints[fr.fn]?.[fr.region] !== undefined)
+  );
 }

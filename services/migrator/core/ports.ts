@@ -18,7 +18,11 @@ export interface MigratorStore {
   acquireLock(workflowId: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
   releaseLock(workflowId: string, owner: string): Promise<void>;
   /** Writes the migrator's fields of the workflow record, only while `owner` holds the lease. */
-  saveState(workflowId: string, owner: string, state: { deployed_regions: DeployedRegions; cleanup_due_at?: string; migrator: MigratorState }): Promise<void>;
+  saveState(
+    workflowId: string,
+    owner: string,
+    state: { deployed_regions: DeployedRegions; cleanup_due_at?: string; migrator: MigratorState },
+  ): Promise<void>;
 }
 
 /** Whether resources named like a (function, region) of this workflow exist, and who made them. */

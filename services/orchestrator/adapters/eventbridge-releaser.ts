@@ -27,7 +27,8 @@ export class EventBridgeReleaser implements Releaser {
           }),
         );
         (out.Entries ?? []).forEach((entry, j) => {
-          if (entry.ErrorCode && chunk[j]) failures.push({ task: chunk[j], error: `PutEvents ${entry.ErrorCode}: ${entry.ErrorMessage ?? ''}` });
+          if (entry.ErrorCode && chunk[j])
+            failures.push({ task: chunk[j], error: `PutEvents ${entry.ErrorCode}: ${entry.ErrorMessage ?? ''}` });
         });
       } catch (error) {
         for (const task of chunk) failures.push({ task, error: `PutEvents failed: ${(error as Error).message}` });

@@ -115,7 +115,11 @@ async function runLabourer(deps: CycleDeps, id: LabourerId, health: LabourerHeal
 }
 
 /** sosw Scavenger for one labourer; returns the number of tasks still running afterwards. */
-export async function scavenge(deps: CycleDeps, id: LabourerId, labourer: LabourerConfig): Promise<{ stats: ScavengeStats; running: number }> {
+export async function scavenge(
+  deps: CycleDeps,
+  id: LabourerId,
+  labourer: LabourerConfig,
+): Promise<{ stats: ScavengeStats; running: number }> {
   const nowS = deps.now();
   const m = markers(nowS, labourer, deps.config.greenfield_invocation_delta_s);
   const stats: ScavengeStats = { archived: 0, retried: 0, dead: 0, requeued: 0, lost_races: 0 };
@@ -142,13 +146,22 @@ async function handleUnfinished(
   nowS: number,
   stats: ScavengeStats,
 ): Promise<void> {
-  const cause = state === 'failed' ? `reported failed: ${task.last_error ?? 'no error given'}` : `no report within ${labourer.max_duration_s + labourer.cooldown_s} s of release`;
+  const cause =
+    state === 'failed'
+      ? `reported failed: ${task.last_error ?? 'no error given'}`
+      : `no report within ${labourer.max_duration_s + labourer.cooldown_s} s of release`;
   if (task.attempts < labourer.max_attempts && !(state === 'failed' && task.no_retry)) {
     const delayS = retryDelayS(task.attempts, deps.config.retry, deps.random);
     const withError = state === 'expired' ? { ...task, last_error: `attempt ${task.attempts}: ${cause}` } : task;
     if (await deps.store.moveToRetry(withError, Math.ceil(nowS + delayS))) {
       stats.retried++;
-      deps.log.info('task scheduled for retry', { task_id: task.task_id, labourer: task.labourer_id, attempts: task.attempts, delay_s: Math.round(delayS), cause });
+      deps.log.info('task scheduled for retry', {
+        task_id: task.task_id,
+        labourer: task.labourer_id,
+        attempts: task.attempts,
+        delay_s: Math.round(delayS),
+        cause,
+      });
     } else stats.lost_races++;
     return;
   }
@@ -159,7 +172,14 @@ async function handleUnfinished(
   if (await deps.store.closeDead(task, Math.floor(nowS), reason)) {
     stats.dead++;
     // The operator-visible record: the closed table (`caribou tasks --status dead`) and this line.
-    deps.log.error('task dead', { task_id: task.task_id, labourer: task.labourer_id, type: task.type, event: task.event, reason, last_error: task.last_error ?? null });
+    deps.log.error('task dead', {
+      task_id: task.task_id,
+      labourer: task.labourer_id,
+      type: task.type,
+      event: task.event,
+      reason,
+      last_error: task.last_error ?? null,
+    });
   } else stats.lost_races++;
 }
 

@@ -8,7 +8,8 @@ import ts from 'typescript';
 import type { CallSite } from '../source-analysis.js';
 import { functionLikeOf, skipParens, type AnalysisContext } from './context.js';
 
-const HINT_CONDITION = 'always execute the call and pass the condition as its third argument: workflow.invokeServerlessFunction(fn, payload, condition)';
+const HINT_CONDITION =
+  'always execute the call and pass the condition as its third argument: workflow.invokeServerlessFunction(fn, payload, condition)';
 
 /** The construct between `node` and the handler `root` that may skip or repeat it, if any. */
 function forbiddenContext(node: ts.Node, root: ts.Node): string | undefined {
@@ -84,17 +85,33 @@ export function callSiteRules(ctx: AnalysisContext): void {
         return;
       }
       if (method === 'serverlessFunction') {
-        report(node, 'nested-registration', 'serverlessFunction must be called at module top level', 'register every function once, outside handlers');
+        report(
+          node,
+          'nested-registration',
+          'serverlessFunction must be called at module top level',
+          'register every function once, outside handlers',
+        );
         return;
       }
       if (method === 'invokeServerlessFunction') {
         visitedInvokes.add(node);
         const where = forbiddenContext(node, fnNode);
-        if (where) report(node, 'invoke-in-conditional', `invokeServerlessFunction inside ${where}: successor calls must run on every execution, in the same order`, HINT_CONDITION);
+        if (where)
+          report(
+            node,
+            'invoke-in-conditional',
+            `invokeServerlessFunction inside ${where}: successor calls must run on every execution, in the same order`,
+            HINT_CONDITION,
+          );
         const first = node.arguments[0];
         const target = first && ts.isIdentifier(skipParens(first)) ? bySymbol.get(resolve(skipParens(first))!) : undefined;
         if (!target) {
-          report(first ?? node, 'unknown-callee', 'the first argument of invokeServerlessFunction is not a function registered with workflow.serverlessFunction', 'pass the const returned by workflow.serverlessFunction directly (no aliases, properties or expressions)');
+          report(
+            first ?? node,
+            'unknown-callee',
+            'the first argument of invokeServerlessFunction is not a function registered with workflow.serverlessFunction',
+            'pass the const returned by workflow.serverlessFunction directly (no aliases, properties or expressions)',
+          );
           return;
         }
         out.callSites.push({ target: target.name, conditional: node.arguments.length >= 3, location: ctx.loc(node) });
@@ -108,16 +125,27 @@ export function callSiteRules(ctx: AnalysisContext): void {
       const helper = functionLikeOf(decl);
       if (!helper) return;
       if ([...handlers.values()].includes(helper)) {
-        report(node, 'handler-called-directly', 'a handler calls another registered function directly', 'use workflow.invokeServerlessFunction to call another function of the workflow');
+        report(
+          node,
+          'handler-called-directly',
+          'a handler calls another registered function directly',
+          'use workflow.invokeServerlessFunction to call another function of the workflow',
+        );
         return;
       }
       if (stack.includes(helper)) return; // recursion: reported at the outer call if the helper invokes anything
       const inner = collect(helper, [...stack, helper]);
       if (inner.callSites.length > 0) {
         const where = forbiddenContext(node, fnNode);
-        if (where) report(node, 'invoke-in-conditional', `this call to a helper that invokes successors is inside ${where}`, HINT_CONDITION);
+        if (where)
+          report(node, 'invoke-in-conditional', `this call to a helper that invokes successors is inside ${where}`, HINT_CONDITION);
         if (stackContainsRecursion(helper)) {
-          report(node, 'recursive-helper', 'a recursive helper invokes successors: the number of calls cannot be known statically', 'invoke successors from a non-recursive function');
+          report(
+            node,
+            'recursive-helper',
+            'a recursive helper invokes successors: the number of calls cannot be known statically',
+            'invoke successors from a non-recursive function',
+          );
         }
       }
       out.callSites.push(...inner.callSites);
@@ -134,7 +162,12 @@ export function callSiteRules(ctx: AnalysisContext): void {
   }
   for (const node of invokeNodes) {
     if (!visitedInvokes.has(node)) {
-      report(node, 'invoke-outside-handler', 'invokeServerlessFunction is not reached from any registered handler', 'call it inside a handler (or a helper a handler calls)');
+      report(
+        node,
+        'invoke-outside-handler',
+        'invokeServerlessFunction is not reached from any registered handler',
+        'call it inside a handler (or a helper a handler calls)',
+      );
     }
   }
 }

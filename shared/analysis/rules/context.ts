@@ -79,12 +79,22 @@ export function createContext(entryFile: string, projectDir: string): AnalysisCo
   const entrySource = program.getSourceFile(absEntry);
   if (!entrySource) {
     throw new WorkflowAnalysisError([
-      { file: absEntry, line: 1, column: 1, rule: 'no-source', message: 'workflow source file not found', hint: 'run from the project folder that holds app.ts' },
+      {
+        file: absEntry,
+        line: 1,
+        column: 1,
+        rule: 'no-source',
+        message: 'workflow source file not found',
+        hint: 'run from the project folder that holds app.ts',
+      },
     ]);
   }
   const projectFiles = program
     .getSourceFiles()
-    .filter((f) => !f.isDeclarationFile && path.resolve(f.fileName).startsWith(root) && !f.fileName.includes(`${path.sep}node_modules${path.sep}`));
+    .filter(
+      (f) =>
+        !f.isDeclarationFile && path.resolve(f.fileName).startsWith(root) && !f.fileName.includes(`${path.sep}node_modules${path.sep}`),
+    );
 
   const diagnostics: AnalysisDiagnostic[] = [];
   const loc = (node: ts.Node): SourceLocation => {
@@ -120,7 +130,8 @@ export function createContext(entryFile: string, projectDir: string): AnalysisCo
       const callee = node.expression;
       const symbol = ctx.workflow?.symbol;
       const isWorkflowRef = (expr: ts.Expression) => ts.isIdentifier(expr) && symbol !== undefined && resolve(expr) === symbol;
-      if (ts.isPropertyAccessExpression(callee) && SDK_METHODS.has(callee.name.text) && isWorkflowRef(callee.expression)) return callee.name.text;
+      if (ts.isPropertyAccessExpression(callee) && SDK_METHODS.has(callee.name.text) && isWorkflowRef(callee.expression))
+        return callee.name.text;
       return undefined;
     },
     functions: { byName: new Map(), bySymbol: new Map(), handlers: new Map(), invokeNodes: [] },

@@ -13,7 +13,12 @@ export function cycleRules(ctx: AnalysisContext): void {
     for (const site of fn.callSites) {
       const s = state.get(site.target);
       if (s === 'visiting') {
-        ctx.diagnostics.push({ ...site.location, rule: 'cycle', message: `cycle: ${fn.name} calls ${site.target}, which is already on the path from the entry point`, hint: 'workflows are acyclic; restructure the calls (Caribou has no loops between functions)' });
+        ctx.diagnostics.push({
+          ...site.location,
+          rule: 'cycle',
+          message: `cycle: ${fn.name} calls ${site.target}, which is already on the path from the entry point`,
+          hint: 'workflows are acyclic; restructure the calls (Caribou has no loops between functions)',
+        });
       } else if (s === undefined) dfs(byName.get(site.target)!);
     }
     state.set(fn.name, 'done');

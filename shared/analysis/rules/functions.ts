@@ -30,7 +30,12 @@ export function functionRules(ctx: AnalysisContext): void {
     if (method !== 'serverlessFunction') return;
     const parent = node.parent;
     if (!ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name) || !(ts.getCombinedNodeFlags(parent) & ts.NodeFlags.Const)) {
-      report(node, 'function-not-const', 'the result of workflow.serverlessFunction must be assigned to a const', 'write `const myFunction = workflow.serverlessFunction({...}, handler)` so successors can invoke it');
+      report(
+        node,
+        'function-not-const',
+        'the result of workflow.serverlessFunction must be assigned to a const',
+        'write `const myFunction = workflow.serverlessFunction({...}, handler)` so successors can invoke it',
+      );
       return;
     }
     let options: Record<string, unknown> = {};
@@ -42,12 +47,22 @@ export function functionRules(ctx: AnalysisContext): void {
       options = value as Record<string, unknown>;
     } catch (error) {
       if (!(error instanceof LiteralError)) throw error;
-      report(error.node, 'function-options', error.message, 'pass the options as an object literal of literal values (consts holding literals are fine)');
+      report(
+        error.node,
+        'function-options',
+        error.message,
+        'pass the options as an object literal of literal values (consts holding literals are fine)',
+      );
       return;
     }
     const name = options.name;
     if (typeof name !== 'string' || !FUNCTION_NAME_RE.test(name)) {
-      report(node.arguments[0]!, 'function-name', `function name ${JSON.stringify(name)} is invalid: 1-20 letters, digits or _ expected`, 'shorten the name; it becomes part of the Lambda name `<stack>_<workflow>-<version>-<name>_aws-<region>` (64 chars max)');
+      report(
+        node.arguments[0]!,
+        'function-name',
+        `function name ${JSON.stringify(name)} is invalid: 1-20 letters, digits or _ expected`,
+        'shorten the name; it becomes part of the Lambda name `<stack>_<workflow>-<version>-<name>_aws-<region>` (64 chars max)',
+      );
       return;
     }
     if (byName.has(name)) {
@@ -59,18 +74,33 @@ export function functionRules(ctx: AnalysisContext): void {
     }
     const env = (options.environmentVariables ?? []) as EnvironmentVariable[];
     if (!Array.isArray(env) || env.some((v) => typeof v?.key !== 'string' || typeof v?.value !== 'string')) {
-      report(node.arguments[0]!, 'function-options', 'environmentVariables must be a list of { key, value } strings', 'write environmentVariables: [{ key: "NAME", value: "value" }]');
+      report(
+        node.arguments[0]!,
+        'function-options',
+        'environmentVariables must be a list of { key, value } strings',
+        'write environmentVariables: [{ key: "NAME", value: "value" }]',
+      );
     } else {
       for (const v of env) {
         if (v.key.includes('AWS_REGION') || v.key.startsWith('CARIBOU_')) {
-          report(node.arguments[0]!, 'reserved-env', `environment variable "${v.key}" is reserved`, 'AWS_REGION and CARIBOU_* are set by the platform; choose another key');
+          report(
+            node.arguments[0]!,
+            'reserved-env',
+            `environment variable "${v.key}" is reserved`,
+            'AWS_REGION and CARIBOU_* are set by the platform; choose another key',
+          );
         }
       }
     }
     const rp = (options.regionsAndProviders ?? null) as RegionsAndProviders | null;
     const handler = handlerNode(ctx, node.arguments[1]);
     if (!handler) {
-      report(node.arguments[1] ?? node, 'handler', 'the handler must be a function (arrow, function expression, or the name of a function declared in the project)', 'pass the handler inline or name a function declared in this project');
+      report(
+        node.arguments[1] ?? node,
+        'handler',
+        'the handler must be a function (arrow, function expression, or the name of a function declared in the project)',
+        'pass the handler inline or name a function declared in this project',
+      );
       return;
     }
     const fn: AnalyzedFunction = {

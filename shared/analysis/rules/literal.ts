@@ -14,7 +14,12 @@ export class LiteralError extends Error {
 
 export function evalLiteral(ctx: AnalysisContext, node: ts.Node, depth = 0): unknown {
   if (depth > 20) throw new LiteralError(node, 'value nests too deeply');
-  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) {
+  if (
+    ts.isParenthesizedExpression(node) ||
+    ts.isAsExpression(node) ||
+    ts.isSatisfiesExpression(node) ||
+    ts.isTypeAssertionExpression(node)
+  ) {
     return evalLiteral(ctx, node.expression, depth + 1);
   }
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
@@ -22,7 +27,8 @@ export function evalLiteral(ctx: AnalysisContext, node: ts.Node, depth = 0): unk
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
   if (node.kind === ts.SyntaxKind.NullKeyword) return null;
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) return -Number(node.operand.text);
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand))
+    return -Number(node.operand.text);
   if (ts.isArrayLiteralExpression(node)) return node.elements.map((e) => evalLiteral(ctx, e, depth + 1));
   if (ts.isObjectLiteralExpression(node)) {
     const out: Record<string, unknown> = {};
@@ -39,7 +45,10 @@ export function evalLiteral(ctx: AnalysisContext, node: ts.Node, depth = 0): unk
     if (node.text === 'undefined') return undefined;
     return evalIdentifier(ctx, node, depth);
   }
-  throw new LiteralError(node, `this value must be a literal (string, number, boolean, null, array or object), found ${ts.SyntaxKind[node.kind]}`);
+  throw new LiteralError(
+    node,
+    `this value must be a literal (string, number, boolean, null, array or object), found ${ts.SyntaxKind[node.kind]}`,
+  );
 }
 
 function evalIdentifier(ctx: AnalysisContext, id: ts.Identifier, depth: number): unknown {

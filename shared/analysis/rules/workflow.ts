@@ -15,14 +15,30 @@ export function workflowRules(ctx: AnalysisContext): void {
     const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (name !== 'CaribouWorkflow') return;
     if (ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)) workflowDecls.push({ decl: node.parent, call: node });
-    else report(node, 'workflow-not-const', 'new CaribouWorkflow(...) must initialise a variable', 'write `export const workflow = new CaribouWorkflow({ name, version })`');
+    else
+      report(
+        node,
+        'workflow-not-const',
+        'new CaribouWorkflow(...) must initialise a variable',
+        'write `export const workflow = new CaribouWorkflow({ name, version })`',
+      );
   });
   if (workflowDecls.length === 0) {
-    report(ctx.entrySource, 'no-workflow', 'no `new CaribouWorkflow({ name, version })` found in the workflow source', 'create the workflow once at the top of app.ts');
+    report(
+      ctx.entrySource,
+      'no-workflow',
+      'no `new CaribouWorkflow({ name, version })` found in the workflow source',
+      'create the workflow once at the top of app.ts',
+    );
     throw new WorkflowAnalysisError(ctx.diagnostics);
   }
   for (const extra of workflowDecls.slice(1)) {
-    report(extra.call, 'several-workflows', 'a project defines exactly one CaribouWorkflow', 'keep one workflow per project; split others into their own project');
+    report(
+      extra.call,
+      'several-workflows',
+      'a project defines exactly one CaribouWorkflow',
+      'keep one workflow per project; split others into their own project',
+    );
   }
   const { decl: workflowDecl, call: workflowNew } = workflowDecls[0]!;
   ctx.workflow = { name: '', version: '', symbol: ctx.resolve(workflowDecl.name), newExpression: workflowNew };
@@ -36,6 +52,11 @@ export function workflowRules(ctx: AnalysisContext): void {
     ctx.workflow.version = value.version;
   } catch (error) {
     if (!(error instanceof LiteralError)) throw error;
-    report(error.node, 'workflow-options', error.message, 'write new CaribouWorkflow({ name: "my_workflow", version: "0.0.1" }) with literal values');
+    report(
+      error.node,
+      'workflow-options',
+      error.message,
+      'write new CaribouWorkflow({ name: "my_workflow", version: "0.0.1" }) with literal values',
+    );
   }
 }

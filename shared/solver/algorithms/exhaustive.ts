@@ -67,5 +67,10 @@ export function exhaustiveOptimum(model: PreparedModel, calculator: DeploymentMe
     // Keep the better of two: the ranker's order, the earlier one on ties.
     if (!best || rankCandidates([best, c], home.metrics, p.constraints)[0] === c) best = c;
   });
-  return { ...(best ? { best: { placement: best.placement, metrics: best.metrics } } : {}), homeMetrics: home.metrics, deployments: total, compliant };
+  return {
+    ...(best ? { best: { placement: best.placement, metrics: best.metrics } } : {}),
+    homeMetrics: home.metrics,
+    deployments: total,
+    compliant,
+  };
 }

@@ -84,7 +84,8 @@ export function compileKernel(t: KernelTopology): SampleKernel {
         const p = t.eFrom[e]!;
         const col = t.eAuxCol[e]!;
         L.push(`    if (inv${p} === 1) {`, `      if (rbuf[rpos++] < ${num(t.eProb[e]!)}) {`, `        let edgeStart = en${p};`);
-        if (col >= 0) L.push(`        if (ar${p} >= 0) { const off = auxVals[ar${p} + ${col}]; if (off === off) edgeStart = st${p} + off; }`);
+        if (col >= 0)
+          L.push(`        if (ar${p} >= 0) { const off = auxVals[ar${p} + ${col}]; if (off === off) edgeStart = st${p} + off; }`);
         L.push(
           `        const z = ${t.eSizeOff[e]!} + ((rbuf[rpos++] * ${t.eSizeLen[e]!}) | 0);`,
           '        const zr = 5 * z;',
@@ -92,7 +93,11 @@ export function compileKernel(t: KernelTopology): SampleKernel {
           '        carbon += zRec[zr + 4];',
         );
         if (t.eToSync[e] === 1) {
-          L.push(`        upAt[${t.inStart[i]!} + up${i}] = edgeStart;`, `        upGB[${t.inStart[i]!} + up${i}] = sizePool[z];`, `        up${i}++;`);
+          L.push(
+            `        upAt[${t.inStart[i]!} + up${i}] = edgeStart;`,
+            `        upGB[${t.inStart[i]!} + up${i}] = sizePool[z];`,
+            `        up${i}++;`,
+          );
         }
         L.push(
           '        const arr = edgeStart + latPool[zRec[zr] + ((rbuf[rpos++] * zRec[zr + 1]) | 0)] + zRec[zr + 2];',

@@ -166,7 +166,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly upAt: Float64Array;
   private readonly upGB: Float64Array;
 
-  constructor(private readonly m: PreparedModel, private readonly options: CalculatorOptions) {
+  constructor(
+    private readonly m: PreparedModel,
+    private readonly options: CalculatorOptions,
+  ) {
     this.mc = resolveMcOptions(options);
     this.buf = new SampleBuffers(this.mc.maxSamples);
     const R = (this.R = m.R);
@@ -442,7 +445,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
           const sns = this.eSnsOnlyGB[e]!;
           const sync = this.eSyncGB[e]!;
           this.zRec[zr + 3] =
-            this.eSnsOnlyReq[e]! * this.eSnsTo[e]! + (sns + sizeGB) * this.eEgressFwd[e]! + sync * this.eEgressBack[e]! + this.eSyncWCU2[e]! * this.ddbWrite[ri]!;
+            this.eSnsOnlyReq[e]! * this.eSnsTo[e]! +
+            (sns + sizeGB) * this.eEgressFwd[e]! +
+            sync * this.eEgressBack[e]! +
+            this.eSyncWCU2[e]! * this.ddbWrite[ri]!;
           this.zRec[zr + 4] = (sns + sizeGB) * this.eFwdEF[e]! + sync * this.eBackEF[e]!;
         } else {
           this.zRec[zr + 3] = this.sizeSns[z]! * this.eSnsTo[e]! + sizeGB * this.eEgressFwd[e]!;

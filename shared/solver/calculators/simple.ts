@@ -34,7 +34,10 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
   private systemCI = DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH;
   private hourSeed = 0;
 
-  constructor(private readonly m: PreparedModel, private readonly options: CalculatorOptions) {
+  constructor(
+    private readonly m: PreparedModel,
+    private readonly options: CalculatorOptions,
+  ) {
     this.mc = resolveMcOptions(options);
     this.buffers = new SampleBuffers(this.mc.maxSamples);
     this.setHour('overall');
@@ -52,12 +55,17 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
     // differences between deployments are not drowned by sampling noise.
     this.rng.reseed(this.hourSeed);
     const regions = Array.from(placement);
-    const result = runSamples((k) => {
-      const s = this.sample(regions);
-      this.buffers.cost[k] = s.cost;
-      this.buffers.runtime[k] = s.runtime;
-      this.buffers.carbon[k] = s.carbon;
-    }, this.buffers, this.mc, this.convergence);
+    const result = runSamples(
+      (k) => {
+        const s = this.sample(regions);
+        this.buffers.cost[k] = s.cost;
+        this.buffers.runtime[k] = s.runtime;
+        this.buffers.carbon[k] = s.carbon;
+      },
+      this.buffers,
+      this.mc,
+      this.convergence,
+    );
     this.evaluations++;
     this.samples += result.samples;
     return result;
@@ -111,7 +119,10 @@ export class SimpleCalculator implements DeploymentMetricsCalculator {
     const inputGB = this.draw(sh.sizesGB);
     const firstRegion = redirected ? m.home : rs;
     t.cost += readCapacityUnits(sh.wpdSizeGB) * m.systemDynamoReadUsdPerRU;
-    t.carbon += transmissionCarbonG(sh.wpdSizeGB, atFunction ? routeCarbonIntensity(this.systemCI, this.ci[firstRegion], false) : DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH);
+    t.carbon += transmissionCarbonG(
+      sh.wpdSizeGB,
+      atFunction ? routeCarbonIntensity(this.systemCI, this.ci[firstRegion], false) : DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH,
+    );
     t.cost += snsRequests(inputGB) * m.messageUsdPerRequest[firstRegion]!;
     t.carbon += transmissionCarbonG(inputGB, DEFAULT_CARBON_INTENSITY_GCO2E_PER_KWH);
     let t0 = 0;

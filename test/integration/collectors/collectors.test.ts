@@ -28,7 +28,10 @@ let store: DynamoCollectedStore;
 let commercial: string[];
 
 async function caribou(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], { env: { ...process.env, ...local.env }, maxBuffer: 8 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], {
+    env: { ...process.env, ...local.env },
+    maxBuffer: 8 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -54,7 +57,11 @@ describe('data collectors in local mode', () => {
     const complete = async (since: number) => {
       for (const table of ['regions', 'provider', 'carbon', 'performance'] as const) {
         const docs = await collectedAt(table);
-        assert.deepEqual([...docs.keys()].sort(), commercial.map((r) => `aws:${r}`), `${table}: one document per region`);
+        assert.deepEqual(
+          [...docs.keys()].sort(),
+          commercial.map((r) => `aws:${r}`),
+          `${table}: one document per region`,
+        );
         for (const [key, at] of docs) assert.ok(Date.parse(at) >= since - 1000, `${table} ${key} collected at ${at}`);
       }
     };
@@ -83,12 +90,21 @@ describe('data collectors in local mode', () => {
     await caribou(['data_collect', 'all', '-r']);
     await eventually(() => complete(before), { timeoutMs: 240_000, intervalMs: 2_000 });
     assert.equal((await store.list('carbon')).length, count, 'updated in place');
-    console.log(`data_collect all: first run ${firstRunS.toFixed(1)} s, second ${((Date.now() - before) / 1000).toFixed(1)} s, ${commercial.length} regions`);
+    console.log(
+      `data_collect all: first run ${firstRunS.toFixed(1)} s, second ${((Date.now() - before) / 1000).toFixed(1)} s, ${commercial.length} regions`,
+    );
   });
 
   test('Price List API through the emulator: AWS response shape, NextToken paging, first paid tier', async () => {
     const pricing = new PricingClient({ region: 'us-east-1' });
-    const page = await pricing.send(new GetProductsCommand({ ServiceCode: 'AWSLambda', Filters: [{ Type: 'TERM_MATCH', Field: 'regionCode', Value: 'eu-west-1' }], FormatVersion: 'aws_v1', MaxResults: 3 }));
+    const page = await pricing.send(
+      new GetProductsCommand({
+        ServiceCode: 'AWSLambda',
+        Filters: [{ Type: 'TERM_MATCH', Field: 'regionCode', Value: 'eu-west-1' }],
+        FormatVersion: 'aws_v1',
+        MaxResults: 3,
+      }),
+    );
     assert.equal(page.FormatVersion, 'aws_v1');
     assert.equal(page.PriceList?.length, 3);
     assert.ok(page.NextToken);
@@ -123,7 +139,7 @@ describe('data collectors in local mode', () => {
       await apis?.close();
     });
 
-    test('the Electricity Maps token comes from the emulator\'s SSM SecureString; history → Holt–Winters forecast; 429 retried', async () => {
+    test("the Electricity Maps token comes from the emulator's SSM SecureString; history → Holt–Winters forecast; 429 retried", async () => {
       const report = await collectCarbon({
         store,
         regions: new Ec2RegionLister(),
@@ -131,12 +147,20 @@ describe('data collectors in local mode', () => {
         secrets: new SsmSecrets(),
         clock: systemClock,
         deadlineMs: Date.now() + 120_000,
-        config: { sources: ['electricity-maps', 'yearly-average'], electricityMapsUrl: apis.url, tokenParameter: parameter, httpTimeoutMs: 5_000 },
+        config: {
+          sources: ['electricity-maps', 'yearly-average'],
+          electricityMapsUrl: apis.url,
+          tokenParameter: parameter,
+          httpTimeoutMs: 5_000,
+        },
       });
       assert.equal(report.failed.length, 0, JSON.stringify(report.failed));
       assert.deepEqual(report.sources, { 'electricity-maps-api': commercial.length });
       assert.equal(apis.requests[0]!.status, 429);
-      assert.ok(apis.requests.every((r) => r.token === token), 'every request carried the token from SSM');
+      assert.ok(
+        apis.requests.every((r) => r.token === token),
+        'every request carried the token from SSM',
+      );
       const doc = (await store.get<CarbonDocument>('carbon', 'aws:eu-west-1'))!;
       assert.equal(doc.zone, 'IE');
       assert.equal(doc.hourlyProfile, 'forecast');

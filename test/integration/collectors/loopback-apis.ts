@@ -36,7 +36,16 @@ export async function startLoopbackApis(options: { token: string; forecast?: boo
         const data = [];
         for (let t = start; t < end; t += 3_600_000) {
           const at = new Date(t);
-          data.push({ zone, carbonIntensity: HOURLY(at.getUTCHours()), datetime: at.toISOString(), updatedAt: at.toISOString(), createdAt: at.toISOString(), emissionFactorType: 'lifecycle', isEstimated: false, estimationMethod: null });
+          data.push({
+            zone,
+            carbonIntensity: HOURLY(at.getUTCHours()),
+            datetime: at.toISOString(),
+            updatedAt: at.toISOString(),
+            createdAt: at.toISOString(),
+            emissionFactorType: 'lifecycle',
+            isEstimated: false,
+            estimationMethod: null,
+          });
         }
         return send(200, { zone, data });
       }
@@ -50,7 +59,9 @@ export async function startLoopbackApis(options: { token: string; forecast?: boo
       const s = scale[url.searchParams.get('percentile') ?? ''];
       if (!s || url.searchParams.get('timeframe') !== '1W') return send(400, { error: 'bad percentile or timeframe' });
       // Two regions' rows, as cloudping answers (ms, round trip).
-      return send(200, { data: { 'us-east-1': { 'us-east-1': 6 * s, 'eu-west-1': 68 * s }, 'eu-west-1': { 'us-east-1': 69 * s, 'eu-west-1': 4 * s } } });
+      return send(200, {
+        data: { 'us-east-1': { 'us-east-1': 6 * s, 'eu-west-1': 68 * s }, 'eu-west-1': { 'us-east-1': 69 * s, 'eu-west-1': 4 * s } },
+      });
     }
     return send(404, { error: 'not found' });
   });

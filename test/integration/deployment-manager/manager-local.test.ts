@@ -37,7 +37,10 @@ before(async () => {
 after(async () => local?.stop());
 
 async function caribou(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], { env: { ...process.env, ...local.env }, maxBuffer: 8 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], {
+    env: { ...process.env, ...local.env },
+    maxBuffer: 8 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -60,28 +63,42 @@ async function seedCollectedData(record: WorkflowRecord): Promise<void> {
 
 test('manage_deployments -r stages a plan in the greener allowed region and records the bookkeeping', { timeout: 600_000 }, async () => {
   await caribou(['deploy', 'examples/small_sync_example']);
-  const record = (await clients.doc().send(new GetCommand({ TableName: table('workflows'), Key: { workflow_id: ID } }))).Item as WorkflowRecord;
+  const record = (await clients.doc().send(new GetCommand({ TableName: table('workflows'), Key: { workflow_id: ID } })))
+    .Item as WorkflowRecord;
   assert.equal(record.home_region, HOME);
   await seedCollectedData(record);
 
   // Same documents, solved by the CLI in-process.
-  const solved = JSON.parse(await caribou(['solve', '--collected', '--workflow-id', ID, '--hours', '0', '--calculator', 'simple', '--json'])) as { hours: Record<string, { placement: Record<string, string> }> };
+  const solved = JSON.parse(
+    await caribou(['solve', '--collected', '--workflow-id', ID, '--hours', '0', '--calculator', 'simple', '--json']),
+  ) as { hours: Record<string, { placement: Record<string, string> }> };
   assert.ok(Object.values(solved.hours['0']!.placement).includes(GREEN), JSON.stringify(solved.hours['0']));
 
   await caribou(['manage_deployments', '-r']);
-  const staged = await eventually(async () => {
-    const item = (await clients.doc().send(new GetCommand({ TableName: table('solver-staging'), Key: { workflow_id: ID } }))).Item as StagedPlan | undefined;
-    assert.ok(item, 'a plan is staged');
-    return item;
-  }, { timeoutMs: 300_000, intervalMs: 2_000 });
+  const staged = await eventually(
+    async () => {
+      const item = (await clients.doc().send(new GetCommand({ TableName: table('solver-staging'), Key: { workflow_id: ID } }))).Item as
+        | StagedPlan
+        | undefined;
+      assert.ok(item, 'a plan is staged');
+      return item;
+    },
+    { timeoutMs: 300_000, intervalMs: 2_000 },
+  );
   const instances = Object.keys(record.dag.instances);
   // Income 185 g/kWh spread (400, 30 within reach; us-west-2 is 1,000 km away too: σ of 400, 30, 250)
   // is ample for 24 stochastic solves a day.
-  assert.deepEqual(staged.plan.time_keys, Array.from({ length: 24 }, (_, h) => h));
+  assert.deepEqual(
+    staged.plan.time_keys,
+    Array.from({ length: 24 }, (_, h) => h),
+  );
   for (const h of staged.plan.time_keys) {
     const placement = staged.plan.hours[String(h)]!;
     assert.deepEqual(Object.keys(placement).sort(), [...instances].sort());
-    assert.ok(Object.values(placement).every((r) => r === GREEN), `hour ${h}: ${JSON.stringify(placement)}`);
+    assert.ok(
+      Object.values(placement).every((r) => r === GREEN),
+      `hour ${h}: ${JSON.stringify(placement)}`,
+    );
   }
   assert.equal(staged.solver.algorithm, 'stochastic');
   assert.equal(staged.solver.calculator, 'simple');
@@ -90,7 +107,9 @@ test('manage_deployments -r stages a plan in the greener allowed region and reco
   assert.deepEqual(staged.kept_home, []);
 
   const state = await eventually(async () => {
-    const item = (await clients.doc().send(new GetCommand({ TableName: table('workflows'), Key: { workflow_id: ID } }))).Item as { deployment_manager?: DeploymentManagerState };
+    const item = (await clients.doc().send(new GetCommand({ TableName: table('workflows'), Key: { workflow_id: ID } }))).Item as {
+      deployment_manager?: DeploymentManagerState;
+    };
     assert.ok(item.deployment_manager?.last_solved_at, 'bookkeeping written after the plan');
     return item.deployment_manager;
   }, 30_000);
@@ -111,13 +130,23 @@ test('manage_deployments -r stages a plan in the greener allowed region and reco
 
   // A second manage_deployments before next_check_at changes nothing.
   await caribou(['manage_deployments', '-r']);
-  await eventually(async () => {
-    const tasks = JSON.parse(await caribou(['tasks', '--labourer', 'deployment-manager', '--json'])) as { tasks: Array<{ type: string; state: string }> };
-    const checks = tasks.tasks.filter((t) => t.type === 'check_workflow');
-    assert.equal(checks.length, 2);
-    assert.ok(checks.every((t) => t.state === 'completed'), JSON.stringify(checks));
-  }, { timeoutMs: 120_000, intervalMs: 2_000 });
-  const after = (await clients.doc().send(new GetCommand({ TableName: table('workflows'), Key: { workflow_id: ID } }))).Item as { deployment_manager: DeploymentManagerState };
+  await eventually(
+    async () => {
+      const tasks = JSON.parse(await caribou(['tasks', '--labourer', 'deployment-manager', '--json'])) as {
+        tasks: Array<{ type: string; state: string }>;
+      };
+      const checks = tasks.tasks.filter((t) => t.type === 'check_workflow');
+      assert.equal(checks.length, 2);
+      assert.ok(
+        checks.every((t) => t.state === 'completed'),
+        JSON.stringify(checks),
+      );
+    },
+    { timeoutMs: 120_000, intervalMs: 2_000 },
+  );
+  const after = (await clients.doc().send(new GetCommand({ TableName: table('workflows'), Key: { workflow_id: ID } }))).Item as {
+    deployment_manager: DeploymentManagerState;
+  };
   assert.equal(after.deployment_manager.last_solved_at, state.last_solved_at);
   await caribou(['remove', ID]);
 });

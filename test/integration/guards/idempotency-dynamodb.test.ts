@@ -27,7 +27,12 @@ const delivery = (key: string, messageId: string): SQSRecord =>
       id: messageId,
       source: 'caribou.orchestrator',
       'detail-type': 'caribou.internal_action.sync_workflow',
-      detail: { action: 'internal_action', type: 'sync_workflow', event: { workflow_id: 'wf-0.0.1' }, meta: { idempotency_key: key, task_id: key, root_id: 'root', hop: 1, attempt: 1 } },
+      detail: {
+        action: 'internal_action',
+        type: 'sync_workflow',
+        event: { workflow_id: 'wf-0.0.1' },
+        meta: { idempotency_key: key, task_id: key, root_id: 'root', hop: 1, attempt: 1 },
+      },
     }),
   }) as unknown as SQSRecord;
 
@@ -60,5 +65,8 @@ test('duplicate and concurrent deliveries of one task are processed once, across
   assert.deepEqual(completed.sort(), ['task-A', 'task-A', 'task-B']);
   const records = (await clients.doc().send(new ScanCommand({ TableName: table }))).Items ?? [];
   assert.equal(records.length, 2);
-  assert.ok(records.every((r) => String(r.id).startsWith('log-syncer#') && r.status === 'COMPLETED'), JSON.stringify(records));
+  assert.ok(
+    records.every((r) => String(r.id).startsWith('log-syncer#') && r.status === 'COMPLETED'),
+    JSON.stringify(records),
+  );
 });

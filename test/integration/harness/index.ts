@@ -77,7 +77,11 @@ export async function startLocalMode(options: StartOptions = {}): Promise<LocalM
   }
   const env = localEnv(state);
   if (options.applyEnv !== false) Object.assign(process.env, env);
-  const clientConfig = { region: state.region, endpoint: state.emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const clientConfig = {
+    region: state.region,
+    endpoint: state.emulator.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
 
   return {
     env,
@@ -95,10 +99,21 @@ export async function startLocalMode(options: StartOptions = {}): Promise<LocalM
         const keys = (await ddb.send(new DescribeTableCommand({ TableName }))).Table?.KeySchema?.map((k) => k.AttributeName!) ?? [];
         let start: Record<string, never> | undefined;
         do {
-          const page = await ddb.send(new ScanCommand({ TableName, ExclusiveStartKey: start, ProjectionExpression: keys.map((_, i) => `#k${i}`).join(','), ExpressionAttributeNames: Object.fromEntries(keys.map((k, i) => [`#k${i}`, k])) }));
+          const page = await ddb.send(
+            new ScanCommand({
+              TableName,
+              ExclusiveStartKey: start,
+              ProjectionExpression: keys.map((_, i) => `#k${i}`).join(','),
+              ExpressionAttributeNames: Object.fromEntries(keys.map((k, i) => [`#k${i}`, k])),
+            }),
+          );
           const items = page.Items ?? [];
           for (let i = 0; i < items.length; i += 25) {
-            await ddb.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) } }));
+            await ddb.send(
+              new BatchWriteItemCommand({
+                RequestItems: { [TableName]: items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
+              }),
+            );
           }
           start = page.LastEvaluatedKey as Record<string, never> | undefined;
         } while (start);
@@ -112,10 +127,14 @@ export async function startLocalMode(options: StartOptions = {}): Promise<LocalM
     },
     async aws(args, target = 'emulator') {
       const endpoint = target === 'runtime' ? state.runtime.url : state.emulator.url;
-      const { stdout } = await promisify(execFile)('aws', ['--endpoint-url', endpoint, '--region', state.region, '--output', 'json', ...args], {
-        env: { ...process.env, ...env, AWS_PAGER: '' },
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      const { stdout } = await promisify(execFile)(
+        'aws',
+        ['--endpoint-url', endpoint, '--region', state.region, '--output', 'json', ...args],
+        {
+          env: { ...process.env, ...env, AWS_PAGER: '' },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
       return stdout.trim() ? (JSON.parse(stdout) as unknown) : undefined;
     },
     async stop() {

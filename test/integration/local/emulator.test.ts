@@ -25,7 +25,14 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, DisableRuleCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  DisableRuleCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { emulatorInfo, launchEmulator, type LaunchedEmulator } from '../../../local/emulator/launch.js';
 import { freePort, stopGroup } from '../../../local/processes.js';
 import { checkMoto } from '../../../local/tools.js';
@@ -48,7 +55,9 @@ async function receiveAll(url: string): Promise<string[]> {
 }
 
 async function put(detail: unknown, source = 'patch.test'): Promise<void> {
-  const out = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: source, DetailType: 'test', Detail: JSON.stringify(detail) }] }));
+  const out = await events.send(
+    new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: source, DetailType: 'test', Detail: JSON.stringify(detail) }] }),
+  );
   assert.equal(out.FailedEntryCount, 0);
 }
 
@@ -77,7 +86,14 @@ describe('moto launcher patches', () => {
   test('reports moto 5.2.1 and every patch applied', async () => {
     const info = await emulatorInfo(emulator.url);
     assert.equal(info?.motoVersion, '5.2.1');
-    assert.deepEqual(info?.patches.sort(), ['dynamodb-serialized-requests', 'event-targets-input-account-state', 'inert-event-source-mappings', 'jsonpath-parse-cache', 'pricing-get-products-sample', 'sqs-policy-kept-and-compact-json']);
+    assert.deepEqual(info?.patches.sort(), [
+      'dynamodb-serialized-requests',
+      'event-targets-input-account-state',
+      'inert-event-source-mappings',
+      'jsonpath-parse-cache',
+      'pricing-get-products-sample',
+      'sqs-policy-kept-and-compact-json',
+    ]);
   });
 
   test('item 1: an enabled event source mapping does not make moto push, redrive or fail sends', async () => {
@@ -101,8 +117,13 @@ describe('moto launcher patches', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'second' }));
     // Unpatched moto receives each message on send (receive count 1) and, with maxReceiveCount 1,
     // the next receive moves it to the DLQ.
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
-    assert.deepEqual((got.Messages ?? []).map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]).sort(), [['first', '1'], ['second', '1']]);
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
+    assert.deepEqual((got.Messages ?? []).map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]).sort(), [
+      ['first', '1'],
+      ['second', '1'],
+    ]);
     assert.deepEqual(await receiveAll(dlq.url), []);
     // Unpatched moto fails every send to the queue once the mapped function is gone.
     await lambda.send(new DeleteFunctionCommand({ FunctionName: 'esm-test' }));
@@ -118,19 +139,28 @@ describe('moto launcher patches', () => {
   test('item 4: InputPath selects part of the event', async () => {
     const q = await ruleTo('path-rule', 'path.test', { InputPath: '$.detail' });
     await put({ action: 'list' }, 'path.test');
-    assert.deepEqual((await receiveAll(q.url)).map((b) => JSON.parse(b) as unknown), [{ action: 'list' }]);
+    assert.deepEqual(
+      (await receiveAll(q.url)).map((b) => JSON.parse(b) as unknown),
+      [{ action: 'list' }],
+    );
   });
 
   test('item 4: InputTransformer with quoted and unquoted placeholders, never a 500', async () => {
     const json = await ruleTo('transform-json', 'transform.json', {
-      InputTransformer: { InputPathsMap: { action: '$.detail.action', detail: '$.detail' }, InputTemplate: '{"a": "<action>", "whole": <detail>}' },
+      InputTransformer: {
+        InputPathsMap: { action: '$.detail.action', detail: '$.detail' },
+        InputTemplate: '{"a": "<action>", "whole": <detail>}',
+      },
     });
     const text = await ruleTo('transform-text', 'transform.text', {
       InputTransformer: { InputPathsMap: { action: '$.detail.action' }, InputTemplate: '<action> happened' },
     });
     await put({ action: 'list' }, 'transform.json');
     await put({ action: 'list' }, 'transform.text');
-    assert.deepEqual((await receiveAll(json.url)).map((b) => JSON.parse(b) as unknown), [{ a: 'list', whole: { action: 'list' } }]);
+    assert.deepEqual(
+      (await receiveAll(json.url)).map((b) => JSON.parse(b) as unknown),
+      [{ a: 'list', whole: { action: 'list' } }],
+    );
     assert.deepEqual(await receiveAll(text.url), ['list happened']);
   });
 
@@ -161,8 +191,14 @@ describe('moto launcher patches', () => {
 
   test('item 6: SetQueueAttributes without Policy keeps the policy; policies come back compact', async () => {
     const dlq = await queue('attr-dlq');
-    const policy = { Version: '2012-10-17', Statement: [{ Sid: 'x', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: '*' }] };
-    const q = await queue('attr-queue', { Policy: JSON.stringify(policy), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }) });
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'x', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: '*' }],
+    };
+    const q = await queue('attr-queue', {
+      Policy: JSON.stringify(policy),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }),
+    });
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: q.url, Attributes: { VisibilityTimeout: '45' } }));
     const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['All'] }))).Attributes!;
     assert.equal(a.VisibilityTimeout, '45');
@@ -188,9 +224,23 @@ describe('moto launcher patch 10: conditional DynamoDB writes are atomic', () =>
     });
     launched.push(e);
     // One client (one connection pool) per writer, as separate Lambda invocations have.
-    const writers = Array.from({ length: WRITERS }, () => new DynamoDBClient({ region: 'us-east-1', endpoint: e.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }));
+    const writers = Array.from(
+      { length: WRITERS },
+      () =>
+        new DynamoDBClient({
+          region: 'us-east-1',
+          endpoint: e.url,
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+          maxAttempts: 1,
+        }),
+    );
     await writers[0]!.send(
-      new CreateTableCommand({ TableName: 'claims', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
+      new CreateTableCommand({
+        TableName: 'claims',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
     );
     return writers;
   };
@@ -214,7 +264,12 @@ describe('moto launcher patch 10: conditional DynamoDB writes are atomic', () =>
               UpdateExpression: 'SET #owner = :owner, #status = :busy, #expires = :expires',
               ConditionExpression: 'attribute_not_exists(id) OR (#status = :busy AND #expires < :now)',
               ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status', '#expires': 'expires_ms' },
-              ExpressionAttributeValues: { ':owner': { S: `w${i}` }, ':busy': { S: 'IN_PROGRESS' }, ':expires': { N: String(Date.now() + 60_000) }, ':now': { N: String(Date.now()) } },
+              ExpressionAttributeValues: {
+                ':owner': { S: `w${i}` },
+                ':busy': { S: 'IN_PROGRESS' },
+                ':expires': { N: String(Date.now() + 60_000) },
+                ':now': { N: String(Date.now()) },
+              },
             }),
           ),
         ),
@@ -233,18 +288,41 @@ describe('moto launcher patch 10: conditional DynamoDB writes are atomic', () =>
   test('without the patch, several concurrent claims of one key succeed (the race the patch removes)', async () => {
     const writers = await start('inert-event-source-mappings');
     const winners = [await claim(writers, 'a'), await claim(writers, 'b')];
-    assert.ok(winners.every((n) => n > 1), `moto let ${winners.join(' and ')} of ${WRITERS} concurrent conditional claims succeed`);
+    assert.ok(
+      winners.every((n) => n > 1),
+      `moto let ${winners.join(' and ')} of ${WRITERS} concurrent conditional claims succeed`,
+    );
   });
 
   test('with the patch, exactly one of N concurrent conditional UpdateItem, PutItem and TransactWriteItems writes succeeds', async () => {
     const writers = await start('all');
     for (const id of ['a', 'b', 'c']) assert.equal(await claim(writers, id), 1, `UpdateItem claim ${id}`);
     const item = (i: number, id: string): Record<string, AttributeValue> => ({ id: { S: id }, owner: { S: `w${i}` } });
-    const puts = await Promise.all(writers.map((c, i) => won(c.send(new PutItemCommand({ TableName: 'claims', Item: item(i, 'p'), ConditionExpression: 'attribute_not_exists(id)' })))));
-    assert.equal(puts.reduce((a, b) => a + b, 0), 1, 'PutItem');
-    const transacts = await Promise.all(
-      writers.map((c, i) => won(c.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'claims', Item: item(i, 't'), ConditionExpression: 'attribute_not_exists(id)' } }] })))),
+    const puts = await Promise.all(
+      writers.map((c, i) =>
+        won(c.send(new PutItemCommand({ TableName: 'claims', Item: item(i, 'p'), ConditionExpression: 'attribute_not_exists(id)' }))),
+      ),
     );
-    assert.equal(transacts.reduce((a, b) => a + b, 0), 1, 'TransactWriteItems');
+    assert.equal(
+      puts.reduce((a, b) => a + b, 0),
+      1,
+      'PutItem',
+    );
+    const transacts = await Promise.all(
+      writers.map((c, i) =>
+        won(
+          c.send(
+            new TransactWriteItemsCommand({
+              TransactItems: [{ Put: { TableName: 'claims', Item: item(i, 't'), ConditionExpression: 'attribute_not_exists(id)' } }],
+            }),
+          ),
+        ),
+      ),
+    );
+    assert.equal(
+      transacts.reduce((a, b) => a + b, 0),
+      1,
+      'TransactWriteItems',
+    );
   });
 });

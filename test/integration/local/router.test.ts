@@ -18,14 +18,25 @@ let local: LocalModeHandle;
 let router: string;
 
 function putEventsArgs(detail: unknown): string[] {
-  const entries = [{ EventBusName: names.bus(local.prefix), Source: PUBLIC_ACTION_SOURCE, DetailType: PUBLIC_ACTION_DETAIL_TYPE, Detail: JSON.stringify(detail) }];
+  const entries = [
+    {
+      EventBusName: names.bus(local.prefix),
+      Source: PUBLIC_ACTION_SOURCE,
+      DetailType: PUBLIC_ACTION_DETAIL_TYPE,
+      Detail: JSON.stringify(detail),
+    },
+  ];
   return ['events', 'put-events', '--entries', JSON.stringify(entries)];
 }
 
 async function depth(queueName: string): Promise<number> {
   const sqs = new SQSClient({});
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
-  const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes!;
+  const a = (
+    await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    )
+  ).Attributes!;
   return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible);
 }
 
@@ -53,7 +64,10 @@ describe('control plane in local mode', () => {
 
   test('a direct `aws lambda invoke` of the router returns the answer', async () => {
     const file = path.join(os.tmpdir(), `router-${randomUUID()}.json`);
-    const meta = (await local.aws(['lambda', 'invoke', '--function-name', router, '--payload', '{"action":"version"}', file], 'runtime')) as { StatusCode: number; FunctionError?: string };
+    const meta = (await local.aws(
+      ['lambda', 'invoke', '--function-name', router, '--payload', '{"action":"version"}', file],
+      'runtime',
+    )) as { StatusCode: number; FunctionError?: string };
     const answer = JSON.parse(readFileSync(file, 'utf8')) as { status: number; version: string };
     rmSync(file, { force: true });
     assert.equal(meta.StatusCode, 200);
@@ -89,7 +103,7 @@ describe('control plane in local mode', () => {
     assert.equal(await depth(names.dlq(local.prefix, 'action-router')), 0);
   });
 
-  test("a scheduled rule of the stack fires and delivers its constant payload to the router", async () => {
+  test('a scheduled rule of the stack fires and delivers its constant payload to the router', async () => {
     const since = Date.now() - 1000;
     // Jump the schedule clock to two seconds before the log_syncer timer (cron(5 0 * * ? *)).
     const today = new Date().toISOString().slice(0, 10);
@@ -126,13 +140,23 @@ describe('control plane in local mode', () => {
     const lambda = new LambdaClient({});
     for (const service of SERVICES) {
       // An empty SQS batch: every service accepts it without side effects.
-      await lambda.send(new InvokeCommand({ FunctionName: names.function(local.prefix, service.id), Payload: Buffer.from(JSON.stringify({ Records: [] })) }));
+      await lambda.send(
+        new InvokeCommand({
+          FunctionName: names.function(local.prefix, service.id),
+          Payload: Buffer.from(JSON.stringify({ Records: [] })),
+        }),
+      );
     }
     for (const service of SERVICES) {
       const name = names.function(local.prefix, service.id);
       await eventually(async () => {
         const lines = await functionLogs(name, local.region);
-        assert.ok(lines.some((l) => /^REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: \d+ MB/.test(l)), `${name} has a REPORT line`);
+        assert.ok(
+          lines.some((l) =>
+            /^REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: \d+ MB/.test(l),
+          ),
+          `${name} has a REPORT line`,
+        );
       });
     }
   });

@@ -8,8 +8,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { codeSha256 } from '../../../local/runtime/code-store.js';
@@ -60,7 +73,11 @@ export const handler = async (event) => {
 
 const SLEEPY = `export const handler = async () => { await new Promise((r) => setTimeout(r, 5000)); return 'late'; };`;
 
-async function createFunction(name: string, source: string, extra: { timeoutS?: number; env?: Record<string, string> } = {}): Promise<string> {
+async function createFunction(
+  name: string,
+  source: string,
+  extra: { timeoutS?: number; env?: Record<string, string> } = {},
+): Promise<string> {
   const out = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
@@ -76,13 +93,21 @@ async function createFunction(name: string, source: string, extra: { timeoutS?: 
   return out.FunctionArn!;
 }
 
-async function queueWithDlq(name: string, visibilityTimeoutS: number, maxReceiveCount: number): Promise<{ url: string; arn: string; dlqUrl: string }> {
+async function queueWithDlq(
+  name: string,
+  visibilityTimeoutS: number,
+  maxReceiveCount: number,
+): Promise<{ url: string; arn: string; dlqUrl: string }> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
   const q = await sqs.send(
     new CreateQueueCommand({
       QueueName: name,
-      Attributes: { VisibilityTimeout: String(visibilityTimeoutS), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }) },
+      Attributes: {
+        VisibilityTimeout: String(visibilityTimeoutS),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
+      },
     }),
   );
   const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
@@ -90,7 +115,14 @@ async function queueWithDlq(name: string, visibilityTimeoutS: number, maxReceive
 }
 
 async function depth(url: string): Promise<{ visible: number; inFlight: number }> {
-  const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes!;
+  const a = (
+    await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    )
+  ).Attributes!;
   return { visible: Number(a.ApproximateNumberOfMessages), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible) };
 }
 
@@ -116,7 +148,10 @@ describe('local Lambda runtime', () => {
     const role = await new IAMClient({}).send(
       new CreateRoleCommand({
         RoleName: `lambda-${run}`,
-        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
       }),
     );
     roleArn = role.Role!.Arn!;
@@ -140,7 +175,9 @@ describe('local Lambda runtime', () => {
     const tail = Buffer.from(first.LogResult!, 'base64').toString();
     assert.match(tail, /Init Duration: [\d.]+ ms/);
 
-    const second = JSON.parse(Buffer.from((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: strToU8('{"n":2}') }))).Payload!).toString()) as Record<string, unknown>;
+    const second = JSON.parse(
+      Buffer.from((await lambda.send(new InvokeCommand({ FunctionName: name, Payload: strToU8('{"n":2}') }))).Payload!).toString(),
+    ) as Record<string, unknown>;
     assert.equal(second.invocations, 2, 'the warm worker was reused');
     assert.equal(second.pid, a.pid);
     assert.notEqual(a.pid, process.pid);
@@ -151,24 +188,37 @@ describe('local Lambda runtime', () => {
       return l;
     });
     const reports = lines.filter((m) => m.startsWith('REPORT'));
-    assert.match(reports[0]!, /Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/);
+    assert.match(
+      reports[0]!,
+      /Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/,
+    );
     assert.doesNotMatch(reports[1]!, /Init Duration/);
     assert.ok(lines.some((m) => m.startsWith('START RequestId:')) && lines.some((m) => m.startsWith('END RequestId:')));
-    assert.ok(lines.some((m) => /\tINFO\techo \{"n":1\}/.test(m)), 'console output carries the request id and level');
+    assert.ok(
+      lines.some((m) => /\tINFO\techo \{"n":1\}/.test(m)),
+      'console output carries the request id and level',
+    );
   });
 
   test('aws lambda invoke through the runtime endpoint, an Event invoke, and a 404 for an unknown function', async () => {
     const name = `echo-${run}`;
     const outFile = path.join(os.tmpdir(), `invoke-${run}.json`);
-    const meta = (await local.aws(['lambda', 'invoke', '--function-name', name, '--payload', '{"via":"cli"}', outFile], 'runtime')) as { StatusCode: number };
+    const meta = (await local.aws(['lambda', 'invoke', '--function-name', name, '--payload', '{"via":"cli"}', outFile], 'runtime')) as {
+      StatusCode: number;
+    };
     assert.equal(meta.StatusCode, 200);
     const answer = JSON.parse(readFileSync(outFile, 'utf8')) as { event: unknown };
     rmSync(outFile, { force: true });
     assert.deepEqual(answer.event, { via: 'cli' });
-    const event = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: strToU8('{"via":"event"}') }));
+    const event = await lambda.send(
+      new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: strToU8('{"via":"event"}') }),
+    );
     assert.equal(event.StatusCode, 202);
     await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('{"via":"event"}'))));
-    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: `missing-${run}` })), (e: Error) => e.name === 'ResourceNotFoundException');
+    await assert.rejects(
+      lambda.send(new InvokeCommand({ FunctionName: `missing-${run}` })),
+      (e: Error) => e.name === 'ResourceNotFoundException',
+    );
   });
 
   test('finds code by CodeSha256 in an S3 bucket when the function was created from S3 directly on the emulator', async () => {
@@ -180,7 +230,15 @@ describe('local Lambda runtime', () => {
     // Created straight on the emulator: the runtime never saw the zip.
     const direct = new LambdaClient({ endpoint: local.endpoints.emulator });
     const name = `from-s3-${run}`;
-    await direct.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: roleArn, Handler: 'index.handler', Code: { S3Bucket: bucket, S3Key: 'fn.zip' } }));
+    await direct.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: roleArn,
+        Handler: 'index.handler',
+        Code: { S3Bucket: bucket, S3Key: 'fn.zip' },
+      }),
+    );
     const fn = await direct.send(new GetFunctionCommand({ FunctionName: name }));
     assert.equal(fn.Configuration!.CodeSha256, codeSha256(zip));
     const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
@@ -194,7 +252,15 @@ describe('local Lambda runtime', () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'workflows/wf-1/fn', Body: zip }));
     const name = `deployed-${run}`;
-    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: roleArn, Handler: 'index.handler', Code: { S3Bucket: bucket, S3Key: 'workflows/wf-1/fn' } }));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: roleArn,
+        Handler: 'index.handler',
+        Code: { S3Bucket: bucket, S3Key: 'workflows/wf-1/fn' },
+      }),
+    );
     const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.deepEqual(JSON.parse(Buffer.from(out.Payload!).toString()), { from: 'deployer' });
   });
@@ -215,7 +281,10 @@ describe('local Lambda runtime', () => {
     const q = await queueWithDlq(`flaky-${run}`, 1, 3);
     await map(fn, q.arn);
     await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'job-1' }));
-    await eventually(async () => assert.ok((await functionLogs(`flaky-${run}`, local.region)).some((m) => m.includes('processed job-1'))), 20_000);
+    await eventually(
+      async () => assert.ok((await functionLogs(`flaky-${run}`, local.region)).some((m) => m.includes('processed job-1'))),
+      20_000,
+    );
     await eventually(async () => assert.deepEqual(await depth(q.url), { visible: 0, inFlight: 0 }));
     assert.deepEqual(await depth(q.dlqUrl), { visible: 0, inFlight: 0 });
   });
@@ -262,10 +331,22 @@ describe('local Lambda runtime', () => {
 
   test("a mapping's maximum concurrency bounds the batches in flight", async () => {
     const name = `concurrency-${run}`;
-    const fn = await createFunction(name, `export const handler = async () => { const start = Date.now(); await new Promise((r) => setTimeout(r, 700)); console.log('span', start, Date.now()); };`);
+    const fn = await createFunction(
+      name,
+      `export const handler = async () => { const start = Date.now(); await new Promise((r) => setTimeout(r, 700)); console.log('span', start, Date.now()); };`,
+    );
     const q = await queueWithDlq(name, 30, 5);
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: q.url, Entries: [0, 1, 2, 3, 4, 5].map((i) => ({ Id: String(i), MessageBody: `m${i}` })) }));
-    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: q.arn, BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } }));
+    await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: q.url, Entries: [0, 1, 2, 3, 4, 5].map((i) => ({ Id: String(i), MessageBody: `m${i}` })) }),
+    );
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn,
+        EventSourceArn: q.arn,
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 2 },
+      }),
+    );
     const spans = await eventually(async () => {
       const found = (await functionLogs(name, local.region)).map((m) => /\tspan (\d+) (\d+)$/.exec(m)).filter((m) => m !== null);
       assert.equal(found.length, 6);
@@ -286,7 +367,11 @@ describe('local Lambda runtime', () => {
         Runtime: 'nodejs20.x',
         Role: roleArn,
         Handler: 'index.handler',
-        Code: { ZipFile: zipOf(`export const handler = async (e) => { for (const r of e.Records ?? []) console.log('eu got', r.body, r.awsRegion); return { region: process.env.AWS_REGION }; };`) },
+        Code: {
+          ZipFile: zipOf(
+            `export const handler = async (e) => { for (const r of e.Records ?? []) console.log('eu got', r.body, r.awsRegion); return { region: process.env.AWS_REGION }; };`,
+          ),
+        },
       }),
     );
     assert.match(created.FunctionArn!, /:eu-west-1:/);
@@ -302,12 +387,17 @@ describe('local Lambda runtime', () => {
 
   test('an EventBridge rule with a Lambda target invokes the function through the runtime', async () => {
     const name = `ruled-${run}`;
-    const arn = await createFunction(name, `export const handler = async (e) => { console.log('rule delivered', JSON.stringify(e.detail)); };`);
+    const arn = await createFunction(
+      name,
+      `export const handler = async (e) => { console.log('rule delivered', JSON.stringify(e.detail)); };`,
+    );
     const events = new EventBridgeClient({});
     await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: [`test.${run}`] }) }));
     await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'fn', Arn: arn }] }));
     await events.send(new PutEventsCommand({ Entries: [{ Source: `test.${run}`, DetailType: 'x', Detail: '{"hello":"rule"}' }] }));
-    await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('rule delivered {"hello":"rule"}'))));
+    await eventually(async () =>
+      assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('rule delivered {"hello":"rule"}'))),
+    );
   });
 
   test('a scheduled rule fires with its constant input (accelerated clock)', async () => {

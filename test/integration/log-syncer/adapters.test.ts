@@ -25,7 +25,9 @@ let emulator: Emulator;
 let table: string;
 let doc: DynamoDBDocumentClient;
 const logs = (region: string) => new CloudWatchLogsClient({ region });
-const { dag } = JSON.parse(readFileSync(new URL('../../fixtures/log-syncer/map_reduce-dag.json', import.meta.url), 'utf8')) as { dag: WorkflowDag };
+const { dag } = JSON.parse(readFileSync(new URL('../../fixtures/log-syncer/map_reduce-dag.json', import.meta.url), 'utf8')) as {
+  dag: WorkflowDag;
+};
 const T0 = Date.now() - 3_600_000;
 
 before(async () => {
@@ -46,14 +48,22 @@ async function putEvents(events: SimulatedEvent[]): Promise<void> {
     await client.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 's1' })).catch(() => undefined);
     list.sort((a, b) => a.timestampMs - b.timestampMs);
     for (let i = 0; i < list.length; i += 5000) {
-      await client.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 's1', logEvents: list.slice(i, i + 5000).map((e) => ({ timestamp: e.timestampMs, message: e.message })) }));
+      await client.send(
+        new PutLogEventsCommand({
+          logGroupName: group,
+          logStreamName: 's1',
+          logEvents: list.slice(i, i + 5000).map((e) => ({ timestamp: e.timestampMs, message: e.message })),
+        }),
+      );
     }
   }
 }
 
 test('FilterLogEvents: pages over [start, end), a missing group is empty, throttling is retried', async () => {
   const group = '/aws/lambda/paging-test_aws-us-east-1';
-  await putEvents(Array.from({ length: 250 }, (_, i) => ({ group: `us-east-1|${group}`, timestampMs: T0 + i * 1000, message: `line ${i}` })));
+  await putEvents(
+    Array.from({ length: 250 }, (_, i) => ({ group: `us-east-1|${group}`, timestampMs: T0 + i * 1000, message: `line ${i}` })),
+  );
   const source = new CloudWatchLogSource({ client: logs, attempts: 3, pageEvents: 40 });
   const ref = { key: `us-east-1|${group}`, region: 'us-east-1', logGroupName: group };
   const seen: string[] = [];
@@ -68,7 +78,10 @@ test('FilterLogEvents: pages over [start, end), a missing group is empty, thrott
   assert.equal(new Set(seen).size, 190);
   assert.equal(seen[0], 'line 10');
   assert.ok(pages >= 5, `pages ${pages}`);
-  assert.deepEqual(await source.page({ key: 'x', region: 'us-east-1', logGroupName: '/aws/lambda/never-invoked_aws-us-east-1' }, T0, T0 + 1000), { events: [] });
+  assert.deepEqual(
+    await source.page({ key: 'x', region: 'us-east-1', logGroupName: '/aws/lambda/never-invoked_aws-us-east-1' }, T0, T0 + 1000),
+    { events: [] },
+  );
 
   let failures = 2;
   const sleeps: number[] = [];
@@ -121,7 +134,9 @@ test('a whole sync through the adapters: runs whose mappers ran in eu-west-1 are
     deployed_regions: Object.fromEntries(
       [...new Set(Object.values(dag.instances).map((i) => i.function_name))].map((fn) => [
         fn,
-        Object.fromEntries(['aws:us-east-1', 'aws:eu-west-1'].map((r) => [r, { function_name: `${dag.workflow_name}-0_0_1-${fn}_${r.replace(':', '-')}` }])),
+        Object.fromEntries(
+          ['aws:us-east-1', 'aws:eu-west-1'].map((r) => [r, { function_name: `${dag.workflow_name}-0_0_1-${fn}_${r.replace(':', '-')}` }]),
+        ),
       ]),
     ),
   } as unknown as WorkflowRecord;
@@ -134,7 +149,15 @@ test('a whole sync through the adapters: runs whose mappers ran in eu-west-1 are
     store,
     followUp: { request: async () => undefined },
     clock: { nowMs: () => Date.now(), remainingMs: () => 600_000 },
-    settings: { graceMs: 1000, horizonMs: 86_400_000, pendingTimeoutMs: 3_600_000, minIntervalMs: 0, safetyMarginMs: 1000, maxPendingRuns: 300, size: DEFAULT_SIZE_POLICY },
+    settings: {
+      graceMs: 1000,
+      horizonMs: 86_400_000,
+      pendingTimeoutMs: 3_600_000,
+      minIntervalMs: 0,
+      safetyMarginMs: 1000,
+      maxPendingRuns: 300,
+      size: DEFAULT_SIZE_POLICY,
+    },
   };
   const workflow = { workflowId: dag.workflow_id, groups, dag: dagView(dag) };
   const result = await syncWorkflow(workflow, deps);

@@ -23,7 +23,10 @@ let lambda: LambdaClient;
 const restore: (() => Promise<unknown>)[] = [];
 
 async function caribou(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], { env: { ...process.env, ...local.env }, maxBuffer: 8 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], {
+    env: { ...process.env, ...local.env },
+    maxBuffer: 8 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -40,14 +43,22 @@ before(async () => {
   lambda = new LambdaClient({});
   const syncer = names.function(local.prefix, 'log-syncer');
   const orchestrator = names.function(local.prefix, 'orchestrator');
-  const original = async (fn: string) => (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }))).Environment?.Variables ?? {};
+  const original = async (fn: string) =>
+    (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }))).Environment?.Variables ?? {};
   const [syncerEnv, orchestratorEnv] = [await original(syncer), await original(orchestrator)];
   restore.push(() => lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: syncer, Environment: { Variables: syncerEnv } })));
-  restore.push(() => lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: orchestrator, Environment: { Variables: orchestratorEnv } })));
+  restore.push(() =>
+    lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: orchestrator, Environment: { Variables: orchestratorEnv } })),
+  );
   // Lines a second old are final in local mode (the runtime writes each invocation's lines at its end).
   await setEnv(syncer, { CARIBOU_LOG_SYNC_GRACE_S: '2' });
   // Retries within seconds instead of minutes.
-  await setEnv(orchestrator, { [ORCHESTRATOR_CONFIG_ENV]: JSON.stringify({ labourers: { 'log-syncer': { cooldown_s: 0, max_attempts: 3 } }, retry: { base_delay_s: 1, max_delay_s: 3, jitter: 0.5 } }) });
+  await setEnv(orchestrator, {
+    [ORCHESTRATOR_CONFIG_ENV]: JSON.stringify({
+      labourers: { 'log-syncer': { cooldown_s: 0, max_attempts: 3 } },
+      retry: { base_delay_s: 1, max_delay_s: 3, jitter: 0.5 },
+    }),
+  });
   await new Promise((r) => setTimeout(r, 3000)); // the runtime picks up configuration changes within ~2 s
 });
 
@@ -95,7 +106,10 @@ async function syncAndWait(predicate: (s: WorkflowSummary | undefined) => boolea
   let last: WorkflowSummary | undefined;
   await eventually(async () => {
     last = await summary();
-    assert.ok(predicate(last), `summary: ${JSON.stringify(last && { version: last.version, total: last.totalRuns, pending: last.pendingRunIds })}`);
+    assert.ok(
+      predicate(last),
+      `summary: ${JSON.stringify(last && { version: last.version, total: last.totalRuns, pending: last.pendingRunIds })}`,
+    );
   }, timeoutMs);
   return last!;
 }
@@ -104,7 +118,10 @@ test('N runs synced exactly once, again after a second sync, and after a retried
   await caribou(['deploy', 'examples/map_reduce']);
   const reports: RunReport[] = [];
   for (const words of INPUTS) reports.push(await runAndWait(words));
-  assert.deepEqual(reports.map((r) => r.instances.filter((i) => i.function === 'mapper').length), INPUTS.map(mappersFor));
+  assert.deepEqual(
+    reports.map((r) => r.instances.filter((i) => i.function === 'mapper').length),
+    INPUTS.map(mappersFor),
+  );
   await new Promise((r) => setTimeout(r, 3000)); // past the grace period
 
   const first = await syncAndWait((s) => (s?.totalRuns ?? 0) >= INPUTS.length && (s?.pendingRunIds.length ?? 1) === 0);
@@ -123,9 +140,16 @@ test('N runs synced exactly once, again after a second sync, and after a retried
   const third = await syncAndWait((s) => (s?.totalRuns ?? 0) >= reports.length && (s?.version ?? 0) > second.version);
   checkAgainstReports(third, reports);
   const logs = await functionLogs(names.function(local.prefix, 'log-syncer'));
-  assert.ok(logs.some((l) => l.includes('fault injection')), 'a first attempt failed after reading');
+  assert.ok(
+    logs.some((l) => l.includes('fault injection')),
+    'a first attempt failed after reading',
+  );
 
-  const runs = JSON.parse(await caribou(['runs', WORKFLOW, '--json'])) as { runs: number; succeeded: number; regions: Record<string, number> };
+  const runs = JSON.parse(await caribou(['runs', WORKFLOW, '--json'])) as {
+    runs: number;
+    succeeded: number;
+    regions: Record<string, number>;
+  };
   assert.equal(runs.runs, reports.length);
   assert.equal(runs.succeeded, reports.length);
   assert.deepEqual(Object.keys(runs.regions), ['aws:us-east-1']);

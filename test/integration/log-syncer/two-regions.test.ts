@@ -43,7 +43,9 @@ async function addRegion(fnName: string, regionKey: string): Promise<void> {
   const table = suite.deps.controlPlane.workflowsTable;
   const record = (await doc.send(new GetCommand({ TableName: table, Key: { workflow_id: ID } }))).Item as WorkflowRecord;
   const artifact = record.artifacts[fnName]!;
-  const zip = await (await clients.s3('us-east-1').send(new GetObjectCommand({ Bucket: artifact.bucket, Key: artifact.key }))).Body!.transformToByteArray();
+  const zip = await (
+    await clients.s3('us-east-1').send(new GetObjectCommand({ Bucket: artifact.bucket, Key: artifact.key }))
+  ).Body!.transformToByteArray();
   const resources = await deployFunctionRegion(
     {
       names: { workflowName: record.workflow_name, workflowVersion: record.workflow_version, workflowId: ID },
@@ -62,15 +64,24 @@ async function addRegion(fnName: string, regionKey: string): Promise<void> {
   const wpd = await readPlacement(doc, suite.deps.controlPlane.placementsTable, ID);
   wpd.endpoints[fnName]![regionKey] = { queue_url: resources.queue_url, function_arn: resources.function_arn };
   const hours = Object.fromEntries(Array.from({ length: 24 }, (_, h) => [String(h), { [SYNC]: regionKey }]));
-  wpd.current_deployment = { expiry_time: new Date(Date.now() + 3_600_000).toISOString(), time_keys: Array.from({ length: 24 }, (_, h) => h), hours };
+  wpd.current_deployment = {
+    expiry_time: new Date(Date.now() + 3_600_000).toISOString(),
+    time_keys: Array.from({ length: 24 }, (_, h) => h),
+    hours,
+  };
   wpd.home_run_ratio = 0;
   await writePlacement(doc, suite.deps.controlPlane.placementsTable, wpd);
 }
 
 const task = (attempt: number): InternalActionMessage =>
-  ({ action: 'internal_action', type: 'sync_workflow', event: { workflow_id: ID }, meta: { idempotency_key: `two-regions-${attempt}`, root_id: 'two-regions', hop: 1, task_id: `t-${attempt}`, attempt: 1 } }) as InternalActionMessage;
+  ({
+    action: 'internal_action',
+    type: 'sync_workflow',
+    event: { workflow_id: ID },
+    meta: { idempotency_key: `two-regions-${attempt}`, root_id: 'two-regions', hop: 1, task_id: `t-${attempt}`, attempt: 1 },
+  }) as InternalActionMessage;
 
-test('a run across us-east-1 and us-west-2 is reconstructed from both regions\' log groups', { timeout: 240_000 }, async () => {
+test("a run across us-east-1 and us-west-2 is reconstructed from both regions' log groups", { timeout: 240_000 }, async () => {
   await deployWorkflow(analyzeProject('examples/small_sync_example'), suite.deps);
   await addRegion('syncFunction', 'aws:us-west-2');
 
@@ -78,7 +89,11 @@ test('a run across us-east-1 and us-west-2 is reconstructed from both regions\' 
   const { runId } = await runWorkflow({ workflowId: ID, argument: '{}' }, suite.deps);
   const report = await followRun(ID, runId, started, { timeoutS: 90, pollMs: 500 }, suite.deps);
   assert.equal(report.status, 'succeeded', JSON.stringify(report));
-  assert.deepEqual(Object.fromEntries(report.instances.map((i) => [i.function, i.region])), { initial_function: 'aws:us-east-1', syncFunction: 'aws:us-west-2', secondSyncFunction: 'aws:us-east-1' });
+  assert.deepEqual(Object.fromEntries(report.instances.map((i) => [i.function, i.region])), {
+    initial_function: 'aws:us-east-1',
+    syncFunction: 'aws:us-west-2',
+    secondSyncFunction: 'aws:us-east-1',
+  });
 
   // The runtime writes an invocation's lines when it ends: 2 s of grace is enough locally.
   const config = logSyncerConfig({ ...process.env, CARIBOU_LOG_SYNC_GRACE_S: '2' });
@@ -113,7 +128,10 @@ test('a run across us-east-1 and us-west-2 is reconstructed from both regions\' 
     assert.equal(e.toRegion, 'aws:us-west-2');
     assert.ok((e.payloadBytes ?? 0) > 0);
   }
-  assert.ok(into.some((e) => e.latencyS !== undefined), 'the edge that fired the sync node carries its queue latency');
+  assert.ok(
+    into.some((e) => e.latencyS !== undefined),
+    'the edge that fired the sync node carries its queue latency',
+  );
   const out = taken.filter((e) => e.from === SYNC);
   assert.ok(out.length >= 1, JSON.stringify(run.edges));
   for (const e of out) {

@@ -37,7 +37,11 @@ async function fresh() {
 }
 
 const syncItems = (count: number, hop = 0): WorkItem[] =>
-  Array.from({ length: count }, (_, i) => ({ type: 'sync_workflow', event: { workflow_id: `wf_${i}-1.0` }, parent: { root_id: 'root-1', hop } }));
+  Array.from({ length: count }, (_, i) => ({
+    type: 'sync_workflow',
+    event: { workflow_id: `wf_${i}-1.0` },
+    parent: { root_id: 'root-1', hop },
+  }));
 
 async function scanAll(table: string | undefined) {
   return (await moto.clients().doc.send(new ScanCommand({ TableName: table! }))).Items ?? [];
@@ -49,14 +53,26 @@ test('dispatch creates one task per item in FIFO order, then nudges the orchestr
   assert.equal(task_ids.length, 3);
   assert.equal(new Set(task_ids).size, 3);
   const rows = await store.activeOf('log-syncer');
-  assert.deepEqual(rows.map((r) => r.task_id), task_ids);
-  assert.deepEqual(rows.map((r) => r.greenfield), [2000, 3000, 4000]);
-  assert.deepEqual(rows.map((r) => [r.type, r.hop, r.root_id, r.attempts]), task_ids.map(() => ['sync_workflow', 1, 'root-1', 0]));
+  assert.deepEqual(
+    rows.map((r) => r.task_id),
+    task_ids,
+  );
+  assert.deepEqual(
+    rows.map((r) => r.greenfield),
+    [2000, 3000, 4000],
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.type, r.hop, r.root_id, r.attempts]),
+    task_ids.map(() => ['sync_workflow', 1, 'root-1', 0]),
+  );
   assert.deepEqual(rows[0]!.event, { workflow_id: 'wf_0-1.0' });
   assert.equal(nudges.length, 1);
   // A second dispatch appends after the newest queued task.
   await dispatcher.dispatch(syncItems(1));
-  assert.deepEqual((await store.activeOf('log-syncer')).map((r) => r.greenfield), [2000, 3000, 4000, 5000]);
+  assert.deepEqual(
+    (await store.activeOf('log-syncer')).map((r) => r.greenfield),
+    [2000, 3000, 4000, 5000],
+  );
   assert.equal((await scanAll(tables.tasks)).length, 4);
 });
 
@@ -75,7 +91,10 @@ test('release never exceeds max_simultaneous − running, takes the queue head, 
   const deps = cycleDeps(store, testConfig(), { releaser, now: clock.now });
   const first = await runCycle(deps);
   assert.equal(first.labourers['log-syncer']?.release?.released, 5);
-  assert.deepEqual(releaser.released.map((m) => m.meta.task_id), task_ids.slice(0, 5));
+  assert.deepEqual(
+    releaser.released.map((m) => m.meta.task_id),
+    task_ids.slice(0, 5),
+  );
   const message = releaser.released[0]!;
   assert.deepEqual(message, {
     action: 'internal_action',
@@ -94,7 +113,10 @@ test('release never exceeds max_simultaneous − running, takes the queue head, 
   const third = await runCycle(deps);
   assert.equal(third.labourers['log-syncer']?.scavenge?.archived, 2);
   assert.equal(third.labourers['log-syncer']?.release?.released, 2);
-  assert.deepEqual(releaser.released.slice(5).map((m) => m.meta.task_id), task_ids.slice(5, 7));
+  assert.deepEqual(
+    releaser.released.slice(5).map((m) => m.meta.task_id),
+    task_ids.slice(5, 7),
+  );
   const closed = await store.getClosed(task_ids[0]!);
   assert.equal(closed?.outcome, 'completed');
   assert.equal(closed?.labourer_id_task_status, 'log-syncer_1');
@@ -122,7 +144,10 @@ test('two orchestrator runs racing for the same queue never release a task twice
   assert.ok(sa.claim_lost + sa.released <= sa.desired && sb.claim_lost + sb.released <= sb.desired);
   // With the lease, a concurrent full cycle skips the labourer instead of racing.
   await dispatcher.dispatch(syncItems(3));
-  const [ca, cb] = await Promise.all([runCycle(cycleDeps(store, config, { now: clock.now })), runCycle(cycleDeps(store, config, { now: clock.now }))]);
+  const [ca, cb] = await Promise.all([
+    runCycle(cycleDeps(store, config, { now: clock.now })),
+    runCycle(cycleDeps(store, config, { now: clock.now })),
+  ]);
   const skipped = [ca, cb].filter((s) => s.labourers['log-syncer']?.skipped === 'lease_held').length;
   const ran = [ca, cb].filter((s) => s.labourers['log-syncer']?.release !== undefined).length;
   assert.equal(skipped + ran, 2);
@@ -131,7 +156,10 @@ test('two orchestrator runs racing for the same queue never release a task twice
 
 test('scavenger: expired → retry table with backoff → head of the queue → dead after max_attempts, with the reason kept', async () => {
   const { store, dispatcher, clock, tables } = await fresh();
-  const config = testConfig({ max_simultaneous_invocations: 1, max_attempts: 2, max_duration_s: 60, cooldown_s: 0 }, { retry: { base_delay_s: 10, max_delay_s: 100, jitter: 0 } });
+  const config = testConfig(
+    { max_simultaneous_invocations: 1, max_attempts: 2, max_duration_s: 60, cooldown_s: 0 },
+    { retry: { base_delay_s: 10, max_delay_s: 100, jitter: 0 } },
+  );
   const releaser = new RecordingReleaser();
   const log = new MemoryLog();
   const deps = cycleDeps(store, config, { releaser, now: clock.now, log });
@@ -170,7 +198,10 @@ test('scavenger: expired → retry table with backoff → head of the queue → 
 
 test('due retries go before fresh tasks, earliest due first', async () => {
   const { store, dispatcher, clock } = await fresh();
-  const config = testConfig({ max_simultaneous_invocations: 2, max_duration_s: 10 }, { retry: { base_delay_s: 5, max_delay_s: 100, jitter: 0 } });
+  const config = testConfig(
+    { max_simultaneous_invocations: 2, max_duration_s: 10 },
+    { retry: { base_delay_s: 5, max_delay_s: 100, jitter: 0 } },
+  );
   const releaser = new RecordingReleaser();
   const deps = cycleDeps(store, config, { releaser, now: clock.now });
   // a is released one second before b, so a expires and becomes due one second earlier.
@@ -188,7 +219,10 @@ test('due retries go before fresh tasks, earliest due first', async () => {
   clock.advance(5);
   const stats = await runCycle(deps);
   assert.equal(stats.labourers['log-syncer']?.scavenge?.requeued, 2);
-  assert.deepEqual(releaser.released.slice(-2).map((m) => m.meta.task_id), [a, b]);
+  assert.deepEqual(
+    releaser.released.slice(-2).map((m) => m.meta.task_id),
+    [a, b],
+  );
   assert.equal((await store.activeOf('log-syncer')).filter((r) => r.greenfield < clock.nowS).length, fresh2.length);
 });
 
@@ -201,8 +235,15 @@ test('a failure report retries at the next run without waiting for expiry; a rel
   const first = await runCycle(deps);
   assert.equal(first.labourers['log-syncer']?.release?.released, 1);
   assert.equal(first.labourers['log-syncer']?.release?.release_failed, 1);
-  assert.equal(await assistant.failed({ task_id: releaser.released[0]!.meta.task_id!, attempt: 2 }, new Error('x')), 'stale', 'wrong attempt');
-  assert.equal(await assistant.failed({ task_id: releaser.released[0]!.meta.task_id!, attempt: 1 }, new Error('provider API 503')), 'recorded');
+  assert.equal(
+    await assistant.failed({ task_id: releaser.released[0]!.meta.task_id!, attempt: 2 }, new Error('x')),
+    'stale',
+    'wrong attempt',
+  );
+  assert.equal(
+    await assistant.failed({ task_id: releaser.released[0]!.meta.task_id!, attempt: 1 }, new Error('provider API 503')),
+    'recorded',
+  );
   clock.advance(1);
   const second = await runCycle(deps);
   assert.equal(second.labourers['log-syncer']?.scavenge?.retried, 2);
@@ -218,7 +259,10 @@ test('WorkerAssistant reports are conditional: duplicates, unclaimed and unknown
   const [queued] = (await dispatcher.dispatch(syncItems(1))).task_ids;
   assert.equal(await assistant.completed({ task_id: queued! }), 'stale', 'a queued task cannot be completed');
   assert.equal(await assistant.completed({ task_id: 'no-such-task' }), 'stale');
-  assert.equal((await moto.clients().doc.send(new GetCommand({ TableName: tables.tasks, Key: { task_id: 'no-such-task' } }))).Item, undefined);
+  assert.equal(
+    (await moto.clients().doc.send(new GetCommand({ TableName: tables.tasks, Key: { task_id: 'no-such-task' } }))).Item,
+    undefined,
+  );
   await runCycle(cycleDeps(store, testConfig(), { now: clock.now }));
   assert.equal(await assistant.completed({ task_id: queued! }), 'recorded');
   assert.equal(await assistant.completed({ task_id: queued! }), 'stale', 'second completion');
@@ -240,7 +284,7 @@ test('a completion that lands while the scavenger moves the task wins: the move 
   assert.equal((await store.getClosed(id!))?.outcome, 'completed');
 });
 
-test('a non-retryable failure (through the labourer consumer\'s TaskReporter) closes the task as dead at once', async () => {
+test("a non-retryable failure (through the labourer consumer's TaskReporter) closes the task as dead at once", async () => {
   const { store, dispatcher, clock, assistant } = await fresh();
   const releaser = new RecordingReleaser();
   const deps = cycleDeps(store, testConfig({ max_attempts: 3 }), { releaser, now: clock.now });
@@ -279,7 +323,10 @@ test('archiving in batches: one transaction per 50 tasks, and a stale row costs 
 
 test('caribou tasks: counts every state, filters by state, shows a dead task with its reason', async () => {
   const { store, dispatcher, clock, assistant } = await fresh();
-  const config = testConfig({ max_simultaneous_invocations: 5, max_attempts: 1, max_duration_s: 10 }, { retry: { base_delay_s: 100, max_delay_s: 100, jitter: 0 } });
+  const config = testConfig(
+    { max_simultaneous_invocations: 5, max_attempts: 1, max_duration_s: 10 },
+    { retry: { base_delay_s: 100, max_delay_s: 100, jitter: 0 } },
+  );
   const deps = cycleDeps(store, config, { now: clock.now });
   const ids = (await dispatcher.dispatch(syncItems(8))).task_ids;
   await runCycle(deps); // 0..4 running, 5..7 queued
@@ -287,7 +334,14 @@ test('caribou tasks: counts every state, filters by state, shows a dead task wit
   await assistant.failed({ task_id: ids[1]! }, new Error('boom'));
   clock.advance(10);
   await runCycle(deps); // 0 archived; 1 dead (max_attempts 1); 2..4 expired → dead; releases 5..7
-  const retryDeps = cycleDeps(store, testConfig({ max_simultaneous_invocations: 5, max_attempts: 3, max_duration_s: 10 }, { retry: { base_delay_s: 100, max_delay_s: 100, jitter: 0 } }), { now: clock.now });
+  const retryDeps = cycleDeps(
+    store,
+    testConfig(
+      { max_simultaneous_invocations: 5, max_attempts: 3, max_duration_s: 10 },
+      { retry: { base_delay_s: 100, max_delay_s: 100, jitter: 0 } },
+    ),
+    { now: clock.now },
+  );
   await assistant.failed({ task_id: ids[5]! }, 'provider 503');
   clock.advance(1);
   await runCycle(retryDeps); // 5 → retry table
@@ -300,7 +354,10 @@ test('caribou tasks: counts every state, filters by state, shows a dead task wit
   const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
   assert.equal(await cli.run(['--labourer', 'log-syncer'], io), 0);
   // queued 1 (more), running 0, completed 2 (0 archived, 6 reported), failed 0, expired 1 (7, silent), retrying 1 (5), dead 4 (1..4)
-  const row = lines.find((l) => l.trim().startsWith('log-syncer'))!.trim().split(/\s+/);
+  const row = lines
+    .find((l) => l.trim().startsWith('log-syncer'))!
+    .trim()
+    .split(/\s+/);
   assert.deepEqual(row, ['log-syncer', '1', '0', '2', '0', '1', '1', '4']);
   lines.length = 0;
   assert.equal(await cli.run(['--status', 'dead', '--json'], io), 0);
@@ -311,7 +368,12 @@ test('caribou tasks: counts every state, filters by state, shows a dead task wit
   lines.length = 0;
   assert.equal(await cli.run(['show', ids[1]!], io), 0);
   assert.ok(lines.includes('state:          dead'));
-  assert.ok(lines.some((l) => /^dead reason:\s+dead after 1 attempt\(s\) \(max_attempts 1\); last attempt reported failed: attempt \?: Error: boom$/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) =>
+      /^dead reason:\s+dead after 1 attempt\(s\) \(max_attempts 1\); last attempt reported failed: attempt \?: Error: boom$/.test(l),
+    ),
+    lines.join('\n'),
+  );
   assert.ok(lines.includes('event:          {"workflow_id":"wf_1-1.0"}'));
   lines.length = 0;
   assert.equal(await cli.run(['show', more[0]!], io), 0);
@@ -319,9 +381,17 @@ test('caribou tasks: counts every state, filters by state, shows a dead task wit
   assert.equal(await cli.run(['show', 'nope'], io), 1);
 });
 
-test('queue queries over sosw\'s fixtures (§9.4): ends of the queue, next tasks skip claimed ones, claim writes now + Δ', async () => {
+test("queue queries over sosw's fixtures (§9.4): ends of the queue, next tasks skip claimed ones, claim writes now + Δ", async () => {
   const { store, clock } = await fresh();
-  const base = { labourer_id: 'log-syncer' as const, type: 'sync_workflow' as const, event: {}, root_id: 'r', hop: 1, created_at: T0, attempts: 0 };
+  const base = {
+    labourer_id: 'log-syncer' as const,
+    type: 'sync_workflow' as const,
+    event: {},
+    root_id: 'r',
+    hop: 1,
+    created_at: T0,
+    attempts: 0,
+  };
   const queued = [13000, 17000, 11000, 19000, 15000];
   const claimed = [1, 2, 3].map((i) => T0 - 60 * i + 31_557_600);
   await store.putNew([
@@ -331,8 +401,14 @@ test('queue queries over sosw\'s fixtures (§9.4): ends of the queue, next tasks
   assert.equal(await store.oldestQueued('log-syncer', T0), 11000);
   assert.equal(await store.newestQueued('log-syncer', T0), 19000);
   assert.equal(await store.newestQueued('migrator', T0), undefined);
-  assert.deepEqual((await store.nextQueued('log-syncer', T0, 5000)).map((t) => t.greenfield), [11000, 13000, 15000, 17000, 19000]);
-  assert.deepEqual((await store.nextQueued('log-syncer', T0, 2)).map((t) => t.task_id), ['q2', 'q0']);
+  assert.deepEqual(
+    (await store.nextQueued('log-syncer', T0, 5000)).map((t) => t.greenfield),
+    [11000, 13000, 15000, 17000, 19000],
+  );
+  assert.deepEqual(
+    (await store.nextQueued('log-syncer', T0, 2)).map((t) => t.task_id),
+    ['q2', 'q0'],
+  );
   const m = { start: T0, invoked: T0 + 31_557_600, expired: T0 + 31_557_600 - 1200 };
   assert.equal(await store.countRunning('log-syncer', m), 3);
   const won = await store.claim((await store.nextQueued('log-syncer', T0, 1))[0]!, m, clock.nowS);

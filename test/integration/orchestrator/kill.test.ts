@@ -30,7 +30,11 @@ test('an orchestrator killed between claim and release loses no task and duplica
   const wiring = await wire(moto, 'kill');
   const store = new DynamoTaskStore(moto.clients().doc, tables);
   const { task_ids } = await new TaskDispatcher({ store }).dispatch(
-    Array.from({ length: 10 }, (_, i) => ({ type: 'sync_workflow' as const, event: { workflow_id: `wf_${i}-1.0` }, parent: { root_id: 'r', hop: 0 } })),
+    Array.from({ length: 10 }, (_, i) => ({
+      type: 'sync_workflow' as const,
+      event: { workflow_id: `wf_${i}-1.0` },
+      parent: { root_id: 'r', hop: 0 },
+    })),
   );
   const override = {
     labourers: {
@@ -76,13 +80,23 @@ test('an orchestrator killed between claim and release loses no task and duplica
   const m = markers(Date.now() / 1000, config.labourers['log-syncer']!, config.greenfield_invocation_delta_s);
   const states = (await store.activeOf('log-syncer')).map((t) => [t.task_id, activeState(t, m)] as const);
   const claimedInTable = states.filter(([, s]) => s === 'running').map(([id]) => id);
-  assert.ok(claimed.every((id) => claimedInTable.includes(id)), 'every printed claim is in the table');
+  assert.ok(
+    claimed.every((id) => claimedInTable.includes(id)),
+    'every printed claim is in the table',
+  );
   assert.ok(claimedInTable.length >= 2 && claimedInTable.length < 10, `${claimedInTable.length} claimed before the kill`);
   assert.equal(states.filter(([, s]) => s === 'queued').length, 10 - claimedInTable.length);
-  const depth = await moto.clients().sqs.send(new GetQueueAttributesCommand({ QueueUrl: wiring.labourerQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const depth = await moto
+    .clients()
+    .sqs.send(new GetQueueAttributesCommand({ QueueUrl: wiring.labourerQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
   assert.equal(depth.Attributes?.ApproximateNumberOfMessages, '0', 'nothing was released before the kill');
 
-  const driver = new OrchestratorDriver(moto, wiring, { config, store, metrics: new CloudWatchMetricReader(moto.clients().cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() }, 250);
+  const driver = new OrchestratorDriver(
+    moto,
+    wiring,
+    { config, store, metrics: new CloudWatchMetricReader(moto.clients().cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() },
+    250,
+  );
   const labourer = new TestLabourer(moto, wiring, tables, { workMs: 5 });
   driver.start();
   labourer.start();
@@ -93,7 +107,10 @@ test('an orchestrator killed between claim and release loses no task and duplica
     await driver.stop();
   }
   assert.deepEqual([...labourer.effects.keys()].sort(), [...task_ids].sort());
-  assert.ok([...labourer.executions.values()].every((n) => n === 1), 'each task was delivered exactly once');
+  assert.ok(
+    [...labourer.executions.values()].every((n) => n === 1),
+    'each task was delivered exactly once',
+  );
   for (const id of task_ids) {
     const closed = await store.getClosed(id);
     assert.equal(closed?.outcome, 'completed');

@@ -22,7 +22,14 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DeleteRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventually, functionLogs, startLocalMode, type LocalModeHandle } from '../harness/index.js';
@@ -76,7 +83,8 @@ before(async () => {
   orchestratorFn = names.function(prefix, 'orchestrator');
 
   // Short durations so a crashed attempt expires within seconds (max duration > the labourer's timeout).
-  const { [ORCHESTRATOR_CONFIG_ENV]: _left, ...stackEnv } = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: orchestratorFn }))).Environment?.Variables ?? {};
+  const { [ORCHESTRATOR_CONFIG_ENV]: _left, ...stackEnv } =
+    (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: orchestratorFn }))).Environment?.Variables ?? {};
   originalOrchestratorEnv = stackEnv;
   // Leftovers of an interrupted run on a reused local mode.
   for (const m of (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: LABOURER_FN }))).EventSourceMappings ?? []) {
@@ -95,18 +103,28 @@ before(async () => {
   // The stack's log-syncer (available) also consumes sync_workflow: detach it from its rule so only
   // the test labourer works on these tasks (their workflows do not exist), and re-attach it after.
   const syncerRule = names.rule(prefix, 'log-syncer', 'sync-workflow');
-  const syncerTargets = (await events.send(new ListTargetsByRuleCommand({ Rule: syncerRule, EventBusName: names.bus(prefix) }))).Targets ?? [];
+  const syncerTargets =
+    (await events.send(new ListTargetsByRuleCommand({ Rule: syncerRule, EventBusName: names.bus(prefix) }))).Targets ?? [];
   if (syncerTargets.length > 0) {
-    await events.send(new RemoveTargetsCommand({ Rule: syncerRule, EventBusName: names.bus(prefix), Ids: syncerTargets.map((t) => t.Id!) }));
+    await events.send(
+      new RemoveTargetsCommand({ Rule: syncerRule, EventBusName: names.bus(prefix), Ids: syncerTargets.map((t) => t.Id!) }),
+    );
     cleanup.push(() => events.send(new PutTargetsCommand({ Rule: syncerRule, EventBusName: names.bus(prefix), Targets: syncerTargets })));
   }
 
   // The test labourer: its own queue, a rule for sync_workflow from the orchestrator, a mapping.
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: LABOURER_FN, Attributes: { VisibilityTimeout: '600' } }))).QueueUrl!;
   cleanup.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })));
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
   const bus = names.bus(prefix);
-  await events.send(new PutRuleCommand({ Name: LABOURER_FN, EventBusName: bus, EventPattern: JSON.stringify({ source: [INTERNAL_EVENT_SOURCE], 'detail-type': [internalDetailType('sync_workflow')] }) }));
+  await events.send(
+    new PutRuleCommand({
+      Name: LABOURER_FN,
+      EventBusName: bus,
+      EventPattern: JSON.stringify({ source: [INTERNAL_EVENT_SOURCE], 'detail-type': [internalDetailType('sync_workflow')] }),
+    }),
+  );
   await events.send(new PutTargetsCommand({ Rule: LABOURER_FN, EventBusName: bus, Targets: [{ Id: 'labourer', Arn: queueArn }] }));
   cleanup.push(async () => {
     await events.send(new RemoveTargetsCommand({ Rule: LABOURER_FN, EventBusName: bus, Ids: ['labourer'] }));
@@ -136,7 +154,12 @@ before(async () => {
   );
   cleanup.push(() => lambda.send(new DeleteFunctionCommand({ FunctionName: LABOURER_FN })));
   const mapping = await lambda.send(
-    new CreateEventSourceMappingCommand({ FunctionName: fn.FunctionArn, EventSourceArn: queueArn, BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+    new CreateEventSourceMappingCommand({
+      FunctionName: fn.FunctionArn,
+      EventSourceArn: queueArn,
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    }),
   );
   cleanup.unshift(() => lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID })));
   // Crashed attempts are found by expiry: let the minute schedule fire every 2 s.
@@ -151,15 +174,26 @@ after(async () => {
 
 test(`${TASKS} tasks, limit ${LIMIT}, every first attempt crashes: all complete once, never more than ${LIMIT} at a time`, async () => {
   const prefix = local.prefix;
-  const tables = { tasks: physicalTableName(prefix, 'tasks'), closed: physicalTableName(prefix, 'closed-tasks'), retry: physicalTableName(prefix, 'retry-tasks') };
+  const tables = {
+    tasks: physicalTableName(prefix, 'tasks'),
+    closed: physicalTableName(prefix, 'closed-tasks'),
+    retry: physicalTableName(prefix, 'retry-tasks'),
+  };
   const store = new DynamoTaskStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tables);
   const orchestratorQueueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: names.queue(prefix, 'orchestrator') }))).QueueUrl!;
   const dispatcher = new TaskDispatcher({ store, nudger: new SqsNudger(sqs, orchestratorQueueUrl) });
   const { task_ids } = await dispatcher.dispatch(
-    Array.from({ length: TASKS }, (_, i) => ({ type: 'sync_workflow' as const, event: { workflow_id: `wf_${i}-0.0.1` }, parent: { root_id: 'local-test', hop: 0 } })),
+    Array.from({ length: TASKS }, (_, i) => ({
+      type: 'sync_workflow' as const,
+      event: { workflow_id: `wf_${i}-0.0.1` },
+      parent: { root_id: 'local-test', hop: 0 },
+    })),
   );
 
-  await eventually(async () => assert.equal(await store.countClosed('log-syncer', 'completed'), TASKS), { timeoutMs: 240_000, intervalMs: 2000 });
+  await eventually(async () => assert.equal(await store.countClosed('log-syncer', 'completed'), TASKS), {
+    timeoutMs: 240_000,
+    intervalMs: 2000,
+  });
 
   const lines = await functionLogs(LABOURER_FN);
   const spans = new Map<string, { start?: number; end?: number }>();
@@ -179,10 +213,18 @@ test(`${TASKS} tasks, limit ${LIMIT}, every first attempt crashes: all complete 
     }
   }
   assert.deepEqual([...ends.keys()].sort(), [...task_ids].sort());
-  assert.ok([...ends.values()].every((n) => n === 1), 'each task did its work exactly once');
-  assert.ok(task_ids.every((id) => (crashes.get(id) ?? 0) >= 1), 'every task crashed on its first attempt');
+  assert.ok(
+    [...ends.values()].every((n) => n === 1),
+    'each task did its work exactly once',
+  );
+  assert.ok(
+    task_ids.every((id) => (crashes.get(id) ?? 0) >= 1),
+    'every task crashed on its first attempt',
+  );
   // Concurrency: the most work spans open at once (the runtime would allow 4 workers).
-  const edges = [...spans.values()].flatMap((s) => [[s.start!, 1] as const, [s.end!, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = [...spans.values()]
+    .flatMap((s) => [[s.start!, 1] as const, [s.end!, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let open = 0;
   let maxOpen = 0;
   for (const [, delta] of edges) maxOpen = Math.max(maxOpen, (open += delta));
@@ -190,10 +232,14 @@ test(`${TASKS} tasks, limit ${LIMIT}, every first attempt crashes: all complete 
   for (const id of task_ids) assert.equal((await store.getClosed(id))?.attempts, 2);
 
   // The operator's view, through the real command line.
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repo, 'cli/main.ts'), 'tasks', '--labourer', 'log-syncer'], {
-    env: process.env,
-    cwd: repo,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(repo, 'cli/main.ts'), 'tasks', '--labourer', 'log-syncer'],
+    {
+      env: process.env,
+      cwd: repo,
+    },
+  );
   const row = stdout.split('\n').find((l) => l.trim().startsWith('log-syncer'));
   assert.deepEqual(row?.trim().split(/\s+/), ['log-syncer', '0', '0', String(TASKS), '0', '0', '0', '0'], stdout);
 });

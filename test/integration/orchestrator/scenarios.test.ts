@@ -51,7 +51,13 @@ test('log_sync over 500 workflows: one task each, never more than 5 running, all
   assert.equal(new Set(queued.map((t) => t.event.workflow_id)).size, 500);
 
   const config = testConfig({ max_simultaneous_invocations: 5, max_duration_s: 120 });
-  const driver = new OrchestratorDriver(moto, wiring, { config, store, metrics: new CloudWatchMetricReader(moto.clients().cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() });
+  const driver = new OrchestratorDriver(moto, wiring, {
+    config,
+    store,
+    metrics: new CloudWatchMetricReader(moto.clients().cloudwatch),
+    now: () => Date.now() / 1000,
+    log: new MemoryLog(),
+  });
   const labourer = new TestLabourer(moto, wiring, tables, { workMs: 10 });
   driver.start();
   labourer.start();
@@ -82,7 +88,12 @@ test('a labourer that crashes on every first attempt still completes every task 
     { max_simultaneous_invocations: 10, max_duration_s: 2, cooldown_s: 0, max_attempts: 3 },
     { retry: { base_delay_s: 0.5, max_delay_s: 2, jitter: 0.5 } },
   );
-  const driver = new OrchestratorDriver(moto, wiring, { config, store, metrics: new CloudWatchMetricReader(moto.clients().cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() }, 300);
+  const driver = new OrchestratorDriver(
+    moto,
+    wiring,
+    { config, store, metrics: new CloudWatchMetricReader(moto.clients().cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() },
+    300,
+  );
   const labourer = new TestLabourer(moto, wiring, tables, { workMs: 5, crash: (m) => m.meta.attempt === 1 });
   driver.start();
   labourer.start();
@@ -94,8 +105,14 @@ test('a labourer that crashes on every first attempt still completes every task 
   }
   assert.equal(labourer.crashes.size, 40);
   assert.equal(labourer.effects.size, 40);
-  assert.ok([...labourer.effects.values()].every((count) => count === 1), 'each task did its work exactly once');
-  assert.ok([...labourer.executions.values()].every((count) => count === 2), 'one crash + one success per task');
+  assert.ok(
+    [...labourer.effects.values()].every((count) => count === 1),
+    'each task did its work exactly once',
+  );
+  assert.ok(
+    [...labourer.executions.values()].every((count) => count === 2),
+    'one crash + one success per task',
+  );
   const closed = await store.closedOf('log-syncer', 'completed');
   assert.equal(closed.length, 40);
   assert.ok(closed.every((t) => t.attempts === 2 && /attempt 1: no report/.test(t.last_error ?? '')));
@@ -122,26 +139,53 @@ test('an unhealthy metric holds tasks back; release resumes when it recovers', a
   const namespace = `Caribou/Test${n}`;
   const dimensions = [{ Name: 'QueueName', Value: 'log-syncer-dlq' }];
   const put = (value: number) =>
-    moto.clients().cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: [{ MetricName: 'Depth', Value: value, Dimensions: dimensions }] }));
+    moto
+      .clients()
+      .cloudwatch.send(
+        new PutMetricDataCommand({ Namespace: namespace, MetricData: [{ MetricName: 'Depth', Value: value, Dimensions: dimensions }] }),
+      );
   const config = testConfig({
     max_simultaneous_invocations: 4,
     health_metrics: {
-      dlq_depth: { metric: { namespace, metric_name: 'Depth', dimensions: { QueueName: 'log-syncer-dlq' }, stat: 'Maximum', period_s: 1 }, lookback_s: 2, feelings: { 4: 0, 3: 10 }, comparison: '<=' },
+      dlq_depth: {
+        metric: { namespace, metric_name: 'Depth', dimensions: { QueueName: 'log-syncer-dlq' }, stat: 'Maximum', period_s: 1 },
+        lookback_s: 2,
+        feelings: { 4: 0, 3: 10 },
+        comparison: '<=',
+      },
     },
   });
   await put(50); // far worse than every feeling → status 0
   const reader = new CloudWatchMetricReader(moto.clients().cloudwatch);
   // CloudWatch shows a datapoint after a short delay: start once the bad value is visible.
-  await until(async () => (await assessHealth(config, ['log-syncer'], reader, Date.now() / 1000)).get('log-syncer')?.status === 0, 10_000, 'the bad datapoint');
-  const { task_ids } = await dispatcher.dispatch(Array.from({ length: 8 }, (_, i) => ({ type: 'sync_workflow' as const, event: { workflow_id: `wf_${i}-1.0` }, parent: { root_id: 'r', hop: 0 } })));
-  const driver = new OrchestratorDriver(moto, wiring, { config, store, metrics: new CloudWatchMetricReader(moto.clients().cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() }, 200);
+  await until(
+    async () => (await assessHealth(config, ['log-syncer'], reader, Date.now() / 1000)).get('log-syncer')?.status === 0,
+    10_000,
+    'the bad datapoint',
+  );
+  const { task_ids } = await dispatcher.dispatch(
+    Array.from({ length: 8 }, (_, i) => ({
+      type: 'sync_workflow' as const,
+      event: { workflow_id: `wf_${i}-1.0` },
+      parent: { root_id: 'r', hop: 0 },
+    })),
+  );
+  const driver = new OrchestratorDriver(
+    moto,
+    wiring,
+    { config, store, metrics: new CloudWatchMetricReader(moto.clients().cloudwatch), now: () => Date.now() / 1000, log: new MemoryLog() },
+    200,
+  );
   const labourer = new TestLabourer(moto, wiring, tables, { workMs: 5 });
   driver.start();
   labourer.start();
   try {
     await until(() => driver.cycles.length >= 3, 10_000, 'three cycles while unhealthy');
     const unhealthy = driver.cycles.map((c) => c.labourers['log-syncer']?.release);
-    assert.ok(unhealthy.every((r) => r?.health === 0 && r.released === 0), JSON.stringify(driver.cycles));
+    assert.ok(
+      unhealthy.every((r) => r?.health === 0 && r.released === 0),
+      JSON.stringify(driver.cycles),
+    );
     assert.equal(labourer.executions.size, 0);
     // Recovery: the bad datapoint leaves the 2 s window and a healthy one arrives.
     await sleep(2500);

@@ -5,7 +5,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { startLocalMode, type LocalModeHandle } from '../harness/index.js';
 
 let local: LocalModeHandle;
@@ -30,13 +36,15 @@ function parentOf(pid: number): number | undefined {
 
 /** The pids and every descendant. */
 function processTree(roots: number[]): Set<number> {
-  const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  const all = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
   const tree = new Set(roots);
   for (let grew = true; grew; ) {
     grew = false;
     for (const pid of all) {
       const parent = parentOf(pid);
-      if (!tree.has(pid) && parent !== undefined && tree.has(parent)) (tree.add(pid), (grew = true));
+      if (!tree.has(pid) && parent !== undefined && tree.has(parent)) tree.add(pid), (grew = true);
     }
   }
   return tree;
@@ -89,12 +97,18 @@ test('every listening socket of local mode (emulator, runtime, workers) is bound
 // local mode leaves it out on purpose: its emulator speaks plain HTTP on loopback (local/stack.ts).
 test('the applied artifacts bucket is encrypted (SSE-S3) and private; local mode leaves out the TLS-only policy', async () => {
   const s3 = new S3Client({ forcePathStyle: true });
-  const bucket = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name!).find((name) => name.startsWith(`${local.prefix}-artifacts-`));
+  const bucket = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name!).find((name) =>
+    name.startsWith(`${local.prefix}-artifacts-`),
+  );
   assert.ok(bucket, 'the stack created its artifacts bucket');
   const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
   assert.equal(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
   const block = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration;
   assert.deepEqual(block, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
-  await assert.rejects(s3.send(new GetBucketPolicyCommand({ Bucket: bucket })), (error: Error) => error.name === 'NoSuchBucketPolicy', 'no bucket policy in local mode');
+  await assert.rejects(
+    s3.send(new GetBucketPolicyCommand({ Bucket: bucket })),
+    (error: Error) => error.name === 'NoSuchBucketPolicy',
+    'no bucket policy in local mode',
+  );
   s3.destroy();
 });

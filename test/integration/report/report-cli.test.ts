@@ -26,13 +26,19 @@ before(async () => {
   Object.assign(process.env, emulator.env);
   dir = mkdtempSync(path.join(os.tmpdir(), 'caribou-report-'));
   const names = await createTables(PREFIX, 'us-east-1', ['workflows', 'placements', 'workflow-summaries', 'collector-data']);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }), { marshallOptions: { removeUndefinedValues: true } });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const data = input();
   for (const [region, carbon] of Object.entries(data.carbon)) {
-    await doc.send(new PutCommand({ TableName: names['collector-data'], Item: { table_name: 'carbon', key: region, document: JSON.stringify(carbon) } }));
+    await doc.send(
+      new PutCommand({ TableName: names['collector-data'], Item: { table_name: 'carbon', key: region, document: JSON.stringify(carbon) } }),
+    );
   }
   for (const [region, provider] of Object.entries(data.provider)) {
-    await doc.send(new PutCommand({ TableName: names['collector-data'], Item: { table_name: 'provider', key: region, document: provider } }));
+    await doc.send(
+      new PutCommand({ TableName: names['collector-data'], Item: { table_name: 'provider', key: region, document: provider } }),
+    );
   }
   await doc.send(new PutCommand({ TableName: names['workflow-summaries'], Item: summaryToItem(data.summary!) }));
   await doc.send(new PutCommand({ TableName: names.placements, Item: { workflow_id: WF, document: JSON.stringify(data.placement) } }));
@@ -43,7 +49,12 @@ before(async () => {
         workflow_id: WF,
         home_region: HOME,
         status: 'DEPLOYED',
-        config: { regions_and_providers: { allowed_regions: [HOME, GREEN, QUEBEC].map((r) => ({ provider: 'aws', region: r.slice(4) })), providers: { aws: { config: { memory: 2048, timeout: 60 } } } } },
+        config: {
+          regions_and_providers: {
+            allowed_regions: [HOME, GREEN, QUEBEC].map((r) => ({ provider: 'aws', region: r.slice(4) })),
+            providers: { aws: { config: { memory: 2048, timeout: 60 } } },
+          },
+        },
         function_descriptions: Object.entries(data.memoryMbByFunction).map(([name, memory_mb]) => ({ name, memory_mb })),
       },
     }),
@@ -58,7 +69,10 @@ after(async () => {
 
 async function caribou(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], { env: { ...process.env, CARIBOU_PREFIX: PREFIX }, maxBuffer: 8 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/caribou.js', ...args], {
+      env: { ...process.env, CARIBOU_PREFIX: PREFIX },
+      maxBuffer: 8 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -33,7 +33,12 @@ before(async () => {
   scaffoldWorkflow({
     name: 'uploads',
     directory: projectDir,
-    iamPolicy: { aws: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' }, TAGS] } },
+    iamPolicy: {
+      aws: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' }, TAGS],
+      },
+    },
   });
   mkdirSync(path.join(projectDir, 'node_modules', '@caribou-ts'), { recursive: true });
   symlinkSync(REPO_ROOT, path.join(projectDir, 'node_modules', '@caribou-ts', 'caribou'), 'dir');
@@ -43,12 +48,20 @@ after(async () => {
   await moto?.stop();
 });
 
-const withExtra = (extra: ExtraStatement[]): WorkflowDeps => ({ ...deps, controlPlane: { ...deps.controlPlane, boundaryExtraStatements: extra } });
+const withExtra = (extra: ExtraStatement[]): WorkflowDeps => ({
+  ...deps,
+  controlPlane: { ...deps.controlPlane, boundaryExtraStatements: extra },
+});
 const workflowRoles = async () =>
-  ((await clients.iam('us-east-1').send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).filter((n) => n.startsWith('cb-extra_uploads'));
+  ((await clients.iam('us-east-1').send(new ListRolesCommand({}))).Roles ?? [])
+    .map((r) => r.RoleName!)
+    .filter((n) => n.startsWith('cb-extra_uploads'));
 
 test('without extra statements the deploy is refused, naming the variable that allows it, and creates no role', async () => {
-  await assert.rejects(deployWorkflow(analyzeProject(projectDir), deps), /s3:GetObjectTagging is outside the workflow permissions boundary \(the stack operator can allow it with CARIBOU_BOUNDARY_EXTRA_STATEMENTS\)/);
+  await assert.rejects(
+    deployWorkflow(analyzeProject(projectDir), deps),
+    /s3:GetObjectTagging is outside the workflow permissions boundary \(the stack operator can allow it with CARIBOU_BOUNDARY_EXTRA_STATEMENTS\)/,
+  );
   assert.deepEqual(await workflowRoles(), []);
 });
 

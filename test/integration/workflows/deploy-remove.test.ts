@@ -3,7 +3,12 @@
 // that remove leaves no resource behind (checked through the AWS APIs) and can be re-run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListFunctionsCommand, ListEventSourceMappingsCommand, GetFunctionConfigurationCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
+import {
+  ListFunctionsCommand,
+  ListEventSourceMappingsCommand,
+  GetFunctionConfigurationCommand,
+  ListTagsCommand,
+} from '@aws-sdk/client-lambda';
 import { ListQueuesCommand, GetQueueAttributesCommand, ListQueueTagsCommand } from '@aws-sdk/client-sqs';
 import { ListRolesCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -32,7 +37,13 @@ before(async () => {
   moto = await startMoto();
   Object.assign(process.env, moto.env);
   Object.assign(process.env, await createControlPlane('caribou-test'));
-  deps = { controlPlane: controlPlaneFromEnv(), clients, now: () => new Date(), progress: (l) => lines.push(l), sleep: async () => undefined };
+  deps = {
+    controlPlane: controlPlaneFromEnv(),
+    clients,
+    now: () => new Date(),
+    progress: (l) => lines.push(l),
+    sleep: async () => undefined,
+  };
 });
 after(async () => {
   await moto?.stop();
@@ -41,15 +52,27 @@ after(async () => {
 async function leftovers(workflowName: string, region = 'us-east-1') {
   // Data-plane names start with the stack's `<prefix>_` (here caribou-test_).
   const prefix = `${deps.controlPlane.stackPrefix}_${workflowName}`;
-  const functions = ((await clients.lambda(region).send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName!).filter((n) => n.startsWith(prefix));
-  const queues = ((await clients.sqs(region).send(new ListQueuesCommand({ QueueNamePrefix: prefix }))).QueueUrls ?? []);
-  const roles = ((await clients.iam(region).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).filter((n) => n.startsWith(prefix));
-  const tables = ((await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? []).filter((n) => n.startsWith(`${deps.controlPlane.stackPrefix}_sync-${workflowName}`));
+  const functions = ((await clients.lambda(region).send(new ListFunctionsCommand({}))).Functions ?? [])
+    .map((f) => f.FunctionName!)
+    .filter((n) => n.startsWith(prefix));
+  const queues = (await clients.sqs(region).send(new ListQueuesCommand({ QueueNamePrefix: prefix }))).QueueUrls ?? [];
+  const roles = ((await clients.iam(region).send(new ListRolesCommand({}))).Roles ?? [])
+    .map((r) => r.RoleName!)
+    .filter((n) => n.startsWith(prefix));
+  const tables = ((await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? []).filter((n) =>
+    n.startsWith(`${deps.controlPlane.stackPrefix}_sync-${workflowName}`),
+  );
   const mappings = (await clients.lambda(region).send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
-  const objects = ((await clients.s3('us-east-1').send(new ListObjectsV2Command({ Bucket: deps.controlPlane.artifactsBucket }))).Contents ?? []).map((o) => o.Key!);
-  const items = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.workflowsTable }))).Items ?? []).length;
-  const placements = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.placementsTable }))).Items ?? []).length;
-  const logGroups = ((await clients.logs(region).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${prefix}` }))).logGroups ?? []).map((g) => g.logGroupName!);
+  const objects = (
+    (await clients.s3('us-east-1').send(new ListObjectsV2Command({ Bucket: deps.controlPlane.artifactsBucket }))).Contents ?? []
+  ).map((o) => o.Key!);
+  const items = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.workflowsTable }))).Items ?? [])
+    .length;
+  const placements = ((await clients.doc('us-east-1').send(new ScanCommand({ TableName: deps.controlPlane.placementsTable }))).Items ?? [])
+    .length;
+  const logGroups = (
+    (await clients.logs(region).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${prefix}` }))).logGroups ?? []
+  ).map((g) => g.logGroupName!);
   return { functions, queues, roles, tables, logGroups, mappings: mappings.length, objects, items, placements };
 }
 const NOTHING = { functions: [], queues: [], roles: [], tables: [], logGroups: [], mappings: 0, objects: [], items: 0, placements: 0 };
@@ -63,7 +86,9 @@ test('deploy creates queue+DLQ, role, function and mapping per function, the syn
   const found = await leftovers('small_sync_example');
   assert.deepEqual(
     found.functions.sort(),
-    ['initial_function', 'secondSyncFunction', 'syncFunction'].map((fn) => physicalName('caribou-test', 'small_sync_example', '0.0.1', fn, 'us-east-1')).sort(),
+    ['initial_function', 'secondSyncFunction', 'syncFunction']
+      .map((fn) => physicalName('caribou-test', 'small_sync_example', '0.0.1', fn, 'us-east-1'))
+      .sort(),
   );
   assert.ok(found.functions.includes('caribou-test_small_sync_example-0_0_1-syncFunction_aws-us-east-1'), 'names that fit stay readable');
   assert.equal(found.queues.length, 6, 'a queue and a DLQ per function');
@@ -73,33 +98,54 @@ test('deploy creates queue+DLQ, role, function and mapping per function, the syn
   assert.equal(found.mappings, 3);
   assert.equal(found.objects.filter((k) => k.startsWith('workflows/small_sync_example-0.0.1/')).length, 3);
 
-  const config = await clients.lambda('us-east-1').send(new GetFunctionConfigurationCommand({ FunctionName: physicalName('caribou-test', 'small_sync_example', '0.0.1', 'initial_function', 'us-east-1') }));
+  const config = await clients.lambda('us-east-1').send(
+    new GetFunctionConfigurationCommand({
+      FunctionName: physicalName('caribou-test', 'small_sync_example', '0.0.1', 'initial_function', 'us-east-1'),
+    }),
+  );
   assert.equal(config.Runtime, LAMBDA_NODE_RUNTIME);
   assert.equal(config.Handler, 'index.handler');
   assert.equal(config.MemorySize, 128);
   assert.equal(config.Timeout, 60);
   assert.equal(config.Environment?.Variables?.ENV_VAR_1, 'example');
   assert.equal(config.Environment?.Variables?.CARIBOU_SYNC_TABLE, 'caribou-test_sync-small_sync_example-0_0_1');
-  const mappings = (await clients.lambda('us-east-1').send(new ListEventSourceMappingsCommand({ FunctionName: config.FunctionName }))).EventSourceMappings!;
+  const mappings = (await clients.lambda('us-east-1').send(new ListEventSourceMappingsCommand({ FunctionName: config.FunctionName })))
+    .EventSourceMappings!;
   assert.deepEqual(mappings[0]!.FunctionResponseTypes, ['ReportBatchItemFailures']);
-  const queue = (await clients.sqs('us-east-1').send(new ListQueuesCommand({ QueueNamePrefix: physicalName('caribou-test', 'small_sync_example', '0.0.1', 'initial_function', 'us-east-1') }))).QueueUrls!.find((u) => !u.endsWith('-dlq'))!;
-  const attrs = (await clients.sqs('us-east-1').send(new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: ['All'] }))).Attributes!;
+  const queue = (
+    await clients.sqs('us-east-1').send(
+      new ListQueuesCommand({
+        QueueNamePrefix: physicalName('caribou-test', 'small_sync_example', '0.0.1', 'initial_function', 'us-east-1'),
+      }),
+    )
+  ).QueueUrls!.find((u) => !u.endsWith('-dlq'))!;
+  const attrs = (await clients.sqs('us-east-1').send(new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: ['All'] })))
+    .Attributes!;
   assert.match(attrs.RedrivePolicy!, /-dlq/);
   // Every role has the stack's permissions boundary; everything carries the stack and workflow tags.
   for (const roleName of found.roles) {
     const role = (await clients.iam('us-east-1').send(new GetRoleCommand({ RoleName: roleName }))).Role!;
     assert.equal(role.PermissionsBoundary?.PermissionsBoundaryArn, process.env.CARIBOU_WORKFLOW_BOUNDARY_ARN, roleName);
-    assert.ok(role.Tags?.some((t) => t.Key === 'caribou:stack' && t.Value === 'caribou-test'), roleName);
+    assert.ok(
+      role.Tags?.some((t) => t.Key === 'caribou:stack' && t.Value === 'caribou-test'),
+      roleName,
+    );
   }
   const fnTags = (await clients.lambda('us-east-1').send(new ListTagsCommand({ Resource: config.FunctionArn! }))).Tags ?? {};
   assert.equal(fnTags['caribou:stack'], 'caribou-test');
   assert.equal(fnTags['caribou:workflow'], 'small_sync_example-0.0.1');
   const queueTags = (await clients.sqs('us-east-1').send(new ListQueueTagsCommand({ QueueUrl: queue }))).Tags ?? {};
   assert.equal(queueTags['caribou:stack'], 'caribou-test');
-  const group = (await clients.logs('us-east-1').send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${config.FunctionName}` }))).logGroups![0]!;
+  const group = (
+    await clients.logs('us-east-1').send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${config.FunctionName}` }))
+  ).logGroups![0]!;
   assert.equal(group.retentionInDays, 30);
 
-  const record = (await clients.doc('us-east-1').send(new GetCommand({ TableName: deps.controlPlane.workflowsTable, Key: { workflow_id: 'small_sync_example-0.0.1' } }))).Item as WorkflowRecord;
+  const record = (
+    await clients
+      .doc('us-east-1')
+      .send(new GetCommand({ TableName: deps.controlPlane.workflowsTable, Key: { workflow_id: 'small_sync_example-0.0.1' } }))
+  ).Item as WorkflowRecord;
   assert.equal(record.status, 'DEPLOYED');
   assert.equal(record.workflow_name, 'small_sync_example');
   assert.equal(record.home_region, 'aws:us-east-1');
@@ -140,7 +186,11 @@ test('a deploy failing midway rolls back everything it created', async () => {
         get(target, prop, receiver) {
           if (prop !== 'send') return Reflect.get(target, prop, receiver);
           return async (command: { constructor: { name: string }; input: { FunctionName?: string } }) => {
-            if (command.constructor.name === 'CreateEventSourceMappingCommand' && command.input.FunctionName === physicalName('caribou-test', 'image_processing', '0.0.1', 'image_processor', region ?? 'us-east-1')) {
+            if (
+              command.constructor.name === 'CreateEventSourceMappingCommand' &&
+              command.input.FunctionName ===
+                physicalName('caribou-test', 'image_processing', '0.0.1', 'image_processor', region ?? 'us-east-1')
+            ) {
               throw new Error('injected failure');
             }
             return (target.send as (c: unknown) => Promise<unknown>)(command);
@@ -149,7 +199,10 @@ test('a deploy failing midway rolls back everything it created', async () => {
       });
     },
   };
-  await assert.rejects(deployWorkflow(analyzeProject('examples/image_processing'), { ...deps, clients: failing }), /injected failure.*everything it created was removed/s);
+  await assert.rejects(
+    deployWorkflow(analyzeProject('examples/image_processing'), { ...deps, clients: failing }),
+    /injected failure.*everything it created was removed/s,
+  );
   assert.deepEqual(await leftovers('image_processing'), NOTHING);
 });
 
@@ -171,7 +224,10 @@ test('remove after a partial failure: resources found by name are deleted, the r
       });
     },
   };
-  await assert.rejects(removeWorkflow({ workflowId: 'text_2_speech_censoring-0.0.1' }, { ...deps, clients: failing }), /injected IAM outage/);
+  await assert.rejects(
+    removeWorkflow({ workflowId: 'text_2_speech_censoring-0.0.1' }, { ...deps, clients: failing }),
+    /injected IAM outage/,
+  );
   const partial = await leftovers('text_2_speech_censoring');
   assert.equal(partial.items, 1, 'the workflow record stays so remove can be re-run');
   await removeWorkflow({ workflowId: 'text_2_speech_censoring-0.0.1' }, deps);
@@ -182,12 +238,22 @@ test('remove also deletes what the migrator deployed in another region', async (
   const project = analyzeProject('examples/image_processing');
   await deployWorkflow(project, deps);
   const doc = clients.doc('us-east-1');
-  const record = (await doc.send(new GetCommand({ TableName: deps.controlPlane.workflowsTable, Key: { workflow_id: 'image_processing-0.0.1' } }))).Item as WorkflowRecord;
+  const record = (
+    await doc.send(new GetCommand({ TableName: deps.controlPlane.workflowsTable, Key: { workflow_id: 'image_processing-0.0.1' } }))
+  ).Item as WorkflowRecord;
   // What the migrator does: the same code, the same runtime environment, a new region.
   const fn = record.function_descriptions.find((f) => f.name === 'image_processor')!;
   const env = runtimeEnvironment(record, deps);
   const resources = await deployFunctionRegion(
-    { names: { workflowName: 'image_processing', workflowVersion: '0.0.1', workflowId: 'image_processing-0.0.1' }, fn, regionKey: 'aws:us-west-2', zip: new Uint8Array([80, 75, 5, 6, ...new Array(18).fill(0)]), workflowPolicy: record.iam_policy, runtimeEnv: env, syncTable: { name: record.sync_tables['aws:us-east-1']!, region: 'us-east-1' } },
+    {
+      names: { workflowName: 'image_processing', workflowVersion: '0.0.1', workflowId: 'image_processing-0.0.1' },
+      fn,
+      regionKey: 'aws:us-west-2',
+      zip: new Uint8Array([80, 75, 5, 6, ...new Array(18).fill(0)]),
+      workflowPolicy: record.iam_policy,
+      runtimeEnv: env,
+      syncTable: { name: record.sync_tables['aws:us-east-1']!, region: 'us-east-1' },
+    },
     deps,
     [],
   );

@@ -57,7 +57,10 @@ const received = async (workflow: string, fn: string, runId: string) =>
 async function expectDuplicatesIgnored(workflow: string, fns: string[], runId: string) {
   await eventually(async () => {
     let duplicates = 0;
-    for (const fn of fns) duplicates += (await linesOf(workflow, fn, runId)).filter((l) => parseRuntimeLine(JSON.stringify(l))?.caribou_event === 'DUPLICATE_DELIVERY').length;
+    for (const fn of fns)
+      duplicates += (await linesOf(workflow, fn, runId)).filter(
+        (l) => parseRuntimeLine(JSON.stringify(l))?.caribou_event === 'DUPLICATE_DELIVERY',
+      ).length;
     assert.ok(duplicates >= 1, `duplicates of run ${runId} were delivered and ignored`);
   }, 20_000);
 }
@@ -69,7 +72,9 @@ async function removeAndCheck(workflowId: string, workflow: string) {
 
 test('small_sync_example: the truth table holds with every message sent twice', async () => {
   const id = await deploy('small_sync_example');
-  const combos = [true, false].flatMap((e1) => [true, false].flatMap((e2) => [true, false].map((e3) => ({ execute_1: e1, execute_2: e2, execute_3: e3 }))));
+  const combos = [true, false].flatMap((e1) =>
+    [true, false].flatMap((e2) => [true, false].map((e3) => ({ execute_1: e1, execute_2: e2, execute_3: e3 }))),
+  );
   const reports = await runAll(id, combos);
   for (const [i, input] of combos.entries()) {
     const report = reports[i]!;
@@ -79,12 +84,18 @@ test('small_sync_example: the truth table holds with every message sent twice', 
     if (e1 || e2) {
       const got = await received('small_sync_example', 'syncFunction', report.run_id);
       assert.equal(got.length, 1, 'syncFunction ran once');
-      assert.deepEqual((got[0] as { call_site: number }[]).map((m) => m.call_site), [...(e1 ? [0] : []), ...(e2 ? [1] : [])]);
+      assert.deepEqual(
+        (got[0] as { call_site: number }[]).map((m) => m.call_site),
+        [...(e1 ? [0] : []), ...(e2 ? [1] : [])],
+      );
     }
     if (e1 || e2 || e3) {
       const got = await received('small_sync_example', 'secondSyncFunction', report.run_id);
       assert.equal(got.length, 1, 'secondSyncFunction ran once');
-      assert.deepEqual((got[0] as { from: string }[]).map((m) => m.from), [...(e3 ? ['initial_function'] : []), ...(e1 || e2 ? ['syncFunction'] : [])]);
+      assert.deepEqual(
+        (got[0] as { from: string }[]).map((m) => m.from),
+        [...(e3 ? ['initial_function'] : []), ...(e1 || e2 ? ['syncFunction'] : [])],
+      );
     }
   }
   await expectDuplicatesIgnored('small_sync_example', ['initial_function', 'syncFunction', 'secondSyncFunction'], reports[0]!.run_id);
@@ -95,7 +106,10 @@ test('image_processing: one processor per requested transformation', async () =>
   const id = await deploy('image_processing');
   const counts = [0, 2, 5];
   const all = ['flip', 'rotate', 'blur', 'greyscale', 'resize'];
-  const reports = await runAll(id, counts.map((n) => ({ desired_transformations: all.slice(0, n) })));
+  const reports = await runAll(
+    id,
+    counts.map((n) => ({ desired_transformations: all.slice(0, n) })),
+  );
   for (const [i, n] of counts.entries()) {
     assert.deepEqual(functionsRan(reports[i]!), ['get_requests', ...Array(n).fill('image_processor')]);
   }
@@ -109,7 +123,11 @@ test('text_2_speech_censoring: censor waits for both paths and runs once', async
   assert.deepEqual(functionsRan(report!), ['censor', 'encoding', 'get_input', 'profanity', 'text_2_speech']);
   const got = await received('text_2_speech_censoring', 'censor', report!.run_id);
   assert.deepEqual(got, [['profanity', 'speech']]);
-  await expectDuplicatesIgnored('text_2_speech_censoring', ['get_input', 'text_2_speech', 'profanity', 'encoding', 'censor'], report!.run_id);
+  await expectDuplicatesIgnored(
+    'text_2_speech_censoring',
+    ['get_input', 'text_2_speech', 'profanity', 'encoding', 'censor'],
+    report!.run_id,
+  );
   await removeAndCheck(id, 'text_2_speech_censoring');
 });
 
@@ -120,7 +138,10 @@ test('map_reduce: conditional mappers, one shuffle, one or two reducers, one out
     { words: 20, mappers: 3, reducers: 2 },
     { words: 60, mappers: 6, reducers: 2 },
   ];
-  const reports = await runAll(id, cases.map((c) => ({ text: Array.from({ length: c.words }, (_, i) => `w${i % 5}`).join(' ') })));
+  const reports = await runAll(
+    id,
+    cases.map((c) => ({ text: Array.from({ length: c.words }, (_, i) => `w${i % 5}`).join(' ') })),
+  );
   for (const [i, c] of cases.entries()) {
     const ran = functionsRan(reports[i]!);
     assert.equal(ran.filter((f) => f === 'mapper').length, c.mappers);
@@ -128,7 +149,9 @@ test('map_reduce: conditional mappers, one shuffle, one or two reducers, one out
     assert.equal(ran.filter((f) => f === 'shuffler').length, 1);
     assert.equal(ran.filter((f) => f === 'output_processor').length, 1);
     assert.deepEqual(await received('map_reduce', 'shuffler', reports[i]!.run_id), [[{ mappers: c.mappers }]]);
-    assert.deepEqual(await received('map_reduce', 'output_processor', reports[i]!.run_id), [[{ words: Math.min(5, c.words), parts: c.reducers }]]);
+    assert.deepEqual(await received('map_reduce', 'output_processor', reports[i]!.run_id), [
+      [{ words: Math.min(5, c.words), parts: c.reducers }],
+    ]);
   }
   await removeAndCheck(id, 'map_reduce');
 });

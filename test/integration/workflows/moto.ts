@@ -22,7 +22,12 @@ export async function createControlPlane(prefix: string, region = 'us-east-1'): 
   const env: Record<string, string> = { CARIBOU_PREFIX: prefix };
   for (const spec of TABLES) env[spec.envVar] = names[spec.id];
   env.CARIBOU_ARTIFACTS_BUCKET = await createArtifactsBucket(prefix, region);
-  const boundary = workflowBoundaryPolicy({ account: EMULATOR_ACCOUNT, stackPrefix: prefix, artifactsBucket: env.CARIBOU_ARTIFACTS_BUCKET, placementsTable: physicalTableName(prefix, 'placements') });
+  const boundary = workflowBoundaryPolicy({
+    account: EMULATOR_ACCOUNT,
+    stackPrefix: prefix,
+    artifactsBucket: env.CARIBOU_ARTIFACTS_BUCKET,
+    placementsTable: physicalTableName(prefix, 'placements'),
+  });
   const iam = new IAMClient({ region });
   await iam.send(new CreatePolicyCommand({ PolicyName: workflowBoundaryName(prefix), PolicyDocument: JSON.stringify(boundary) }));
   iam.destroy();

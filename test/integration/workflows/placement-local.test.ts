@@ -25,10 +25,11 @@ after(async () => suite?.local.stop());
 const ID = 'small_sync_example-0.0.1';
 const SYNC = 'small_sync_example-0_0_1-syncFunction:sync:1';
 
-test('the successor runs in the region the plan chose for the run\'s hour', async () => {
+test("the successor runs in the region the plan chose for the run's hour", async () => {
   await deployWorkflow(analyzeProject('examples/small_sync_example'), suite.deps);
   const doc = clients.doc('us-east-1');
-  const record = (await doc.send(new GetCommand({ TableName: suite.deps.controlPlane.workflowsTable, Key: { workflow_id: ID } }))).Item as WorkflowRecord;
+  const record = (await doc.send(new GetCommand({ TableName: suite.deps.controlPlane.workflowsTable, Key: { workflow_id: ID } })))
+    .Item as WorkflowRecord;
   const artifact = record.artifacts.syncFunction!;
   const object = await clients.s3('us-east-1').send(new GetObjectCommand({ Bucket: artifact.bucket, Key: artifact.key }));
   const zip = await object.Body!.transformToByteArray();
@@ -48,7 +49,11 @@ test('the successor runs in the region the plan chose for the run\'s hour', asyn
   const wpd = await readPlacement(doc, suite.deps.controlPlane.placementsTable, ID);
   wpd.endpoints.syncFunction!['aws:us-west-2'] = { queue_url: resources.queue_url, function_arn: resources.function_arn };
   const hours = Object.fromEntries(Array.from({ length: 24 }, (_, h) => [String(h), { [SYNC]: 'aws:us-west-2' }]));
-  wpd.current_deployment = { expiry_time: new Date(Date.now() + 3_600_000).toISOString(), time_keys: Array.from({ length: 24 }, (_, h) => h), hours };
+  wpd.current_deployment = {
+    expiry_time: new Date(Date.now() + 3_600_000).toISOString(),
+    time_keys: Array.from({ length: 24 }, (_, h) => h),
+    hours,
+  };
   wpd.home_run_ratio = 0;
   await writePlacement(doc, suite.deps.controlPlane.placementsTable, wpd);
 

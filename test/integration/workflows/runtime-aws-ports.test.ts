@@ -20,7 +20,13 @@ before(async () => {
   moto = await startMoto();
   Object.assign(process.env, moto.env);
   Object.assign(process.env, await createControlPlane('caribou-ports'));
-  const deps = { controlPlane: controlPlaneFromEnv(), clients, now: () => new Date(), progress: () => undefined, sleep: async () => undefined };
+  const deps = {
+    controlPlane: controlPlaneFromEnv(),
+    clients,
+    now: () => new Date(),
+    progress: () => undefined,
+    sleep: async () => undefined,
+  };
   await createSyncTable('caribou-sync-test', 'us-east-1', deps, []);
   state = new DynamoStateStore('caribou-sync-test', 'us-east-1');
   payloads = new S3PayloadStore(process.env.CARIBOU_ARTIFACTS_BUCKET!, 'us-east-1');
@@ -32,9 +38,17 @@ test('small_sync_example truth table on DynamoDB with every message delivered tw
   for (const e1 of [true, false]) {
     for (const e2 of [true, false]) {
       for (const e3 of [true, false]) {
-        const run = await simulateWorkflow(deployed, { execute_1: e1, execute_2: e2, execute_3: e3 }, { state, payloads, duplicateEveryMessage: true, random: () => 0.5 });
+        const run = await simulateWorkflow(
+          deployed,
+          { execute_1: e1, execute_2: e2, execute_3: e3 },
+          { state, payloads, duplicateEveryMessage: true, random: () => 0.5 },
+        );
         const ran = run.executed.map((i) => deployed.dag.instances[i]!.function_name).sort();
-        const expected = ['initial_function', ...(e1 || e2 || e3 ? ['secondSyncFunction'] : []), ...(e1 || e2 ? ['syncFunction'] : [])].sort();
+        const expected = [
+          'initial_function',
+          ...(e1 || e2 || e3 ? ['secondSyncFunction'] : []),
+          ...(e1 || e2 ? ['syncFunction'] : []),
+        ].sort();
         assert.deepEqual(ran, expected, `execute ${e1}/${e2}/${e3}`);
         assert.ok(run.duplicatesIgnored > 0);
       }

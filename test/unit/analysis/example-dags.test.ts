@@ -18,7 +18,10 @@ function shape(dir: string) {
   };
 }
 
-const syncOf = (dag: WorkflowDag) => Object.values(dag.instances).filter((i) => i.is_sync).map((i) => i.function_name);
+const syncOf = (dag: WorkflowDag) =>
+  Object.values(dag.instances)
+    .filter((i) => i.is_sync)
+    .map((i) => i.function_name);
 
 test('image_processing: entry plus 5 conditional processor instances, no sync', () => {
   const s = shape('image_processing');
@@ -26,7 +29,10 @@ test('image_processing: entry plus 5 conditional processor instances, no sync', 
     'get_requests:entry_point:0',
     ...[0, 1, 2, 3, 4].map((k) => `image_processor:get_requests_0_${k}:${k + 1}`),
   ]);
-  assert.deepEqual(s.edges, [0, 1, 2, 3, 4].map((k) => `get_requests:entry_point:0 -${k}-> image_processor:get_requests_0_${k}:${k + 1}`));
+  assert.deepEqual(
+    s.edges,
+    [0, 1, 2, 3, 4].map((k) => `get_requests:entry_point:0 -${k}-> image_processor:get_requests_0_${k}:${k + 1}`),
+  );
   assert.ok(Object.values(s.dag.edges).every((e) => e.conditional));
   assert.deepEqual(syncOf(s.dag), []);
   assert.equal(s.dag.workflow_id, 'image_processing-0.0.1');
@@ -64,10 +70,15 @@ test('map_reduce: 6 mappers → shuffler → 2 reducers → output_processor, 16
     'output_processor:sync:15',
   ]);
   assert.equal(s.edges.length, 16);
-  assert.deepEqual(s.syncWaits('shuffler:sync:7'), [0, 1, 2, 3, 4, 5].map((k) => `mapper:input_processor_0_${k}:${k + 1}#0`));
+  assert.deepEqual(
+    s.syncWaits('shuffler:sync:7'),
+    [0, 1, 2, 3, 4, 5].map((k) => `mapper:input_processor_0_${k}:${k + 1}#0`),
+  );
   assert.deepEqual(s.syncWaits('output_processor:sync:15'), ['reducer:shuffler_7_0:13#0', 'reducer:shuffler_7_1:14#0']);
   assert.deepEqual(
-    Object.values(s.dag.edges).filter((e) => e.conditional).map((e) => e.edge_id.replaceAll('map_reduce-0_0_1-', '')),
+    Object.values(s.dag.edges)
+      .filter((e) => e.conditional)
+      .map((e) => e.edge_id.replaceAll('map_reduce-0_0_1-', '')),
     [1, 2, 3, 4, 5].map((k) => `input_processor:entry_point:0#${k}`).concat(['shuffler:sync:7#1']),
   );
   assert.deepEqual(syncOf(s.dag), ['shuffler', 'output_processor']);

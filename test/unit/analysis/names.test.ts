@@ -13,7 +13,11 @@ test('resource names of the longest allowed names stay within AWS limits and kee
   assert.ok(role.length <= 64, role);
   assert.ok(role.startsWith(`${prefix}_`), role);
   assert.match(role, /_aws-ap-southeast-2-role$/);
-  assert.notEqual(roleName(physicalName(prefix, 'a_twenty_five_char_name__', '1.2.3', 'fn_TWENTY_chars_long', 'ap-southeast-2')), role, 'shortened names stay distinct');
+  assert.notEqual(
+    roleName(physicalName(prefix, 'a_twenty_five_char_name__', '1.2.3', 'fn_TWENTY_chars_long', 'ap-southeast-2')),
+    role,
+    'shortened names stay distinct',
+  );
   for (const name of [queueName(physical), queueName(physical, true)]) {
     assert.ok(name.length <= 80);
     assert.ok(name.startsWith(`${prefix}_`));

@@ -27,7 +27,10 @@ async function cruise(cwd: string, dirs: string[]): Promise<{ code: number; outp
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'caribou-arch-'));
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
+  writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+  );
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
@@ -63,7 +66,11 @@ test('every layering rule fails on a wrong-way import', async () => {
       ['tools-import-no-tests', 'bench/x/index.ts → test/helper.ts'],
       ['local-mode-imports-no-scripts', 'local/stack.ts → scripts/bundle.ts'],
     ]) {
-      assert.match(output, new RegExp(`${rule}: ${edge!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), `${rule} did not report ${edge}:\n${output}`);
+      assert.match(
+        output,
+        new RegExp(`${rule}: ${edge!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+        `${rule} did not report ${edge}:\n${output}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,9 @@ const byBody = async (record: SQSRecord) => {
 
 test('contract errors are consumed (and logged) where refused; transient errors become batch item failures', async () => {
   const refused: string[] = [];
-  const answer = await consumeSqsBatch(batch('ok', 'bad', 'throttled', 'loop'), undefined, byBody, { refused: (e, r) => void refused.push(`${r.messageId}:${e.name}`) });
+  const answer = await consumeSqsBatch(batch('ok', 'bad', 'throttled', 'loop'), undefined, byBody, {
+    refused: (e, r) => void refused.push(`${r.messageId}:${e.name}`),
+  });
   assert.deepEqual(answer, { batchItemFailures: [{ itemIdentifier: 'm2' }] });
   assert.deepEqual(refused, ['m1:ValidationError', 'm3:LoopGuardError']);
 });

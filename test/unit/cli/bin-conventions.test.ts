@@ -23,12 +23,25 @@ async function inProcess(args: string[]) {
 
 const bin = fileURLToPath(new URL('../../../bin/caribou.js', import.meta.url));
 const base: NodeJS.ProcessEnv = { ...process.env, CARIBOU_CLI_FROM_SOURCE: '1', AWS_MAX_ATTEMPTS: '1' };
-for (const k of Object.keys(base)) if (/^AWS_(REGION|DEFAULT_REGION|PROFILE|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|ENDPOINT_URL.*)$/.test(k)) delete base[k];
+for (const k of Object.keys(base))
+  if (/^AWS_(REGION|DEFAULT_REGION|PROFILE|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|ENDPOINT_URL.*)$/.test(k)) delete base[k];
 // An unroutable endpoint makes any AWS call that gets as far as the network fail fast.
-const offline = { ...base, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+const offline = {
+  ...base,
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'x',
+  AWS_SECRET_ACCESS_KEY: 'x',
+};
 
 function caribou(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { env: options.env ?? offline, input: options.input ?? '', cwd: options.cwd, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [bin, ...args], {
+    env: options.env ?? offline,
+    input: options.input ?? '',
+    cwd: options.cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 test('--version, help <command>, <command> --help and --help (global options listed)', async () => {
@@ -51,7 +64,10 @@ test('--version, help <command>, <command> --help and --help (global options lis
 test('every usage error exits 2 and says what was expected', async () => {
   const cases: [string[], RegExp][] = [
     [['new_workflow', 'bad-name!'], /workflow name "bad-name!" is invalid: expected 1-25 letters, digits or _/],
-    [['new_workflow', 'ok', '--home-region', 'mars-north-9'], /--home-region: unknown AWS region "mars-north-9" \(expected an AWS region code such as eu-north-1/],
+    [
+      ['new_workflow', 'ok', '--home-region', 'mars-north-9'],
+      /--home-region: unknown AWS region "mars-north-9" \(expected an AWS region code such as eu-north-1/,
+    ],
     [['tasks', '--limit', '-5'], /--limit: expected a non-negative integer, got "-5"/],
     [['solve', '--data', 'd', '--workflow', 'w', '--hours', '24'], /--hours: expected comma-separated integer hours 0\.\.23, got "24"/],
     [['list', '--bogus'], /Unknown option '--bogus'; expected one of: /],
@@ -86,14 +102,26 @@ test('-a @file and -a - (stdin) must hold JSON', async () => {
   }
 });
 
-test('no region or no credentials: an actionable one-line message, not the SDK\'s; --debug adds the stack', () => {
-  const noAws = { ...base, HOME: os.tmpdir(), AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true' };
+test("no region or no credentials: an actionable one-line message, not the SDK's; --debug adds the stack", () => {
+  const noAws = {
+    ...base,
+    HOME: os.tmpdir(),
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   const noRegion = caribou(['list'], { env: { ...noAws, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' } });
   assert.equal(noRegion.status, 1);
-  assert.equal(noRegion.stderr, 'caribou list: no AWS region: set AWS_REGION or --region, or run `eval "$(caribou local env)"` for local mode\n');
+  assert.equal(
+    noRegion.stderr,
+    'caribou list: no AWS region: set AWS_REGION or --region, or run `eval "$(caribou local env)"` for local mode\n',
+  );
   const noCreds = caribou(['list', '--region', 'eu-west-1'], { env: noAws });
   assert.equal(noCreds.status, 1);
-  assert.match(noCreds.stderr, /^caribou list: no AWS credentials: set AWS_PROFILE or --profile .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `eval "\$\(caribou local env\)"` for local mode\n$/);
+  assert.match(
+    noCreds.stderr,
+    /^caribou list: no AWS credentials: set AWS_PROFILE or --profile .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `eval "\$\(caribou local env\)"` for local mode\n$/,
+  );
   const debug = caribou(['list', '--region', 'eu-west-1', '--profile', 'nope', '--debug'], { env: noAws });
   assert.equal(debug.status, 1);
   assert.match(debug.stderr, /^caribou list: no AWS credentials for profile "nope"/);
@@ -114,7 +142,12 @@ test('deploy --check rejects an unknown region in config.yml with file:line:colu
     writeFileSync(config, text.replace(/region: us-east-1/, 'region: mars-north-9'));
     const bad = caribou(['deploy', '--check', path.join(dir, 'demo')]);
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, new RegExp(`config\\.yml:${line}:\\d+: home_region\\.region: unknown AWS region "mars-north-9" \\(expected an AWS region code such as eu-north-1`));
+    assert.match(
+      bad.stderr,
+      new RegExp(
+        `config\\.yml:${line}:\\d+: home_region\\.region: unknown AWS region "mars-north-9" \\(expected an AWS region code such as eu-north-1`,
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

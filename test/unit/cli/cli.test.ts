@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../../bin/caribou.js', import.meta.url));
 // No AWS anywhere: an unroutable endpoint makes any accidental AWS call fail fast.
-const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_MAX_ATTEMPTS: '1' };
+const env = {
+  ...process.env,
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'x',
+  AWS_SECRET_ACCESS_KEY: 'x',
+  AWS_MAX_ATTEMPTS: '1',
+};
 const caribou = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
 
 test('caribou --help lists the commands and exits 0; no command is a usage error', () => {

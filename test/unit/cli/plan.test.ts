@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderPlanView, type PlanView } from '../../../cli/commands/plan.js';
 
-const m = (carbon: number, runtime: number) => ({ average_carbon: carbon, average_cost: 1e-5, average_runtime: runtime, tail_carbon: carbon, tail_cost: 1e-5, tail_runtime: runtime });
+const m = (carbon: number, runtime: number) => ({
+  average_carbon: carbon,
+  average_cost: 1e-5,
+  average_runtime: runtime,
+  tail_carbon: carbon,
+  tail_cost: 1e-5,
+  tail_runtime: runtime,
+});
 const HOME = 'aws:us-east-1';
 const GREEN = 'aws:ca-central-1';
 
@@ -26,7 +33,12 @@ describe('caribou plan rendering', () => {
         candidate_regions: [GREEN, HOME],
         expected: { plan: m(0.5, 2), home: m(1, 2) },
       },
-      deployment_manager: { tokens_left_gCO2e: 25, runs_at_last_solve: 20, last_solved_at: '2026-12-01T12:00:00.000Z', next_check_at: '2026-12-02T08:00:00.000Z' },
+      deployment_manager: {
+        tokens_left_gCO2e: 25,
+        runs_at_last_solve: 20,
+        last_solved_at: '2026-12-01T12:00:00.000Z',
+        next_check_at: '2026-12-02T08:00:00.000Z',
+      },
     };
     const text = renderPlanView(view).join('\n');
     assert.match(text, /current plan: none, every instance runs at home/);

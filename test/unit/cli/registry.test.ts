@@ -54,7 +54,8 @@ test('the compiled CLI runs and its start-up path loads no heavy tool', async ()
     assert.equal(version.stdout.trim(), '0.1.0');
     const help = spawnSync(process.execPath, [path.join(outDir, 'main.mjs'), '--help'], { env, encoding: 'utf8' });
     assert.equal(help.status, 0, help.stderr);
-    for (const entry of commands) assert.match(help.stdout, new RegExp(`\\n  ${entry.name} +${entry.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    for (const entry of commands)
+      assert.match(help.stdout, new RegExp(`\\n  ${entry.name} +${entry.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 
     const main = staticClosure(outDir, 'main.mjs');
     const versionChunk = readFileSync(path.join(outDir, 'main.mjs'), 'utf8').match(/import\("\.\/(control-plane-[A-Z0-9]+\.mjs)"\)/)?.[1];

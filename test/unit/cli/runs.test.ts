@@ -15,7 +15,19 @@ const run = (i: number, minutesAgo: number, runtimeS: number, succeeded = true, 
   userPayloadBytes: 10,
   wpdBytes: 100,
   initLatencyS: 0.01,
-  instances: [{ instance: 'a', function: 'a', region, durationS: 0.1, userDurationS: 0.05, coldStart: i === 0, inputBytes: 10, exceptions: 0, duplicateDeliveries: 0 }],
+  instances: [
+    {
+      instance: 'a',
+      function: 'a',
+      region,
+      durationS: 0.1,
+      userDurationS: 0.05,
+      coldStart: i === 0,
+      inputBytes: 10,
+      exceptions: 0,
+      duplicateDeliveries: 0,
+    },
+  ],
   edges: [],
 });
 

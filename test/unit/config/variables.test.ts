@@ -22,15 +22,21 @@ function readmeEnvSection(): string {
 
 test("the README's environment table is the declared list", () => {
   const section = readmeEnvSection();
-  for (const row of envTableRows()) assert.ok(section.includes(row), `README environment table lacks or differs on:\n${row}\n(regenerate the rows from envTableRows())`);
+  for (const row of envTableRows())
+    assert.ok(section.includes(row), `README environment table lacks or differs on:\n${row}\n(regenerate the rows from envTableRows())`);
   const listed = new Set([...section.matchAll(/`(CARIBOU_[A-Z0-9_]+)`/g)].map((m) => m[1]!));
   const declared = new Set(ENV_VARS.map((v) => v.name));
-  for (const name of listed) assert.ok(declared.has(name) || name === 'CARIBOU_PREFIX', `README lists ${name}, which shared/config/variables.ts does not declare`);
+  for (const name of listed)
+    assert.ok(declared.has(name) || name === 'CARIBOU_PREFIX', `README lists ${name}, which shared/config/variables.ts does not declare`);
 });
 
 test('the code mentions no undeclared CARIBOU_* variable', () => {
   const declared = new Set(ENV_VARS.map((v) => v.name));
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', 'services', 'shared', 'cli', 'local', 'terraform', 'scripts', 'bin'], { cwd: root, encoding: 'utf8' })
+  const files = execFileSync(
+    'git',
+    ['ls-files', '-co', '--exclude-standard', 'services', 'shared', 'cli', 'local', 'terraform', 'scripts', 'bin'],
+    { cwd: root, encoding: 'utf8' },
+  )
     .split('\n')
     .filter((f) => /\.(ts|js|mjs)$/.test(f));
   const undeclared: string[] = [];

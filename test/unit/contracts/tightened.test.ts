@@ -12,7 +12,12 @@ const rda = (event: Record<string, unknown>) => ({
   type: 'run_deployment_algorithm',
   event: { workflow_id: 'wf-0.0.1', deployment_metrics_calculator_type: 'simple', solve_hours: [0], leftover_tokens: 1, ...event },
 });
-const meta = (m: Record<string, unknown>) => ({ action: 'internal_action', type: 'sync_workflow', event: { workflow_id: 'wf-1' }, meta: { idempotency_key: 'k', root_id: 'r', hop: 1, ...m } });
+const meta = (m: Record<string, unknown>) => ({
+  action: 'internal_action',
+  type: 'sync_workflow',
+  event: { workflow_id: 'wf-1' },
+  meta: { idempotency_key: 'k', root_id: 'r', hop: 1, ...m },
+});
 const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
 
 const refused: Array<[string, unknown, RegExp]> = [
@@ -23,9 +28,17 @@ const refused: Array<[string, unknown, RegExp]> = [
   ['version longer than 32', { action: 'remove', workflow_id: `a-${'1'.repeat(33)}` }, /field "workflow_id"/],
   ['unknown key on an action', { action: 'list', verbose: true }, /field "verbose": unexpected field/],
   ['unknown key on run', { action: 'run', workflow_id: 'a-1', arguments: {} }, /field "arguments": unexpected field/],
-  ['unknown key in an internal event', { action: 'internal_action', type: 'sync_workflow', event: { workflow_id: 'a-1', force: true } }, /field "event.force": unexpected field/],
+  [
+    'unknown key in an internal event',
+    { action: 'internal_action', type: 'sync_workflow', event: { workflow_id: 'a-1', force: true } },
+    /field "event.force": unexpected field/,
+  ],
   ['unknown key in meta', meta({ extra: 1 }), /field "meta.extra": unexpected field/],
-  ['100,000 solve hours', rda({ solve_hours: Array.from({ length: 100_000 }, (_, i) => i % 24) }), /field "event.solve_hours": expected at most 24 solve hours/],
+  [
+    '100,000 solve hours',
+    rda({ solve_hours: Array.from({ length: 100_000 }, (_, i) => i % 24) }),
+    /field "event.solve_hours": expected at most 24 solve hours/,
+  ],
   ['a repeated solve hour', rda({ solve_hours: [3, '3'] }), /field "event.solve_hours": expected each hour at most once/],
   ['negative leftover_tokens', rda({ leftover_tokens: -1 }), /field "event.leftover_tokens": expected a number of tokens >= 0/],
   ['unbounded root_id', meta({ root_id: 'r'.repeat(129) }), /field "meta.root_id": expected 1-128 characters/],
@@ -33,19 +46,38 @@ const refused: Array<[string, unknown, RegExp]> = [
   ['idempotency_key with a newline', meta({ idempotency_key: 'k\n' }), /field "meta.idempotency_key"/],
   ['task_id too long', meta({ task_id: 't'.repeat(200) }), /field "meta.task_id"/],
   ['fractional hop', meta({ hop: 1.5 }), /field "meta.hop": expected an integer hop count/],
-  [`argument nested ${RUN_ARGUMENT_MAX_DEPTH + 1} deep`, { action: 'run', workflow_id: 'a-1', argument: nested(RUN_ARGUMENT_MAX_DEPTH + 1) }, /field "argument": nested deeper than 32 levels/],
-  ['argument nested 100,000 deep', { action: 'run', workflow_id: 'a-1', argument: nested(100_000) }, /field "argument": nested deeper than 32 levels/],
-  ['argument as a deeply nested JSON string', { action: 'run', workflow_id: 'a-1', argument: `${'{"a":'.repeat(40)}1${'}'.repeat(40)}` }, /field "argument": nested deeper/],
-  ['argument larger than one SQS message can carry', { action: 'run', workflow_id: 'a-1', argument: { blob: 'x'.repeat(RUN_ARGUMENT_MAX_BYTES) } }, /field "argument": \d+ bytes serialized; at most 200000/],
+  [
+    `argument nested ${RUN_ARGUMENT_MAX_DEPTH + 1} deep`,
+    { action: 'run', workflow_id: 'a-1', argument: nested(RUN_ARGUMENT_MAX_DEPTH + 1) },
+    /field "argument": nested deeper than 32 levels/,
+  ],
+  [
+    'argument nested 100,000 deep',
+    { action: 'run', workflow_id: 'a-1', argument: nested(100_000) },
+    /field "argument": nested deeper than 32 levels/,
+  ],
+  [
+    'argument as a deeply nested JSON string',
+    { action: 'run', workflow_id: 'a-1', argument: `${'{"a":'.repeat(40)}1${'}'.repeat(40)}` },
+    /field "argument": nested deeper/,
+  ],
+  [
+    'argument larger than one SQS message can carry',
+    { action: 'run', workflow_id: 'a-1', argument: { blob: 'x'.repeat(RUN_ARGUMENT_MAX_BYTES) } },
+    /field "argument": \d+ bytes serialized; at most 200000/,
+  ],
 ];
 
 for (const [name, payload, message] of refused) {
   test(`refused: ${name}`, () => {
-    assert.throws(() => parseAction(payload), (error: unknown) => {
-      assert.ok(error instanceof ValidationError, String(error));
-      assert.match(error.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseAction(payload),
+      (error: unknown) => {
+        assert.ok(error instanceof ValidationError, String(error));
+        assert.match(error.message, message);
+        return true;
+      },
+    );
   });
 }
 

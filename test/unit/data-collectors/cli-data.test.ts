@@ -10,7 +10,8 @@ import { CsvImportError } from '../../../services/data-collectors/core/csv-impor
 import type { CarbonDocument } from '../../../shared/contracts/collected-data.js';
 import { MemoryStore, fakeClock, fakeHttp, lister, noSecrets } from './fakes.js';
 
-const HEADER = 'Datetime (UTC),Country,Zone name,Zone id,Carbon intensity gCO₂eq/kWh (direct),Carbon intensity gCO₂eq/kWh (Life cycle),Carbon-free energy percentage (CFE%),Renewable energy percentage (RE%),Data source,Data estimated,Data estimation method';
+const HEADER =
+  'Datetime (UTC),Country,Zone name,Zone id,Carbon intensity gCO₂eq/kWh (direct),Carbon intensity gCO₂eq/kWh (Life cycle),Carbon-free energy percentage (CFE%),Renewable energy percentage (RE%),Data source,Data estimated,Data estimation method';
 function csv(zone: string, days: number, value: (hour: number) => string): string {
   const lines = [HEADER];
   for (let t = Date.parse('2024-01-01T00:00:00Z'), i = 0; i < days * 24; i += 1, t += 3_600_000) {
@@ -24,12 +25,17 @@ function run(store: MemoryStore, argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const cmd = makeDataCommand({ store: () => store, now: () => Date.parse('2026-12-01T15:00:00Z'), env: {} });
-  return cmd.run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }).then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
+  return cmd
+    .run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) })
+    .then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
 }
 
-test('import carbon: the hourly CSV becomes the carbon document of the zone\'s regions, hourly means by UTC hour', async () => {
+test("import carbon: the hourly CSV becomes the carbon document of the zone's regions, hourly means by UTC hour", async () => {
   const file = path.join(tmp, 'SE-SE3_2024_hourly.csv');
-  writeFileSync(file, csv('SE-SE3', 3, (h) => String(20 + h)));
+  writeFileSync(
+    file,
+    csv('SE-SE3', 3, (h) => String(20 + h)),
+  );
   const store = new MemoryStore();
   const result = await run(store, ['import', 'carbon', file]);
   assert.equal(result.code, 0, result.err);
@@ -53,7 +59,10 @@ test('import carbon: a bad value names its line and column, and nothing is writt
   const store = new MemoryStore();
   await assert.rejects(run(store, ['import', 'carbon', file]), (error: Error) => {
     assert.ok(error instanceof CsvImportError);
-    assert.equal(error.message, 'FR_bad.csv: line 18, column "Carbon intensity gCO₂eq/kWh (Life cycle)": expected a non-negative number, got "n/a"');
+    assert.equal(
+      error.message,
+      'FR_bad.csv: line 18, column "Carbon intensity gCO₂eq/kWh (Life cycle)": expected a non-negative number, got "n/a"',
+    );
     return true;
   });
   assert.equal(store.puts, 0);
@@ -64,7 +73,10 @@ test('import carbon: a bad value names its line and column, and nothing is writt
   writeFileSync(badTime, `${HEADER}\nyesterday,France,France,FR,1,2,3,4,x,false,\n`);
   await assert.rejects(run(store, ['import', 'carbon', badTime]), /line 2, column "Datetime \(UTC\)"/);
   const unknownZone = path.join(tmp, 'zz.csv');
-  writeFileSync(unknownZone, csv('ZZ', 1, () => '1'));
+  writeFileSync(
+    unknownZone,
+    csv('ZZ', 1, () => '1'),
+  );
   await assert.rejects(run(store, ['import', 'carbon', unknownZone]), /zone "ZZ" maps to no AWS region; pass --zone-map/);
   assert.equal(store.puts, 0);
 });
@@ -72,8 +84,23 @@ test('import carbon: a bad value names its line and column, and nothing is writt
 test('show: readable tables with provenance and age; --for; --json; the overview', async () => {
   const store = new MemoryStore();
   const clock = fakeClock(Date.parse('2026-12-01T12:00:00Z'));
-  await collectCarbon({ store, regions: lister(['eu-north-1', 'us-east-1']), http: fakeHttp([]), secrets: noSecrets, clock, deadlineMs: Infinity, config: { sources: ['yearly-average'], electricityMapsUrl: '', tokenParameter: '', httpTimeoutMs: 1 } });
-  await collectPerformance({ store, regions: lister(['eu-north-1', 'us-east-1']), http: fakeHttp([]), clock, deadlineMs: Infinity, config: { sources: ['distance-model'], httpTimeoutMs: 1 } });
+  await collectCarbon({
+    store,
+    regions: lister(['eu-north-1', 'us-east-1']),
+    http: fakeHttp([]),
+    secrets: noSecrets,
+    clock,
+    deadlineMs: Infinity,
+    config: { sources: ['yearly-average'], electricityMapsUrl: '', tokenParameter: '', httpTimeoutMs: 1 },
+  });
+  await collectPerformance({
+    store,
+    regions: lister(['eu-north-1', 'us-east-1']),
+    http: fakeHttp([]),
+    clock,
+    deadlineMs: Infinity,
+    config: { sources: ['distance-model'], httpTimeoutMs: 1 },
+  });
   const carbon = await run(store, ['show', 'carbon']);
   assert.equal(carbon.code, 0);
   assert.match(carbon.out, /aws:eu-north-1\s+SE-SE3\s+20\.0\s+20–20\s+flat-yearly-average\s+3h\s+tgwf-co2-yearly-average \[2025\]/);

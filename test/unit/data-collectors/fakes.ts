@@ -1,6 +1,13 @@
 // In-memory ports for the collectors' core.
 import type { CollectedTable } from '../../../shared/contracts/collected-data.js';
-import type { Clock, CollectedStore, HttpPort, PriceListPort, RegionLister, SecretPort } from '../../../services/data-collectors/core/ports.js';
+import type {
+  Clock,
+  CollectedStore,
+  HttpPort,
+  PriceListPort,
+  RegionLister,
+  SecretPort,
+} from '../../../services/data-collectors/core/ports.js';
 import { HttpStatusError } from '../../../services/data-collectors/core/retry.js';
 import { EMBEDDED_REGIONS } from '../../../services/data-collectors/data/regions.js';
 
@@ -11,7 +18,9 @@ export class MemoryStore implements CollectedStore {
     return this.items.get(`${table}|${key}`) as T | undefined;
   }
   async list<T>(table: CollectedTable) {
-    return [...this.items.entries()].filter(([k]) => k.startsWith(`${table}|`)).map(([k, document]) => ({ key: k.slice(table.length + 1), document: document as T }));
+    return [...this.items.entries()]
+      .filter(([k]) => k.startsWith(`${table}|`))
+      .map(([k, document]) => ({ key: k.slice(table.length + 1), document: document as T }));
   }
   async put(table: CollectedTable, key: string, document: unknown) {
     this.puts += 1;
@@ -64,6 +73,8 @@ export const deniedPricing: PriceListPort = {
 
 /** One Price List entry in AWS's shape (a JSON string). */
 export function priceEntry(family: string, attributes: Record<string, string>, tiers: [begin: string, usd: string][]): string {
-  const dims = Object.fromEntries(tiers.map(([begin, usd], i) => [`D${i}`, { unit: 'x', beginRange: begin, endRange: 'Inf', pricePerUnit: { USD: usd } }]));
+  const dims = Object.fromEntries(
+    tiers.map(([begin, usd], i) => [`D${i}`, { unit: 'x', beginRange: begin, endRange: 'Inf', pricePerUnit: { USD: usd } }]),
+  );
   return JSON.stringify({ product: { productFamily: family, attributes }, terms: { OnDemand: { 'SKU.T': { priceDimensions: dims } } } });
 }

@@ -12,7 +12,14 @@ const LIMIT = 400 * 1024;
 
 test('distance model: every ordered pair, seconds, median from distance; documents stay far below 400 KB at every region', async () => {
   const store = new MemoryStore();
-  const report = await collectPerformance({ store, regions: lister(), http: fakeHttp([]), clock: fakeClock(), deadlineMs: Infinity, config: { sources: ['cloudping-http', 'distance-model'], httpTimeoutMs: 1000 } });
+  const report = await collectPerformance({
+    store,
+    regions: lister(),
+    http: fakeHttp([]),
+    clock: fakeClock(),
+    deadlineMs: Infinity,
+    config: { sources: ['cloudping-http', 'distance-model'], httpTimeoutMs: 1000 },
+  });
   assert.equal(report.written.length, ALL_CODES.length);
   const doc = (await store.get<PerformanceDocument>('performance', 'aws:us-east-1'))!;
   assert.equal(Object.keys(doc.latencyToS).length, ALL_CODES.length);
@@ -25,11 +32,23 @@ test('distance model: every ordered pair, seconds, median from distance; documen
 });
 
 test('cloudping percentiles (ms) are fitted in seconds; pairs it lacks are modelled and the provenance says so', async () => {
-  const matrix = (scale: number) => ({ data: { 'us-east-1': { 'us-east-1': 6 * scale, 'eu-west-1': 70 * scale }, 'eu-west-1': { 'us-east-1': 71 * scale, 'eu-west-1': 5 * scale } } });
+  const matrix = (scale: number) => ({
+    data: {
+      'us-east-1': { 'us-east-1': 6 * scale, 'eu-west-1': 70 * scale },
+      'eu-west-1': { 'us-east-1': 71 * scale, 'eu-west-1': 5 * scale },
+    },
+  });
   const factor: Record<string, number> = { p_10: 0.9, p_25: 0.95, p_50: 1, p_75: 1.05, p_90: 1.1, p_98: 1.2, p_99: 1.3 };
   const http = fakeHttp([['cloudping.test', (url) => matrix(factor[new URL(url).searchParams.get('percentile')!]!)]]);
   const store = new MemoryStore();
-  await collectPerformance({ store, regions: lister(['us-east-1', 'eu-west-1', 'ap-south-1']), http, clock: fakeClock(), deadlineMs: Infinity, config: { sources: ['cloudping-http', 'distance-model'], latencyUrl: 'http://cloudping.test/api/latencies', httpTimeoutMs: 1000 } });
+  await collectPerformance({
+    store,
+    regions: lister(['us-east-1', 'eu-west-1', 'ap-south-1']),
+    http,
+    clock: fakeClock(),
+    deadlineMs: Infinity,
+    config: { sources: ['cloudping-http', 'distance-model'], latencyUrl: 'http://cloudping.test/api/latencies', httpTimeoutMs: 1000 },
+  });
   assert.equal(http.calls.length, CLOUDPING_PERCENTILES.length);
   assert.match(http.calls[0]!, /percentile=p_10&timeframe=1W/);
   const doc = (await store.get<PerformanceDocument>('performance', 'aws:us-east-1'))!;
@@ -59,8 +78,17 @@ test('document sizes at every embedded region (measured): region, provider, carb
   const deps = { store, regions: lister(), clock: fakeClock(), deadlineMs: Infinity };
   const sizes: Record<string, number> = {};
   sizes.provider = (await collectProvider({ ...deps, pricing: deniedPricing })).maxDocumentBytes;
-  sizes.carbon = (await collectCarbon({ ...deps, http: fakeHttp([]), secrets: noSecrets, config: { sources: ['yearly-average'], electricityMapsUrl: 'x', tokenParameter: 'x', httpTimeoutMs: 1 } })).maxDocumentBytes;
-  sizes.performance = (await collectPerformance({ ...deps, http: fakeHttp([]), config: { sources: ['distance-model'], httpTimeoutMs: 1 } })).maxDocumentBytes;
+  sizes.carbon = (
+    await collectCarbon({
+      ...deps,
+      http: fakeHttp([]),
+      secrets: noSecrets,
+      config: { sources: ['yearly-average'], electricityMapsUrl: 'x', tokenParameter: 'x', httpTimeoutMs: 1 },
+    })
+  ).maxDocumentBytes;
+  sizes.performance = (
+    await collectPerformance({ ...deps, http: fakeHttp([]), config: { sources: ['distance-model'], httpTimeoutMs: 1 } })
+  ).maxDocumentBytes;
   for (const { document } of await store.list('regions')) sizes.regions = Math.max(sizes.regions ?? 0, documentBytes(document));
   console.log(`max document bytes at ${ALL_CODES.length} regions: ${JSON.stringify(sizes)}`);
   for (const [table, bytes] of Object.entries(sizes)) assert.ok(bytes > 0 && bytes < LIMIT, `${table}: ${bytes}`);

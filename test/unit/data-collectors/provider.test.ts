@@ -9,7 +9,13 @@ const deadlineMs = Date.parse('2026-12-01T13:00:00Z');
 
 test('denied Price List API: every enabled region gets region and provider documents from the embedded tables', async () => {
   const store = new MemoryStore();
-  const report = await collectProvider({ store, regions: lister([...ALL_CODES, 'cn-north-1', 'us-gov-west-1']), pricing: deniedPricing, clock: fakeClock(), deadlineMs });
+  const report = await collectProvider({
+    store,
+    regions: lister([...ALL_CODES, 'cn-north-1', 'us-gov-west-1']),
+    pricing: deniedPricing,
+    clock: fakeClock(),
+    deadlineMs,
+  });
   assert.equal(report.failed.length, 0, JSON.stringify(report.failed));
   assert.deepEqual(report.skipped.map((s) => s.key).sort(), ['aws:cn-north-1', 'aws:us-gov-west-1']);
   assert.equal(report.written.length, 2 * ALL_CODES.length);
@@ -27,14 +33,26 @@ test('denied Price List API: every enabled region gets region and provider docum
 test('live prices: first paid tier of each product, paging followed, missing fields from the table', async () => {
   const pages: Record<string, string[][]> = {
     AWSLambda: [
-      [priceEntry('Serverless', { group: 'AWS-Lambda-Duration' }, [['0', '0.0000170000'], ['6000000000', '0.000015']])],
+      [
+        priceEntry('Serverless', { group: 'AWS-Lambda-Duration' }, [
+          ['0', '0.0000170000'],
+          ['6000000000', '0.000015'],
+        ]),
+      ],
       [
         priceEntry('Serverless', { group: 'AWS-Lambda-Duration-ARM' }, [['0', '0.0000136']]),
         priceEntry('Serverless', { group: 'AWS-Lambda-Requests' }, [['0', '0.00000021']]),
         priceEntry('Serverless', { group: 'AWS-Lambda-Requests-ARM' }, [['0', '0.00000021']]),
       ],
     ],
-    AWSQueueService: [[priceEntry('API Request', { queueType: 'Standard' }, [['0', '0'], ['1000000', '0.00000041']])]],
+    AWSQueueService: [
+      [
+        priceEntry('API Request', { queueType: 'Standard' }, [
+          ['0', '0'],
+          ['1000000', '0.00000041'],
+        ]),
+      ],
+    ],
   };
   const requests: string[] = [];
   const pricing: PriceListPort = {
@@ -60,8 +78,17 @@ test('live prices: first paid tier of each product, paging followed, missing fie
 test('a region without coordinates fails and keeps its previous document; a disabled region is marked disabled', async () => {
   const store = new MemoryStore();
   await collectProvider({ store, regions: lister(['us-east-1', 'eu-west-1']), pricing: deniedPricing, clock: fakeClock(), deadlineMs });
-  const report = await collectProvider({ store, regions: lister(['us-east-1', 'xx-new-1']), pricing: deniedPricing, clock: fakeClock(), deadlineMs });
-  assert.deepEqual(report.failed.map((f) => f.key), ['aws:xx-new-1']);
+  const report = await collectProvider({
+    store,
+    regions: lister(['us-east-1', 'xx-new-1']),
+    pricing: deniedPricing,
+    clock: fakeClock(),
+    deadlineMs,
+  });
+  assert.deepEqual(
+    report.failed.map((f) => f.key),
+    ['aws:xx-new-1'],
+  );
   assert.equal((await store.get<RegionDocument>('regions', 'aws:eu-west-1'))!.enabled, false);
   assert.ok(await store.get('provider', 'aws:eu-west-1'), 'its prices stay');
 });
@@ -78,7 +105,13 @@ test('throttling is retried with backoff; out of budget falls back to the table'
   };
   const clock = fakeClock();
   const store = new MemoryStore();
-  const report = await collectProvider({ store, regions: lister(['us-east-1', 'us-west-2']), pricing: throttled, clock, deadlineMs: clock.nowMs() + 3_000 });
+  const report = await collectProvider({
+    store,
+    regions: lister(['us-east-1', 'us-west-2']),
+    pricing: throttled,
+    clock,
+    deadlineMs: clock.nowMs() + 3_000,
+  });
   assert.ok(calls >= 2, `retried (${calls} calls)`);
   assert.ok(clock.slept.length >= 1 && clock.slept.every((ms) => ms > 0));
   assert.equal(report.failed.length, 0);

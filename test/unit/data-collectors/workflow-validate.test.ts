@@ -12,7 +12,13 @@ import { NotFoundError, ValidationError } from '../../../shared/errors.js';
 import { MemoryStore, fakeClock } from './fakes.js';
 
 const record = { workflow_id: 'wf-0.0.1', home_region: 'aws:us-east-1' } as WorkflowRecord;
-const summary = { workflow_id: 'wf-0.0.1', sync_window: 'summary', totalRuns: 3, runs: [], daily: { '2026-11-30': { invocations: 3, failures: 0 } } } as unknown as WorkflowSummary;
+const summary = {
+  workflow_id: 'wf-0.0.1',
+  sync_window: 'summary',
+  totalRuns: 3,
+  runs: [],
+  daily: { '2026-11-30': { invocations: 3, failures: 0 } },
+} as unknown as WorkflowSummary;
 
 const builder: WorkflowDocumentBuilder = (s, r, now) => ({
   collected_at: now.toISOString(),
@@ -31,14 +37,22 @@ const builder: WorkflowDocumentBuilder = (s, r, now) => ({
   dailyInvocationCounts: { '2026-11-30': 3 },
 });
 
-const source = (withSummary = true) => ({ record: async (id: string) => (id === record.workflow_id ? record : undefined), summary: async () => (withSummary ? summary : undefined) });
+const source = (withSummary = true) => ({
+  record: async (id: string) => (id === record.workflow_id ? record : undefined),
+  summary: async () => (withSummary ? summary : undefined),
+});
 
 test('workflow collector: record + summary through the injected builder → the workflow document', async () => {
   const store = new MemoryStore();
   await store.put('regions', 'aws:eu-north-1', { region_key: 'aws:eu-north-1', enabled: true });
   await store.put('regions', 'aws:me-south-1', { region_key: 'aws:me-south-1', enabled: false });
   const seen: unknown[][] = [];
-  const report = await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(), build: (s, r, now, regions) => (seen.push([s, r, now, regions]), builder(s, r, now, regions)) });
+  const report = await collectWorkflow('wf-0.0.1', {
+    store,
+    source: source(),
+    clock: fakeClock(),
+    build: (s, r, now, regions) => (seen.push([s, r, now, regions]), builder(s, r, now, regions)),
+  });
   assert.deepEqual(report.written, ['wf-0.0.1']);
   assert.equal(seen.length, 1);
   // Candidate regions are the enabled regions the regions collector wrote.
@@ -54,12 +68,30 @@ test('workflow collector: unknown workflow is NotFound; no summary yet is skippe
   const skipped = await collectWorkflow('wf-0.0.1', { store, source: source(false), clock: fakeClock(), build: builder });
   assert.equal(skipped.skipped.length, 1);
   await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(), build: builder });
-  const bad = await collectWorkflow('wf-0.0.1', { store, source: source(), clock: fakeClock(Date.parse('2026-12-02T00:00:00Z')), build: (s, r, n, g) => ({ ...builder(s, r, n, g), workflowRuntimeSamplesS: [Number.NaN] }) });
+  const bad = await collectWorkflow('wf-0.0.1', {
+    store,
+    source: source(),
+    clock: fakeClock(Date.parse('2026-12-02T00:00:00Z')),
+    build: (s, r, n, g) => ({ ...builder(s, r, n, g), workflowRuntimeSamplesS: [Number.NaN] }),
+  });
   assert.match(bad.failed[0]!.reason, /workflowRuntimeSamplesS\[0\] is NaN/);
   assert.equal((await store.get<WorkflowDocument>('workflow', 'wf-0.0.1'))!.collected_at, '2026-12-01T12:30:00.000Z');
   // A task whose collector wrote nothing and failed is a retryable failure.
   await assert.rejects(
-    runCollector({ collector: 'workflow', workflow_id: 'wf-0.0.1' }, { workflow: { store, source: source(), clock: fakeClock(), build: () => { throw new Error('boom'); } } } as never, Infinity),
+    runCollector(
+      { collector: 'workflow', workflow_id: 'wf-0.0.1' },
+      {
+        workflow: {
+          store,
+          source: source(),
+          clock: fakeClock(),
+          build: () => {
+            throw new Error('boom');
+          },
+        },
+      } as never,
+      Infinity,
+    ),
     /wrote nothing/,
   );
 });
@@ -68,7 +100,10 @@ test('validation: no NaN, no null, no partial document, no unknown field', () =>
   const doc = yearlyAverageDocument(embeddedRegion('eu-west-1')!, [embeddedRegion('eu-west-1')!], '2026-12-01T00:00:00.000Z')!;
   assert.equal(validateDocument('carbon', doc), doc);
   assert.equal(findNonFinite({ a: [1, { b: null }] }), 'a[1].b is null');
-  assert.throws(() => validateDocument('carbon', { ...doc, hourlyGCO2ePerKWh: [...doc.hourlyGCO2ePerKWh.slice(1), Number.NaN] }), /hourlyGCO2ePerKWh\[23\] is NaN/);
+  assert.throws(
+    () => validateDocument('carbon', { ...doc, hourlyGCO2ePerKWh: [...doc.hourlyGCO2ePerKWh.slice(1), Number.NaN] }),
+    /hourlyGCO2ePerKWh\[23\] is NaN/,
+  );
   assert.throws(() => validateDocument('carbon', { ...doc, hourlyGCO2ePerKWh: doc.hourlyGCO2ePerKWh.slice(1) }), ValidationError);
   const { zone: _zone, ...partial } = doc;
   assert.throws(() => validateDocument('carbon', partial), /zone/);

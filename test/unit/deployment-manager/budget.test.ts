@@ -24,8 +24,16 @@ describe('token budget (gCO2e)', () => {
     close(p.spreadGCO2ePerKWh, 185);
     close(p.meanRuntimeS, 3);
     close(p.tokensGCO2e, 185 * 0.001 * 3 * 50); // 27.75 g
-    assert.equal(income({ reachableIntensitiesGCO2ePerKWh: [400], runtimeSamplesS: [2], newRuns: 50 }).tokensGCO2e, 0, 'one region: nothing to gain');
-    assert.equal(income({ reachableIntensitiesGCO2ePerKWh: [400, 30], runtimeSamplesS: [], newRuns: 50 }).tokensGCO2e, 0, 'no runtime samples');
+    assert.equal(
+      income({ reachableIntensitiesGCO2ePerKWh: [400], runtimeSamplesS: [2], newRuns: 50 }).tokensGCO2e,
+      0,
+      'one region: nothing to gain',
+    );
+    assert.equal(
+      income({ reachableIntensitiesGCO2ePerKWh: [400, 30], runtimeSamplesS: [], newRuns: 50 }).tokensGCO2e,
+      0,
+      'no runtime samples',
+    );
   });
 
   it('cost of a solve: N × k × kWh per instance × system intensity + N × 0.0001 g', () => {
@@ -58,7 +66,10 @@ describe('token budget (gCO2e)', () => {
     assert.deepEqual(solveHours(6), [0, 4, 8, 12, 16, 20]);
     assert.deepEqual(solveHours(8), [0, 3, 6, 9, 12, 15, 18, 21]);
     assert.equal(solveHours(12).length, 12);
-    assert.deepEqual(solveHours(24), Array.from({ length: 24 }, (_, h) => h));
+    assert.deepEqual(
+      solveHours(24),
+      Array.from({ length: 24 }, (_, h) => h),
+    );
   });
 
   it('sigmoid: 3 / (1 + e^(−0.02 x)) − 1, scaled to a day', () => {

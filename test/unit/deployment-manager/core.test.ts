@@ -48,7 +48,11 @@ describe('check_workflow', () => {
   });
 
   it('the budget picks the algorithm: only coarse affordable → coarse even when stochastic is configured', async () => {
-    const f = fakePorts({ workflow: doc({ algorithm: 'stochastic', runtimeSamplesS: [0.01], dailyInvocationCounts: { '2026-12-01': 11 } }), regions: REGIONS, now: NOW });
+    const f = fakePorts({
+      workflow: doc({ algorithm: 'stochastic', runtimeSamplesS: [0.01], dailyInvocationCounts: { '2026-12-01': 11 } }),
+      regions: REGIONS,
+      now: NOW,
+    });
     const r = await checkWorkflow(f.ports, check, meta);
     // Income 185 × 0.001 × 0.01 × 11 = 0.02035 g; coarse k costs 2 × k × 1e-5 × 400 + 0.0002 = 0.008 k + 0.0002.
     assert.equal(r.outcome, 'solve requested');
@@ -59,7 +63,12 @@ describe('check_workflow', () => {
   });
 
   it('unaffordable: keeps last solve, tokens and run count, and sets the next check from the deficit', async () => {
-    const previous = { last_solved_at: '2026-11-30T10:00:00.000Z', tokens_left_gCO2e: 0, runs_at_last_solve: 30, next_check_at: '2026-12-01T00:00:00.000Z' };
+    const previous = {
+      last_solved_at: '2026-11-30T10:00:00.000Z',
+      tokens_left_gCO2e: 0,
+      runs_at_last_solve: 30,
+      next_check_at: '2026-12-01T00:00:00.000Z',
+    };
     // No run since the solve (all of 30 Nov's runs were seen): income 0, budget 0.
     const f = fakePorts({ workflow: doc({ dailyInvocationCounts: { '2026-11-30': 30 } }), regions: REGIONS, now: NOW, state: previous });
     const r = await checkWorkflow(f.ports, check, meta);
@@ -74,7 +83,12 @@ describe('check_workflow', () => {
   });
 
   it('not due: does nothing before next_check_at', async () => {
-    const f = fakePorts({ workflow: doc(), regions: REGIONS, now: NOW, state: { tokens_left_gCO2e: 3, runs_at_last_solve: 0, next_check_at: '2026-12-02T00:00:00.000Z' } });
+    const f = fakePorts({
+      workflow: doc(),
+      regions: REGIONS,
+      now: NOW,
+      state: { tokens_left_gCO2e: 3, runs_at_last_solve: 0, next_check_at: '2026-12-02T00:00:00.000Z' },
+    });
     assert.equal((await checkWorkflow(f.ports, check, meta)).outcome, 'not due');
     assert.deepEqual(f.journal, []);
   });
@@ -104,7 +118,7 @@ describe('run_deployment_algorithm', () => {
     const staged = f.staged[0]!;
     assert.deepEqual(staged.plan.time_keys, [0, 12]);
     assert.deepEqual(staged.plan.hours['0'], { [A]: GREEN, [B]: GREEN });
-    assert.equal(staged.solver.algorithm, 'stochastic', 'the event\'s algorithm is used');
+    assert.equal(staged.solver.algorithm, 'stochastic', "the event's algorithm is used");
     assert.equal(staged.solved_by_task, 'task-run');
     assert.deepEqual(staged.candidate_regions, [GREEN, HOME]);
     assert.deepEqual(staged.kept_home, []);
@@ -118,7 +132,7 @@ describe('run_deployment_algorithm', () => {
     assert.equal(s.runs_at_last_solve, 20, 'runs of today already synced');
   });
 
-  it('without an algorithm in the event, the workflow\'s configured one runs', async () => {
+  it("without an algorithm in the event, the workflow's configured one runs", async () => {
     const f = fakePorts({ workflow: doc({ algorithm: 'coarse' }), regions: REGIONS, now: NOW });
     await runDeploymentAlgorithm(f.ports, run, runMeta);
     assert.equal(f.staged[0]!.solver.algorithm, 'coarse');
@@ -139,7 +153,11 @@ describe('run_deployment_algorithm', () => {
     assert.deepEqual(staged.plan.hours['0'], { [A]: HOME, [B]: HOME });
     assert.ok(staged.plan.metrics!['0']!.metrics.tail_runtime <= 3.5);
     assert.deepEqual(staged.kept_home.map((k) => k.instance).sort(), [A, B]);
-    for (const k of staged.kept_home) assert.match(k.reason, /aws:ca-central-1 \(30 vs home 400 gCO2e\/kWh\) breaks the hard runtime constraint: p95 runtime [\d.]+ > limit 3\.5 \(solve hour 0\)/);
+    for (const k of staged.kept_home)
+      assert.match(
+        k.reason,
+        /aws:ca-central-1 \(30 vs home 400 gCO2e\/kWh\) breaks the hard runtime constraint: p95 runtime [\d.]+ > limit 3\.5 \(solve hour 0\)/,
+      );
     // Without the constraint the same data moves both instances.
     const free = fakePorts({ workflow: doc(), regions, now: NOW });
     await runDeploymentAlgorithm(free.ports, { ...run, solve_hours: [0], deployment_algorithm: 'stochastic' }, runMeta);
@@ -147,7 +165,19 @@ describe('run_deployment_algorithm', () => {
   });
 
   it('a disallowed region is never planned, even when greener', async () => {
-    const record = { dag: { instances: { [B]: { regions_and_providers: { allowed_regions: null, disallowed_regions: [{ provider: 'aws', region: 'ca-central-1' }], providers: {} } } } } };
+    const record = {
+      dag: {
+        instances: {
+          [B]: {
+            regions_and_providers: {
+              allowed_regions: null,
+              disallowed_regions: [{ provider: 'aws', region: 'ca-central-1' }],
+              providers: {},
+            },
+          },
+        },
+      },
+    };
     const f = fakePorts({ workflow: doc(), regions: REGIONS, now: NOW, record: record as never });
     await runDeploymentAlgorithm(f.ports, { ...run, solve_hours: [0] }, runMeta);
     assert.equal(f.staged[0]!.plan.hours['0']![B], HOME);

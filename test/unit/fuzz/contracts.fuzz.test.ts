@@ -33,7 +33,13 @@ function routerDeps() {
   return { deps, dispatcher };
 }
 
-async function check<T>(t: { diagnostic(m: string): void }, name: string, arb: fc.Arbitrary<T>, property: (value: T) => Promise<void>, runs = RUNS) {
+async function check<T>(
+  t: { diagnostic(m: string): void },
+  name: string,
+  arb: fc.Arbitrary<T>,
+  property: (value: T) => Promise<void>,
+  runs = RUNS,
+) {
   let tried = 0;
   await fc.assert(
     fc.asyncProperty(arb, async (value) => {
@@ -83,8 +89,11 @@ test('router core: arbitrary values (any shape, prototype keys, NaN) are answere
 
 const logger = new Logger({ logLevel: 'SILENT' });
 const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'r', functionName: 'f' } as unknown as Context;
-const bus = (detail: unknown, type: string, source = INTERNAL_EVENT_SOURCE) => JSON.stringify({ id: 'e', source, 'detail-type': internalDetailType(type as InternalActionType), detail });
-const sqs = (bodies: string[]): SQSEvent => ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body, eventSource: 'aws:sqs' }) as unknown as SQSRecord) });
+const bus = (detail: unknown, type: string, source = INTERNAL_EVENT_SOURCE) =>
+  JSON.stringify({ id: 'e', source, 'detail-type': internalDetailType(type as InternalActionType), detail });
+const sqs = (bodies: string[]): SQSEvent => ({
+  Records: bodies.map((body, i) => ({ messageId: `m${i}`, body, eventSource: 'aws:sqs' }) as unknown as SQSRecord),
+});
 const typesOf = (labourer: string) => INTERNAL_ACTION_TYPES.filter((type) => LABOURER_OF_TYPE[type] === labourer);
 
 test('labourer consumer: every valid internal event within the hop limit is parsed back unchanged in meaning', async (t) => {
@@ -97,36 +106,46 @@ test('labourer consumer: every valid internal event within the hop limit is pars
 
 test('labourer consumer: mutated, forged and junk deliveries are refused as ValidationError/LoopGuardError, consumed, never processed or retried', async (t) => {
   const body = fc.oneof(
-    mutate(internalActionMessage(MAX_INTERNAL_HOPS) as fc.Arbitrary<Record<string, unknown>>).map((m) => bus(m, String((m as { type?: unknown })?.type))),
-    internalActionMessage(1000).filter((m) => m.meta.hop > MAX_INTERNAL_HOPS).map((m) => bus(m, m.type)),
+    mutate(internalActionMessage(MAX_INTERNAL_HOPS) as fc.Arbitrary<Record<string, unknown>>).map((m) =>
+      bus(m, String((m as { type?: unknown })?.type)),
+    ),
+    internalActionMessage(1000)
+      .filter((m) => m.meta.hop > MAX_INTERNAL_HOPS)
+      .map((m) => bus(m, m.type)),
     internalActionMessage(MAX_INTERNAL_HOPS).map((m) => bus(m, m.type, 'caribou.cli')),
     internalActionMessage(MAX_INTERNAL_HOPS).map((m) => JSON.stringify(m)),
     junk.map((j) => JSON.stringify(j) ?? 'undefined'),
     fc.string(),
   );
-  await check(t, 'hostile internal deliveries', body, async (text) => {
-    for (const labourer of ALL) {
-      const types = typesOf(labourer);
-      let accepted = false;
-      try {
-        parseInternalDelivery(text, types);
-        accepted = true;
-      } catch (error) {
-        assert.ok(error instanceof ValidationError || error instanceof LoopGuardError, `${String(error)} for ${text}`);
+  await check(
+    t,
+    'hostile internal deliveries',
+    body,
+    async (text) => {
+      for (const labourer of ALL) {
+        const types = typesOf(labourer);
+        let accepted = false;
+        try {
+          parseInternalDelivery(text, types);
+          accepted = true;
+        } catch (error) {
+          assert.ok(error instanceof ValidationError || error instanceof LoopGuardError, `${String(error)} for ${text}`);
+        }
+        let processed = 0;
+        const reports: string[] = [];
+        const handler = labourerHandler({
+          service: labourer,
+          types,
+          process: async () => ++processed,
+          persistence: new MemoryPersistence(),
+          reporter: { completed: async () => void reports.push('ok'), failed: async () => void reports.push('failed') },
+          logger,
+        });
+        const result = await handler(sqs([text]), context);
+        assert.deepEqual(result, { batchItemFailures: [] });
+        assert.equal(processed, accepted ? 1 : 0);
       }
-      let processed = 0;
-      const reports: string[] = [];
-      const handler = labourerHandler({
-        service: labourer,
-        types,
-        process: async () => ++processed,
-        persistence: new MemoryPersistence(),
-        reporter: { completed: async () => void reports.push('ok'), failed: async () => void reports.push('failed') },
-        logger,
-      });
-      const result = await handler(sqs([text]), context);
-      assert.deepEqual(result, { batchItemFailures: [] });
-      assert.equal(processed, accepted ? 1 : 0);
-    }
-  }, Math.ceil(RUNS / 2));
+    },
+    Math.ceil(RUNS / 2),
+  );
 });

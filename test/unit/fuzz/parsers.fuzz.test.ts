@@ -38,12 +38,18 @@ async function check<T>(t: { diagnostic(m: string): void }, name: string, arb: f
 
 test('SQS bodies: any text is unwrapped or refused with a ValidationError; EventBridge events keep source and detail', async (t) => {
   const eventBridge = fc.record({ id: fc.string(), source: fc.string(), 'detail-type': fc.string(), detail: junk });
-  const body = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), junk.map((j) => JSON.stringify(j) ?? ''), eventBridge.map((e) => JSON.stringify(e)));
+  const body = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    junk.map((j) => JSON.stringify(j) ?? ''),
+    eventBridge.map((e) => JSON.stringify(e)),
+  );
   await check(t, 'SQS bodies', body, (text) => {
     try {
       const out = unwrapBody(text);
       const parsed = JSON.parse(text);
-      if (parsed && typeof parsed === 'object' && 'detail-type' in parsed && 'detail' in parsed && 'source' in parsed) assert.equal(out.source, parsed.source);
+      if (parsed && typeof parsed === 'object' && 'detail-type' in parsed && 'detail' in parsed && 'source' in parsed)
+        assert.equal(out.source, parsed.source);
       else assert.equal(out.source, undefined);
     } catch (error) {
       assert.ok(error instanceof ValidationError, String(error));
@@ -56,7 +62,9 @@ test('SQS bodies: any text is unwrapped or refused with a ValidationError; Event
 const project = tempDir();
 mkdirSync(path.join(project, '.caribou'));
 writeFileSync(path.join(project, '.caribou', 'iam_policy.json'), JSON.stringify({ aws: { Version: '2012-10-17', Statement: [] } }));
-const exampleConfig = parseYaml(readFileSync(new URL('../../../examples/small_sync_example/.caribou/config.yml', import.meta.url), 'utf8')) as Record<string, unknown>;
+const exampleConfig = parseYaml(
+  readFileSync(new URL('../../../examples/small_sync_example/.caribou/config.yml', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
 
 function parseConfig(text: string): 'ok' | 'refused' {
   try {
@@ -76,11 +84,42 @@ test('config.yml: the example passes; mutated configs and arbitrary text are acc
   assert.equal(parseConfig(toYaml(exampleConfig)), 'ok');
   // Found by this property: an alias to no anchor threw a ReferenceError out of the parser.
   assert.equal(parseConfig('*a'), 'refused');
-  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+  const laughs = [
+    'a: &a [x, x, x, x, x, x, x, x, x, x]',
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(', ')}]`,
+    ),
+  ].join('\n');
   assert.equal(parseConfig(laughs), 'refused', 'an alias bomb is refused, not expanded');
   const mutatedConfig = mutate(fc.constant(exampleConfig)).map((c) => toYaml(c));
   await check(t, 'mutated config.yml', mutatedConfig, (text) => void parseConfig(text));
-  const yamlish = fc.array(fc.oneof(fc.string(), fc.constantFrom('workflow_name:', '  - ', 'providers:', '&a', '*a', '!!binary', '? ', '{', '[', '"', '\t', '---', 'home_region: {provider: aws}')), { maxLength: 12 }).map((parts) => parts.join('\n'));
+  const yamlish = fc
+    .array(
+      fc.oneof(
+        fc.string(),
+        fc.constantFrom(
+          'workflow_name:',
+          '  - ',
+          'providers:',
+          '&a',
+          '*a',
+          '!!binary',
+          '? ',
+          '{',
+          '[',
+          '"',
+          '\t',
+          '---',
+          'home_region: {provider: aws}',
+        ),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join('\n'));
   await check(t, 'arbitrary config.yml text', fc.oneof(fc.string(), yamlish), (text) => void parseConfig(text));
 });
 
@@ -93,23 +132,43 @@ const statement: fc.Arbitrary<string> = fc.letrec<{ stmt: string }>((tie) => ({
   stmt: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     invoke,
-    fc.constantFrom('await workflow.getPredecessorData();', 'helper(p);', 'console.log(p);', 'return p;', 'p++;', 'throw new Error("x");', '', ';', '}', '{', '(', 'workflow.', '@@'),
-    fc.tuple(fc.constantFrom('if (p > 1)', 'for (const i of [1])', 'while (p-- > 0)', 'try', 'switch (p) { case 1:'), tie('stmt')).map(([head, body]) => `${head} { ${body} }${head === 'try' ? ' catch {}' : head.startsWith('switch') ? ' }' : ''}`),
+    fc.constantFrom(
+      'await workflow.getPredecessorData();',
+      'helper(p);',
+      'console.log(p);',
+      'return p;',
+      'p++;',
+      'throw new Error("x");',
+      '',
+      ';',
+      '}',
+      '{',
+      '(',
+      'workflow.',
+      '@@',
+    ),
+    fc
+      .tuple(fc.constantFrom('if (p > 1)', 'for (const i of [1])', 'while (p-- > 0)', 'try', 'switch (p) { case 1:'), tie('stmt'))
+      .map(([head, body]) => `${head} { ${body} }${head === 'try' ? ' catch {}' : head.startsWith('switch') ? ' }' : ''}`),
     tie('stmt').map((s) => `[1].forEach(() => { ${s} });`),
   ),
 })).stmt;
 const functionDecl = (name: string) =>
-  fc.tuple(fc.array(statement, { maxLength: 4 }), fc.boolean(), fc.boolean()).map(
-    ([body, entry, asyncFn]) =>
-      `const ${name} = workflow.serverlessFunction({ name: '${name}'${entry ? ', entryPoint: true' : ''} }, ${asyncFn ? 'async ' : ''}(p: number) => {\n  ${body.join('\n  ')}\n});`,
-  );
+  fc
+    .tuple(fc.array(statement, { maxLength: 4 }), fc.boolean(), fc.boolean())
+    .map(
+      ([body, entry, asyncFn]) =>
+        `const ${name} = workflow.serverlessFunction({ name: '${name}'${entry ? ', entryPoint: true' : ''} }, ${asyncFn ? 'async ' : ''}(p: number) => {\n  ${body.join('\n  ')}\n});`,
+    );
 const source = fc
   .tuple(fc.subarray(fnNames, { minLength: 1 }), fc.constantFrom('wf', 'bad name', ''), fc.boolean(), fc.array(statement, { maxLength: 2 }))
   .chain(([names, wfName, withHelper, helperBody]) =>
-    fc.tuple(...names.map(functionDecl)).map(
-      (decls) =>
-        `import { CaribouWorkflow } from 'caribou-ts';\nconst workflow = new CaribouWorkflow({ name: '${wfName}', version: '0.0.1' });\n${withHelper ? `function helper(p: number) { ${helperBody.join(' ')} }\n` : ''}${decls.join('\n')}\n`,
-    ),
+    fc
+      .tuple(...names.map(functionDecl))
+      .map(
+        (decls) =>
+          `import { CaribouWorkflow } from 'caribou-ts';\nconst workflow = new CaribouWorkflow({ name: '${wfName}', version: '0.0.1' });\n${withHelper ? `function helper(p: number) { ${helperBody.join(' ')} }\n` : ''}${decls.join('\n')}\n`,
+      ),
   );
 
 test('workflow source: generated small sources analyse to a DAG or to diagnostics with rule and location, never a crash', async (t) => {

@@ -9,9 +9,15 @@ import { fakeDeps } from '../router/fakes.js';
 process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
 const { createHandler } = await import('../../../services/action-router/handler.js');
 
-const context = { awsRequestId: 'req-1', functionName: 'caribou-action-router', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'caribou-action-router',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
 const sqs = (...bodies: string[]): SQSEvent => ({
-  Records: bodies.map((body, i) => ({ messageId: `m${i}`, body, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} }) as unknown as SQSRecord),
+  Records: bodies.map(
+    (body, i) => ({ messageId: `m${i}`, body, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} }) as unknown as SQSRecord,
+  ),
 });
 const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 
@@ -33,7 +39,10 @@ test('SQS: a 100,000-deep run.argument, action or unknown field is consumed (400
 
 test('direct invoke: a 100,000-deep argument is answered 400 naming the field', async () => {
   const handler = createHandler(() => fakeDeps({ workflows: { run: async () => ({ runId: 'x' }), remove: async () => {} } }));
-  const answer = (await handler(JSON.parse(`{"action":"run","workflow_id":"a-1","argument":${deep(100_000)}}`), context)) as { status: number; message: string };
+  const answer = (await handler(JSON.parse(`{"action":"run","workflow_id":"a-1","argument":${deep(100_000)}}`), context)) as {
+    status: number;
+    message: string;
+  };
   assert.equal(answer.status, 400);
   assert.match(answer.message, /field "argument": nested deeper than 32 levels/);
 });

@@ -48,7 +48,10 @@ test('the key is prefixed per service: two services process the same task key in
   await a(message('same'));
   await b(message('same'));
   assert.deepEqual(seen, ['a', 'b']);
-  assert.ok([...store.records.keys()].every((k) => k.startsWith('service-a#') || k.startsWith('service-b#')), [...store.records.keys()].join());
+  assert.ok(
+    [...store.records.keys()].every((k) => k.startsWith('service-a#') || k.startsWith('service-b#')),
+    [...store.records.keys()].join(),
+  );
 });
 
 test('an event without an idempotency key is refused, not hashed as null', async () => {

@@ -47,7 +47,10 @@ test('a duplicate delivery of one task is processed once and reported completed 
   });
   const result = await handler(event(delivery(sync('t1')), delivery(sync('t1')), delivery(sync('t2'))), context);
   assert.deepEqual(result, { batchItemFailures: [] });
-  assert.deepEqual(processed.map((m) => m.meta.idempotency_key), ['t1', 't2']);
+  assert.deepEqual(
+    processed.map((m) => m.meta.idempotency_key),
+    ['t1', 't2'],
+  );
   assert.deepEqual(reporter.completedIds, ['t1', 't1', 't2']);
 });
 

@@ -29,7 +29,19 @@ test('local workers run on the Node of the declared runtime when make install pu
   const codeDir = mkdtempSync(path.join(tmpdir(), 'caribou-node-'));
   writeFileSync(path.join(codeDir, 'index.mjs'), 'export const handler = async () => ({ version: process.version });\n');
   const pool = new FunctionPool(
-    { name: 'v', arn: 'arn:aws:lambda:us-east-1:123456789012:function:v', region: 'us-east-1', accountId: '123456789012', handler: 'index.handler', runtime: LAMBDA_NODE_RUNTIME, timeoutS: 30, memoryMB: 128, env: {}, codeSha256: 'x', lastModified: '' },
+    {
+      name: 'v',
+      arn: 'arn:aws:lambda:us-east-1:123456789012:function:v',
+      region: 'us-east-1',
+      accountId: '123456789012',
+      handler: 'index.handler',
+      runtime: LAMBDA_NODE_RUNTIME,
+      timeoutS: 30,
+      memoryMB: 128,
+      env: {},
+      codeSha256: 'x',
+      lastModified: '',
+    },
     { codeDir, baseEnv: {}, maxConcurrency: 1, idleTimeoutMs: 60_000, sink: () => undefined, execPath: node.execPath },
   );
   try {
@@ -51,7 +63,7 @@ test('local workers run on the Node of the declared runtime when make install pu
   }
 });
 
-test('without the tools Node the workers use the machine\'s, and the status line says what differs', () => {
+test("without the tools Node the workers use the machine's, and the status line says what differs", () => {
   const node = functionNode(path.join(tmpdir(), 'no-such-node'));
   assert.deepEqual(node, { execPath: process.execPath, version: process.version, source: 'machine' });
   const check = checkLocalNode(node.version);

@@ -57,10 +57,20 @@ test('SQS records have the shape Lambda delivers', () => {
   assert.equal(record.awsRegion, 'eu-west-1');
   assert.equal(record.eventSourceARN, 'arn:aws:sqs:eu-west-1:123456789012:q');
   assert.deepEqual(record.attributes, { ApproximateReceiveCount: '1' });
-  assert.deepEqual(record.messageAttributes, { trace: { stringValue: 'abc', binaryValue: undefined, stringListValues: [], binaryListValues: [], dataType: 'String' } });
+  assert.deepEqual(record.messageAttributes, {
+    trace: { stringValue: 'abc', binaryValue: undefined, stringListValues: [], binaryListValues: [], dataType: 'String' },
+  });
 });
 
-const rule: ScheduledRule = { arn: 'arn:aws:events:us-east-1:123456789012:rule/r', name: 'r', region: 'us-east-1', accountId: '123456789012', expression: 'rate(1 minute)', enabled: true, targets: [] };
+const rule: ScheduledRule = {
+  arn: 'arn:aws:events:us-east-1:123456789012:rule/r',
+  name: 'r',
+  region: 'us-east-1',
+  accountId: '123456789012',
+  expression: 'rate(1 minute)',
+  enabled: true,
+  targets: [],
+};
 
 test("schedule targets get their constant Input verbatim, otherwise EventBridge's Scheduled Event", () => {
   assert.equal(targetPayload({ id: 't', arn: 'x', input: '{"action":"log_sync"}' }, rule, 0), '{"action":"log_sync"}');
@@ -77,7 +87,11 @@ test('function references: name, name:qualifier, partial and full ARNs', () => {
   assert.deepEqual(parseFunctionRef('fn', 'us-east-1'), { region: 'us-east-1', name: 'fn', qualifier: undefined });
   assert.deepEqual(parseFunctionRef('fn:$LATEST', 'us-east-1'), { region: 'us-east-1', name: 'fn', qualifier: '$LATEST' });
   assert.deepEqual(parseFunctionRef('123456789012:function:fn', 'eu-west-1'), { region: 'eu-west-1', name: 'fn', qualifier: undefined });
-  assert.deepEqual(parseFunctionRef('arn:aws:lambda:ap-south-1:123456789012:function:fn:1', 'us-east-1'), { region: 'ap-south-1', name: 'fn', qualifier: '1' });
+  assert.deepEqual(parseFunctionRef('arn:aws:lambda:ap-south-1:123456789012:function:fn:1', 'us-east-1'), {
+    region: 'ap-south-1',
+    name: 'fn',
+    qualifier: '1',
+  });
 });
 
 test('the region of a Lambda API request comes from its SigV4 credential scope', () => {

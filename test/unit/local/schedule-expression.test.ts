@@ -55,7 +55,17 @@ test('rate() ticks on its period from the anchor', () => {
 });
 
 test('invalid expressions are rejected with what was expected', () => {
-  for (const bad of ['cron(0 0 * * * *)', 'cron(0 0 ? * ? *)', 'cron(0 0 * *)', 'cron(61 0 * * ? *)', 'rate(1 minutes)', 'rate(0 minutes)', 'rate(5 minute)', 'every 5 minutes', 'cron(0 0 ? * 9#1 *)']) {
+  for (const bad of [
+    'cron(0 0 * * * *)',
+    'cron(0 0 ? * ? *)',
+    'cron(0 0 * *)',
+    'cron(61 0 * * ? *)',
+    'rate(1 minutes)',
+    'rate(0 minutes)',
+    'rate(5 minute)',
+    'every 5 minutes',
+    'cron(0 0 ? * 9#1 *)',
+  ]) {
     assert.throws(() => parseScheduleExpression(bad), ValidationError, bad);
   }
 });

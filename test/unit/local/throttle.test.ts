@@ -44,6 +44,9 @@ test('rules from the environment and from JSON; invalid rules name the function 
     [{ f: null }, /"f" must be/],
   ];
   for (const [input, message] of bad) {
-    assert.throws(() => parseThrottleRules(input, THROTTLE_ENV), (e: unknown) => e instanceof ValidationError && message.test(e.message) && e.message.startsWith(THROTTLE_ENV));
+    assert.throws(
+      () => parseThrottleRules(input, THROTTLE_ENV),
+      (e: unknown) => e instanceof ValidationError && message.test(e.message) && e.message.startsWith(THROTTLE_ENV),
+    );
   }
 });

@@ -11,9 +11,24 @@ import { LAMBDA_NODE_RUNTIME } from '../../../shared/aws/lambda-runtime.js';
 
 test('an invocation queued behind one that times out runs in a fresh environment', async () => {
   const codeDir = mkdtempSync(path.join(tmpdir(), 'caribou-pool-'));
-  writeFileSync(path.join(codeDir, 'index.mjs'), 'export const handler = async (e) => { if (e.hang) await new Promise(() => setInterval(() => {}, 1000)); return { pid: process.pid }; };\n');
+  writeFileSync(
+    path.join(codeDir, 'index.mjs'),
+    'export const handler = async (e) => { if (e.hang) await new Promise(() => setInterval(() => {}, 1000)); return { pid: process.pid }; };\n',
+  );
   const pool = new FunctionPool(
-    { name: 'p', arn: 'arn:aws:lambda:us-east-1:123456789012:function:p', region: 'us-east-1', accountId: '123456789012', handler: 'index.handler', runtime: LAMBDA_NODE_RUNTIME, timeoutS: 3, memoryMB: 128, env: {}, codeSha256: 'x', lastModified: '' },
+    {
+      name: 'p',
+      arn: 'arn:aws:lambda:us-east-1:123456789012:function:p',
+      region: 'us-east-1',
+      accountId: '123456789012',
+      handler: 'index.handler',
+      runtime: LAMBDA_NODE_RUNTIME,
+      timeoutS: 3,
+      memoryMB: 128,
+      env: {},
+      codeSha256: 'x',
+      lastModified: '',
+    },
     { codeDir, baseEnv: {}, maxConcurrency: 1, idleTimeoutMs: 60_000, sink: () => undefined, execPath: functionNode().execPath },
   );
   try {

@@ -4,7 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { emptyCounters, LINE_FIELDS, parseIsoMs, parseMessage, parseMessageWithExtractor } from '../../../services/log-syncer/core/parse.js';
+import {
+  emptyCounters,
+  LINE_FIELDS,
+  parseIsoMs,
+  parseMessage,
+  parseMessageWithExtractor,
+} from '../../../services/log-syncer/core/parse.js';
 import { extractFields } from '../../../services/log-syncer/core/extract.js';
 import { seeded, simulateRun } from '../../../bench/log-syncer/simulate.js';
 import { mapReduce, runIdOf } from './fixtures.js';
@@ -47,15 +53,27 @@ test('every kept field is copied by both paths (the extractor’s field table ma
 });
 
 test('mutated lines (escapes, control characters, nesting, bad numbers, truncation): fallback or the same result', () => {
-  fc.assert(fc.property(mutatedMessage, (message) => void same(message)), { numRuns: RUNS });
+  fc.assert(
+    fc.property(mutatedMessage, (message) => void same(message)),
+    { numRuns: RUNS },
+  );
 });
 
 test('foreign lines are counted as before', () => {
-  fc.assert(fc.property(foreignMessage, (message) => void same(message)), { numRuns: RUNS });
+  fc.assert(
+    fc.property(foreignMessage, (message) => void same(message)),
+    { numRuns: RUNS },
+  );
 });
 
 test('hand-picked edge cases agree with JSON.parse', () => {
-  const base = JSON.stringify({ caribou_event: 'INVOKED', run_id: 'a'.repeat(32), log_version: '1', timestamp: '2026-12-01T10:00:00.000Z', payload_bytes: 3 });
+  const base = JSON.stringify({
+    caribou_event: 'INVOKED',
+    run_id: 'a'.repeat(32),
+    log_version: '1',
+    timestamp: '2026-12-01T10:00:00.000Z',
+    payload_bytes: 3,
+  });
   const cases = [
     base,
     base.replace('"run_id"', '"run\\u005fid"'), // escaped key: JSON.parse reads run_id
@@ -90,12 +108,31 @@ test('hand-picked edge cases agree with JSON.parse', () => {
 });
 
 test('parseIsoMs is Date.parse', () => {
-  const shaped = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 999 }))
-    .map(([y, mo, d, h, mi, s, ms]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}Z`);
+  const shaped = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 999 }),
+    )
+    .map(
+      ([y, mo, d, h, mi, s, ms]) =>
+        `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}Z`,
+    );
   fc.assert(
-    fc.property(fc.oneof(shaped, fc.string({ maxLength: 30 }), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), (text) => {
-      assert.ok(Object.is(parseIsoMs(text), Date.parse(text)), text);
-    }),
+    fc.property(
+      fc.oneof(
+        shaped,
+        fc.string({ maxLength: 30 }),
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      ),
+      (text) => {
+        assert.ok(Object.is(parseIsoMs(text), Date.parse(text)), text);
+      },
+    ),
     { numRuns: RUNS },
   );
 });
@@ -103,10 +140,17 @@ test('parseIsoMs is Date.parse', () => {
 test('the benchmark’s map_reduce logs: every runtime line takes the fast path, identical results', () => {
   const random = seeded(7);
   for (let i = 0; i < 40; i++) {
-    const events = simulateRun(mapReduce.dag, { runId: runIdOf(i), startMs: 1_795_996_800_000 + i * 5000, random, lambdaPrefix: i % 2 === 0, failures: (inst) => (i % 5 === 0 && inst.includes('-mapper:') ? 1 : 0) });
+    const events = simulateRun(mapReduce.dag, {
+      runId: runIdOf(i),
+      startMs: 1_795_996_800_000 + i * 5000,
+      random,
+      lambdaPrefix: i % 2 === 0,
+      failures: (inst) => (i % 5 === 0 && inst.includes('-mapper:') ? 1 : 0),
+    });
     for (const e of events) {
       const result = same(e.message, e.timestampMs);
-      if (!e.message.startsWith('REPORT')) assert.ok(extractFields(e.message, e.message.indexOf('{')) !== undefined || /\\/.test(e.message), e.message);
+      if (!e.message.startsWith('REPORT'))
+        assert.ok(extractFields(e.message, e.message.indexOf('{')) !== undefined || /\\/.test(e.message), e.message);
       assert.notEqual(result.kind, 'skipped');
     }
   }

@@ -4,15 +4,38 @@
 import fc from 'fast-check';
 import { LINE_FIELDS } from '../../../services/log-syncer/core/parse.js';
 
-const EVENTS = ['RETRIEVE_WPD', 'ENTRY_POINT', 'INVOKED', 'DOWNLOAD_DATA_FROM_SYNC_TABLE', 'INVOKING_SUCCESSOR', 'CONDITIONAL_NON_EXECUTION', 'INVOKING_SYNC_NODE', 'SYNC_NODE_FIRED', 'SYNC_NODE_SKIPPED', 'EXECUTED', 'DUPLICATE_DELIVERY', 'CLIENT_CODE_EXCEPTION', 'EXCEED_HOP_ERROR', 'MISROUTED_MESSAGE', 'MISSING_INVOKE', 'MESSAGE_FAILED'];
+const EVENTS = [
+  'RETRIEVE_WPD',
+  'ENTRY_POINT',
+  'INVOKED',
+  'DOWNLOAD_DATA_FROM_SYNC_TABLE',
+  'INVOKING_SUCCESSOR',
+  'CONDITIONAL_NON_EXECUTION',
+  'INVOKING_SYNC_NODE',
+  'SYNC_NODE_FIRED',
+  'SYNC_NODE_SKIPPED',
+  'EXECUTED',
+  'DUPLICATE_DELIVERY',
+  'CLIENT_CODE_EXCEPTION',
+  'EXCEED_HOP_ERROR',
+  'MISROUTED_MESSAGE',
+  'MISSING_INVOKE',
+  'MESSAGE_FAILED',
+];
 
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
 /** Text the runtime writes unescaped (names, ids, regions, CPU models). */
 const plain = fc.stringMatching(/^[A-Za-z0-9 _:#.@()\-/]{0,40}$/);
 /** Any JSON scalar: what a field may hold in a valid but unusual line. */
 const scalar = fc.oneof(plain, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null));
-const number = fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constantFrom(0, -0, 1e-7, 1.5e300, 12.5));
-const iso = fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2099-12-31T23:59:59Z') }).map((ms) => new Date(ms).toISOString());
+const number = fc.oneof(
+  fc.integer({ min: 0, max: 10_000_000 }),
+  fc.double({ min: 0, max: 1e6, noNaN: true }),
+  fc.constantFrom(0, -0, 1e-7, 1.5e300, 12.5),
+);
+const iso = fc
+  .integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2099-12-31T23:59:59Z') })
+  .map((ms) => new Date(ms).toISOString());
 
 /** Values of the fields by name; any other field gets a scalar. */
 const valueOf: Record<string, fc.Arbitrary<unknown>> = {
@@ -38,7 +61,25 @@ const valueOf: Record<string, fc.Arbitrary<unknown>> = {
 for (const f of LINE_FIELDS) if (!valueOf[f]) valueOf[f] = /_(bytes|s)$/.test(f) ? number : plain;
 
 /** Powertools' own keys, then the runtime's; user-visible extras. */
-const OTHER_KEYS = ['level', 'message', 'timestamp', 'service', 'caribou', 'log_version', 'workflow_id', 'function_arn', 'function_name', 'function_memory_size', 'sampling_rate', 'xray_trace_id', 'hops', 'payload_by_reference', 'exception', 'request_source', 'send_to_home'];
+const OTHER_KEYS = [
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'caribou',
+  'log_version',
+  'workflow_id',
+  'function_arn',
+  'function_name',
+  'function_memory_size',
+  'sampling_rate',
+  'xray_trace_id',
+  'hops',
+  'payload_by_reference',
+  'exception',
+  'request_source',
+  'send_to_home',
+];
 
 /** A valid runtime line object: the required fields, a random subset of the others, in random order. */
 export const runtimeObject: fc.Arbitrary<Record<string, unknown>> = fc
@@ -51,7 +92,10 @@ export const runtimeObject: fc.Arbitrary<Record<string, unknown>> = fc
   .chain(([keys, versioned, extras, seed]) => {
     const all = ['caribou_event', 'run_id', ...(versioned ? ['log_version'] : []), ...keys];
     // Deterministic shuffle from the seed: key order must not matter.
-    const order = all.map((k, i) => [k, (seed * (i + 7919)) % 104729] as const).sort((a, b) => a[1] - b[1]).map(([k]) => k);
+    const order = all
+      .map((k, i) => [k, (seed * (i + 7919)) % 104729] as const)
+      .sort((a, b) => a[1] - b[1])
+      .map(([k]) => k);
     return fc.record(Object.fromEntries(order.map((k) => [k, valueOf[k] ?? scalar]))).map((obj) => {
       for (const [k, v] of extras) if (!(k in obj)) obj[k] = v;
       return obj as Record<string, unknown>;
@@ -67,10 +111,60 @@ export const runtimeMessage: fc.Arbitrary<string> = fc
   });
 
 /** Edits that break or bend JSON in the ways a scanner could miss. */
-const INSERTS = ['\\', '\\"', '\\u0041', '"', '{', '}', '[', ']', ',', ':', ' ', '\t', '\n', '\u0001', '\u001f', '0', '-', '.', 'e', '+', 'E', 'x', 'n', 't', 'f', 'true', 'null', '01', '1.', '-0', '1e5', '{"a":1}', '[1]', '"run_id":"r"', '"log_version":"2"', '"caribou_event":7', '"timestamp":"2026-12-01T24:00:00.500Z"', 'é', '\ud800'];
+const INSERTS = [
+  '\\',
+  '\\"',
+  '\\u0041',
+  '"',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  ' ',
+  '\t',
+  '\n',
+  '\u0001',
+  '\u001f',
+  '0',
+  '-',
+  '.',
+  'e',
+  '+',
+  'E',
+  'x',
+  'n',
+  't',
+  'f',
+  'true',
+  'null',
+  '01',
+  '1.',
+  '-0',
+  '1e5',
+  '{"a":1}',
+  '[1]',
+  '"run_id":"r"',
+  '"log_version":"2"',
+  '"caribou_event":7',
+  '"timestamp":"2026-12-01T24:00:00.500Z"',
+  'é',
+  '\ud800',
+];
 
 export const mutatedMessage: fc.Arbitrary<string> = fc
-  .tuple(runtimeMessage, fc.array(fc.tuple(fc.nat(), fc.constantFrom('insert', 'delete', 'truncate', 'replace'), fc.oneof(fc.constantFrom(...INSERTS), fc.string({ maxLength: 3 }))), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    runtimeMessage,
+    fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.constantFrom('insert', 'delete', 'truncate', 'replace'),
+        fc.oneof(fc.constantFrom(...INSERTS), fc.string({ maxLength: 3 })),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+  )
   .map(([message, edits]) => {
     let m = message;
     for (const [n, how, text] of edits) {
@@ -88,5 +182,10 @@ export const foreignMessage: fc.Arbitrary<string> = fc.oneof(
   fc.string(),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify({ level: 'INFO', message: 'user', caribou_event: v, run_id: 'r' })),
-  fc.constantFrom('START RequestId: r-1 Version: $LATEST', 'END RequestId: r-1', 'REPORT RequestId: r-1\tDuration: 1.00 ms\tInit Duration: 200.00 ms\t', 'REPORT RequestId: \t'),
+  fc.constantFrom(
+    'START RequestId: r-1 Version: $LATEST',
+    'END RequestId: r-1',
+    'REPORT RequestId: r-1\tDuration: 1.00 ms\tInit Duration: 200.00 ms\t',
+    'REPORT RequestId: \t',
+  ),
 );

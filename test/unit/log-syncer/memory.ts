@@ -2,7 +2,15 @@
 // round-trips through the real storage encodings and enforces the version condition, a clock.
 import type { WorkflowDag } from '../../../shared/analysis/dag.js';
 import { summaryFromItem, summaryToItem, emptySummary, type WorkflowSummaryItem } from '../../../shared/stores/workflow-summary-codec.js';
-import type { FollowUp, LogGroupRef, LogPage, LogSource, StoredSync, SummaryStore, SyncClock } from '../../../services/log-syncer/core/ports.js';
+import type {
+  FollowUp,
+  LogGroupRef,
+  LogPage,
+  LogSource,
+  StoredSync,
+  SummaryStore,
+  SyncClock,
+} from '../../../services/log-syncer/core/ports.js';
 import { VersionConflictError } from '../../../services/log-syncer/core/ports.js';
 import { decodeState, encodeState } from '../../../services/log-syncer/core/state.js';
 import type { SyncSettings } from '../../../services/log-syncer/core/sync.js';
@@ -40,13 +48,17 @@ export class MemoryStore implements SummaryStore {
   /** Called before the conditional check: lets a test interleave another sync. */
   beforeSave?: () => Promise<void>;
   async load(workflowId: string): Promise<StoredSync> {
-    return { summary: this.item ? summaryFromItem(structuredClone(this.item) as unknown as Record<string, unknown>) : emptySummary(workflowId), state: decodeState(this.stateBlob) };
+    return {
+      summary: this.item ? summaryFromItem(structuredClone(this.item) as unknown as Record<string, unknown>) : emptySummary(workflowId),
+      state: decodeState(this.stateBlob),
+    };
   }
   async save(next: StoredSync, previousVersion: number): Promise<void> {
     const hook = this.beforeSave;
     this.beforeSave = undefined;
     await hook?.();
-    if ((this.item?.version ?? 0) !== previousVersion) throw new VersionConflictError(`version is ${this.item?.version}, expected ${previousVersion}`);
+    if ((this.item?.version ?? 0) !== previousVersion)
+      throw new VersionConflictError(`version is ${this.item?.version}, expected ${previousVersion}`);
     this.item = summaryToItem(next.summary);
     this.stateBlob = encodeState(next.state);
     this.writes++;
@@ -61,7 +73,10 @@ export class RecordingFollowUp implements FollowUp {
 }
 
 export class FakeClock implements SyncClock {
-  constructor(public now: number, public remaining = 600_000) {}
+  constructor(
+    public now: number,
+    public remaining = 600_000,
+  ) {}
   nowMs(): number {
     return this.now;
   }

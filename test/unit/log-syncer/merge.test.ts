@@ -25,8 +25,18 @@ function makeRuns(count: number, regionOf?: (run: number, instance: string) => s
       run_id: runIdOf(i + 1),
       startedAt: new Date(T0 + i * 60_000).toISOString(),
       runtimeS: jitter(t.runtimeS),
-      instances: t.instances.map((x) => ({ ...x, region: region(x.instance, x.region), durationS: jitter(x.durationS), userDurationS: jitter(x.userDurationS) })),
-      edges: t.edges.map((e) => ({ ...e, fromRegion: region(e.from, e.fromRegion), ...(e.toRegion ? { toRegion: region(e.to, e.toRegion) } : {}), ...(e.latencyS !== undefined ? { latencyS: jitter(e.latencyS) } : {}) })),
+      instances: t.instances.map((x) => ({
+        ...x,
+        region: region(x.instance, x.region),
+        durationS: jitter(x.durationS),
+        userDurationS: jitter(x.userDurationS),
+      })),
+      edges: t.edges.map((e) => ({
+        ...e,
+        fromRegion: region(e.from, e.fromRegion),
+        ...(e.toRegion ? { toRegion: region(e.to, e.toRegion) } : {}),
+        ...(e.latencyS !== undefined ? { latencyS: jitter(e.latencyS) } : {}),
+      })),
     };
   });
 }
@@ -42,7 +52,12 @@ function buildRuns(count: number): SyncedRun[] {
       startMs: T0 + i * 60_000,
       random,
       regionOf,
-      taken: (e) => (/entry_point:0#(\d)$/.test(e) ? Number(/#(\d)$/.exec(e)![1]) < workers : /#1$/.test(e) && e.includes('shuffler:sync') ? workers >= 3 : true),
+      taken: (e) =>
+        /entry_point:0#(\d)$/.test(e)
+          ? Number(/#(\d)$/.exec(e)![1]) < workers
+          : /#1$/.test(e) && e.includes('shuffler:sync')
+            ? workers >= 3
+            : true,
     });
     const c = emptyCounters();
     const lines: RuntimeLine[] = [];
@@ -70,7 +85,10 @@ test('10,000 map_reduce runs: the stored item stays under 400 KB, keeps the newe
   process.stdout.write(`# summary item at 10,000 map_reduce runs: ${size} bytes, ${summary.runs.length} runs kept\n`);
   assert.ok(size < 400_000, `item is ${size} bytes`);
   assert.ok(summary.runs.length >= 500, `only ${summary.runs.length} runs kept`);
-  assert.ok(summary.runs.some((r) => r.run_id === runIdOf(6)), 'the rare ap-south-1 run is kept');
+  assert.ok(
+    summary.runs.some((r) => r.run_id === runIdOf(6)),
+    'the rare ap-south-1 run is kept',
+  );
   assert.equal(summary.runs.at(-1)!.run_id, runIdOf(10_000), 'newest run kept');
   // Merging the same runs again changes nothing (idempotent by run_id).
   const again = mergeSummary(summary, runs.slice(-100), DEFAULT_SIZE_POLICY, now);

@@ -4,7 +4,16 @@ import fc from 'fast-check';
 import { emptyCounters, parseMessage } from '../../../services/log-syncer/core/parse.js';
 
 const runtime = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ level: 'INFO', timestamp: '2026-12-01T10:00:00.000Z', caribou: true, caribou_event: 'EXECUTED', log_version: '1', run_id: 'a'.repeat(32), instance: 'x', ...extra });
+  JSON.stringify({
+    level: 'INFO',
+    timestamp: '2026-12-01T10:00:00.000Z',
+    caribou: true,
+    caribou_event: 'EXECUTED',
+    log_version: '1',
+    run_id: 'a'.repeat(32),
+    instance: 'x',
+    ...extra,
+  });
 
 test('runtime lines parse with or without the Lambda text prefix; the line timestamp wins', () => {
   const c = emptyCounters();
@@ -18,7 +27,11 @@ test('runtime lines parse with or without the Lambda text prefix; the line times
 
 test('REPORT lines give the request id and the cold start Init Duration', () => {
   const c = emptyCounters();
-  const cold = parseMessage('REPORT RequestId: r-1\tDuration: 12.00 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tInit Duration: 250.50 ms\t', 0, c);
+  const cold = parseMessage(
+    'REPORT RequestId: r-1\tDuration: 12.00 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tInit Duration: 250.50 ms\t',
+    0,
+    c,
+  );
   const warm = parseMessage('REPORT RequestId: r-2\tDuration: 12.00 ms\t', 0, c);
   assert.deepEqual(cold, { kind: 'report', report: { requestId: 'r-1', initDurationS: 0.2505 } });
   assert.deepEqual(warm, { kind: 'report', report: { requestId: 'r-2' } });
@@ -42,7 +55,24 @@ test('foreign, corrupt and unknown-version lines are counted and skipped', () =>
 });
 
 test('fuzz: no message ever throws, and every message is counted exactly once', () => {
-  const pieces = fc.oneof(fc.string(), fc.constantFrom('{', '}', '"caribou_event"', ':', '"EXECUTED"', 'REPORT RequestId: ', '\t', runtime(), '"log_version":"1"', '"run_id":"r"', 'null', '[', ','));
+  const pieces = fc.oneof(
+    fc.string(),
+    fc.constantFrom(
+      '{',
+      '}',
+      '"caribou_event"',
+      ':',
+      '"EXECUTED"',
+      'REPORT RequestId: ',
+      '\t',
+      runtime(),
+      '"log_version":"1"',
+      '"run_id":"r"',
+      'null',
+      '[',
+      ',',
+    ),
+  );
   fc.assert(
     fc.property(fc.array(pieces, { maxLength: 12 }), fc.integer(), (parts, ts) => {
       const c = emptyCounters();

@@ -26,7 +26,13 @@ function split(events: SimulatedEvent[]): { lines: RuntimeLine[]; reports: Map<s
 }
 
 test('a map_reduce run: instances, taken and not-taken edges, sync firings, sizes and latencies', () => {
-  const events = simulateRun(dag, { runId: runIdOf(1), startMs: Date.parse('2026-12-01T10:00:00Z'), taken: threeMappers, random: seeded(1), lambdaPrefix: true });
+  const events = simulateRun(dag, {
+    runId: runIdOf(1),
+    startMs: Date.parse('2026-12-01T10:00:00Z'),
+    taken: threeMappers,
+    random: seeded(1),
+    lambdaPrefix: true,
+  });
   const { lines, reports } = split(events);
   // Order must not matter: reverse the lines.
   const result = assembleRun(runIdOf(1), lines.reverse(), reports, view);
@@ -54,7 +60,7 @@ test('a map_reduce run: instances, taken and not-taken edges, sync firings, size
   assert.equal(edgeTo('entry_point:0#0').conditional, false);
 });
 
-test('a run spanning two regions is rebuilt from both regions\' log groups', () => {
+test("a run spanning two regions is rebuilt from both regions' log groups", () => {
   const events = simulateRun(dag, {
     runId: runIdOf(2),
     startMs: Date.parse('2026-12-01T10:00:00Z'),

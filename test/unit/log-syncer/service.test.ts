@@ -8,7 +8,10 @@ import { ValidationError } from '../../../shared/errors.js';
 
 test('a follow-up task continues the same work: same root, same hop as the current task', async () => {
   const items: WorkItem[] = [];
-  const followUp = continuationFollowUp({ dispatch: async (i) => (items.push(...i), { task_ids: ['t2'] }) }, { idempotency_key: 't1', task_id: 't1', root_id: 'root-1', hop: 1, attempt: 1 });
+  const followUp = continuationFollowUp(
+    { dispatch: async (i) => (items.push(...i), { task_ids: ['t2'] }) },
+    { idempotency_key: 't1', task_id: 't1', root_id: 'root-1', hop: 1, attempt: 1 },
+  );
   await followUp.request('wf-0.0.1');
   assert.equal(items.length, 1);
   assert.deepEqual(items[0]!.event, { workflow_id: 'wf-0.0.1' });

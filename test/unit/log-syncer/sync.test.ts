@@ -17,7 +17,16 @@ const takenFor = (i: number) => (edgeId: string) => {
   return true;
 };
 
-function runs(count: number, opts: { startMs?: number; spacingMs?: number; from?: number; regionOf?: (i: string) => string; failures?: (run: number) => (i: string) => number } = {}): SimulatedEvent[] {
+function runs(
+  count: number,
+  opts: {
+    startMs?: number;
+    spacingMs?: number;
+    from?: number;
+    regionOf?: (i: string) => string;
+    failures?: (run: number) => (i: string) => number;
+  } = {},
+): SimulatedEvent[] {
   const events: SimulatedEvent[] = [];
   const from = opts.from ?? 0;
   for (let i = from; i < from + count; i++) {
@@ -75,9 +84,18 @@ test('N runs are synced exactly once; syncing again keeps N; lines are counted',
   // Per-edge counts: entry→mapper taken = sum of workers; not taken = 6 - workers.
   const workers = Array.from({ length: 40 }, (_, i) => workersOf(i));
   const entryEdges = s.runs.flatMap((r) => r.edges.filter((e) => e.from === dag.entry_instance));
-  assert.equal(entryEdges.filter((e) => e.invoked).length, workers.reduce((a, b) => a + b, 0));
-  assert.equal(entryEdges.filter((e) => !e.invoked).length, workers.reduce((a, b) => a + 6 - b, 0));
-  assert.equal(Object.values(s.daily).reduce((a, d) => a + d.invocations, 0), 40);
+  assert.equal(
+    entryEdges.filter((e) => e.invoked).length,
+    workers.reduce((a, b) => a + b, 0),
+  );
+  assert.equal(
+    entryEdges.filter((e) => !e.invoked).length,
+    workers.reduce((a, b) => a + 6 - b, 0),
+  );
+  assert.equal(
+    Object.values(s.daily).reduce((a, d) => a + d.invocations, 0),
+    40,
+  );
   assert.equal(s.version, 2);
 });
 
@@ -149,7 +167,10 @@ test('bounded work: out of time, a task stores a continuation and asks for a fol
   assert.equal(t.followUp.requested.length, tasks - 1);
   assert.equal(t.summary().totalRuns, 30);
   assert.equal(new Set(t.summary().runs.map((r) => r.run_id)).size, 30);
-  assert.equal(edgeCounts(t.summary()).invoked, t.summary().runs.reduce((a, r) => a + r.edges.filter((e) => e.invoked).length, 0));
+  assert.equal(
+    edgeCounts(t.summary()).invoked,
+    t.summary().runs.reduce((a, r) => a + r.edges.filter((e) => e.invoked).length, 0),
+  );
 });
 
 test('a run that never completes (message in the DLQ) is finalised as failed after the pending timeout', async () => {
@@ -164,7 +185,10 @@ test('a run that never completes (message in the DLQ) is finalised as failed aft
   assert.equal(second.runsAdded, 1);
   const s = t.summary();
   assert.equal(s.runs.filter((r) => !r.succeeded).length, 1);
-  assert.equal(Object.values(s.daily).reduce((a, d) => a + d.failures, 0), 1);
+  assert.equal(
+    Object.values(s.daily).reduce((a, d) => a + d.failures, 0),
+    1,
+  );
 });
 
 test('nothing older than the forgetting horizon is read', async () => {

@@ -37,9 +37,28 @@ export function makeRecord(): WorkflowRecord {
     status: 'DEPLOYED',
     deployed_at: '2026-01-01T00:00:00.000Z',
     home_region: HOME,
-    config: { regions_and_providers: { allowed_regions: [{ provider: 'aws', region: 'us-east-1' }, { provider: 'aws', region: 'us-west-2' }, { provider: 'aws', region: 'ca-central-1' }], disallowed_regions: null } } as unknown as WorkflowRecord['config'],
+    config: {
+      regions_and_providers: {
+        allowed_regions: [
+          { provider: 'aws', region: 'us-east-1' },
+          { provider: 'aws', region: 'us-west-2' },
+          { provider: 'aws', region: 'ca-central-1' },
+        ],
+        disallowed_regions: null,
+      },
+    } as unknown as WorkflowRecord['config'],
     dag: {} as WorkflowRecord['dag'],
-    function_descriptions: fns.map((name) => ({ name, entry_point: name === 'a', is_sync: name === 'c', memory_mb: 128, timeout_s: 60, environment_variables: {}, call_sites: [], allowed_regions: null, disallowed_regions: null })),
+    function_descriptions: fns.map((name) => ({
+      name,
+      entry_point: name === 'a',
+      is_sync: name === 'c',
+      memory_mb: 128,
+      timeout_s: 60,
+      environment_variables: {},
+      call_sites: [],
+      allowed_regions: null,
+      disallowed_regions: null,
+    })),
     iam_policy: {},
     deployed_regions: Object.fromEntries(fns.map((fn) => [fn, { [HOME]: resourcesFor(fn, HOME) }])),
     sync_tables: { [HOME]: 'caribou-sync-wf-0_0_1' },
@@ -52,17 +71,29 @@ export function makePlacement(record: WorkflowRecord): WorkflowPlacementDocument
     workflow_id: ID,
     home_region: HOME,
     instance_functions: { ...INSTANCES },
-    endpoints: Object.fromEntries(Object.entries(record.deployed_regions).map(([fn, r]) => [fn, { [HOME]: { queue_url: r[HOME]!.queue_url, function_arn: r[HOME]!.function_arn } }])),
+    endpoints: Object.fromEntries(
+      Object.entries(record.deployed_regions).map(([fn, r]) => [
+        fn,
+        { [HOME]: { queue_url: r[HOME]!.queue_url, function_arn: r[HOME]!.function_arn } },
+      ]),
+    ),
     home_run_ratio: 0.1,
   };
 }
 
-export function stagedPlan(placement: Record<string, string>, options: { task?: string; expiry?: string; hours?: number[] } = {}): StagedPlan {
+export function stagedPlan(
+  placement: Record<string, string>,
+  options: { task?: string; expiry?: string; hours?: number[] } = {},
+): StagedPlan {
   const hours = options.hours ?? [0, 12];
   return {
     workflow_id: ID,
     staged_at: '2026-01-01T01:00:00.000Z',
-    plan: { expiry_time: options.expiry ?? '2026-01-08T00:00:00.000Z', time_keys: hours, hours: Object.fromEntries(hours.map((h) => [String(h), { ...placement }])) },
+    plan: {
+      expiry_time: options.expiry ?? '2026-01-08T00:00:00.000Z',
+      time_keys: hours,
+      hours: Object.fromEntries(hours.map((h) => [String(h), { ...placement }])),
+    },
     solved_by_task: options.task ?? 'task-1',
     solver: { algorithm: 'coarse', calculator: 'simple', durationS: 1, evaluations: 10 },
     kept_home: [],
@@ -114,7 +145,15 @@ export class MemoryStore implements MigratorStore {
   async releaseLock(_id: string, owner: string) {
     if (this.record?.migrator_lock?.owner === owner) delete this.record.migrator_lock;
   }
-  async saveState(_id: string, owner: string, state: { deployed_regions: WorkflowRecord['deployed_regions']; cleanup_due_at?: string; migrator: NonNullable<WorkflowRecord['migrator']> }) {
+  async saveState(
+    _id: string,
+    owner: string,
+    state: {
+      deployed_regions: WorkflowRecord['deployed_regions'];
+      cleanup_due_at?: string;
+      migrator: NonNullable<WorkflowRecord['migrator']>;
+    },
+  ) {
     if (this.record?.migrator_lock?.owner !== owner) throw new Error('lease lost');
     this.record.deployed_regions = structuredClone(state.deployed_regions);
     if (state.cleanup_due_at) this.record.cleanup_due_at = state.cleanup_due_at;
@@ -132,7 +171,9 @@ export class FakeDeployer implements RegionDeployer {
   failRemove = new Map<string, Error>();
   async inspect(_r: WorkflowRecord, fr: FunctionRegion): Promise<Ownership> {
     const owner = this.cloud.get(frKey(fr));
-    return owner === 'foreign' ? { foreign: `a function named like ${fr.fn} exists in ${fr.region} and was not made by Caribou` } : (owner ?? 'absent');
+    return owner === 'foreign'
+      ? { foreign: `a function named like ${fr.fn} exists in ${fr.region} and was not made by Caribou` }
+      : (owner ?? 'absent');
   }
   async deploy(_r: WorkflowRecord, fr: FunctionRegion) {
     this.calls.push(`deploy ${frKey(fr)}`);

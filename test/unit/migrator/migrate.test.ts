@@ -4,7 +4,8 @@ import { MigrationRejectedError, isRetryable, reDeployWorkflow } from '../../../
 import { TransientError, ValidationError } from '../../../shared/errors.js';
 import { A, B, C, CA, HOME, ID, WEST, FakeDeployer, MemoryStore, makeRecord, migratorDeps, resourcesFor, stagedPlan } from './fakes.js';
 
-const awsError = (name: string, status?: number) => Object.assign(new Error(name), { name, $metadata: status === undefined ? {} : { httpStatusCode: status } });
+const awsError = (name: string, status?: number) =>
+  Object.assign(new Error(name), { name, $metadata: status === undefined ? {} : { httpStatusCode: status } });
 
 function setup(graceS = 3600) {
   const store = new MemoryStore(makeRecord());
@@ -76,7 +77,14 @@ test('rollback: when the second region fails its health check, the first is remo
   deployer.failHealth.set(`b@${WEST}`, awsError('TooManyRequestsException', 429));
   store.staged = stagedPlan({ [B]: WEST, [C]: CA });
   await assert.rejects(reDeployWorkflow(ID, deps), (error: Error) => error instanceof TransientError && /rolled back/.test(error.message));
-  assert.deepEqual(deployer.calls, [`deploy c@${CA}`, `health c@${CA}`, `deploy b@${WEST}`, `health b@${WEST}`, `remove b@${WEST}`, `remove c@${CA}`]);
+  assert.deepEqual(deployer.calls, [
+    `deploy c@${CA}`,
+    `health c@${CA}`,
+    `deploy b@${WEST}`,
+    `health b@${WEST}`,
+    `remove b@${WEST}`,
+    `remove c@${CA}`,
+  ]);
   assert.equal(deployer.cloud.size, 0, 'nothing of this attempt is left');
   assert.deepEqual(store.placement.current_deployment, oldPlan);
   assert.equal(store.publishes, 0);
@@ -93,7 +101,10 @@ test('a name taken by something Caribou did not create rejects the plan: rollbac
   const { store, deployer, deps } = setup();
   deployer.cloud.set(`b@${WEST}`, 'foreign');
   store.staged = stagedPlan({ [B]: WEST, [C]: CA });
-  await assert.rejects(reDeployWorkflow(ID, deps), (error: Error) => error instanceof MigrationRejectedError && /not made by Caribou/.test(error.message));
+  await assert.rejects(
+    reDeployWorkflow(ID, deps),
+    (error: Error) => error instanceof MigrationRejectedError && /not made by Caribou/.test(error.message),
+  );
   assert.deepEqual(deployer.calls, [`deploy c@${CA}`, `health c@${CA}`, `remove c@${CA}`]);
   assert.deepEqual([...deployer.cloud], [[`b@${WEST}`, 'foreign']]);
   assert.equal(store.staged, undefined, 'a plan that can never apply is not retried forever');

@@ -31,7 +31,10 @@ test('a plan with unknown instances, malformed or disallowed regions, or inconsi
   record.function_descriptions[1]!.allowed_regions = [{ provider: 'aws', region: 'ca-central-1' }];
   assert.throws(() => validatePlan(stagedPlan({ [B]: WEST }).plan, record, wpd), /function b may not run in aws:us-west-2/);
   const expired = stagedPlan({ [B]: WEST }, { expiry: '2026-01-01T00:00:00.000Z' }).plan;
-  assert.throws(() => validatePlan(expired, record, wpd, new Date('2026-01-02T00:00:00.000Z')), /expired at 2026-01-01T00:00:00.000Z, before it could be applied/);
+  assert.throws(
+    () => validatePlan(expired, record, wpd, new Date('2026-01-02T00:00:00.000Z')),
+    /expired at 2026-01-01T00:00:00.000Z, before it could be applied/,
+  );
   const inconsistent = stagedPlan({ [A]: HOME }).plan;
   inconsistent.time_keys = [0];
   assert.throws(() => validatePlan(inconsistent, record, wpd), /time_keys \[0\] differ from the plan's hours \[0,12\]/);
@@ -55,7 +58,14 @@ test('clean-up: home is never removed, a used pair is kept, a released one goes 
   deployed.c![CA] = { ...resourcesFor('c', CA), released_at: '2026-01-01T00:00:00.000Z' };
   deployed.b![CA] = { ...resourcesFor('b', CA), released_at: '2026-01-01T00:30:00.000Z' };
   const plan = stagedPlan({ [B]: WEST }).plan;
-  const decision = decideCleanup({ deployed, home: HOME, plan, instanceFunctions: INSTANCES, now: new Date('2026-01-01T01:00:00.000Z'), graceS: 3600 });
+  const decision = decideCleanup({
+    deployed,
+    home: HOME,
+    plan,
+    instanceFunctions: INSTANCES,
+    now: new Date('2026-01-01T01:00:00.000Z'),
+    graceS: 3600,
+  });
   assert.deepEqual(decision.remove, [{ fn: 'c', region: CA }]);
   assert.equal(decision.releasedAt.has(`b@${WEST}`), false, 'in use');
   assert.equal(decision.releasedAt.get(`b@${CA}`), '2026-01-01T00:30:00.000Z');

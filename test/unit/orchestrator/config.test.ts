@@ -15,7 +15,10 @@ test('defaults: every labourer, sosw coefficients and greenfield constants, max 
 });
 
 test('an override merges labourer by labourer and field by field', () => {
-  const config = parseOrchestratorConfig({ labourers: { migrator: { max_simultaneous_invocations: 2 } }, invocation_coefficient: { 1: 0.1 } });
+  const config = parseOrchestratorConfig({
+    labourers: { migrator: { max_simultaneous_invocations: 2 } },
+    invocation_coefficient: { 1: 0.1 },
+  });
   assert.equal(config.labourers.migrator?.max_simultaneous_invocations, 2);
   assert.equal(config.labourers.migrator?.max_attempts, 3);
   assert.equal(config.labourers['log-syncer']?.max_simultaneous_invocations, 10);
@@ -25,16 +28,28 @@ test('an override merges labourer by labourer and field by field', () => {
 
 test('errors name the field and what was expected', () => {
   assert.throws(
-    () => parseOrchestratorConfig({ labourers: { migrator: { health_metrics: { q: { metric: { namespace: 'AWS/SQS', metric_name: 'X' }, feelings: { 4: 1 }, comparison: '=<' } } } } }),
-    (e: unknown) => e instanceof ValidationError && /labourers\.migrator\.health_metrics\.q\.comparison/.test(e.message) && /"<="/.test(e.message),
+    () =>
+      parseOrchestratorConfig({
+        labourers: {
+          migrator: { health_metrics: { q: { metric: { namespace: 'AWS/SQS', metric_name: 'X' }, feelings: { 4: 1 }, comparison: '=<' } } },
+        },
+      }),
+    (e: unknown) =>
+      e instanceof ValidationError && /labourers\.migrator\.health_metrics\.q\.comparison/.test(e.message) && /"<="/.test(e.message),
   );
   assert.throws(() => parseOrchestratorConfig({ labourers: { 'not-a-service': {} } }), ValidationError);
   assert.throws(
-    () => parseOrchestratorConfig({ labourers: { migrator: { health_metrics: { q: { metric: { namespace: 'N', metric_name: 'X' }, feelings: { 4: 50, 3: 25 } } } } } }),
+    () =>
+      parseOrchestratorConfig({
+        labourers: { migrator: { health_metrics: { q: { metric: { namespace: 'N', metric_name: 'X' }, feelings: { 4: 50, 3: 25 } } } } },
+      }),
     /labourers\.migrator: health metric "q": feelings out of order/,
   );
   assert.throws(
-    () => parseOrchestratorConfig({ labourers: { migrator: { health_metrics: { q: { metric: { namespace: 'N', metric_name: 'X' }, feelings: { 7: 1 } } } } } }),
+    () =>
+      parseOrchestratorConfig({
+        labourers: { migrator: { health_metrics: { q: { metric: { namespace: 'N', metric_name: 'X' }, feelings: { 7: 1 } } } } },
+      }),
     /eco status 0\.\.4/,
   );
 });

@@ -22,17 +22,30 @@ function fresh() {
 }
 
 const syncItems = (count: number, hop = 0): WorkItem[] =>
-  Array.from({ length: count }, (_, i) => ({ type: 'sync_workflow', event: { workflow_id: `wf_${i}-1.0` }, parent: { root_id: 'root-1', hop } }));
+  Array.from({ length: count }, (_, i) => ({
+    type: 'sync_workflow',
+    event: { workflow_id: `wf_${i}-1.0` },
+    parent: { root_id: 'root-1', hop },
+  }));
 
 test('dispatch appends tasks in FIFO greenfield order and nudges once; past the hop limit nothing is written', async () => {
   const { store, dispatcher, nudges } = fresh();
   const { task_ids } = await dispatcher.dispatch(syncItems(3));
   const rows = await store.activeOf('log-syncer');
-  assert.deepEqual(rows.map((r) => r.task_id), task_ids);
-  assert.deepEqual(rows.map((r) => r.greenfield), [2000, 3000, 4000]);
+  assert.deepEqual(
+    rows.map((r) => r.task_id),
+    task_ids,
+  );
+  assert.deepEqual(
+    rows.map((r) => r.greenfield),
+    [2000, 3000, 4000],
+  );
   assert.equal(nudges.length, 1);
   await dispatcher.dispatch(syncItems(1));
-  assert.deepEqual((await store.activeOf('log-syncer')).map((r) => r.greenfield), [2000, 3000, 4000, 5000]);
+  assert.deepEqual(
+    (await store.activeOf('log-syncer')).map((r) => r.greenfield),
+    [2000, 3000, 4000, 5000],
+  );
   await assert.rejects(dispatcher.dispatch([...syncItems(1), ...syncItems(1, MAX_INTERNAL_HOPS)]), LoopGuardError);
   assert.equal(store.tasks.size, 4);
 });
@@ -43,8 +56,17 @@ test('release never exceeds max_simultaneous − running; completions are archiv
   const releaser = new RecordingReleaser();
   const deps = cycleDeps(store, testConfig(), { releaser, now: clock.now });
   assert.equal((await runCycle(deps)).labourers['log-syncer']?.release?.released, 5);
-  assert.deepEqual(releaser.released.map((m) => m.meta.task_id), task_ids.slice(0, 5));
-  assert.deepEqual(releaser.released[0]!.meta, { idempotency_key: task_ids[0], root_id: 'root-1', hop: 1, task_id: task_ids[0], attempt: 1 });
+  assert.deepEqual(
+    releaser.released.map((m) => m.meta.task_id),
+    task_ids.slice(0, 5),
+  );
+  assert.deepEqual(releaser.released[0]!.meta, {
+    idempotency_key: task_ids[0],
+    root_id: 'root-1',
+    hop: 1,
+    task_id: task_ids[0],
+    attempt: 1,
+  });
   clock.advance(5);
   const second = await runCycle(deps);
   assert.equal(second.labourers['log-syncer']?.release?.running, 5);
@@ -86,7 +108,10 @@ test('two runs racing for one queue never release a task twice; with the lease o
 
 test('scavenger: expired → retry with backoff → queue head → dead after max_attempts, reason kept', async () => {
   const { store, dispatcher, clock } = fresh();
-  const config = testConfig({ max_simultaneous_invocations: 1, max_attempts: 2, max_duration_s: 60, cooldown_s: 0 }, { retry: { base_delay_s: 10, max_delay_s: 100, jitter: 0 } });
+  const config = testConfig(
+    { max_simultaneous_invocations: 1, max_attempts: 2, max_duration_s: 60, cooldown_s: 0 },
+    { retry: { base_delay_s: 10, max_delay_s: 100, jitter: 0 } },
+  );
   const releaser = new RecordingReleaser();
   const log = new MemoryLog();
   const deps = cycleDeps(store, config, { releaser, now: clock.now, log });
@@ -120,7 +145,11 @@ test('scavenger: expired → retry with backoff → queue head → dead after ma
 test('failure reports: retryable ones retry at the next run, a non-retryable one is dead at once, a release failure retries', async () => {
   const { store, dispatcher, clock } = fresh();
   const releaser = new RecordingReleaser();
-  const deps = cycleDeps(store, testConfig({ max_simultaneous_invocations: 3 }, { retry: { base_delay_s: 0, max_delay_s: 0, jitter: 0 } }), { releaser, now: clock.now });
+  const deps = cycleDeps(
+    store,
+    testConfig({ max_simultaneous_invocations: 3 }, { retry: { base_delay_s: 0, max_delay_s: 0, jitter: 0 } }),
+    { releaser, now: clock.now },
+  );
   const [a, b, c] = (await dispatcher.dispatch(syncItems(3))).task_ids;
   releaser.failNext = 1; // a's release fails
   const first = await runCycle(deps);
@@ -155,7 +184,10 @@ test('a labourer whose run fails is reported with its error, its lease is freed,
   clock.advance(1);
   const next = await runCycle({ ...deps, owner: 'another-run' });
   assert.equal(next.labourers['log-syncer']?.release?.released, 2, 'the failed run released its lease');
-  assert.deepEqual(releaser.released.map((m) => m.meta.task_id), task_ids);
+  assert.deepEqual(
+    releaser.released.map((m) => m.meta.task_id),
+    task_ids,
+  );
 });
 
 test('a cycle started past its deadline skips every labourer and releases nothing', async () => {

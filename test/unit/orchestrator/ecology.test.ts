@@ -14,7 +14,10 @@ const metric = (name: string, feelings: Record<string, number>, extra: Record<st
 
 class FakeReader implements MetricReader {
   calls: MetricQuery[][] = [];
-  constructor(private readonly values: Record<string, number[]>, private readonly fail = false) {}
+  constructor(
+    private readonly values: Record<string, number[]>,
+    private readonly fail = false,
+  ) {}
   async read(queries: readonly MetricQuery[]): Promise<Map<string, number[]>> {
     this.calls.push([...queries]);
     if (this.fail) throw new Error('throttled');
@@ -48,13 +51,16 @@ test('status is the worst over metrics: healths 3, 2, 4 → 2, all read in one b
   const reader = new FakeReader({ a: [15], b: [25], c: [5] });
   const health = await assessHealth(config, ['log-syncer', 'migrator'], reader, 1000);
   assert.equal(health.get('log-syncer')?.status, 2);
-  assert.deepEqual(health.get('log-syncer')?.metrics.map((m) => m.status), [3, 2, 4]);
+  assert.deepEqual(
+    health.get('log-syncer')?.metrics.map((m) => m.status),
+    [3, 2, 4],
+  );
   assert.equal(health.get('migrator')?.status, 4);
   assert.equal(reader.calls.length, 1);
   assert.equal(reader.calls[0]!.length, 3);
 });
 
-test('no datapoints is a defined outcome: the metric\'s no_data_status (default healthy)', async () => {
+test("no datapoints is a defined outcome: the metric's no_data_status (default healthy)", async () => {
   const config = parseOrchestratorConfig({
     labourers: {
       'log-syncer': { health_metrics: { dlq: metric('dlq', { 4: 0, 3: 5 }) } },
@@ -99,6 +105,10 @@ test('GetMetricData window: EndTime now, StartTime now − look-back, period def
   assert.equal(sent[0].StartTime.getTime(), (10_000 - 300) * 1000);
   assert.equal(sent[0].MetricDataQueries[0].MetricStat.Period, 60);
   assert.equal(sent[0].MetricDataQueries[0].MetricStat.Stat, 'Average');
-  assert.deepEqual(sent[0].MetricDataQueries[0].MetricStat.Metric, { Namespace: 'Test', MetricName: 'm', Dimensions: [{ Name: 'Queue', Value: 'm' }] });
+  assert.deepEqual(sent[0].MetricDataQueries[0].MetricStat.Metric, {
+    Namespace: 'Test',
+    MetricName: 'm',
+    Dimensions: [{ Name: 'Queue', Value: 'm' }],
+  });
   assert.deepEqual(values.get(key), [7, 9]);
 });

@@ -12,7 +12,11 @@ process.env.CARIBOU_RETRY_TASKS_TABLE = 'r';
 process.env.CARIBOU_EVENT_BUS_NAME = 'b';
 const { handler } = await import('../../../services/orchestrator/handler.js');
 
-const context = { awsRequestId: 'req-1', functionName: 'caribou-orchestrator', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'caribou-orchestrator',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
 
 test('a direct invoke with an invalid config answers 400 naming the field', async () => {
   const answer = (await handler({}, context)) as { status: number; message: string };
@@ -21,7 +25,20 @@ test('a direct invoke with an invalid config answers 400 naming the field', asyn
 });
 
 test('queue triggers (schedule, nudges) are consumed even when the cycle cannot run', async () => {
-  const record = (body: string, i: number) => ({ messageId: `m${i}`, body, eventSource: 'aws:sqs', receiptHandle: 'h', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSourceARN: 'arn', awsRegion: 'us-east-1' });
-  const answer = await handler({ Records: [record('{"source":"caribou.schedule"}', 1), record('{"source":"caribou.orchestrator.nudge"}', 2)] }, context);
+  const record = (body: string, i: number) => ({
+    messageId: `m${i}`,
+    body,
+    eventSource: 'aws:sqs',
+    receiptHandle: 'h',
+    attributes: {},
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSourceARN: 'arn',
+    awsRegion: 'us-east-1',
+  });
+  const answer = await handler(
+    { Records: [record('{"source":"caribou.schedule"}', 1), record('{"source":"caribou.orchestrator.nudge"}', 2)] },
+    context,
+  );
   assert.deepEqual(answer, { batchItemFailures: [] });
 });

@@ -50,7 +50,10 @@ test('greater-is-better feelings work (sosw rejected every ">=" config)', () => 
 });
 
 test('desired invocations for max 10, running 0, statuses 0..4 are 0, 0, 5, 7, 10 (sosw §9.2.1)', () => {
-  assert.deepEqual(ECO_STATUSES.map((s) => desiredInvocations(10, s, 0, COEFFICIENT)), [0, 0, 5, 7, 10]);
+  assert.deepEqual(
+    ECO_STATUSES.map((s) => desiredInvocations(10, s, 0, COEFFICIENT)),
+    [0, 0, 5, 7, 10],
+  );
 });
 
 test('desired invocations by max simultaneous (sosw §5.2, probed table)', () => {
@@ -60,7 +63,12 @@ test('desired invocations by max simultaneous (sosw §5.2, probed table)', () =>
     [3, [0, 0, 1, 2, 3]],
     [10, [0, 0, 5, 7, 10]],
   ];
-  for (const [max, expected] of rows) assert.deepEqual(ECO_STATUSES.map((s) => desiredInvocations(max, s, 0, COEFFICIENT)), expected, `max ${max}`);
+  for (const [max, expected] of rows)
+    assert.deepEqual(
+      ECO_STATUSES.map((s) => desiredInvocations(max, s, 0, COEFFICIENT)),
+      expected,
+      `max ${max}`,
+    );
 });
 
 test('running tasks are subtracted and the result is never negative', () => {
@@ -76,12 +84,27 @@ test('a coefficient map from JSON config overrides the defaults', () => {
 
 test('retry delay is exponential, capped, and jitter only randomises its share', () => {
   const retry = { base_delay_s: 60, max_delay_s: 600, jitter: 0 };
-  assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => retryDelayS(a, retry)), [60, 120, 240, 480, 600, 600]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6].map((a) => retryDelayS(a, retry)),
+    [60, 120, 240, 480, 600, 600],
+  );
   const jittered = { ...retry, jitter: 0.5 };
-  assert.equal(retryDelayS(3, jittered, () => 0), 120);
-  assert.equal(retryDelayS(3, jittered, () => 0.5), 180);
-  assert.equal(retryDelayS(3, jittered, () => 1), 240);
-  assert.equal(retryDelayS(2, { ...retry, jitter: 1 }, () => 0.25), 30);
+  assert.equal(
+    retryDelayS(3, jittered, () => 0),
+    120,
+  );
+  assert.equal(
+    retryDelayS(3, jittered, () => 0.5),
+    180,
+  );
+  assert.equal(
+    retryDelayS(3, jittered, () => 1),
+    240,
+  );
+  assert.equal(
+    retryDelayS(2, { ...retry, jitter: 1 }, () => 0.25),
+    30,
+  );
 });
 
 test('the cap bounds the exponential delay (sosw §9.5.5 used linear 45 s × 5 = 225)', () => {

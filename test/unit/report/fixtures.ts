@@ -53,7 +53,15 @@ export function providerDoc(region: string, usdPerGBs = 1.66667e-5, pue = 1.135)
 export function run(i: number, startedAt: string, away: string | undefined): SyncedRun {
   const at = (instance: string) => (away && (instance === INSTANCES.mapper || instance === INSTANCES.reducer) ? away : HOME);
   const inst = (instance: string, fn: string, durationS: number) => ({
-    instance, function: fn, region: at(instance), durationS, userDurationS: durationS * 0.9, coldStart: i === 0, inputBytes: 200, exceptions: 0, duplicateDeliveries: 0,
+    instance,
+    function: fn,
+    region: at(instance),
+    durationS,
+    userDurationS: durationS * 0.9,
+    coldStart: i === 0,
+    inputBytes: 200,
+    exceptions: 0,
+    duplicateDeliveries: 0,
   });
   return {
     run_id: `run${String(i).padStart(3, '0')}`,
@@ -65,11 +73,40 @@ export function run(i: number, startedAt: string, away: string | undefined): Syn
     userPayloadBytes: 40,
     wpdBytes: 900,
     initLatencyS: 0.05,
-    instances: [inst(INSTANCES.input, 'input_processor', 0.2 + i * 0.01), inst(INSTANCES.mapper, 'mapper', 0.5), inst(INSTANCES.shuffler, 'shuffler', 0.3), inst(INSTANCES.reducer, 'reducer', 0.4)],
+    instances: [
+      inst(INSTANCES.input, 'input_processor', 0.2 + i * 0.01),
+      inst(INSTANCES.mapper, 'mapper', 0.5),
+      inst(INSTANCES.shuffler, 'shuffler', 0.3),
+      inst(INSTANCES.reducer, 'reducer', 0.4),
+    ],
     edges: [
-      { from: INSTANCES.input, to: INSTANCES.mapper, fromRegion: HOME, toRegion: at(INSTANCES.mapper), invoked: true, toSyncNode: false, payloadBytes: 5_000_000 },
-      { from: INSTANCES.mapper, to: INSTANCES.shuffler, fromRegion: at(INSTANCES.mapper), toRegion: HOME, invoked: true, toSyncNode: true, payloadBytes: 2_000_000 },
-      { from: INSTANCES.shuffler, to: INSTANCES.reducer, fromRegion: HOME, toRegion: at(INSTANCES.reducer), invoked: true, toSyncNode: false, payloadBytes: 1_000_000 },
+      {
+        from: INSTANCES.input,
+        to: INSTANCES.mapper,
+        fromRegion: HOME,
+        toRegion: at(INSTANCES.mapper),
+        invoked: true,
+        toSyncNode: false,
+        payloadBytes: 5_000_000,
+      },
+      {
+        from: INSTANCES.mapper,
+        to: INSTANCES.shuffler,
+        fromRegion: at(INSTANCES.mapper),
+        toRegion: HOME,
+        invoked: true,
+        toSyncNode: true,
+        payloadBytes: 2_000_000,
+      },
+      {
+        from: INSTANCES.shuffler,
+        to: INSTANCES.reducer,
+        fromRegion: HOME,
+        toRegion: at(INSTANCES.reducer),
+        invoked: true,
+        toSyncNode: false,
+        payloadBytes: 1_000_000,
+      },
       { from: INSTANCES.input, to: INSTANCES.mapper, fromRegion: HOME, invoked: false, toSyncNode: false },
     ],
   };
@@ -82,8 +119,16 @@ export function summary(runs: SyncedRun[]): WorkflowSummary {
     d.invocations++;
   }
   return {
-    workflow_id: WF, sync_window: 'summary', version: 3, watermarks: {}, lastSyncedAt: '2026-12-01T12:05:00.000Z',
-    totalRuns: runs.length, runs, pendingRunIds: [], daily, lines: { parsed: 100, foreign: 0, corrupt: 0, unknownVersion: 0 },
+    workflow_id: WF,
+    sync_window: 'summary',
+    version: 3,
+    watermarks: {},
+    lastSyncedAt: '2026-12-01T12:05:00.000Z',
+    totalRuns: runs.length,
+    runs,
+    pendingRunIds: [],
+    daily,
+    lines: { parsed: 100, foreign: 0, corrupt: 0, unknownVersion: 0 },
   };
 }
 
@@ -93,7 +138,12 @@ export function placement(expiry = '2026-12-02T12:00:00.000Z'): WorkflowPlacemen
   return {
     workflow_id: WF,
     home_region: HOME,
-    instance_functions: { [INSTANCES.input]: 'input_processor', [INSTANCES.mapper]: 'mapper', [INSTANCES.shuffler]: 'shuffler', [INSTANCES.reducer]: 'reducer' },
+    instance_functions: {
+      [INSTANCES.input]: 'input_processor',
+      [INSTANCES.mapper]: 'mapper',
+      [INSTANCES.shuffler]: 'shuffler',
+      [INSTANCES.reducer]: 'reducer',
+    },
     endpoints: {},
     home_run_ratio: 0.1,
     current_deployment: {
@@ -121,7 +171,11 @@ export function input(overrides: Partial<ReportInput> = {}): ReportInput {
     memoryMbByFunction: { input_processor: 2048, mapper: 2048, shuffler: 1024, reducer: 2048 },
     defaultMemoryMb: 2048,
     summary: summary(runs),
-    carbon: { [HOME]: carbonDoc(HOME, 'US-MIDA-PJM', 380, 40), [GREEN]: carbonDoc(GREEN, 'SE-SE1', 25), [QUEBEC]: carbonDoc(QUEBEC, 'CA-QC', 30) },
+    carbon: {
+      [HOME]: carbonDoc(HOME, 'US-MIDA-PJM', 380, 40),
+      [GREEN]: carbonDoc(GREEN, 'SE-SE1', 25),
+      [QUEBEC]: carbonDoc(QUEBEC, 'CA-QC', 30),
+    },
     provider: { [HOME]: providerDoc(HOME), [GREEN]: providerDoc(GREEN, 1.7e-5, 1.1), [QUEBEC]: providerDoc(QUEBEC) },
     placement: placement(),
     candidateRegions: [HOME, GREEN, QUEBEC],

@@ -7,10 +7,17 @@ import { computeReport, percentile, planKeyFor } from '../../../cli/lib/report/m
 import { GREEN, HOME, INSTANCES, QUEBEC, input } from './fixtures.js';
 import { recomputeCarbon } from './recompute.js';
 
-const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
+const close = (a: number, b: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
 
 function recompute(data: ReturnType<typeof input>) {
-  return recomputeCarbon({ runs: data.summary!.runs, home: HOME, carbon: data.carbon, provider: data.provider, memoryMb: (fn) => data.memoryMbByFunction[fn]! });
+  return recomputeCarbon({
+    runs: data.summary!.runs,
+    home: HOME,
+    carbon: data.carbon,
+    provider: data.provider,
+    memoryMb: (fn) => data.memoryMbByFunction[fn]!,
+  });
 }
 
 test('totals equal a recomputation from the synced runs', () => {
@@ -38,15 +45,33 @@ test('runs that all ran at home cost exactly their counterfactual', () => {
 
 test('per-day and per-region views add up to the totals', () => {
   const report = computeReport(input());
-  assert.deepEqual(report.per_day.map((d) => [d.day, d.runs, d.moved]), [['2026-11-30', 8, 0], ['2026-12-01', 6, 6]]);
-  close(report.per_day.reduce((s, d) => s + d.actual_gCO2e, 0), report.carbon.actual.gCO2e, 'per day actual');
-  close(report.per_day.reduce((s, d) => s + d.home_gCO2e, 0), report.carbon.home_counterfactual.gCO2e, 'per day home');
+  assert.deepEqual(
+    report.per_day.map((d) => [d.day, d.runs, d.moved]),
+    [
+      ['2026-11-30', 8, 0],
+      ['2026-12-01', 6, 6],
+    ],
+  );
+  close(
+    report.per_day.reduce((s, d) => s + d.actual_gCO2e, 0),
+    report.carbon.actual.gCO2e,
+    'per day actual',
+  );
+  close(
+    report.per_day.reduce((s, d) => s + d.home_gCO2e, 0),
+    report.carbon.home_counterfactual.gCO2e,
+    'per day home',
+  );
   const byRegion = Object.fromEntries(report.per_region.map((r) => [r.region, r]));
   assert.equal(byRegion[HOME]!.runs, 14);
   assert.equal(byRegion[GREEN]!.runs, 6);
   assert.deepEqual(byRegion[GREEN]!.by_function, { mapper: 6, reducer: 6 });
   assert.equal(byRegion[HOME]!.instance_executions, 14 * 4 - 12);
-  close(report.per_region.reduce((s, r) => s + r.actual_gCO2e, 0), report.carbon.actual.executionGCO2e, 'per region = execution carbon');
+  close(
+    report.per_region.reduce((s, r) => s + r.actual_gCO2e, 0),
+    report.carbon.actual.executionGCO2e,
+    'per region = execution carbon',
+  );
 });
 
 test('cost and p95 runtime are compared with home', () => {

@@ -20,7 +20,8 @@ export function recomputeCarbon({ runs, home, carbon, provider, memoryMb }: Reco
     const hour = new Date(run.startedAt).getUTCHours();
     for (const i of run.instances) {
       const mem = memoryMb(i.function);
-      const kWh = (p: ProviderDocument['power']) => (i.durationS * ((p.cpuMinKW + 0.5 * (p.cpuMaxKW - p.cpuMinKW)) * (mem / 1769) + p.memoryKWPerGB * (mem / 1024))) / 3600;
+      const kWh = (p: ProviderDocument['power']) =>
+        (i.durationS * ((p.cpuMinKW + 0.5 * (p.cpuMaxKW - p.cpuMinKW)) * (mem / 1769) + p.memoryKWPerGB * (mem / 1024))) / 3600;
       const pa = provider[i.region]!.power;
       const ph = provider[home]!.power;
       actual += kWh(pa) * pa.pue * ci(i.region, hour);

@@ -7,7 +7,13 @@ import { keyFigures, renderHtml, renderPng, renderSvg } from '../../../cli/lib/r
 import { reportText } from '../../../cli/lib/report/text.js';
 import { input } from './fixtures.js';
 
-const decodeText = (svg: string) => svg.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+const decodeText = (svg: string) =>
+  svg
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"');
 
 /** Every opened tag is closed in order (a minimal well-formedness check without an XML parser). */
 function assertBalanced(svg: string): void {
@@ -26,7 +32,12 @@ test('the SVG is well-formed and shows the four views and the key figures', asyn
   assert.match(svg, /^<svg [^>]*width="\d+" height="\d+"/);
   assertBalanced(svg);
   const text = decodeText(svg);
-  for (const title of ['Grid carbon intensity of the candidate regions', 'Placement of each instance per UTC hour', 'Instance executions per region', 'Modeled gCO2e per day']) {
+  for (const title of [
+    'Grid carbon intensity of the candidate regions',
+    'Placement of each instance per UTC hour',
+    'Instance executions per region',
+    'Modeled gCO2e per day',
+  ]) {
     assert.ok(text.includes(title), `missing view: ${title}`);
   }
   for (const line of keyFigures(report)) assert.ok(text.includes(line), `missing figure: ${line}`);
@@ -44,7 +55,9 @@ test('the PNG is an image of the SVG at 2×, and the HTML embeds the SVG and the
   assert.ok(png.length > 20_000, 'a chart with text is not a blank image');
   const html = renderHtml(report, svg);
   assert.ok(html.startsWith('<!doctype html>') && html.includes(svg));
-  const embedded = JSON.parse(html.match(/<script type="application\/json" id="caribou-report">(.*)<\/script>/s)![1]!) as { carbon: { saved_gCO2e: number } };
+  const embedded = JSON.parse(html.match(/<script type="application\/json" id="caribou-report">(.*)<\/script>/s)![1]!) as {
+    carbon: { saved_gCO2e: number };
+  };
   assert.equal(embedded.carbon.saved_gCO2e, report.carbon.saved_gCO2e);
 });
 
@@ -58,7 +71,10 @@ test('an empty report (nothing synced, no plan) still renders', async () => {
 
 test('the terminal summary names the regions, days and placement ranges', () => {
   const lines = reportText(computeReport(input()));
-  assert.ok(lines.some((l) => /aws:eu-north-1\s+6\s+12/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /aws:eu-north-1\s+6\s+12/.test(l)),
+    lines.join('\n'),
+  );
   assert.ok(lines.some((l) => l.includes('2026-12-01') && /\s6\s+6\s/.test(l)));
   assert.ok(lines.some((l) => l.includes('mapper:input_processor_0_0:1: 0-17h aws:eu-north-1, 18-23h aws:ca-central-1')));
 });

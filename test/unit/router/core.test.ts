@@ -46,33 +46,50 @@ test('manage_deployments carries the calculator type; the migrator fans out over
   const deps = fakeDeps({ dispatcher, available: [...ALL_LABOURERS] });
   const answer = await routeAction({ action: 'manage_deployments', deployment_metrics_calculator_type: 'go' }, deps);
   assert.equal(answer.message, 'Deployment check started, using go calculator');
-  assert.deepEqual(dispatcher.items.map((i) => i.event), [
-    { workflow_id: 'b_flow-0.0.1', deployment_metrics_calculator_type: 'go' },
-    { workflow_id: 'a_flow-0.0.2', deployment_metrics_calculator_type: 'go' },
-  ]);
+  assert.deepEqual(
+    dispatcher.items.map((i) => i.event),
+    [
+      { workflow_id: 'b_flow-0.0.1', deployment_metrics_calculator_type: 'go' },
+      { workflow_id: 'a_flow-0.0.2', deployment_metrics_calculator_type: 'go' },
+    ],
+  );
   dispatcher.items.length = 0;
   await routeAction(SEED_ACTIONS.run_deployment_migrator, deps);
-  assert.deepEqual(dispatcher.items.map((i) => [i.type, i.event]), [['re_deploy_workflow', { workflow_id: 'a_flow-0.0.2' }]]);
+  assert.deepEqual(
+    dispatcher.items.map((i) => [i.type, i.event]),
+    [['re_deploy_workflow', { workflow_id: 'a_flow-0.0.2' }]],
+  );
 });
 
 test('data_collect all dispatches provider, carbon, performance in order (not workflow)', async () => {
   const dispatcher = new RecordingDispatcher();
   const answer = await routeAction(SEED_ACTIONS.data_collect_all, fakeDeps({ dispatcher, available: [...ALL_LABOURERS] }));
   assert.deepEqual(answer, { status: 200, scheduled_collector: 'all', workflow_id: null });
-  assert.deepEqual(dispatcher.items.map((i) => i.event), [{ collector: 'provider' }, { collector: 'carbon' }, { collector: 'performance' }]);
+  assert.deepEqual(
+    dispatcher.items.map((i) => i.event),
+    [{ collector: 'provider' }, { collector: 'carbon' }, { collector: 'performance' }],
+  );
 });
 
 test('a seed internal_action becomes a task for its labourer, with numeric solve hours', async () => {
   const dispatcher = new RecordingDispatcher();
   const answer = await routeAction(
-    { ...SEED_ACTIONS.internal_run_deployment_algorithm, event: { ...(SEED_ACTIONS.internal_run_deployment_algorithm.event as object), solve_hours: ['0', '18'] } },
+    {
+      ...SEED_ACTIONS.internal_run_deployment_algorithm,
+      event: { ...(SEED_ACTIONS.internal_run_deployment_algorithm.event as object), solve_hours: ['0', '18'] },
+    },
     fakeDeps({ dispatcher, available: [...ALL_LABOURERS] }),
   );
   assert.equal(answer.status, 200);
   assert.deepEqual(dispatcher.items, [
     {
       type: 'run_deployment_algorithm',
-      event: { workflow_id: 'workflow_name-version_number', deployment_metrics_calculator_type: 'simple', solve_hours: [0, 18], leftover_tokens: 15 },
+      event: {
+        workflow_id: 'workflow_name-version_number',
+        deployment_metrics_calculator_type: 'simple',
+        solve_hours: [0, 18],
+        leftover_tokens: 15,
+      },
       parent: { root_id: 'root-1', hop: 0 },
     },
   ]);
@@ -105,8 +122,15 @@ test('malformed actions answer 400 with the field; transient failures are thrown
 
 test('run_deployment_migrator also gives a task to workflows whose clean-up is due, once per workflow', async () => {
   const dispatcher = new RecordingDispatcher();
-  const deps = fakeDeps({ dispatcher, available: [...ALL_LABOURERS], listCleanupDueWorkflowIds: async () => ['c_flow-1.0', 'a_flow-0.0.2'] });
+  const deps = fakeDeps({
+    dispatcher,
+    available: [...ALL_LABOURERS],
+    listCleanupDueWorkflowIds: async () => ['c_flow-1.0', 'a_flow-0.0.2'],
+  });
   const answer = await routeAction(SEED_ACTIONS.run_deployment_migrator, deps);
   assert.deepEqual(answer, { status: 200, message: 'Deployment migrator started', workflows: 2 });
-  assert.deepEqual(dispatcher.items.map((i) => i.event), [{ workflow_id: 'a_flow-0.0.2' }, { workflow_id: 'c_flow-1.0' }]);
+  assert.deepEqual(
+    dispatcher.items.map((i) => i.event),
+    [{ workflow_id: 'a_flow-0.0.2' }, { workflow_id: 'c_flow-1.0' }],
+  );
 });

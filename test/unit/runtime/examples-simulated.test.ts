@@ -30,16 +30,26 @@ for (const [mode, options] of MODES) {
           const ran = run.executed.map((i) => small.dag.instances[i]!.function_name);
           assert.equal(ran.filter((f) => f === 'initial_function').length, 1);
           assert.equal(ran.filter((f) => f === 'syncFunction').length, e1 || e2 ? 1 : 0, 'syncFunction runs iff execute_1 || execute_2');
-          assert.equal(ran.filter((f) => f === 'secondSyncFunction').length, e1 || e2 || e3 ? 1 : 0, 'secondSyncFunction runs unless all are false');
+          assert.equal(
+            ran.filter((f) => f === 'secondSyncFunction').length,
+            e1 || e2 || e3 ? 1 : 0,
+            'secondSyncFunction runs unless all are false',
+          );
           const syncInstance = 'small_sync_example-0_0_1-syncFunction:sync:1';
           if (e1 || e2) {
             const received = (run.results[syncInstance] as { received: { call_site: number }[] }).received;
-            assert.deepEqual(received.map((m) => m.call_site), [...(e1 ? [0] : []), ...(e2 ? [1] : [])]);
+            assert.deepEqual(
+              received.map((m) => m.call_site),
+              [...(e1 ? [0] : []), ...(e2 ? [1] : [])],
+            );
           }
           const second = 'small_sync_example-0_0_1-secondSyncFunction:sync:3';
           if (e1 || e2 || e3) {
             const received = (run.results[second] as { received: { from: string }[] }).received;
-            assert.deepEqual(received.map((m) => m.from), [...(e3 ? ['initial_function'] : []), ...(e1 || e2 ? ['syncFunction'] : [])]);
+            assert.deepEqual(
+              received.map((m) => m.from),
+              [...(e3 ? ['initial_function'] : []), ...(e1 || e2 ? ['syncFunction'] : [])],
+            );
           }
           if (options.duplicateEveryMessage) assert.ok(run.duplicatesIgnored >= 1);
         });
@@ -55,10 +65,7 @@ for (const count of [0, 1, 3, 5]) {
     const run = await simulateWorkflow(image, { desired_transformations: wanted }, { duplicateEveryMessage: true });
     const processors = run.executed.filter((i) => image.dag.instances[i]!.function_name === 'image_processor');
     assert.equal(processors.length, count);
-    assert.deepEqual(
-      processors.map((i) => (run.results[i] as { transformation: string }).transformation).sort(),
-      [...wanted].sort(),
-    );
+    assert.deepEqual(processors.map((i) => (run.results[i] as { transformation: string }).transformation).sort(), [...wanted].sort());
   });
 }
 
@@ -82,7 +89,7 @@ for (const [words, mappers, reducers] of [
 }
 
 const speech = deployed('text_2_speech_censoring', t2s.workflow);
-test('text_2_speech_censoring: censor runs once with both paths\' data (duplicates, reversed)', async () => {
+test("text_2_speech_censoring: censor runs once with both paths' data (duplicates, reversed)", async () => {
   for (const options of MODES.map(([, o]) => o)) {
     const run = await simulateWorkflow(speech, { message: 'oh heck that darn thing' }, options);
     assert.deepEqual(short(run.executed, 'text_2_speech_censoring'), [
@@ -92,10 +99,16 @@ test('text_2_speech_censoring: censor runs once with both paths\' data (duplicat
       'profanity:get_input_0_1:2',
       'text_2_speech:get_input_0_0:1',
     ]);
-    assert.deepEqual(run.results['text_2_speech_censoring-0_0_1-censor:sync:4'] && { ...(run.results['text_2_speech_censoring-0_0_1-censor:sync:4'] as object), checksum: 0 }, {
-      samples: 'oh heck that darn thing'.length,
-      bleeped: 2,
-      checksum: 0,
-    });
+    assert.deepEqual(
+      run.results['text_2_speech_censoring-0_0_1-censor:sync:4'] && {
+        ...(run.results['text_2_speech_censoring-0_0_1-censor:sync:4'] as object),
+        checksum: 0,
+      },
+      {
+        samples: 'oh heck that darn thing'.length,
+        bleeped: 2,
+        checksum: 0,
+      },
+    );
   }
 });

@@ -16,24 +16,40 @@ const wpd = memoryPlacement(dag);
 test('a batch reports exactly its failed records', async () => {
   const log = new MemoryLog();
   const transport = new MemoryTransport();
-  const handler = createSqsHandler({ functionName: 'image_processor', dag }, {}, {
-    transport,
-    payloads: new MemoryPayloads(),
-    state: new MemoryState(),
-    placements: { get: async () => wpd },
-    log,
-    now: () => new Date(),
-    random: () => 0.5,
-    uuid: () => crypto.randomUUID(),
-    region: 'aws:us-east-1',
-    claimLeaseS: 60,
-  });
+  const handler = createSqsHandler(
+    { functionName: 'image_processor', dag },
+    {},
+    {
+      transport,
+      payloads: new MemoryPayloads(),
+      state: new MemoryState(),
+      placements: { get: async () => wpd },
+      log,
+      now: () => new Date(),
+      random: () => 0.5,
+      uuid: () => crypto.randomUUID(),
+      region: 'aws:us-east-1',
+      claimLeaseS: 60,
+    },
+  );
   const run = startRun(wpd, { runId: 'r1', now: new Date(), draw: 0.5, homeRunRatio: 0.1, requestSource: 't' });
-  const body = (instance: string, payload: unknown) => JSON.stringify({ [ENVELOPE_MARK]: true, run, instance, taint: 't', hops: 1, payload, sent_at: new Date().toISOString() });
+  const body = (instance: string, payload: unknown) =>
+    JSON.stringify({ [ENVELOPE_MARK]: true, run, instance, taint: 't', hops: 1, payload, sent_at: new Date().toISOString() });
   const event = {
     Records: [
-      { messageId: 'ok', body: body('image_processing-0_0_1-image_processor:image_processing-0_0_1-get_requests_0_0:1', { image_name: 'a.jpg', transformation: 'flip' }), attributes: { ApproximateReceiveCount: '1' } },
-      { messageId: 'bad', body: body('image_processing-0_0_1-image_processor:image_processing-0_0_1-get_requests_0_1:2', null), attributes: { ApproximateReceiveCount: '3' } },
+      {
+        messageId: 'ok',
+        body: body('image_processing-0_0_1-image_processor:image_processing-0_0_1-get_requests_0_0:1', {
+          image_name: 'a.jpg',
+          transformation: 'flip',
+        }),
+        attributes: { ApproximateReceiveCount: '1' },
+      },
+      {
+        messageId: 'bad',
+        body: body('image_processing-0_0_1-image_processor:image_processing-0_0_1-get_requests_0_1:2', null),
+        attributes: { ApproximateReceiveCount: '3' },
+      },
     ],
   } as unknown as SQSEvent;
   const response = await handler(event);
@@ -46,20 +62,30 @@ test('a batch reports exactly its failed records', async () => {
 test('a health check invoke answers without running any workflow code or sending anything', async () => {
   const log = new MemoryLog();
   const transport = new MemoryTransport();
-  const handler = createSqsHandler({ functionName: 'image_processor', dag }, {}, {
-    transport,
-    payloads: new MemoryPayloads(),
-    state: new MemoryState(),
-    placements: { get: async () => ({ ...wpd, version: 3 }) },
-    log,
-    now: () => new Date(),
-    random: () => 0.5,
-    uuid: () => crypto.randomUUID(),
-    region: 'aws:us-west-2',
-    claimLeaseS: 60,
-  });
+  const handler = createSqsHandler(
+    { functionName: 'image_processor', dag },
+    {},
+    {
+      transport,
+      payloads: new MemoryPayloads(),
+      state: new MemoryState(),
+      placements: { get: async () => ({ ...wpd, version: 3 }) },
+      log,
+      now: () => new Date(),
+      random: () => 0.5,
+      uuid: () => crypto.randomUUID(),
+      region: 'aws:us-west-2',
+      claimLeaseS: 60,
+    },
+  );
   const answer = await handler({ caribou_health_check: { workflow_id: dag.workflow_id } });
-  assert.deepEqual(answer, { caribou_health: 'ok', workflow_id: dag.workflow_id, function: 'image_processor', region: 'aws:us-west-2', placement_version: 3 });
+  assert.deepEqual(answer, {
+    caribou_health: 'ok',
+    workflow_id: dag.workflow_id,
+    function: 'image_processor',
+    region: 'aws:us-west-2',
+    placement_version: 3,
+  });
   assert.equal(log.lines.length, 0);
   assert.equal(transport.sent.length, 0);
 });

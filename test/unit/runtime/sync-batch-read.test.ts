@@ -34,11 +34,20 @@ const edges = (n: number) => Array.from({ length: n }, (_, i) => `e${i}`);
 test('unprocessed keys are retried with growing, jittered, bounded delays until every payload is read', async () => {
   const { client, calls } = fakeClient('t', [3, 2, 1, 0]);
   const delays: number[] = [];
-  const store = new DynamoStateStore('t', undefined, client, { sleep: async (ms) => void delays.push(ms), random: () => 0.999, baseDelayMs: 10, maxDelayMs: 25 });
+  const store = new DynamoStateStore('t', undefined, client, {
+    sleep: async (ms) => void delays.push(ms),
+    random: () => 0.999,
+    baseDelayMs: 10,
+    maxDelayMs: 25,
+  });
   const out = await store.getSyncPayloads('r', 's', edges(5));
   assert.deepEqual(Object.keys(out).sort(), edges(5));
   assert.equal(calls.length, 4);
-  assert.deepEqual(calls.slice(1).map((c) => c.length), [3, 2, 1], 'only the unprocessed keys are asked again');
+  assert.deepEqual(
+    calls.slice(1).map((c) => c.length),
+    [3, 2, 1],
+    'only the unprocessed keys are asked again',
+  );
   // full jitter under an exponential cap: 10, 20, then capped at 25
   assert.deepEqual(delays, [9, 19, 24]);
 });
@@ -59,5 +68,8 @@ test('more than 100 edges are read in pages of 100 keys', async () => {
   const store = new DynamoStateStore('t', undefined, client, { sleep: async () => {} });
   const out = await store.getSyncPayloads('r', 's', edges(230));
   assert.equal(Object.keys(out).length, 230);
-  assert.deepEqual(calls.map((c) => c.length), [100, 100, 30]);
+  assert.deepEqual(
+    calls.map((c) => c.length),
+    [100, 100, 30],
+  );
 });

@@ -6,7 +6,14 @@ import { CaribouWorkflow } from '../../../shared/sdk/workflow.js';
 import { buildDag } from '../../../shared/analysis/dag.js';
 import type { SourceAnalysis } from '../../../shared/analysis/analyze.js';
 import { chooseTimeKey, regionFor, startRun } from '../../../shared/runtime/placement.js';
-import { MemoryLog, MemoryPayloads, MemoryState, MemoryTransport, memoryPlacement, simulateWorkflow } from '../../../shared/runtime/memory.js';
+import {
+  MemoryLog,
+  MemoryPayloads,
+  MemoryState,
+  MemoryTransport,
+  memoryPlacement,
+  simulateWorkflow,
+} from '../../../shared/runtime/memory.js';
 import { handleMessage, type RuntimeDeps } from '../../../shared/runtime/wrapper.js';
 import { ENVELOPE_MARK, isEnvelope, type Envelope } from '../../../shared/runtime/envelope.js';
 import type { PlacementPlan } from '../../../shared/contracts/placement.js';
@@ -18,7 +25,7 @@ test('the plan hour is the numerically largest key <= the current hour', () => {
   assert.equal(chooseTimeKey(plan, at(20)), 18, 'Python picked "6" (string max)');
   assert.equal(chooseTimeKey(plan, at(6)), 6);
   assert.equal(chooseTimeKey(plan, at(5)), 0);
-  assert.equal(chooseTimeKey({ ...plan, time_keys: [6, 18] }, at(2)), 18, 'before the first key: the previous day\'s last');
+  assert.equal(chooseTimeKey({ ...plan, time_keys: [6, 18] }, at(2)), 18, "before the first key: the previous day's last");
   assert.equal(chooseTimeKey(undefined, at(2)), null);
 });
 
@@ -43,18 +50,44 @@ const analysis: SourceAnalysis = {
   workflowVersion: '0.0.1',
   workflowLocation: { file: 'app.ts', line: 1, column: 1 },
   functions: [
-    { name: 'first', variable: 'first', entryPoint: true, isSync: false, regionsAndProviders: null, environmentVariables: [], callSites: [{ target: 'second', conditional: false, location: { file: 'app.ts', line: 1, column: 1 } }], location: { file: 'app.ts', line: 1, column: 1 } },
-    { name: 'second', variable: 'second', entryPoint: false, isSync: false, regionsAndProviders: null, environmentVariables: [], callSites: [], location: { file: 'app.ts', line: 1, column: 1 } },
+    {
+      name: 'first',
+      variable: 'first',
+      entryPoint: true,
+      isSync: false,
+      regionsAndProviders: null,
+      environmentVariables: [],
+      callSites: [{ target: 'second', conditional: false, location: { file: 'app.ts', line: 1, column: 1 } }],
+      location: { file: 'app.ts', line: 1, column: 1 },
+    },
+    {
+      name: 'second',
+      variable: 'second',
+      entryPoint: false,
+      isSync: false,
+      regionsAndProviders: null,
+      environmentVariables: [],
+      callSites: [],
+      location: { file: 'app.ts', line: 1, column: 1 },
+    },
   ],
 };
 void first;
-const dag = buildDag(analysis, { allowed_regions: null, disallowed_regions: null, providers: { aws: { config: { memory: 128, timeout: 10 } } } });
+const dag = buildDag(analysis, {
+  allowed_regions: null,
+  disallowed_regions: null,
+  providers: { aws: { config: { memory: 128, timeout: 10 } } },
+});
 const deployed = { workflow: wf, dag };
 const SECOND = 'unit-0_0_1-second:unit-0_0_1-first_0_0:1';
 
 test('a run follows its plan for its hour, home for the kept-home share, home after expiry', async () => {
   const wpd = memoryPlacement(dag, 'aws:us-east-1', ['aws:eu-west-1']);
-  wpd.current_deployment = { expiry_time: '2026-01-10T23:00:00Z', time_keys: [0, 12], hours: { '0': {}, '12': { [SECOND]: 'aws:eu-west-1' } } };
+  wpd.current_deployment = {
+    expiry_time: '2026-01-10T23:00:00Z',
+    time_keys: [0, 12],
+    hours: { '0': {}, '12': { [SECOND]: 'aws:eu-west-1' } },
+  };
   const away = await simulateWorkflow(deployed, { size: 1 }, { wpd, now: () => at(13), random: () => 0.5 });
   assert.equal(away.regions[SECOND], 'aws:eu-west-1');
   const morning = await simulateWorkflow(deployed, { size: 1 }, { wpd, now: () => at(3), random: () => 0.5 });
@@ -111,7 +144,15 @@ test('an external trigger of the entry point starts a run from the stored placem
 test('the hop limit drops the message with a clear error line', async () => {
   const d = deps({ maxHops: 3 });
   const run = startRun(memoryPlacement(dag), { runId: 'r1', now: new Date(), draw: 0.5, homeRunRatio: 0.1, requestSource: 't' });
-  const envelope: Envelope = { [ENVELOPE_MARK]: true, run, instance: SECOND, taint: 't', hops: 3, payload: { blob: 'x' }, sent_at: new Date().toISOString() };
+  const envelope: Envelope = {
+    [ENVELOPE_MARK]: true,
+    run,
+    instance: SECOND,
+    taint: 't',
+    hops: 3,
+    payload: { blob: 'x' },
+    sent_at: new Date().toISOString(),
+  };
   const out = await handleMessage(JSON.stringify(envelope), { ...deployed, functionName: 'second' }, d);
   assert.equal(out.status, 'dropped');
   const line = d.log.lines.find((l) => l.event === 'EXCEED_HOP_ERROR')!;
@@ -122,7 +163,15 @@ test('the hop limit drops the message with a clear error line', async () => {
 test('a user exception is logged and rethrown (retry), the retry then runs, a later duplicate is ignored', async () => {
   const d = deps();
   const run = startRun(memoryPlacement(dag), { runId: 'r2', now: new Date(), draw: 0.5, homeRunRatio: 0.1, requestSource: 't' });
-  const body = JSON.stringify({ [ENVELOPE_MARK]: true, run, instance: SECOND, taint: 't', hops: 1, payload: { blob: 'abc' }, sent_at: new Date().toISOString() });
+  const body = JSON.stringify({
+    [ENVELOPE_MARK]: true,
+    run,
+    instance: SECOND,
+    taint: 't',
+    hops: 1,
+    payload: { blob: 'abc' },
+    sent_at: new Date().toISOString(),
+  });
   failuresLeft = 1;
   await assert.rejects(handleMessage(body, { ...deployed, functionName: 'second' }, d), /boom/);
   assert.ok(d.log.lines.some((l) => l.event === 'CLIENT_CODE_EXCEPTION' && l.exception === 'boom'));
@@ -133,7 +182,15 @@ test('a user exception is logged and rethrown (retry), the retry then runs, a la
 test('a message for another function is dropped as misrouted', async () => {
   const d = deps();
   const run = startRun(memoryPlacement(dag), { runId: 'r3', now: new Date(), draw: 0.5, homeRunRatio: 0.1, requestSource: 't' });
-  const body = JSON.stringify({ [ENVELOPE_MARK]: true, run, instance: SECOND, taint: 't', hops: 1, payload: {}, sent_at: new Date().toISOString() });
+  const body = JSON.stringify({
+    [ENVELOPE_MARK]: true,
+    run,
+    instance: SECOND,
+    taint: 't',
+    hops: 1,
+    payload: {},
+    sent_at: new Date().toISOString(),
+  });
   assert.equal((await handleMessage(body, { ...deployed, functionName: 'first' }, d)).status, 'dropped');
 });
 

@@ -22,10 +22,21 @@ interface Statement {
 }
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const policyDocs = (): Array<[string, Statement[]]> => [
-  ...Object.entries(r.aws_iam_role_policy ?? {}).map(([id, p]) => [`role policy ${id}`, (JSON.parse(String(p.policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]]),
-  ...Object.entries(r.aws_iam_role ?? {}).map(([id, p]) => [`trust ${id}`, (JSON.parse(String(p.assume_role_policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]]),
-  ...Object.entries(r.aws_sqs_queue ?? {}).filter(([, q]) => q.policy).map(([id, q]) => [`queue policy ${id}`, (JSON.parse(String(q.policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]]),
-  ...Object.entries(r.aws_s3_bucket_policy ?? {}).map(([id, p]) => [`bucket policy ${id}`, (JSON.parse(String(p.policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]]),
+  ...Object.entries(r.aws_iam_role_policy ?? {}).map(
+    ([id, p]) => [`role policy ${id}`, (JSON.parse(String(p.policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]],
+  ),
+  ...Object.entries(r.aws_iam_role ?? {}).map(
+    ([id, p]) =>
+      [`trust ${id}`, (JSON.parse(String(p.assume_role_policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]],
+  ),
+  ...Object.entries(r.aws_sqs_queue ?? {})
+    .filter(([, q]) => q.policy)
+    .map(
+      ([id, q]) => [`queue policy ${id}`, (JSON.parse(String(q.policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]],
+    ),
+  ...Object.entries(r.aws_s3_bucket_policy ?? {}).map(
+    ([id, p]) => [`bucket policy ${id}`, (JSON.parse(String(p.policy)) as { Statement: Statement[] }).Statement] as [string, Statement[]],
+  ),
 ];
 
 /**
@@ -34,15 +45,23 @@ const policyDocs = (): Array<[string, Statement[]]> => [
  */
 const STAR_RESOURCES: Record<string, string> = {
   'policy-orchestrator cloudwatch:GetMetricData': 'GetMetricData has no resource-level permissions; ecology reads labourer health metrics',
-  'policy-action-router lambda:ListEventSourceMappings': 'ListEventSourceMappings has no resource-level permissions; remove finds a workflow function\'s mappings',
-  'policy-migrator lambda:CreateEventSourceMapping': 'CreateEventSourceMapping is authorized on "*" (the function is named in the request); the migrator connects new functions to their queues',
-  'policy-migrator lambda:ListEventSourceMappings': 'ListEventSourceMappings has no resource-level permissions; the migrator checks existing mappings',
-  'policy-data-collectors ec2:DescribeRegions': 'DescribeRegions has no resource-level permissions; the collectors list the regions enabled for the account',
-  'policy-data-collectors pricing:GetProducts': 'The Price List Query API has no resource-level permissions; the provider collector reads Lambda/SQS/DynamoDB/S3 prices',
+  'policy-action-router lambda:ListEventSourceMappings':
+    "ListEventSourceMappings has no resource-level permissions; remove finds a workflow function's mappings",
+  'policy-migrator lambda:CreateEventSourceMapping':
+    'CreateEventSourceMapping is authorized on "*" (the function is named in the request); the migrator connects new functions to their queues',
+  'policy-migrator lambda:ListEventSourceMappings':
+    'ListEventSourceMappings has no resource-level permissions; the migrator checks existing mappings',
+  'policy-data-collectors ec2:DescribeRegions':
+    'DescribeRegions has no resource-level permissions; the collectors list the regions enabled for the account',
+  'policy-data-collectors pricing:GetProducts':
+    'The Price List Query API has no resource-level permissions; the provider collector reads Lambda/SQS/DynamoDB/S3 prices',
   // X-Ray has no resource-level permissions; every function may send trace segments when tracing_mode is Active.
   ...Object.fromEntries(
     ['action-router', 'orchestrator', 'log-syncer', 'data-collectors', 'deployment-manager', 'migrator'].flatMap((svc) =>
-      ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].map((action) => [`policy-${svc} ${action}`, 'X-Ray has no resource-level permissions (tracing_mode Active)']),
+      ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].map((action) => [
+        `policy-${svc} ${action}`,
+        'X-Ray has no resource-level permissions (tracing_mode Active)',
+      ]),
     ),
   ),
 };
@@ -56,7 +75,11 @@ test('no wildcard action in any grant (Allow) of any policy; the only "*" action
           grants += 1;
           assert.ok(!action.includes('*'), `${where}: wildcard action ${action}`);
         } else {
-          assert.ok(where.startsWith('bucket policy') && (s.Condition as { Bool?: Record<string, string> })?.Bool?.['aws:SecureTransport'] === 'false', `${where}: unexpected Deny ${action}`);
+          assert.ok(
+            where.startsWith('bucket policy') &&
+              (s.Condition as { Bool?: Record<string, string> })?.Bool?.['aws:SecureTransport'] === 'false',
+            `${where}: unexpected Deny ${action}`,
+          );
         }
       }
     }
@@ -120,7 +143,8 @@ test('the artifacts bucket: every public access blocked, TLS-only bucket policy'
   assert.deepEqual(buckets, ['artifacts']);
   const blocks = Object.values(r.aws_s3_bucket_public_access_block ?? {});
   assert.equal(blocks.length, 1);
-  for (const flag of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) assert.equal(blocks[0]![flag], true, flag);
+  for (const flag of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'])
+    assert.equal(blocks[0]![flag], true, flag);
   const policies = Object.values(r.aws_s3_bucket_policy ?? {});
   assert.equal(policies.length, 1);
   assert.equal(policies[0]!.bucket, '${aws_s3_bucket.artifacts.id}');

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, GUARDED_ACTIONS, SERVICES, names } from '../../../shared/manifest/services.js';
 import { LAMBDA_NODE_MAJOR } from '../../../shared/aws/lambda-runtime.js';
 import { NODE_RUNTIME, runtimePolicy } from '../../../shared/workflows/resources.js';
-import { boundaryProblems, isWithinBoundaryAction, workflowBoundaryArn, workflowBoundaryPolicy } from '../../../shared/workflows/boundary.js';
+import {
+  boundaryProblems,
+  isWithinBoundaryAction,
+  workflowBoundaryArn,
+  workflowBoundaryPolicy,
+} from '../../../shared/workflows/boundary.js';
 import { loadWorkflowConfig } from '../../../shared/analysis/config.js';
 import type { WorkflowDeps } from '../../../shared/workflows/env.js';
 import { synthToTemp, type Resources } from '../terraform/synth-helper.js';
@@ -41,14 +46,25 @@ test('no data-plane grant reaches outside the stack prefix', () => {
     for (const resource of s.Resource) {
       if (resource.startsWith('${') || !resource.includes('*')) continue; // the stack's own resources
       if (resource === '*') {
-        assert.ok(s.Action.every((a) => ACTIONS_WITHOUT_RESOURCE_LEVEL.has(a)), `${s.policy} ${s.Sid}: "*" for ${s.Action.join(',')}`);
+        assert.ok(
+          s.Action.every((a) => ACTIONS_WITHOUT_RESOURCE_LEVEL.has(a)),
+          `${s.policy} ${s.Sid}: "*" for ${s.Action.join(',')}`,
+        );
         if (s.Action.includes('lambda:CreateEventSourceMapping')) {
-          assert.match(String(s.Condition?.ArnLike?.['lambda:FunctionArn']), ownPattern, `${s.policy} ${s.Sid}: mappings only for the stack's functions`);
+          assert.match(
+            String(s.Condition?.ArnLike?.['lambda:FunctionArn']),
+            ownPattern,
+            `${s.policy} ${s.Sid}: mappings only for the stack's functions`,
+          );
         }
         continue;
       }
       if (resource.endsWith(':event-source-mapping:*')) {
-        assert.match(String(s.Condition?.ArnLike?.['lambda:FunctionArn']), ownPattern, `${s.policy} ${s.Sid}: mappings only for the stack's functions`);
+        assert.match(
+          String(s.Condition?.ArnLike?.['lambda:FunctionArn']),
+          ownPattern,
+          `${s.policy} ${s.Sid}: mappings only for the stack's functions`,
+        );
         continue;
       }
       assert.match(resource, ownPattern, `${s.policy} ${s.Sid}: ${resource} is not scoped to ${PREFIX}_`);
@@ -62,7 +78,7 @@ test('no data-plane grant reaches outside the stack prefix', () => {
   assert.ok(!pattern.test(`arn:aws:sqs:eu-west-1:1:${names.queue(PREFIX, 'migrator')}`), 'nor the control plane itself');
 });
 
-test('PassRole only to Lambda; roles created and given policies only with the stack\'s boundary', () => {
+test("PassRole only to Lambda; roles created and given policies only with the stack's boundary", () => {
   const boundary = ref('aws_iam_policy', 'workflow-boundary', 'arn');
   let passRole = 0;
   let createRole = 0;
@@ -77,7 +93,15 @@ test('PassRole only to Lambda; roles created and given policies only with the st
       assert.equal(s.Condition?.StringEquals?.['iam:PermissionsBoundary'], boundary, `${s.policy} ${s.Sid} ${action}`);
     }
     for (const action of s.Action) {
-      assert.ok(!['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'].includes(action), `${s.policy}: ${action}`);
+      assert.ok(
+        ![
+          'iam:DeleteRolePermissionsBoundary',
+          'iam:PutRolePermissionsBoundary',
+          'iam:CreatePolicyVersion',
+          'iam:SetDefaultPolicyVersion',
+        ].includes(action),
+        `${s.policy}: ${action}`,
+      );
     }
   }
   assert.ok(passRole > 0 && createRole > 0, 'the migrator creates and passes roles');
@@ -88,15 +112,23 @@ test('PassRole only to Lambda; roles created and given policies only with the st
   }
 });
 
-test('the workflow boundary allows only the stack\'s workflow resources', () => {
+test("the workflow boundary allows only the stack's workflow resources", () => {
   const policy = r.aws_iam_policy?.['workflow-boundary'];
   assert.equal(policy?.name, `${PREFIX}-workflow-boundary`);
   const doc = JSON.parse(String(policy?.policy)) as { Statement: Statement[] };
   for (const s of doc.Statement) {
     for (const action of s.Action) assert.ok(!action.includes('*') && !action.startsWith('iam:') && !action.startsWith('lambda:'), action);
     for (const resource of s.Resource) {
-      if (resource === '*') assert.ok(s.Action.every((a) => a.startsWith('xray:')), 'only X-Ray has no resource-level permissions');
-      else assert.ok(resource.includes(`${PREFIX}_`) || resource.includes(`${PREFIX}-placements`) || resource.includes(`${PREFIX}-artifacts-`) , resource);
+      if (resource === '*')
+        assert.ok(
+          s.Action.every((a) => a.startsWith('xray:')),
+          'only X-Ray has no resource-level permissions',
+        );
+      else
+        assert.ok(
+          resource.includes(`${PREFIX}_`) || resource.includes(`${PREFIX}-placements`) || resource.includes(`${PREFIX}-artifacts-`),
+          resource,
+        );
     }
   }
 });
@@ -124,14 +156,20 @@ test('the runtime policy of a workflow role is built from its needs and stays wi
     for (const resource of s.Resource) assert.ok(!resource.includes(':*:*:') && resource !== '*', resource);
   }
   const send = doc.Statement.find((s) => s.Action.includes('sqs:SendMessage'))!;
-  assert.deepEqual(send.Resource, [`arn:aws:sqs:*:123456789012:${PREFIX}_wf-1_0-first_aws-*`, `arn:aws:sqs:*:123456789012:${PREFIX}_wf-1_0-second_aws-*`]);
+  assert.deepEqual(send.Resource, [
+    `arn:aws:sqs:*:123456789012:${PREFIX}_wf-1_0-first_aws-*`,
+    `arn:aws:sqs:*:123456789012:${PREFIX}_wf-1_0-second_aws-*`,
+  ]);
 });
 
 test('workflow policies are checked against the boundary before use', () => {
   for (const example of ['small_sync_example', 'image_processing', 'map_reduce', 'text_2_speech_censoring']) {
     assert.deepEqual(boundaryProblems(loadWorkflowConfig(`examples/${example}`).iamPolicy), [], example);
   }
-  const statement = (extra: Record<string, unknown>) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Resource: '*', ...extra }] });
+  const statement = (extra: Record<string, unknown>) => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Resource: '*', ...extra }],
+  });
   assert.match(boundaryProblems(statement({ Action: 'iam:CreateRole' })).join(), /iam:CreateRole is outside/);
   assert.match(boundaryProblems(statement({ Action: ['s3:*'] })).join(), /s3:\* is outside/);
   assert.match(boundaryProblems(statement({ NotAction: 'iam:*' })).join(), /NotAction/);
@@ -141,7 +179,7 @@ test('workflow policies are checked against the boundary before use', () => {
   for (const s of boundary.Statement) for (const action of s.Action) assert.ok(isWithinBoundaryAction(action));
 });
 
-test('an alarm on every DLQ (messages visible > 0) and on every function\'s error rate, to the alarm topic', () => {
+test("an alarm on every DLQ (messages visible > 0) and on every function's error rate, to the alarm topic", () => {
   const topic = ref('aws_sns_topic', 'alarms', 'arn');
   for (const service of SERVICES) {
     const dlq = r.aws_cloudwatch_metric_alarm?.[`alarm-dlq-${service.id}`];
@@ -166,7 +204,19 @@ test('an alarm on every DLQ (messages visible > 0) and on every function\'s erro
 test('tags: the stack on every resource (provider default_tags), the service on each resource', () => {
   const provider = (synth.json.provider as { aws: Array<{ default_tags: Array<{ tags: Record<string, string> }> }> }).aws[0]!;
   assert.equal(provider.default_tags[0]!.tags['caribou:stack'], PREFIX);
-  const taggable = ['aws_lambda_function', 'aws_sqs_queue', 'aws_iam_role', 'aws_cloudwatch_log_group', 'aws_dynamodb_table', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_event_rule', 'aws_s3_bucket', 'aws_cloudwatch_event_bus', 'aws_iam_policy', 'aws_sns_topic'];
+  const taggable = [
+    'aws_lambda_function',
+    'aws_sqs_queue',
+    'aws_iam_role',
+    'aws_cloudwatch_log_group',
+    'aws_dynamodb_table',
+    'aws_cloudwatch_metric_alarm',
+    'aws_cloudwatch_event_rule',
+    'aws_s3_bucket',
+    'aws_cloudwatch_event_bus',
+    'aws_iam_policy',
+    'aws_sns_topic',
+  ];
   for (const type of taggable) {
     for (const [id, resource] of Object.entries(r[type] ?? {})) {
       assert.ok((resource.tags as Record<string, string> | undefined)?.['caribou:service'], `${type}.${id} has caribou:service`);
@@ -188,11 +238,19 @@ test('run payloads expire, tracing is a variable, log groups keep a retention', 
 });
 
 test('S3 remote state when configured', async () => {
-  const remote = await synthToTemp('cbstate', 'eu-west-1', { remoteState: { bucket: 'tf-state', key: 'caribou/cbstate.tfstate', region: 'eu-west-1', lockTable: 'tf-locks' } });
+  const remote = await synthToTemp('cbstate', 'eu-west-1', {
+    remoteState: { bucket: 'tf-state', key: 'caribou/cbstate.tfstate', region: 'eu-west-1', lockTable: 'tf-locks' },
+  });
   try {
     const backend = (remote.json.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
     assert.deepEqual(
-      { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: backend.encrypt, dynamodb_table: backend.dynamodb_table },
+      {
+        bucket: backend.bucket,
+        key: backend.key,
+        region: backend.region,
+        encrypt: backend.encrypt,
+        dynamodb_table: backend.dynamodb_table,
+      },
       { bucket: 'tf-state', key: 'caribou/cbstate.tfstate', region: 'eu-west-1', encrypt: true, dynamodb_table: 'tf-locks' },
     );
   } finally {

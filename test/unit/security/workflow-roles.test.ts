@@ -23,7 +23,11 @@ import * as mapReduce from '../../../examples/map_reduce/app.js';
 import * as t2s from '../../../examples/text_2_speech_censoring/app.js';
 
 const EXAMPLES: Array<[string, CaribouWorkflow, unknown[]]> = [
-  ['small_sync_example', smallSync.workflow, [true, false].flatMap((a) => [true, false].flatMap((b) => [true, false].map((c) => ({ execute_1: a, execute_2: b, execute_3: c }))))],
+  [
+    'small_sync_example',
+    smallSync.workflow,
+    [true, false].flatMap((a) => [true, false].flatMap((b) => [true, false].map((c) => ({ execute_1: a, execute_2: b, execute_3: c })))),
+  ],
   ['image_processing', imageProcessing.workflow, [{ desired_transformations: [] }, { desired_transformations: ['flip', 'blur'] }, {}]],
   ['map_reduce', mapReduce.workflow, [{}, { text: 'a b c a' }]],
   ['text_2_speech_censoring', t2s.workflow, [{}, { message: 'hello darn world' }]],
@@ -37,7 +41,13 @@ interface Statement {
 const resources = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 const ACCOUNT = '123456789012';
 const deps = {
-  controlPlane: { stackPrefix: 'cb', workflowBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/cb-workflow-boundary`, workflowsTable: 'cb-workflows', placementsTable: 'cb-placements', artifactsBucket: 'cb-artifacts' },
+  controlPlane: {
+    stackPrefix: 'cb',
+    workflowBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/cb-workflow-boundary`,
+    workflowsTable: 'cb-workflows',
+    placementsTable: 'cb-placements',
+    artifactsBucket: 'cb-artifacts',
+  },
 } as unknown as WorkflowDeps;
 /** The queue ARN patterns of a function in any region (both name stems when it is shortened). */
 const queuePatterns = (dag: { workflow_name: string; workflow_version: string }, fn: string) =>
@@ -50,9 +60,23 @@ async function sends(dag: ReturnType<typeof analyzeProject>['dag'], workflow: Ca
   const state = new MemoryState();
   const payloads = new MemoryPayloads();
   const log = new MemoryLog();
-  const run = startRun(wpd, { runId: randomUUID().replaceAll('-', ''), now: new Date(), draw: 0.5, homeRunRatio: 0.1, requestSource: 'test' });
+  const run = startRun(wpd, {
+    runId: randomUUID().replaceAll('-', ''),
+    now: new Date(),
+    draw: 0.5,
+    homeRunRatio: 0.1,
+    requestSource: 'test',
+  });
   const entryFn = dag.instances[dag.entry_instance]!.function_name;
-  const entry: Envelope = { [ENVELOPE_MARK]: true, run, instance: dag.entry_instance, taint: 't', hops: 0, payload: input, sent_at: new Date().toISOString() };
+  const entry: Envelope = {
+    [ENVELOPE_MARK]: true,
+    run,
+    instance: dag.entry_instance,
+    taint: 't',
+    hops: 0,
+    payload: input,
+    sent_at: new Date().toISOString(),
+  };
   const pending = [{ fn: entryFn, body: JSON.stringify(entry) }];
   const seen = new Set<string>();
   for (let n = 0; pending.length; n++) {
@@ -66,7 +90,18 @@ async function sends(dag: ReturnType<typeof analyzeProject>['dag'], workflow: Ca
         pending.push({ fn: to, body });
       },
     };
-    const runtime: RuntimeDeps = { transport, payloads, state, placements: { get: async () => wpd }, log, now: () => new Date(), random: () => 0.5, uuid: randomUUID, region: 'aws:us-east-1', claimLeaseS: 60 };
+    const runtime: RuntimeDeps = {
+      transport,
+      payloads,
+      state,
+      placements: { get: async () => wpd },
+      log,
+      now: () => new Date(),
+      random: () => 0.5,
+      uuid: randomUUID,
+      region: 'aws:us-east-1',
+      claimLeaseS: 60,
+    };
     await handleMessage(message.body, { workflow, dag, functionName: message.fn }, runtime);
   }
   return seen;
@@ -105,11 +140,25 @@ for (const [dir, workflow, inputs] of EXAMPLES) {
       assert.deepEqual(allowed('sqs:ReceiveMessage'), [ownQueue], 'receives only from its own queue');
       const expectedSends = messageTargets(dag, fn.name).flatMap((t) => queuePatterns(dag, t));
       assert.deepEqual(allowed('sqs:SendMessage'), expectedSends, `${fn.name} sends only to its successors' queues`);
-      assert.deepEqual(allowed('dynamodb:UpdateItem'), [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${syncTableName('cb', dag.workflow_name, dag.workflow_version)}`]);
-      assert.deepEqual(allowed('s3:GetObject'), [`arn:aws:s3:::cb-artifacts/payloads/${dag.workflow_id}/*`], 'reads only its workflow\'s payloads');
-      assert.ok(allowed('logs:PutLogEvents').every((arn) => arn.includes(`/aws/lambda/${physical}`)), 'writes only its own log group');
+      assert.deepEqual(allowed('dynamodb:UpdateItem'), [
+        `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${syncTableName('cb', dag.workflow_name, dag.workflow_version)}`,
+      ]);
+      assert.deepEqual(
+        allowed('s3:GetObject'),
+        [`arn:aws:s3:::cb-artifacts/payloads/${dag.workflow_id}/*`],
+        "reads only its workflow's payloads",
+      );
+      assert.ok(
+        allowed('logs:PutLogEvents').every((arn) => arn.includes(`/aws/lambda/${physical}`)),
+        'writes only its own log group',
+      );
       // Every sender observed in the runs is in this function's policy.
-      for (const pair of observed) if (pair.startsWith(`${fn.name}->`)) assert.ok(queuePatterns(dag, pair.split('->')[1]!).every((arn) => expectedSends.includes(arn)), pair);
+      for (const pair of observed)
+        if (pair.startsWith(`${fn.name}->`))
+          assert.ok(
+            queuePatterns(dag, pair.split('->')[1]!).every((arn) => expectedSends.includes(arn)),
+            pair,
+          );
     }
   });
 }
@@ -117,5 +166,9 @@ for (const [dir, workflow, inputs] of EXAMPLES) {
 test('no workflow role may send to the entry function (only the router starts runs), except a self-call', () => {
   const project = analyzeProject('examples/map_reduce');
   const entryFn = project.dag.instances[project.dag.entry_instance]!.function_name;
-  for (const fn of project.functions) assert.ok(!messageTargets(project.dag, fn.name).includes(entryFn) || fn.name === entryFn, `${fn.name} may send to the entry ${entryFn}`);
+  for (const fn of project.functions)
+    assert.ok(
+      !messageTargets(project.dag, fn.name).includes(entryFn) || fn.name === entryFn,
+      `${fn.name} may send to the entry ${entryFn}`,
+    );
 });

@@ -8,10 +8,10 @@ import { FIXTURES, SHAPES, syntheticInput } from './helpers.js';
 
 const KIB = 1 / (1024 * 1024);
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b)), `${a} != ${b}`);
-const both = (m: ReturnType<typeof prepareModel>, o: { seed: number; minSamples?: number; maxSamples?: number }): DeploymentMetricsCalculator[] => [
-  new SimpleCalculator(m, o),
-  new FastCalculator(m, o),
-];
+const both = (
+  m: ReturnType<typeof prepareModel>,
+  o: { seed: number; minSamples?: number; maxSamples?: number },
+): DeploymentMetricsCalculator[] => [new SimpleCalculator(m, o), new FastCalculator(m, o)];
 const METRICS = ['average_carbon', 'average_cost', 'average_runtime', 'tail_carbon', 'tail_cost', 'tail_runtime'] as const;
 
 describe('one deterministic run, computed by hand', () => {
@@ -36,7 +36,10 @@ describe('one deterministic run, computed by hand', () => {
 
   it('two functions in two regions: egress, route carbon, SNS requests and the latency fallback', () => {
     const input = syntheticInput({
-      regions: [{ key: 'aws:us-east-1', ci: 200, egressUsdPerGB: 0.02 }, { key: 'aws:ca-central-1', ci: 100 }],
+      regions: [
+        { key: 'aws:us-east-1', ci: 200, egressUsdPerGB: 0.02 },
+        { key: 'aws:ca-central-1', ci: 100 },
+      ],
       instances: [
         { name: 'a:entry_point:0', durations: { '*': [2] }, cpuUtilization: 0.5 },
         { name: 'b:a_0_0:1', durations: { '*': [3] }, cpuUtilization: 0.5 },

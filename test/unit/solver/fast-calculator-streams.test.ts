@@ -37,9 +37,20 @@ describe('shared random stream', () => {
       s.setHour(hour);
       return s.evaluate(p);
     };
-    const expected = [fresh(200, 3, far), fresh(3000, 3, home), fresh(400, 9, far), fresh(200, 3, home), fresh(3000, 3, far), fresh(400, 9, home)];
+    const expected = [
+      fresh(200, 3, far),
+      fresh(3000, 3, home),
+      fresh(400, 9, far),
+      fresh(200, 3, home),
+      fresh(3000, 3, far),
+      fresh(400, 9, home),
+    ];
     seen.forEach((r, i) => {
-      for (const k of METRICS) assert.ok(Math.abs(r[k] - expected[i]![k]) <= 1e-9 * Math.abs(expected[i]![k]), `evaluation ${i} ${k}: ${r[k]} vs ${expected[i]![k]}`);
+      for (const k of METRICS)
+        assert.ok(
+          Math.abs(r[k] - expected[i]![k]) <= 1e-9 * Math.abs(expected[i]![k]),
+          `evaluation ${i} ${k}: ${r[k]} vs ${expected[i]![k]}`,
+        );
     });
   });
 });
@@ -47,7 +58,13 @@ describe('shared random stream', () => {
 describe('repeated solves in one process', () => {
   it('choose the same plans as the first (nothing carried over but identical random numbers)', async () => {
     const input = await loadSolverInput(`${FIXTURES}data`, `${FIXTURES}integration_test_workflow.json`);
-    const opts = { hours: [0, 12], algorithm: 'stochastic' as const, seed: 5, workers: 0, monteCarlo: { minSamples: 400, maxSamples: 400 } };
+    const opts = {
+      hours: [0, 12],
+      algorithm: 'stochastic' as const,
+      seed: 5,
+      workers: 0,
+      monteCarlo: { minSamples: 400, maxSamples: 400 },
+    };
     const first = await solveWorkflow(input, opts);
     const simple = await solveWorkflow(input, { ...opts, calculator: 'simple' });
     const again = await solveWorkflow(input, opts);

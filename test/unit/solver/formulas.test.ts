@@ -5,7 +5,8 @@ import { mean, meanConverged, percentileLinear, studentT975 } from '../../../sha
 import { Rng } from '../../../shared/solver/rng.js';
 
 const KIB = 1 / (1024 * 1024);
-const close = (a: number, b: number, rel = 1e-12) => assert.ok(Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300), `${a} != ${b}`);
+const close = (a: number, b: number, rel = 1e-12) =>
+  assert.ok(Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300), `${a} != ${b}`);
 
 describe('capacity units and SNS requests', () => {
   it('bills 1 WCU per started KiB and 1 RCU per started 4 KiB', () => {
@@ -86,10 +87,18 @@ describe('statistics and PRNG', () => {
     assert.equal(meanConverged(wide, 200, 0.05), false);
   });
   it('is deterministic under a seed and can draw the last element', () => {
-    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const a = new Rng(42),
+      b = new Rng(42),
+      c = new Rng(43);
     const xs = Array.from({ length: 5 }, () => a.next());
-    assert.deepEqual(xs, Array.from({ length: 5 }, () => b.next()));
-    assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.next()));
+    assert.deepEqual(
+      xs,
+      Array.from({ length: 5 }, () => b.next()),
+    );
+    assert.notDeepEqual(
+      xs,
+      Array.from({ length: 5 }, () => c.next()),
+    );
     const seen = new Set<number>();
     for (let i = 0; i < 200; i++) seen.add(a.index(3));
     assert.deepEqual([...seen].sort(), [0, 1, 2]);

@@ -34,10 +34,7 @@ describe('buildSolverInputFromCollected', () => {
     assert.deepEqual(green.latencyS[HOME], [0.05]);
     assert.equal(green.transmissionDistancesKm[HOME], 1000);
     assert.ok(input.regionData['aws:us-west-2'], 'system region data present');
-    assert.deepEqual(
-      dropped.map((d) => d.region).sort(),
-      ['aws:us-east-2', 'aws:us-west-2'],
-    );
+    assert.deepEqual(dropped.map((d) => d.region).sort(), ['aws:us-east-2', 'aws:us-west-2']);
     assert.match(dropped[0]!.reason, /not permitted/);
   });
 
@@ -47,8 +44,14 @@ describe('buildSolverInputFromCollected', () => {
     docs.carbon = docs.carbon.filter((c) => c.region_key !== HOME);
     const { input, dropped } = buildSolverInputFromCollected({ ...docs, workflow: wf([HOME, GREEN, 'aws:eu-north-1']) });
     assert.deepEqual(input.regions, [HOME]);
-    assert.deepEqual(dropped.find((d) => d.region === GREEN), { region: GREEN, reason: 'no performance document' });
-    assert.deepEqual(dropped.find((d) => d.region === 'aws:eu-north-1'), { region: 'aws:eu-north-1', reason: 'no collected data' });
+    assert.deepEqual(
+      dropped.find((d) => d.region === GREEN),
+      { region: GREEN, reason: 'no performance document' },
+    );
+    assert.deepEqual(
+      dropped.find((d) => d.region === 'aws:eu-north-1'),
+      { region: 'aws:eu-north-1', reason: 'no collected data' },
+    );
     assert.ok(input.warnings.some((w) => w.includes(`home region ${HOME}: no carbon document`)));
     for (const i of input.instances) assert.deepEqual(i.permittedRegions, [HOME]);
   });
@@ -70,7 +73,10 @@ describe('buildSolverInputFromCollected', () => {
   it('uses the hourly profile of the solve hour', async () => {
     const hourly = new Array<number>(24).fill(600);
     hourly[3] = 20; // greener than home only at 03:00 UTC
-    const docs = regionDocs([{ key: HOME, ci: 400 }, { key: GREEN, ci: hourly }]);
+    const docs = regionDocs([
+      { key: HOME, ci: 400 },
+      { key: GREEN, ci: hourly },
+    ]);
     const { input } = buildSolverInputFromCollected({ ...docs, workflow: wf([HOME, GREEN]) });
     const r = await solveWorkflow(input, { hours: [3, 12], calculator: 'simple', monteCarlo: mc, workers: 0 });
     assert.deepEqual(Object.values(r.hours.find((h) => h.hour === 3)!.placementByInstance), [GREEN, GREEN]);

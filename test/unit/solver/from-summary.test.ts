@@ -22,7 +22,10 @@ const record = {
   status: 'DEPLOYED',
   deployed_at: new Date(T0).toISOString(),
   home_region: 'aws:us-east-1',
-  config: { ...mapReduce.config, constraints: { ...mapReduce.config.constraints, hard_resource_constraints: { runtime: { type: 'relative', value: 150 } } } },
+  config: {
+    ...mapReduce.config,
+    constraints: { ...mapReduce.config.constraints, hard_resource_constraints: { runtime: { type: 'relative', value: 150 } } },
+  },
   dag,
   function_descriptions: [],
   iam_policy: {},
@@ -42,7 +45,12 @@ async function syncedSummary(count: number) {
         random: seeded(i),
         coldStart: (inst) => i % 10 === 0 && inst === dag.entry_instance,
         regionOf: (inst) => (i % 4 === 0 && inst.includes('-mapper:') ? 'aws:us-west-2' : 'aws:us-east-1'),
-        taken: (e) => (/entry_point:0#(\d)$/.test(e) ? Number(/#(\d)$/.exec(e)![1]) < workers : e.includes('shuffler:sync') && e.endsWith('#1') ? workers >= 3 : true),
+        taken: (e) =>
+          /entry_point:0#(\d)$/.test(e)
+            ? Number(/#(\d)$/.exec(e)![1]) < workers
+            : e.includes('shuffler:sync') && e.endsWith('#1')
+              ? workers >= 3
+              : true,
       }),
     );
   }
@@ -64,7 +72,14 @@ function regionData(keys: string[]): Record<string, RegionData> {
         provider: 'aws',
         carbonIntensityByHour: { overall: ci[k] ?? 300 },
         transmissionDistancesKm: {},
-        prices: { computeUsdPerGBs: { x86_64: 1.66667e-5, arm64: 1.33334e-5 }, invocationUsd: { x86_64: 2e-7, arm64: 2e-7 }, egressUsdPerGB: 0.02, messageUsdPerRequest: 5e-7, dynamoReadUsdPerRU: 2.5e-7, dynamoWriteUsdPerWU: 1.25e-6 },
+        prices: {
+          computeUsdPerGBs: { x86_64: 1.66667e-5, arm64: 1.33334e-5 },
+          invocationUsd: { x86_64: 2e-7, arm64: 2e-7 },
+          egressUsdPerGB: 0.02,
+          messageUsdPerRequest: 5e-7,
+          dynamoReadUsdPerRU: 2.5e-7,
+          dynamoWriteUsdPerWU: 1.25e-6,
+        },
         power: { ...DEFAULT_POWER },
         latencyS: Object.fromEntries(keys.map((t) => [t, [t === k ? 0.002 : 0.06]])),
         relativePerformance: 1,
@@ -103,7 +118,10 @@ test('summary → WorkflowDocument: probabilities, durations per region, sizes, 
   assert.deepEqual(doc.constraints.priorityOrder, ['carbon', 'cost', 'runtime']);
   assert.equal(doc.algorithm, 'stochastic');
   assert.equal(doc.workflowRuntimeSamplesS.length, 60);
-  assert.equal(Object.values(doc.dailyInvocationCounts).reduce((a, b) => a + b, 0), 60);
+  assert.equal(
+    Object.values(doc.dailyInvocationCounts).reduce((a, b) => a + b, 0),
+    60,
+  );
   // Cold samples include the Init Duration: the entry's slowest durations are the cold ones.
   const entryDurations = [...entryStats.executions['aws:us-east-1']!.durationsS].sort((a, b) => b - a);
   assert.ok(entryDurations[0]! > 0.15);
@@ -131,7 +149,14 @@ test('the document feeds the solver: prepareModel accepts it and solveWorkflow p
   };
   const model = prepareModel(input);
   assert.equal(model.N, doc.instances.length);
-  const result = await solveWorkflow(input, { hours: [0], algorithm: 'coarse', calculator: 'go', seed: 1, workers: 0, monteCarlo: { maxSamples: 400 } });
+  const result = await solveWorkflow(input, {
+    hours: [0],
+    algorithm: 'coarse',
+    calculator: 'go',
+    seed: 1,
+    workers: 0,
+    monteCarlo: { maxSamples: 400 },
+  });
   const placement = result.hours[0]!.placementByInstance;
   assert.equal(Object.keys(placement).length, doc.instances.length);
   for (const region of Object.values(placement)) assert.ok(regions.includes(region));
@@ -139,7 +164,18 @@ test('the document feeds the solver: prepareModel accepts it and solveWorkflow p
 
 test('without runs: unconditional edges are certain, conditional ones 0.5; permitted regions fall back to the config', () => {
   const doc = workflowDocumentFromSummary(
-    { workflow_id: dag.workflow_id, sync_window: 'summary', version: 0, watermarks: {}, lastSyncedAt: '', totalRuns: 0, runs: [], pendingRunIds: [], daily: {}, lines: { parsed: 0, foreign: 0, corrupt: 0, unknownVersion: 0 } },
+    {
+      workflow_id: dag.workflow_id,
+      sync_window: 'summary',
+      version: 0,
+      watermarks: {},
+      lastSyncedAt: '',
+      totalRuns: 0,
+      runs: [],
+      pendingRunIds: [],
+      daily: {},
+      lines: { parsed: 0, foreign: 0, corrupt: 0, unknownVersion: 0 },
+    },
     record,
     { now: new Date(T0), availableRegions: ['aws:us-east-1', 'aws:eu-west-1', 'aws:ca-central-1'] },
   );

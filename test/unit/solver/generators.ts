@@ -8,8 +8,18 @@ import type { AlgorithmName, CalculatorOptions, Constraint, Constraints, MetricN
 import { syntheticInput, type SynthEdge, type SynthInstance, type SynthRegion } from './helpers.js';
 
 export const REGION_KEYS = [
-  'aws:us-east-1', 'aws:us-east-2', 'aws:us-west-1', 'aws:us-west-2', 'aws:ca-central-1', 'aws:eu-north-1',
-  'aws:eu-west-1', 'aws:eu-west-2', 'aws:eu-central-1', 'aws:ap-south-1', 'aws:ap-northeast-1', 'aws:sa-east-1',
+  'aws:us-east-1',
+  'aws:us-east-2',
+  'aws:us-west-1',
+  'aws:us-west-2',
+  'aws:ca-central-1',
+  'aws:eu-north-1',
+  'aws:eu-west-1',
+  'aws:eu-west-2',
+  'aws:eu-central-1',
+  'aws:ap-south-1',
+  'aws:ap-northeast-1',
+  'aws:sa-east-1',
 ];
 
 export interface Case {
@@ -32,7 +42,9 @@ export interface CaseShape {
 
 const metric = fc.constantFrom<MetricName>('cost', 'runtime', 'carbon');
 
-export function caseArb(shape: CaseShape = {}): fc.Arbitrary<Case & { hardSpec: Array<{ metric: MetricName; type: 'absolute' | 'relative'; factor: number }> }> {
+export function caseArb(
+  shape: CaseShape = {},
+): fc.Arbitrary<Case & { hardSpec: Array<{ metric: MetricName; type: 'absolute' | 'relative'; factor: number }> }> {
   const { minInstances = 1, maxInstances = 3, minRegions = 3, maxRegions = 5 } = shape;
   return fc
     .record({
@@ -51,7 +63,14 @@ export function caseArb(shape: CaseShape = {}): fc.Arbitrary<Case & { hardSpec: 
       sizeGB: fc.constantFrom(1e-6, 1e-4, 5e-3),
       restrict: fc.array(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), { minLength: 4, maxLength: 4 }),
       restrictOn: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-      hard: fc.array(fc.record({ metric, type: fc.constantFrom<'absolute' | 'relative'>('absolute', 'relative'), factor: fc.double({ min: 0.9, max: 1.2, noNaN: true }) }), { minLength: 1, maxLength: 2 }),
+      hard: fc.array(
+        fc.record({
+          metric,
+          type: fc.constantFrom<'absolute' | 'relative'>('absolute', 'relative'),
+          factor: fc.double({ min: 0.9, max: 1.2, noNaN: true }),
+        }),
+        { minLength: 1, maxLength: 2 },
+      ),
       soft: fc.array(fc.record({ metric, value: fc.integer({ min: 90, max: 130 }) }), { minLength: 1, maxLength: 2 }),
     })
     .map((g) => {
@@ -91,20 +110,41 @@ export function caseArb(shape: CaseShape = {}): fc.Arbitrary<Case & { hardSpec: 
 export const ADAPTIVE: Omit<CalculatorOptions, 'seed'> = { minSamples: 100, maxSamples: 800, batchSize: 100, relativeCIHalfWidth: 0.02 };
 
 /** Turns hard-constraint specs into limits: absolute ones as a factor of home's tail on 2,000 draws. */
-export function withHardLimits(input: SolverInput, hour: number, spec: Array<{ metric: MetricName; type: 'absolute' | 'relative'; factor: number }>): SolverInput {
+export function withHardLimits(
+  input: SolverInput,
+  hour: number,
+  spec: Array<{ metric: MetricName; type: 'absolute' | 'relative'; factor: number }>,
+): SolverInput {
   const hard: Constraints['hard'] = {};
   const calc = createCalculator('go', prepareModel(input), { seed: 99, minSamples: 2000, maxSamples: 2000, batchSize: 2000 });
   calc.setHour(hour);
   const home = calc.evaluate(new Array<number>(input.instances.length).fill(input.regions.indexOf(input.homeRegion)));
   for (const s of spec) {
-    const c: Constraint = s.type === 'relative' ? { type: 'relative', value: Math.round(s.factor * 1000) / 10 } : { type: 'absolute', value: s.factor * home[`tail_${s.metric}`] };
+    const c: Constraint =
+      s.type === 'relative'
+        ? { type: 'relative', value: Math.round(s.factor * 1000) / 10 }
+        : { type: 'absolute', value: s.factor * home[`tail_${s.metric}`] };
     hard[s.metric] = c;
   }
   return { ...input, constraints: { ...input.constraints, hard } };
 }
 
-export function solveOne(input: SolverInput, hour: number, algorithm: AlgorithmName, seed: number, mc = ADAPTIVE, verifySamples?: number): HourSolution {
+export function solveOne(
+  input: SolverInput,
+  hour: number,
+  algorithm: AlgorithmName,
+  seed: number,
+  mc = ADAPTIVE,
+  verifySamples?: number,
+): HourSolution {
   const model = prepareModel(input);
   const calculator = createCalculator('go', model, { ...mc, seed });
-  return solveHour(model, calculator, { hour, algorithm, seed, budgetMs: Infinity, constraints: input.constraints, ...(verifySamples ? { verifySamples } : {}) });
+  return solveHour(model, calculator, {
+    hour,
+    algorithm,
+    seed,
+    budgetMs: Infinity,
+    constraints: input.constraints,
+    ...(verifySamples ? { verifySamples } : {}),
+  });
 }

@@ -49,7 +49,12 @@ describe('hard constraints as guarantees', () => {
           const h = solveOne(limited, 0, algorithm, seed);
           const { plan, home } = recheck(limited, 0, h.placement);
           if (h.fellBackToHome) assert.ok(h.reason, 'a fallback says why');
-          else assert.equal(failsHardConstraints(plan, home, limited.constraints.hard), false, `factor ${factor} ${algorithm} seed ${seed}: tail cost ${plan.tail_cost} > ${limited.constraints.hard.cost!.value}`);
+          else
+            assert.equal(
+              failsHardConstraints(plan, home, limited.constraints.hard),
+              false,
+              `factor ${factor} ${algorithm} seed ${seed}: tail cost ${plan.tail_cost} > ${limited.constraints.hard.cost!.value}`,
+            );
           assert.ok(h.verification, 'finalists verified on common draws');
         }
       }
@@ -58,7 +63,10 @@ describe('hard constraints as guarantees', () => {
 
   it('says why when the search best breaks a bound and why home is kept', () => {
     const input = syntheticInput({
-      regions: [{ key: 'aws:us-east-1', ci: 400 }, { key: 'aws:eu-north-1', ci: 20 }],
+      regions: [
+        { key: 'aws:us-east-1', ci: 400 },
+        { key: 'aws:eu-north-1', ci: 20 },
+      ],
       instances: [{ name: 'f0:entry_point:0', durations: { 'aws:us-east-1': [1, 1.1], 'aws:eu-north-1': [1.2, 1.4] } }],
     });
     const impossible = { ...input, constraints: { ...input.constraints, hard: { runtime: { type: 'absolute' as const, value: 0.5 } } } };
@@ -75,8 +83,17 @@ describe('hard constraints as guarantees', () => {
   it('re-ranks the top candidates on common draws when the search measured them on unequal sample counts', () => {
     // Noisy and steady regions converge after different sample counts in the search.
     const input = syntheticInput({
-      regions: [{ key: 'aws:us-east-1', ci: 400 }, { key: 'aws:ca-central-1', ci: 30 }, { key: 'aws:eu-north-1', ci: 64 }],
-      instances: [{ name: 'f0:entry_point:0', durations: { 'aws:us-east-1': [1, 1.1], 'aws:ca-central-1': [0.2, 1.5, 0.4, 3], 'aws:eu-north-1': [0.5, 0.6, 0.55, 0.65] } }],
+      regions: [
+        { key: 'aws:us-east-1', ci: 400 },
+        { key: 'aws:ca-central-1', ci: 30 },
+        { key: 'aws:eu-north-1', ci: 64 },
+      ],
+      instances: [
+        {
+          name: 'f0:entry_point:0',
+          durations: { 'aws:us-east-1': [1, 1.1], 'aws:ca-central-1': [0.2, 1.5, 0.4, 3], 'aws:eu-north-1': [0.5, 0.6, 0.55, 0.65] },
+        },
+      ],
     });
     const h = solveOne(input, 0, 'coarse', 3, { minSamples: 50, maxSamples: 2000, batchSize: 50, relativeCIHalfWidth: 0.02 });
     assert.ok(h.verification && h.verification.deployments === 3, 'home and both finalists re-evaluated');
@@ -95,22 +112,27 @@ describe('hard constraints as guarantees', () => {
     let chosen = 0;
     let fallbacks = 0;
     fc.assert(
-      fc.property(caseArb({ hard: true, soft: true, restrictions: true, maxInstances: 3, maxRegions: 5 }), fc.constantFrom('coarse', 'stochastic' as const), fc.integer({ min: 0, max: 1000 }), (c, algorithm, seed) => {
-        const input = withHardLimits(c.input, c.hour, c.hardSpec);
-        const h = solveOne(input, c.hour, algorithm as 'coarse' | 'stochastic', seed);
-        if (h.fellBackToHome) {
-          fallbacks++;
-          assert.ok(h.reason, 'a fallback says why');
-          return;
-        }
-        chosen++;
-        const { plan, home } = recheck(input, c.hour, h.placement);
-        assert.equal(
-          failsHardConstraints(plan, home, input.constraints.hard),
-          false,
-          `${c.description}: ${JSON.stringify(input.constraints.hard)} broken by ${JSON.stringify(plan)} (home ${JSON.stringify(home)})`,
-        );
-      }),
+      fc.property(
+        caseArb({ hard: true, soft: true, restrictions: true, maxInstances: 3, maxRegions: 5 }),
+        fc.constantFrom('coarse', 'stochastic' as const),
+        fc.integer({ min: 0, max: 1000 }),
+        (c, algorithm, seed) => {
+          const input = withHardLimits(c.input, c.hour, c.hardSpec);
+          const h = solveOne(input, c.hour, algorithm as 'coarse' | 'stochastic', seed);
+          if (h.fellBackToHome) {
+            fallbacks++;
+            assert.ok(h.reason, 'a fallback says why');
+            return;
+          }
+          chosen++;
+          const { plan, home } = recheck(input, c.hour, h.placement);
+          assert.equal(
+            failsHardConstraints(plan, home, input.constraints.hard),
+            false,
+            `${c.description}: ${JSON.stringify(input.constraints.hard)} broken by ${JSON.stringify(plan)} (home ${JSON.stringify(home)})`,
+          );
+        },
+      ),
       { numRuns: 60, seed: 16, endOnFailure: true },
     );
     assert.ok(chosen >= 20, `most generated cases choose a plan (${chosen} chosen, ${fallbacks} kept home)`);

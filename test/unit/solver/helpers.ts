@@ -73,7 +73,11 @@ export function syntheticInput(o: {
       const d = i.durations[k] ?? i.durations['*'];
       if (d) executions[k] = { durationsS: d, auxiliary: [] };
     }
-    instanceStats[i.name] = { executions, auxiliaryIndex: {}, ...(i.cpuUtilization !== undefined ? { cpuUtilization: i.cpuUtilization } : {}) };
+    instanceStats[i.name] = {
+      executions,
+      auxiliaryIndex: {},
+      ...(i.cpuUtilization !== undefined ? { cpuUtilization: i.cpuUtilization } : {}),
+    };
   }
   return {
     workflowId: 'synthetic-0.0.1',
@@ -92,7 +96,12 @@ export function syntheticInput(o: {
     })),
     edges,
     instanceStats,
-    startHop: { wpdAtFunctionProbability: o.wpdAtFunctionProbability ?? 1, wpdSizeGB: 0, transferSizesGB: o.startSizesGB ?? [0], atRedirector: {} },
+    startHop: {
+      wpdAtFunctionProbability: o.wpdAtFunctionProbability ?? 1,
+      wpdSizeGB: 0,
+      transferSizesGB: o.startSizesGB ?? [0],
+      atRedirector: {},
+    },
     constraints: { hard: {}, soft: {}, priorityOrder: ['carbon', 'runtime', 'cost'], ...o.constraints },
     algorithm: 'stochastic',
     workflowRuntimeSamplesS: [],

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../../shared/errors.js';
-import { importSolverInput, loadSolverInput, readDataFolder, type StoredTables, type StoredWorkflow } from '../../../shared/solver/importer.js';
+import {
+  importSolverInput,
+  loadSolverInput,
+  readDataFolder,
+  type StoredTables,
+  type StoredWorkflow,
+} from '../../../shared/solver/importer.js';
 import { FIXTURES } from './helpers.js';
 
 const KIB = 1 / (1024 * 1024);
@@ -52,7 +58,8 @@ describe('importer of the Python tables', () => {
     const config = JSON.parse(wf.workflow_config as string);
     config.deployment_algorithm = 'coarse_grained_deployment_algorithm';
     const wi = wf.workflow_instance_table_value as any;
-    const edge = wi.instance_summary['map_reduce-0_0_1-input_processor:entry_point:0'].to_instance['map_reduce-0_0_1-mapper:input_processor_0_0:1'];
+    const edge =
+      wi.instance_summary['map_reduce-0_0_1-input_processor:entry_point:0'].to_instance['map_reduce-0_0_1-mapper:input_processor_0_0:1'];
     edge.regions_to_regions['aws:us-east-1']['aws:us-east-1'].transfer_size_gb_to_transfer_latencies_s = { '9.5367431640625e-06': [0.1] };
     const input = importSolverInput({ ...tables, performance: perf } as StoredTables, { ...wf, workflow_config: config });
     assert.deepEqual(input.regionData['aws:us-east-1']!.latencyS['aws:eu-north-1'], [0.15, 0.15, 0.15, 0.15, 0.15, 0.15, 0.15]);
@@ -70,7 +77,9 @@ describe('importer of the Python tables', () => {
       () => importSolverInput(tables, { ...wf, workflow_instance_table_value: wi }, { workflowFile: 'wf.json' }),
       (e: Error) =>
         e instanceof ValidationError &&
-        e.message.startsWith('wf.json: field "workflow_instance_table_value.instance_summary.dna_visualization-0_0_1-visualize:entry_point:0.executions.at_region.aws:us-east-1.durations_s[3]"'),
+        e.message.startsWith(
+          'wf.json: field "workflow_instance_table_value.instance_summary.dna_visualization-0_0_1-visualize:entry_point:0.executions.at_region.aws:us-east-1.durations_s[3]"',
+        ),
     );
     const badPrices = structuredClone(tables.providerRegion) as Record<string, any>;
     badPrices['aws:us-east-2'].execution_cost.compute_cost.x86_64 = '0.1';
@@ -78,7 +87,10 @@ describe('importer of the Python tables', () => {
       () => importSolverInput({ ...tables, providerRegion: badPrices }, wf, { dataDir: 'data' }),
       /data\/provider_region_table\.json: field "aws:us-east-2\.execution_cost\.compute_cost\.x86_64": expected a finite number/,
     );
-    await assert.rejects(loadSolverInput('/nonexistent-dir', `${FIXTURES}dna_visualization.json`), /nonexistent-dir\/available_regions_table\.json: cannot be read/);
+    await assert.rejects(
+      loadSolverInput('/nonexistent-dir', `${FIXTURES}dna_visualization.json`),
+      /nonexistent-dir\/available_regions_table\.json: cannot be read/,
+    );
   });
 
   it('refuses a home region that is not a candidate', async () => {

@@ -68,7 +68,11 @@ describe('search quality against the exhaustive optimum', () => {
     const names = ['a:entry_point:0', 'b:a_0_0:1', 'c:b_0_0:2', 'd:b_0_1:3'];
     const input = syntheticInput({
       regions: keys.map((key, r) => ({ key, ci: ci[r]! })),
-      instances: names.map((name, i) => ({ name, durations: { '*': [1 + i * 0.3, 1.2 + i * 0.3] }, ...(i === 0 ? { permitted: [keys[0]!] } : {}) })),
+      instances: names.map((name, i) => ({
+        name,
+        durations: { '*': [1 + i * 0.3, 1.2 + i * 0.3] },
+        ...(i === 0 ? { permitted: [keys[0]!] } : {}),
+      })),
       edges: [
         { from: names[0]!, to: names[1]! },
         { from: names[1]!, to: names[2]! },
@@ -85,10 +89,14 @@ describe('search quality against the exhaustive optimum', () => {
   it('property: coarse ≥ optimum, stochastic ≤ coarse and within 1% of the optimum (restrictions, soft constraints, hourly carbon)', () => {
     let cases = 0;
     fc.assert(
-      fc.property(caseArb({ restrictions: true, soft: true, maxInstances: 4, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }), (c, seed) => {
-        cases++;
-        compare(c.input, c.hour, seed, c.description);
-      }),
+      fc.property(
+        caseArb({ restrictions: true, soft: true, maxInstances: 4, maxRegions: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (c, seed) => {
+          cases++;
+          compare(c.input, c.hour, seed, c.description);
+        },
+      ),
       { numRuns: 40, seed: 1616, endOnFailure: true },
     );
     assert.equal(cases, 40);
@@ -108,27 +116,35 @@ describe('search quality under hard constraints', () => {
   it('property: the optimum under the same bounds is never beaten, and stochastic stays within 1% of it', () => {
     let compared = 0;
     fc.assert(
-      fc.property(caseArb({ hard: true, restrictions: true, maxInstances: 3, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }), (c, seed) => {
-        const input = withHardLimits(c.input, c.hour, c.hardSpec);
-        const j = judge(input, c.hour, seed);
-        const opt = exhaustiveOptimum(j.model, j.calc, { hour: c.hour, seed, constraints: input.constraints, verifySamples: S });
-        for (const algorithm of ['coarse', 'stochastic'] as const) {
-          const h = solveOne(input, c.hour, algorithm, seed, FIXED, S);
-          if (!opt.best) {
-            assert.equal(h.fellBackToHome, true, `${c.description}: nothing is compliant, yet ${algorithm} chose a plan`);
-            continue;
+      fc.property(
+        caseArb({ hard: true, restrictions: true, maxInstances: 3, maxRegions: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (c, seed) => {
+          const input = withHardLimits(c.input, c.hour, c.hardSpec);
+          const j = judge(input, c.hour, seed);
+          const opt = exhaustiveOptimum(j.model, j.calc, { hour: c.hour, seed, constraints: input.constraints, verifySamples: S });
+          for (const algorithm of ['coarse', 'stochastic'] as const) {
+            const h = solveOne(input, c.hour, algorithm, seed, FIXED, S);
+            if (!opt.best) {
+              assert.equal(h.fellBackToHome, true, `${c.description}: nothing is compliant, yet ${algorithm} chose a plan`);
+              continue;
+            }
+            if (h.fellBackToHome) {
+              assert.ok(algorithm === 'coarse', `${c.description}: stochastic kept home though ${opt.best.placement} complies`);
+              continue;
+            }
+            const got = j.at(h.placement);
+            const optimum = j.of(opt.best.metrics);
+            assert.ok(notWorse(optimum, got), `${c.description}: ${algorithm} beats the optimum`);
+            if (algorithm === 'stochastic') compared++;
+            if (algorithm === 'stochastic')
+              assert.ok(
+                notWorse(got, optimum, 0.01),
+                `${c.description}: stochastic ${JSON.stringify(got)} more than 1% above ${JSON.stringify(optimum)}`,
+              );
           }
-          if (h.fellBackToHome) {
-            assert.ok(algorithm === 'coarse', `${c.description}: stochastic kept home though ${opt.best.placement} complies`);
-            continue;
-          }
-          const got = j.at(h.placement);
-          const optimum = j.of(opt.best.metrics);
-          assert.ok(notWorse(optimum, got), `${c.description}: ${algorithm} beats the optimum`);
-          if (algorithm === 'stochastic') compared++;
-          if (algorithm === 'stochastic') assert.ok(notWorse(got, optimum, 0.01), `${c.description}: stochastic ${JSON.stringify(got)} more than 1% above ${JSON.stringify(optimum)}`);
-        }
-      }),
+        },
+      ),
       { numRuns: 40, seed: 3016, endOnFailure: true },
     );
     assert.ok(compared >= 20, `${compared} of 40 cases had a compliant plan to compare`);

@@ -11,7 +11,8 @@ const load = (shape: string) => loadSolverInput(`${FIXTURES}data`, `${FIXTURES}$
 describe('solveWorkflow and plans', () => {
   it('is deterministic under a seed, on the main thread and on the worker pool alike', async () => {
     const input = await load('integration_test_workflow');
-    const strip = (r: Awaited<ReturnType<typeof solveWorkflow>>) => r.hours.map((h) => ({ hour: h.hour, p: h.placementByInstance, m: h.metrics, e: h.evaluations }));
+    const strip = (r: Awaited<ReturnType<typeof solveWorkflow>>) =>
+      r.hours.map((h) => ({ hour: h.hour, p: h.placementByInstance, m: h.metrics, e: h.evaluations }));
     const stochastic = { hours: [6], calculator: 'go' as const, seed: 7, monteCarlo: mc, algorithm: 'stochastic' as const, workers: 0 };
     const inline = await solveWorkflow(input, stochastic);
     assert.deepEqual(strip(await solveWorkflow(input, stochastic)), strip(inline));
@@ -23,7 +24,10 @@ describe('solveWorkflow and plans', () => {
     const coarse = { hours: [18, 6], calculator: 'go' as const, seed: 7, monteCarlo: mc, algorithm: 'coarse' as const };
     const pooled = await solveWorkflow(input, { ...coarse, workers: 2 });
     assert.deepEqual(strip(pooled), strip(await solveWorkflow(input, { ...coarse, workers: 0 })));
-    assert.deepEqual(pooled.hours.map((h) => h.hour), [6, 18]);
+    assert.deepEqual(
+      pooled.hours.map((h) => h.hour),
+      [6, 18],
+    );
   });
 
   it('formats a PlacementPlan with numeric sorted hours, metrics beside home metrics, and an expiry', async () => {
@@ -45,7 +49,14 @@ describe('solveWorkflow and plans', () => {
 
   it('gives the deployment manager a plan and timing within its budget', async () => {
     const input = await load('dna_visualization');
-    const out = await solveForDeploymentManager({ input, calculator: 'simple', solveHours: [0, 12], budgetSeconds: 30, expirySeconds: 7200, now: new Date('2026-01-01T00:00:00Z') });
+    const out = await solveForDeploymentManager({
+      input,
+      calculator: 'simple',
+      solveHours: [0, 12],
+      budgetSeconds: 30,
+      expirySeconds: 7200,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
     assert.deepEqual(out.plan.time_keys, [0, 12]);
     assert.equal(out.plan.expiry_time, '2026-01-01T02:00:00.000Z');
     assert.ok(out.timing.evaluations >= 2 && out.timing.seconds < 30, 'timing');
@@ -61,7 +72,21 @@ describe('caribou solve', () => {
   };
 
   it('prints one JSON object with placement, metrics, home metrics and timing per hour', async () => {
-    const r = await run(['--data', `${FIXTURES}data`, '--workflow', `${FIXTURES}map_reduce.json`, '--hours', '0,12', '--algorithm', 'coarse', '--calculator', 'simple', '--samples', '50', '--json']);
+    const r = await run([
+      '--data',
+      `${FIXTURES}data`,
+      '--workflow',
+      `${FIXTURES}map_reduce.json`,
+      '--hours',
+      '0,12',
+      '--algorithm',
+      'coarse',
+      '--calculator',
+      'simple',
+      '--samples',
+      '50',
+      '--json',
+    ]);
     assert.equal(r.code, 0);
     const j = JSON.parse(r.out);
     assert.deepEqual(Object.keys(j.hours), ['0', '12']);
@@ -77,7 +102,18 @@ describe('caribou solve', () => {
   });
 
   it('prints text with regions, reduction and timing', async () => {
-    const r = await run(['--data', `${FIXTURES}data`, '--workflow', `${FIXTURES}dna_visualization.json`, '--hours', '6', '--calculator', 'simple', '--samples', '50']);
+    const r = await run([
+      '--data',
+      `${FIXTURES}data`,
+      '--workflow',
+      `${FIXTURES}dna_visualization.json`,
+      '--hours',
+      '6',
+      '--calculator',
+      'simple',
+      '--samples',
+      '50',
+    ]);
     assert.equal(r.code, 0);
     assert.match(r.out, /hour 6: carbon reduction \d+\.\d% vs home/);
     assert.match(r.out, /visualize:entry_point:0 -> aws:/);

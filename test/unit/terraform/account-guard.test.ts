@@ -17,11 +17,23 @@ test('the account guard says where it deploys and refuses another account than t
 
 test('remote state comes from the environment with defaults', () => {
   assert.equal(remoteStateFromEnv('caribou', 'us-east-1', {}), undefined);
-  assert.deepEqual(remoteStateFromEnv('caribou', 'us-east-1', { CARIBOU_TF_STATE_BUCKET: 'b' }), { bucket: 'b', key: 'caribou/caribou.tfstate', region: 'us-east-1' });
-  assert.deepEqual(remoteStateFromEnv('caribou', 'us-east-1', { CARIBOU_TF_STATE_BUCKET: 'b', CARIBOU_TF_STATE_KEY: 'k', CARIBOU_TF_STATE_REGION: 'eu-west-1', CARIBOU_TF_LOCK_TABLE: 'l' }), {
+  assert.deepEqual(remoteStateFromEnv('caribou', 'us-east-1', { CARIBOU_TF_STATE_BUCKET: 'b' }), {
     bucket: 'b',
-    key: 'k',
-    region: 'eu-west-1',
-    lockTable: 'l',
+    key: 'caribou/caribou.tfstate',
+    region: 'us-east-1',
   });
+  assert.deepEqual(
+    remoteStateFromEnv('caribou', 'us-east-1', {
+      CARIBOU_TF_STATE_BUCKET: 'b',
+      CARIBOU_TF_STATE_KEY: 'k',
+      CARIBOU_TF_STATE_REGION: 'eu-west-1',
+      CARIBOU_TF_LOCK_TABLE: 'l',
+    }),
+    {
+      bucket: 'b',
+      key: 'k',
+      region: 'eu-west-1',
+      lockTable: 'l',
+    },
+  );
 });

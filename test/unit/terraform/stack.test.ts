@@ -32,7 +32,10 @@ test('each of the six services has a function, a queue with a DLQ and a batch-fa
     const redrive = JSON.parse(String(queue.redrive_policy)) as { deadLetterTargetArn: string; maxReceiveCount: number };
     assert.equal(redrive.deadLetterTargetArn, ref('aws_sqs_queue', `dlq-${service.id}`, 'arn'));
     assert.equal(redrive.maxReceiveCount, service.queue.maxReceiveCount);
-    assert.ok(Number(queue.visibility_timeout_seconds) >= service.timeoutS * 6, 'visibility timeout covers retries of the function timeout');
+    assert.ok(
+      Number(queue.visibility_timeout_seconds) >= service.timeoutS * 6,
+      'visibility timeout covers retries of the function timeout',
+    );
     const mapping = r.aws_lambda_event_source_mapping?.[`mapping-${service.id}`];
     assert.ok(mapping);
     assert.deepEqual(mapping.function_response_types, ['ReportBatchItemFailures']);
@@ -52,9 +55,14 @@ test('every internal type has exactly one rule (orchestrator source only) target
     );
     assert.equal(rules.length, 1, `${type} rules`);
     const [ruleId, rule] = rules[0]!;
-    assert.deepEqual(JSON.parse(String(rule.event_pattern)), { source: [INTERNAL_EVENT_SOURCE], 'detail-type': [internalDetailType(type)] });
+    assert.deepEqual(JSON.parse(String(rule.event_pattern)), {
+      source: [INTERNAL_EVENT_SOURCE],
+      'detail-type': [internalDetailType(type)],
+    });
     assert.equal(rule.event_bus_name, ref('aws_cloudwatch_event_bus', 'bus', 'name'));
-    const targets = Object.values(r.aws_cloudwatch_event_target ?? {}).filter((t) => t.rule === ref('aws_cloudwatch_event_rule', ruleId, 'name'));
+    const targets = Object.values(r.aws_cloudwatch_event_target ?? {}).filter(
+      (t) => t.rule === ref('aws_cloudwatch_event_rule', ruleId, 'name'),
+    );
     assert.equal(targets.length, 1);
     assert.equal(targets[0]!.arn, ref('aws_sqs_queue', `queue-${consumers[0]!.id}`, 'arn'));
   }
@@ -106,7 +114,10 @@ test('IAM: no wildcard action anywhere; "*" resources only for actions without r
       for (const action of statement.Action) assert.ok(!action.includes('*'), `${id}: wildcard action ${action}`);
       for (const resource of statement.Resource) {
         if (resource === '*') {
-          assert.ok(statement.Action.every((a) => NO_RESOURCE_LEVEL.has(a)), `${id}: "*" resource for ${statement.Action.join(',')}`);
+          assert.ok(
+            statement.Action.every((a) => NO_RESOURCE_LEVEL.has(a)),
+            `${id}: "*" resource for ${statement.Action.join(',')}`,
+          );
         } else {
           assert.ok(resource.startsWith('arn:aws:') || resource.startsWith('${'), `${id}: resource ${resource}`);
         }
@@ -117,8 +128,12 @@ test('IAM: no wildcard action anywhere; "*" resources only for actions without r
 
 test('IAM: each service may use exactly the tables its manifest entry names', () => {
   for (const service of SERVICES) {
-    const doc = JSON.parse(String(r.aws_iam_role_policy?.[`policy-${service.id}`]?.policy)) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string[] }> };
-    const tableArns = doc.Statement.flatMap((s) => s.Resource).filter((res) => res.includes('aws_dynamodb_table.') && !res.includes('/index/'));
+    const doc = JSON.parse(String(r.aws_iam_role_policy?.[`policy-${service.id}`]?.policy)) as {
+      Statement: Array<{ Sid: string; Action: string[]; Resource: string[] }>;
+    };
+    const tableArns = doc.Statement.flatMap((s) => s.Resource).filter(
+      (res) => res.includes('aws_dynamodb_table.') && !res.includes('/index/'),
+    );
     const expected = service.tables.map((t) => ref('aws_dynamodb_table', `table-${t.id}`, 'arn'));
     assert.deepEqual(new Set(tableArns), new Set(expected), service.id);
     for (const table of service.tables) {
@@ -157,11 +172,24 @@ test('region and prefix are parameters; log groups have a retention; bad prefixe
 });
 
 test('IAM: the migrator may pass workflow roles to Lambda only, and remove what it created', () => {
-  const doc = JSON.parse(String(r.aws_iam_role_policy?.['policy-migrator']?.policy)) as { Statement: Array<{ Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> }> };
+  const doc = JSON.parse(String(r.aws_iam_role_policy?.['policy-migrator']?.policy)) as {
+    Statement: Array<{ Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> }>;
+  };
   const passRole = doc.Statement.find((s) => s.Action.includes('iam:PassRole'))!;
   assert.deepEqual(passRole.Action, ['iam:PassRole']);
   assert.deepEqual(passRole.Condition, { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } });
-  assert.ok(passRole.Resource.every((res) => res.endsWith(':role/cbtest_*')), JSON.stringify(passRole.Resource));
+  assert.ok(
+    passRole.Resource.every((res) => res.endsWith(':role/cbtest_*')),
+    JSON.stringify(passRole.Resource),
+  );
   const actions = doc.Statement.flatMap((s) => s.Action);
-  for (const needed of ['lambda:DeleteFunction', 'lambda:InvokeFunction', 'lambda:DeleteEventSourceMapping', 'sqs:DeleteQueue', 'iam:DeleteRole', 'iam:DeleteRolePolicy']) assert.ok(actions.includes(needed), needed);
+  for (const needed of [
+    'lambda:DeleteFunction',
+    'lambda:InvokeFunction',
+    'lambda:DeleteEventSourceMapping',
+    'sqs:DeleteQueue',
+    'iam:DeleteRole',
+    'iam:DeleteRolePolicy',
+  ])
+    assert.ok(actions.includes(needed), needed);
 });

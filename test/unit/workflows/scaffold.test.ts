@@ -17,8 +17,12 @@ test('new_workflow creates a project that analyses and runs (in memory)', async 
     const dir = path.join(root, 'hello_wf');
     const out: string[] = [];
     assert.equal(await newWorkflowCommand.run(['hello_wf', '--dir', dir], { out: (l) => out.push(l), err: () => undefined }), 0);
-    for (const file of ['app.ts', '.caribou/config.yml', '.caribou/iam_policy.json', 'test/app.test.ts', 'package.json']) assert.ok(existsSync(path.join(dir, file)), file);
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    for (const file of ['app.ts', '.caribou/config.yml', '.caribou/iam_policy.json', 'test/app.test.ts', 'package.json'])
+      assert.ok(existsSync(path.join(dir, file)), file);
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     // From a checkout: a relative link to it, never an absolute path; the scripts use its bin and loader.
     const spec = pkg.dependencies['@caribou-ts/caribou']!;
     assert.match(spec, /^file:\.\.\//);
@@ -31,7 +35,10 @@ test('new_workflow creates a project that analyses and runs (in memory)', async 
     symlinkSync(REPO_ROOT, path.join(dir, 'node_modules', '@caribou-ts', 'caribou'), 'dir');
     const project = analyzeProject(dir);
     assert.equal(project.dag.workflow_id, 'hello_wf-0.0.1');
-    assert.deepEqual(Object.keys(project.dag.instances), ['hello_wf-0_0_1-start:entry_point:0', 'hello_wf-0_0_1-greet:hello_wf-0_0_1-start_0_0:1']);
+    assert.deepEqual(Object.keys(project.dag.instances), [
+      'hello_wf-0_0_1-start:entry_point:0',
+      'hello_wf-0_0_1-greet:hello_wf-0_0_1-start_0_0:1',
+    ]);
     const run = await simulateProject(dir, { name: 'Ada' }, { duplicateEveryMessage: true });
     assert.deepEqual(run.results['hello_wf-0_0_1-greet:hello_wf-0_0_1-start_0_0:1'], { message: 'Hello, Ada!' });
     const skipped = await simulateProject(dir, { greet: false });
