@@ -4,9 +4,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { createCalculator } from '../../shared/solver/calculators/index.js';
 import { exhaustiveOptimum, recheckPlan } from '../../shared/solver/index.js';
 import { loadSolverInput } from '../../shared/solver/importer.js';
-import { prepareModel } from '../../shared/solver/model.js';
+import { prepareModel, type PreparedModel } from '../../shared/solver/model.js';
 import { solveWorkflow, type SolveOptions, type SolveResult } from '../../shared/solver/solve.js';
-import type { CalculatorType, Constraint, MetricName, SolverInput } from '../../shared/solver/types.js';
+import type { CalculatorType, Constraint, DeploymentMetricsCalculator, MetricName, SolverInput } from '../../shared/solver/types.js';
 
 const [shape = 'map_reduce', calculatorArg = 'go', workersArg = '0', profile = 'full'] = process.argv.slice(2);
 const calculator = calculatorArg as CalculatorType;
@@ -137,20 +137,24 @@ for (const [label, mc] of recheckConfigs) {
 // independent draws (recheckPlan), and the gap is the plan's relative excess of mean carbon (the
 // first priority). On go, main thread only (plans do not depend on calculator or thread).
 const OPTIMUM_MAX_DEPLOYMENTS = 5_000;
-const deployments = model.permitted.reduce((n, p) => n * p.length, 1);
-async function optimumGap() {
-  if (!(calculator === 'go' && workers === 0)) return { note: 'measured on the go calculator on the main thread (same plans)' };
-  if (deployments > OPTIMUM_MAX_DEPLOYMENTS) return { note: `${deployments} deployments: too many for exhaustive search here (limit ${OPTIMUM_MAX_DEPLOYMENTS})` };
+const OPTIMUM_REGIONS = 3;
+const deploymentsOf = (m: PreparedModel) => m.permitted.reduce((n, p) => n * p.length, 1);
+async function optimumGap(base: SolverInput, m: PreparedModel, like: DeploymentMetricsCalculator) {
+  const deployments = deploymentsOf(m);
+  const baseConstrained: SolverInput = { ...base, constraints: { ...base.constraints, hard: HARD } };
   const out = [];
-  for (const [label, solveInput] of [['unconstrained', input], ['hard_limits', constrained]] as const) {
+  const optima = new Map<string, ReturnType<typeof exhaustiveOptimum>>();
+  for (const [label, solveInput] of [['unconstrained', base], ['hard_limits', baseConstrained]] as const) {
     for (const algorithm of ['coarse', 'stochastic'] as const) {
       const result = await solveWorkflow(solveInput, { hours: HOURS, algorithm, seed: 1, workers: 0, calculator });
       const hours = result.hours.map((h) => {
-        const opt = exhaustiveOptimum(model, calc, { hour: h.hour, seed: 1, constraints: solveInput.constraints });
+        const key = `${label}/${h.hour}`;
+        if (!optima.has(key)) optima.set(key, exhaustiveOptimum(m, like, { hour: h.hour, seed: 1, constraints: solveInput.constraints }));
+        const opt = optima.get(key)!;
         if (!opt.best) return { hour: h.hour, optimum: null, plan_at_home: h.fellBackToHome };
         const hard = solveInput.constraints.hard;
-        const plan = recheckPlan(model, calc, hard, h.hour, h.placement, RECHECK_SAMPLES, RECHECK_SEED).plan;
-        const best = recheckPlan(model, calc, hard, h.hour, opt.best.placement, RECHECK_SAMPLES, RECHECK_SEED).plan;
+        const plan = recheckPlan(m, like, hard, h.hour, h.placement, RECHECK_SAMPLES, RECHECK_SEED).plan;
+        const best = recheckPlan(m, like, hard, h.hour, opt.best.placement, RECHECK_SAMPLES, RECHECK_SEED).plan;
         return {
           hour: h.hour,
           same_placement: opt.best.placement.every((r, i) => r === h.placement[i]),
@@ -166,7 +170,32 @@ async function optimumGap() {
   }
   return { deployments, samples: RECHECK_SAMPLES, seed: RECHECK_SEED, solves: out };
 }
-const optimum = await optimumGap();
+// Too many deployments for exhaustive search: the same workflow with every instance restricted to
+// home and the two regions of lowest overall carbon intensity (3^N deployments), when that fits.
+function restricted(): SolverInput | undefined {
+  if (OPTIMUM_REGIONS ** model.N > OPTIMUM_MAX_DEPLOYMENTS) return undefined;
+  const ci = model.carbonIntensity('overall').regions;
+  const greenest = model.regionKeys
+    .map((k, r) => ({ k, c: ci[r]! }))
+    .filter((x) => x.k !== input.homeRegion)
+    .sort((a, b) => a.c - b.c)
+    .slice(0, OPTIMUM_REGIONS - 1)
+    .map((x) => x.k);
+  const keep = new Set([input.homeRegion, ...greenest]);
+  return { ...input, instances: input.instances.map((i) => ({ ...i, permittedRegions: i.permittedRegions.filter((r) => keep.has(r)) })) };
+}
+async function optimumGapReport() {
+  if (!(calculator === 'go' && workers === 0)) return { note: 'measured on the go calculator on the main thread (same plans)' };
+  if (deploymentsOf(model) <= OPTIMUM_MAX_DEPLOYMENTS) return await optimumGap(input, model, calc);
+  // ~3 min CPU for the 7-instance workflow (8 exhaustive passes over 1,458 deployments): full profile only.
+  if (ci) return { note: `${deploymentsOf(model)} deployments; the restricted exhaustive comparison runs in the full profile only` };
+  const small = restricted();
+  if (!small) return { note: `${deploymentsOf(model)} deployments, and ${OPTIMUM_REGIONS}^${model.N} with ${OPTIMUM_REGIONS} regions per instance: too many for exhaustive search here (limit ${OPTIMUM_MAX_DEPLOYMENTS})` };
+  const m = prepareModel(small);
+  const gap = await optimumGap(small, m, createCalculator(calculator, m, { seed: 1 }));
+  return { restricted_to: [...new Set(small.instances.flatMap((i) => i.permittedRegions))].sort(), ...gap };
+}
+const optimum = await optimumGapReport();
 
 console.log(
   JSON.stringify({
