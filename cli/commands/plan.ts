@@ -146,6 +146,7 @@ export function renderPlanView(v: PlanView): string[] {
       out.push('  kept at home:');
       for (const k of s.kept_home) out.push(`    ${k.instance}: ${k.reason}`);
     }
+    for (const r of s.hour_reasons ?? []) out.push(`  hour ${r.hour}: ${r.reason}`);
   } else out.push('staged plan: none');
   out.push('');
   const m = v.deployment_manager;

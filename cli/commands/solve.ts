@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { loadSolverInput, solveWorkflow } from '../../shared/solver/index.js';
-import type { AlgorithmName, CalculatorType, PlanMetrics } from '../../shared/solver/index.js';
+import type { AlgorithmName, CalculatorType, PlanMetrics, SolvedHour } from '../../shared/solver/index.js';
 import { parseCommandArgs } from '../lib/args.js';
 import { commandProgress } from '../lib/progress.js';
 import type { CliIO, Command } from '../lib/command.js';
@@ -36,8 +36,10 @@ Options:
   --json                print one JSON object instead of text
   -h, --help            this help
 
-Metrics are per run: carbon in gCO2e, cost in USD, runtime in seconds. On a terminal, progress (steps
-with elapsed time) goes to stderr.`;
+Metrics are per run: carbon in gCO2e, cost in USD, runtime in seconds. An hour whose plan fell
+back to home or whose best search candidate failed the hard-constraint re-check says why ("why:";
+JSON "reason"); "verification" gives the re-evaluation the metrics come from. On a terminal,
+progress (steps with elapsed time) goes to stderr.`;
 
 function parseHours(text: string): number[] {
   const hours = text
@@ -62,6 +64,25 @@ function parsePositive(name: string, text: string | undefined, integer: boolean)
 
 function fmt(m: PlanMetrics): string {
   return `carbon ${m.average_carbon.toPrecision(4)} g (p95 ${m.tail_carbon.toPrecision(4)}), cost $${m.average_cost.toPrecision(4)} (p95 ${m.tail_cost.toPrecision(4)}), runtime ${m.average_runtime.toFixed(3)} s (p95 ${m.tail_runtime.toFixed(3)})`;
+}
+
+/** The text block of one solve hour; `why:` names a fallback or a replaced finalist (HourSolution.reason). */
+export function hourText(h: SolvedHour): string[] {
+  const reduction = h.homeMetrics.average_carbon > 0 ? (1 - h.metrics.average_carbon / h.homeMetrics.average_carbon) * 100 : 0;
+  const lines = [
+    `hour ${h.hour}: carbon reduction ${reduction.toFixed(1)}% vs home${h.fellBackToHome ? ' (no deployment met the hard constraints: home kept)' : ''}${h.timedOut ? ' (budget reached)' : ''}`,
+  ];
+  if (h.reason) lines.push(`  why: ${h.reason}`);
+  for (const [instance, region] of Object.entries(h.placementByInstance)) lines.push(`  ${instance} -> ${region}`);
+  lines.push(`  plan: ${fmt(h.metrics)}`, `  home: ${fmt(h.homeMetrics)}`);
+  lines.push(`  ${h.evaluations} evaluations, ${h.samples} samples, ${h.seconds.toFixed(3)} s`);
+  if (h.verification) {
+    const v = h.verification;
+    lines.push(
+      `  metrics re-evaluated: ${v.deployments} deployment(s) on ${v.samplesPerDeployment} common draws, hard limits at ${v.confidence * 100}% confidence`,
+    );
+  }
+  return lines;
 }
 
 export const solveCommand: Command = {
@@ -146,6 +167,8 @@ export const solveCommand: Command = {
               seconds: h.seconds,
               timed_out: h.timedOut,
               fell_back_to_home: h.fellBackToHome,
+              reason: h.reason ?? null,
+              verification: h.verification ?? null,
             },
           ]),
         ),
@@ -162,15 +185,8 @@ export const solveCommand: Command = {
     io.out(`algorithm ${result.algorithm}, calculator ${result.calculator}, seed ${result.seed}`);
     for (const w of input.warnings) io.out(`warning: ${w}`);
     for (const h of result.hours) {
-      const reduction = h.homeMetrics.average_carbon > 0 ? (1 - h.metrics.average_carbon / h.homeMetrics.average_carbon) * 100 : 0;
       io.out('');
-      io.out(
-        `hour ${h.hour}: carbon reduction ${reduction.toFixed(1)}% vs home${h.fellBackToHome ? ' (no deployment met the hard constraints: home kept)' : ''}${h.timedOut ? ' (budget reached)' : ''}`,
-      );
-      for (const [instance, region] of Object.entries(h.placementByInstance)) io.out(`  ${instance} -> ${region}`);
-      io.out(`  plan: ${fmt(h.metrics)}`);
-      io.out(`  home: ${fmt(h.homeMetrics)}`);
-      io.out(`  ${h.evaluations} evaluations, ${h.samples} samples, ${h.seconds.toFixed(3)} s`);
+      for (const line of hourText(h)) io.out(line);
     }
     io.out('');
     io.out(

@@ -21,6 +21,18 @@ export interface StagedPlan {
   };
   /** Instances kept at home against the solver's wish, with the reason (hard constraint, no data...). */
   kept_home: Array<{ instance: string; reason: string }>;
+  /**
+   * Solve hours whose plan is not simply the search's best candidate, with the solver's reason:
+   * the hour fell back to home (no deployment met the hard constraints) or the best candidate broke
+   * a hard limit's confidence bound on the finalists' re-evaluation and the best compliant finalist
+   * was chosen. `verification`: the common-draw re-evaluation the hour's metrics come from.
+   * Optional (added in issue 16); absent when every hour chose the search's best.
+   */
+  hour_reasons?: Array<{
+    hour: number;
+    reason: string;
+    verification?: { deployments: number; samplesPerDeployment: number; confidence: number };
+  }>;
   /** Regions that were candidates (had collected data and were allowed). */
   candidate_regions: RegionKey[];
   /** Aggregate of the chosen plan vs all-home over the solve hours (gCO2e, USD, s per run). */

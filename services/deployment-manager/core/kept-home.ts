@@ -3,7 +3,15 @@
 // carbon objective would move but that stays home is explained by re-evaluating the plan with that
 // one instance moved to the greenest permitted region and naming the constraint it breaks.
 import { createCalculator, prepareModel, type SolveResult } from '../../../shared/solver/index.js';
+import type { StagedPlan } from '../../../shared/contracts/staged-plan.js';
 import type { CalculatorType, Constraint, MetricName, PlanMetrics, SolverInput } from '../../../shared/solver/types.js';
+
+/** The solver's reasons per solve hour (fallback to home, replaced finalist), for the staged plan. */
+export function hourReasons(result: SolveResult): NonNullable<StagedPlan['hour_reasons']> {
+  return result.hours
+    .filter((h) => h.reason !== undefined)
+    .map((h) => ({ hour: h.hour, reason: h.reason!, ...(h.verification ? { verification: h.verification } : {}) }));
+}
 
 export interface KeptHome {
   instance: string;
@@ -34,7 +42,8 @@ export function explainKeptHome(input: SolverInput, result: SolveResult, calcula
   };
   for (const h of result.hours) {
     if (h.fellBackToHome) {
-      for (const name of model.instanceNames) note(name, 'no placement met the hard constraints; home kept', h.hour);
+      // The solver says which check failed (search, or the finalists' confidence bound).
+      for (const name of model.instanceNames) note(name, h.reason ?? 'no placement met the hard constraints; home kept', h.hour);
       continue;
     }
     const ci = model.carbonIntensity(h.hour).regions;

@@ -8,7 +8,7 @@ import { NotFoundError } from '../../../shared/errors.js';
 import { solveForDeploymentManager, type SolveResult } from '../../../shared/solver/index.js';
 import type { AlgorithmName } from '../../../shared/solver/types.js';
 import { runsSeenToday, sigmoidDelayS } from './budget.js';
-import { explainKeptHome } from './kept-home.js';
+import { explainKeptHome, hourReasons } from './kept-home.js';
 import { solverInputFor } from './inputs.js';
 import type { DeploymentManagerPorts } from './ports.js';
 
@@ -71,6 +71,7 @@ export async function runDeploymentAlgorithm(
   const result: SolveResult = solved.result;
   const keptHome = explainKeptHome(input, result, event.deployment_metrics_calculator_type);
   const noData = dropped.map((d) => `${d.region}: ${d.reason}`);
+  const reasons = hourReasons(result);
 
   const staged: StagedPlan = {
     workflow_id: id,
@@ -84,6 +85,7 @@ export async function runDeploymentAlgorithm(
       evaluations: result.timing.evaluations,
     },
     kept_home: keptHome,
+    ...(reasons.length > 0 ? { hour_reasons: reasons } : {}),
     candidate_regions: input.regions,
     expected: { plan: meanMetrics(result.hours.map((h) => h.metrics)), home: meanMetrics(result.hours.map((h) => h.homeMetrics)) },
   };
@@ -101,6 +103,7 @@ export async function runDeploymentAlgorithm(
     expiry_time: solved.plan.expiry_time,
     tokens_left_gCO2e: event.leftover_tokens,
     kept_home: keptHome,
+    ...(reasons.length > 0 ? { hour_reasons: reasons.map((r) => `hour ${r.hour}: ${r.reason}`) } : {}),
     regions_not_candidates: noData,
     timed_out_hours: result.hours.filter((h) => h.timedOut).map((h) => h.hour),
   };

@@ -48,6 +48,18 @@ describe('caribou plan rendering', () => {
     assert.match(text, /b: aws:ca-central-1 breaks the hard runtime constraint/);
     assert.match(text, /tokens left\s+25 gCO2e/);
     assert.match(text, /next check\s+2026-12-02T08:00:00.000Z/);
+    assert.doesNotMatch(text, /hour \d+: /, 'no solver reasons recorded, none shown');
+    // A plan staged with the solver's per-hour reasons (optional field) shows them.
+    const reason =
+      "the search's best deployment broke a hard constraint's 99.9% confidence bound on 4000 common draws (tail_cost); the best compliant finalist is chosen";
+    const withReasons = renderPlanView({
+      ...view,
+      staged: {
+        ...view.staged!,
+        hour_reasons: [{ hour: 6, reason, verification: { deployments: 5, samplesPerDeployment: 4000, confidence: 0.999 } }],
+      },
+    }).join('\n');
+    assert.ok(withReasons.includes(`  hour 6: ${reason}`));
   });
 
   it('shows the current plan hour by hour as the runtime picks it, and says when it expired', () => {

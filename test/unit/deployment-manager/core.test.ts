@@ -122,6 +122,7 @@ describe('run_deployment_algorithm', () => {
     assert.equal(staged.solved_by_task, 'task-run');
     assert.deepEqual(staged.candidate_regions, [GREEN, HOME]);
     assert.deepEqual(staged.kept_home, []);
+    assert.equal(staged.hour_reasons, undefined, "every hour chose the search's best: the optional field is absent");
     assert.ok(staged.expected.plan.average_carbon < staged.expected.home.average_carbon);
     const expiry = new Date(NOW.getTime() + sigmoidDelayS(25) * 1000).toISOString();
     assert.equal(staged.plan.expiry_time, expiry);
@@ -162,6 +163,25 @@ describe('run_deployment_algorithm', () => {
     const free = fakePorts({ workflow: doc(), regions, now: NOW });
     await runDeploymentAlgorithm(free.ports, { ...run, solve_hours: [0], deployment_algorithm: 'stochastic' }, runMeta);
     assert.deepEqual(free.staged[0]!.plan.hours['0'], { [A]: GREEN, [B]: GREEN });
+  });
+
+  it("an unmeetable hard limit: the staged plan records the solver's reason per hour and kept-home uses it", async () => {
+    // Home's own p95 runtime is ≈ 2.6 s: no deployment meets 0.5 s, so every hour falls back to home.
+    const wf = doc({ constraints: { hard: { runtime: { type: 'absolute', value: 0.5 } } } });
+    const f = fakePorts({ workflow: wf, regions: REGIONS, now: NOW });
+    const r = await runDeploymentAlgorithm(f.ports, { ...run, deployment_algorithm: 'coarse' }, runMeta);
+    const staged = f.staged[0]!;
+    assert.deepEqual(staged.plan.hours['0'], { [A]: HOME, [B]: HOME });
+    const why = 'no deployment met the hard constraints in the search; the home deployment is kept';
+    assert.deepEqual(staged.hour_reasons, [
+      { hour: 0, reason: why },
+      { hour: 12, reason: why },
+    ]);
+    assert.deepEqual(staged.kept_home, [
+      { instance: A, reason: `${why} (solve hours 0, 12)` },
+      { instance: B, reason: `${why} (solve hours 0, 12)` },
+    ]);
+    assert.deepEqual(r.detail.hour_reasons, [`hour 0: ${why}`, `hour 12: ${why}`]);
   });
 
   it('a disallowed region is never planned, even when greener', async () => {
