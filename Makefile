@@ -5,7 +5,7 @@ export CHECKPOINT_DISABLE := 1
 TSX := node --import tsx
 STACK ?= caribou
 
-.PHONY: help install function-node build build-cli typecheck bundle test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
+.PHONY: help install function-node build build-cli typecheck bundle format test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -44,10 +44,13 @@ build: typecheck bundle build-cli ## type-check + service bundles + CLI bundle
 # Folders whose imports dependency-cruiser checks (.dependency-cruiser.cjs; test/unit/architecture).
 ARCH_DIRS := services shared cli local terraform scripts bench test testkit examples
 
-lint: typecheck ## type-check, layering rules (dependency-cruiser), Biome lint, project rules
+lint: typecheck ## type-check, layering rules (dependency-cruiser), Biome format + lint check, project rules
 	$(TSX) scripts/lint.ts
 	npx depcruise --config .dependency-cruiser.cjs $(ARCH_DIRS)
-	npx biome lint .
+	npx biome ci .
+
+format: install ## format the tree with Biome (make lint fails on unformatted files)
+	npx biome format --write .
 
 test: install ## every test tier: unit, integration (local mode), e2e
 	scripts/run-tests.sh unit integration e2e
