@@ -2,7 +2,7 @@
 // averages in priority order), caribou-spec §7.2 and §7.4.
 import type { Constraint, Constraints, MetricName, PlanMetrics } from './types.js';
 
-function limitOf(c: Constraint, homeValue: number): number {
+export function limitOf(c: Constraint, homeValue: number): number {
   // Relative limits are percentages of the home deployment's value (the Python code's reading).
   return c.type === 'absolute' ? c.value : (c.value * homeValue) / 100;
 }
