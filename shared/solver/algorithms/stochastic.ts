@@ -140,7 +140,8 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   const softLimits = (Object.entries(ctx.constraints.soft) as Array<[MetricName, Constraint | undefined]>).flatMap(([metric, c]) =>
     c ? [{ key: `average_${metric}` as const, limit: limitOf(c, ctx.homeMetrics[`average_${metric}`]) }] : [],
   );
-  const excess = (m: PlanMetrics): number => softLimits.reduce((e, { key, limit }) => e + Math.max(0, m[key] / Math.max(limit, 1e-300) - 1), 0);
+  const excess = (m: PlanMetrics): number =>
+    softLimits.reduce((e, { key, limit }) => e + Math.max(0, m[key] / Math.max(limit, 1e-300) - 1), 0);
   if (excess(metricsOf.get(placementKey(best))!) > 0) localSearch(excess, true, evaluated + Math.ceil((iterations - evaluated) / 2));
   localSearch(score, false, iterations);
   return candidates;

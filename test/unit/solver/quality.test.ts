@@ -107,7 +107,17 @@ describe('search quality against the exhaustive optimum', () => {
     // stochastic missed each (27/78: 1,1,4 instead of 0,4,4, +32% carbon; 16/124: 4,4,4 instead of
     // 0,3,0, 5.3×; 2016/124, 7/73, 100/117: a soft limit broken where a compliant plan existed).
     const arb = fc.tuple(caseArb({ restrictions: true, soft: true, maxInstances: 4, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }));
-    const known: Array<[number, number]> = [[27, 78], [40, 135], [16, 124], [2016, 124], [7, 73], [100, 117], [29, 99], [42, 8], [3016, 72]];
+    const known: Array<[number, number]> = [
+      [27, 78],
+      [40, 135],
+      [16, 124],
+      [2016, 124],
+      [7, 73],
+      [100, 117],
+      [29, 99],
+      [42, 8],
+      [3016, 72],
+    ];
     for (const [genSeed, run] of known) {
       const [c, seed] = fc.sample(arb, { seed: genSeed, numRuns: run })[run - 1]!;
       compare(c.input, c.hour, seed, `${genSeed}/${run}: ${c.description}`);
@@ -116,9 +126,13 @@ describe('search quality against the exhaustive optimum', () => {
 
   it('property with another generator seed (150 cases)', () => {
     fc.assert(
-      fc.property(caseArb({ restrictions: true, soft: true, maxInstances: 4, maxRegions: 6 }), fc.integer({ min: 0, max: 1000 }), (c, seed) => {
-        compare(c.input, c.hour, seed, c.description);
-      }),
+      fc.property(
+        caseArb({ restrictions: true, soft: true, maxInstances: 4, maxRegions: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (c, seed) => {
+          compare(c.input, c.hour, seed, c.description);
+        },
+      ),
       { numRuns: 150, seed: 27, endOnFailure: true },
     );
   });
