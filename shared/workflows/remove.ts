@@ -8,7 +8,7 @@ import type { RegionKey } from '../contracts/placement.js';
 import type { WorkflowDeps } from './env.js';
 import { readPlacement } from './placement-store.js';
 import type { WorkflowRecord } from './record.js';
-import { deleteSyncTable, ignoreGone, removeFunctionRegion } from './resources.js';
+import { deleteFunctionLogGroup, deleteSyncTable, ignoreGone, removeFunctionRegion } from './resources.js';
 import { regionCode } from '../runtime/placement.js';
 
 export interface RemoveResult {
@@ -94,6 +94,10 @@ export async function removeWorkflow({ workflowId }: { workflowId: string }, dep
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
+  // An invocation already running when its function was deleted (a duplicate delivery, a sync node's
+  // late caller) still writes its log lines, and Lambda recreates the log group for them: sweep the
+  // log groups once more, after everything else, so such a group does not outlive the workflow.
+  for (const [fn, regions] of targets) for (const region of regions) await deleteFunctionLogGroup(names, fn, region, deps);
   await doc.send(new DeleteCommand({ TableName: cp.workflowsTable, Key: { workflow_id: workflowId } }));
   return { workflowId, removedFunctionRegions: count };
 }

@@ -388,6 +388,18 @@ export async function removeFunctionRegion(
     }
   }
   await deleteRole(deps, region, roleName(physical));
+  await deleteFunctionLogGroup(names, functionName, regionKey, deps);
+}
+
+/** Deletes one function's log group in one region; a group that is already gone is fine. */
+export async function deleteFunctionLogGroup(
+  names: { workflowName: string; workflowVersion: string },
+  functionName: string,
+  regionKey: RegionKey,
+  deps: WorkflowDeps,
+): Promise<void> {
+  const region = regionCode(regionKey);
+  const physical = physicalName(deps.controlPlane.stackPrefix, names.workflowName, names.workflowVersion, functionName, region);
   await ignoreGone(() => deps.clients.logs(region).send(new DeleteLogGroupCommand({ logGroupName: logGroupName(physical) })));
 }
 
