@@ -5,6 +5,7 @@ import { commands } from './commands/index.js';
 import type { CliIO } from './lib/command.js';
 import { applyGlobalOptions, extractGlobalOptions, globals, jsonOutput } from './lib/globals.js';
 import { formatTopHelp } from './lib/help.js';
+import { tableFromOutput } from './lib/table.js';
 import { explainAwsSetupError, causeChain, sdkDetails } from './lib/aws-errors.js';
 import { UsageError } from '../shared/errors.js';
 import { CARIBOU_VERSION } from '../shared/version.js';
@@ -46,7 +47,8 @@ export async function main(argv: string[], io: CliIO = stdio, env: NodeJS.Proces
     throw error;
   }
   if (globals.version) {
-    io.out(jsonOutput() ? JSON.stringify({ version: CARIBOU_VERSION }) : CARIBOU_VERSION);
+    if (globals.output === 'table') for (const line of tableFromOutput([JSON.stringify({ version: CARIBOU_VERSION })])) io.out(line);
+    else io.out(jsonOutput() ? JSON.stringify({ version: CARIBOU_VERSION }) : CARIBOU_VERSION);
     return 0;
   }
   const [name, ...args] = rest;
@@ -73,9 +75,17 @@ export async function main(argv: string[], io: CliIO = stdio, env: NodeJS.Proces
     io.out(command.help);
     return 0;
   }
+  // --output table: the command prints its JSON document, drawn as a table here (as the AWS CLI does).
+  const table = globals.output === 'table';
+  if (table) globals.output = 'json';
+  const captured: string[] = [];
+  const commandIo: CliIO = table ? { ...io, out: (line) => captured.push(line) } : io;
   try {
-    return await command.run(args, io);
+    const status = await command.run(args, commandIo);
+    if (table) for (const line of tableFromOutput(captured)) io.out(line);
+    return status;
   } catch (error) {
+    if (table) for (const line of captured) io.out(line);
     if (error instanceof UsageError) return usage(io, `caribou ${entry.name}`, error.message, entry.name);
     reportFailure(io, entry.name, error, env);
     return 1;

@@ -23,7 +23,7 @@ export const GLOBAL_HELP = [
   'Global options (any command, anywhere on the line):',
   '  --profile <name>          AWS profile (sets AWS_PROFILE for the SDK)',
   '  --region <code>           AWS region, e.g. eu-north-1 (sets AWS_REGION)',
-  '  --output json|table|text  json: one JSON document on stdout, no progress; table/text: for people',
+  '  --output json|table|text  json: one JSON document on stdout, no progress; table: that document drawn as tables; text: for people',
   '  --json                    same as --output json',
   '  --debug                   on error: stack trace, causes and the AWS SDK request details',
   '  --version                 print the version and exit',
