@@ -24,7 +24,32 @@ function lazyRegional<T>(make: (region: string | undefined) => T): (region?: str
   };
 }
 
-const opts = (region: string | undefined) => (region ? { region } : {});
+/** With CARIBOU_DEBUG (`caribou --debug`), one stderr line per AWS call: client, command, status, request id, attempts, time. */
+const debugLogger = {
+  debug: () => {},
+  info: (entry: unknown) => {
+    const e = entry as {
+      clientName?: string;
+      commandName?: string;
+      metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
+    };
+    if (!e?.clientName) return;
+    const m = e.metadata ?? {};
+    process.stderr.write(
+      `[aws] ${e.clientName}.${e.commandName} → ${m.httpStatusCode ?? '?'} request ${m.requestId ?? '?'} attempts ${m.attempts ?? 1}\n`,
+    );
+  },
+  warn: (...args: unknown[]) => process.stderr.write(`[aws] warn ${args.map(String).join(' ')}\n`),
+  error: (entry: unknown) => {
+    const e = entry as { clientName?: string; commandName?: string; error?: { name?: string; message?: string } };
+    process.stderr.write(`[aws] ${e?.clientName}.${e?.commandName} failed: ${e?.error?.name ?? ''} ${e?.error?.message ?? ''}\n`);
+  },
+};
+
+const opts = (region: string | undefined) => ({
+  ...(region ? { region } : {}),
+  ...(process.env.CARIBOU_DEBUG ? { logger: debugLogger } : {}),
+});
 
 export const clients = {
   dynamo: lazyRegional((region) => new DynamoDBClient(opts(region))),

@@ -90,7 +90,12 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     meaning: 'fault injection for tests: `true` sends every message twice',
     default: 'off',
   },
-  { name: 'CARIBOU_DEBUG', readers: 'CLI', meaning: 'print stack traces', default: 'off' },
+  {
+    name: 'CARIBOU_DEBUG',
+    readers: 'CLI (set by `--debug`), AWS clients',
+    meaning: 'print stack traces and one stderr line per AWS call',
+    default: 'off',
+  },
   {
     name: 'CARIBOU_CLI_FROM_SOURCE',
     readers: 'bin/caribou.js',
