@@ -130,7 +130,9 @@ test("no region or no credentials: an actionable one-line message, not the SDK's
   );
   const debug = caribou(['list', '--region', 'eu-west-1', '--profile', 'nope', '--debug'], { env: noAws });
   assert.equal(debug.status, 1);
-  assert.match(debug.stderr, /^caribou list: no AWS credentials for profile "nope"/);
+  // --debug also prints one [aws] line per AWS call, before the failure it led to.
+  assert.match(debug.stderr, /^\[aws\] DynamoDBClient\.ScanCommand failed: CredentialsProviderError/);
+  assert.match(debug.stderr, /^caribou list: no AWS credentials for profile "nope"/m);
   assert.match(debug.stderr, /caused by: CredentialsProviderError: Could not load credentials from any providers\n\s+at /);
 });
 
