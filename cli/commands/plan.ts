@@ -95,32 +95,18 @@ function placementLines(plan: PlacementPlan, home: string): string[] {
 const pct = (plan: number, home: number) => (home > 0 ? `${((plan / home - 1) * 100).toFixed(1)}%` : 'n/a');
 
 function expectedLines(expected: { plan: PlanMetrics; home: PlanMetrics }): string[] {
+  const row = (label: string, key: keyof PlanMetrics, show: (v: number) => string) => [
+    label,
+    show(expected.plan[key]),
+    show(expected.home[key]),
+    pct(expected.plan[key], expected.home[key]),
+  ];
   const rows = [
     ['per run (mean of solve hours)', 'plan', 'all at home', 'change'],
-    [
-      'carbon, gCO2e',
-      expected.plan.average_carbon.toPrecision(4),
-      expected.home.average_carbon.toPrecision(4),
-      pct(expected.plan.average_carbon, expected.home.average_carbon),
-    ],
-    [
-      'cost, USD',
-      expected.plan.average_cost.toPrecision(4),
-      expected.home.average_cost.toPrecision(4),
-      pct(expected.plan.average_cost, expected.home.average_cost),
-    ],
-    [
-      'runtime, s',
-      expected.plan.average_runtime.toFixed(3),
-      expected.home.average_runtime.toFixed(3),
-      pct(expected.plan.average_runtime, expected.home.average_runtime),
-    ],
-    [
-      'p95 runtime, s',
-      expected.plan.tail_runtime.toFixed(3),
-      expected.home.tail_runtime.toFixed(3),
-      pct(expected.plan.tail_runtime, expected.home.tail_runtime),
-    ],
+    row('carbon, gCO2e', 'average_carbon', (v) => v.toPrecision(4)),
+    row('cost, USD', 'average_cost', (v) => v.toPrecision(4)),
+    row('runtime, s', 'average_runtime', (v) => v.toFixed(3)),
+    row('p95 runtime, s', 'tail_runtime', (v) => v.toFixed(3)),
   ];
   return table(rows).map((l) => `  ${l}`);
 }
