@@ -340,7 +340,7 @@ export async function runDataScenario(options: {
   generation += 1;
   // Let the pollers see that (each is at most a 1 s receive away) before the caller stops the
   // emulator; bounded, so a stuck one cannot hold the bench.
-  await Promise.race([Promise.allSettled(pollers), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  await Promise.race([Promise.allSettled(pollers), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
 
   let dlqMessages = 0;
   const explained: string[] = [];
