@@ -17,8 +17,7 @@ import { WorkerAssistant, taskReporter } from '../../shared/orchestrator/worker-
 import { CloudWatchMetricReader } from '../../services/orchestrator/adapters/cloudwatch-metrics.js';
 import { unwrapBody } from '../../shared/aws/sqs-envelope.js';
 import type { InternalActionMessage } from '../../shared/contracts/internal.js';
-import { createTables } from '../../testkit/emulator.js';
-import { REGION, type Moto } from '../../testkit/orchestrator/moto.js';
+import type { Moto } from '../../testkit/orchestrator/moto.js';
 import { MemoryLog, sleep, testConfig } from '../../testkit/orchestrator/support.js';
 import { OrchestratorDriver, wire } from '../../testkit/orchestrator/system.js';
 
@@ -61,7 +60,8 @@ export async function runControlScenario(options: {
   const { moto, fault, tasks, prefix } = options;
   const aws = moto.clients();
   const tables = await moto.createTaskTables(prefix);
-  const idempotency = (await createTables(prefix, REGION, ['idempotency'], aws.dynamo)).idempotency;
+  // The idempotency table comes with the task tables (testkit's createTaskTables).
+  const idempotency = tables.idempotency;
   const wiring = await wire(moto, prefix);
   const store = new DynamoTaskStore(aws.doc, tables);
   const dispatcher = new TaskDispatcher({ store, nudger: new SqsNudger(aws.sqs, wiring.orchestratorQueueUrl) });

@@ -338,6 +338,9 @@ export async function runDataScenario(options: {
   const injected = fault === 'dynamodb-throttle' ? (await options.setDynamoFaults(0)) - injectedBefore : 0;
   running = false;
   generation += 1;
+  // Let the pollers see that (each is at most a 1 s receive away) before the caller stops the
+  // emulator; bounded, so a stuck one cannot hold the bench.
+  await Promise.race([Promise.allSettled(pollers), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
 
   let dlqMessages = 0;
   const explained: string[] = [];

@@ -14,7 +14,7 @@ toolchain-notes "What moto gets wrong"), and serves moto on loopback:
      come back compact as AWS returns them (no perpetual `terraform plan` drift).
   7. The Price List Query API's GetProducts (moto has no `pricing` service) is answered from a
      small embedded sample in AWS's response shape (pricing_sample.py).
- 10. (Not yet in toolchain-notes.) DynamoDB requests are served one at a time. moto's threaded server runs each request on its
+ 10. (Found by bench/reliability; not in toolchain-notes.) DynamoDB requests are served one at a time. moto's threaded server runs each request on its
      own thread and its DynamoDB backend reads the item, evaluates the condition and writes with
      no lock, so a thread switch between the read and the write lets two conditional writes on one
      item both succeed (two `attribute_not_exists` claims both "win"), which DynamoDB never allows
@@ -22,6 +22,7 @@ toolchain-notes "What moto gets wrong"), and serves moto on loopback:
      (the request body is read from the socket before it is taken).
      `CARIBOU_LOCAL_MOTO_CONDITION_DELAY_MS` (tests only) sleeps that many milliseconds between
      the read and the condition check of UpdateItem/DeleteItem, so the race is reproducible.
+     Proven by test/integration/local/emulator.test.ts "moto launcher patch 10" (fails without it).
 
 `GET /_caribou/info` reports the moto version, the applied patches, this emulator instance's id
 (the terraform state of local mode is tied to it) and the JSONPath cache statistics.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CodeStore } from './code-store.js';
 import { ALL_REGIONS, s3Client } from './clients.js';
 import type { Clock } from './clock.js';
-import { discoverFunctions, discoverRegion, discoverSchedules, type MappingConfig } from './discovery.js';
+import { discoverFunctions, discoverRegion, discoverSchedules, type MappingConfig, type RegionTopology } from './discovery.js';
 import { LogWriter } from './log-writer.js';
 import { Scheduler } from './scheduler.js';
 import { MappingPoller } from './sqs-poller.js';
@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   log: (line: string) => void;
   /** Throttling switch (local/runtime/throttle.ts); none throttles nothing. */
   throttle?: ThrottleSwitch;
+  /** Reads one region's topology (default: its AWS APIs, discovery.ts; tests pass their own). */
+  discover?: (region: string, forceTargets: boolean) => Promise<RegionTopology>;
 }
 
 /** Delays before the two retries Lambda makes of a failed asynchronous invocation (1 and 2
@@ -70,6 +72,8 @@ export class LocalRuntime {
   readonly throttle: ThrottleSwitch;
   private readonly pools = new Map<string, { key: string; pool: FunctionPool }>();
   private readonly refreshing = new Map<string, Promise<void>>();
+  /** Per region, the pass that starts after the running one (shared by every caller meanwhile). */
+  private readonly queuedRefresh = new Map<string, { promise: Promise<void>; full: boolean }>();
   private timers: NodeJS.Timeout[] = [];
   lastRefreshError?: string;
   lastRefreshMs?: number;
@@ -105,7 +109,10 @@ export class LocalRuntime {
       }, ms);
       this.timers.push(t);
     };
-    every(this.options.refreshIntervalMs, () => Promise.all([...this.activeRegions].map((r) => this.refresh(r))).then(() => undefined));
+    // The periodic pass only starts when none is running (a slow emulator is not queued up on).
+    every(this.options.refreshIntervalMs, () =>
+      Promise.all([...this.activeRegions].filter((r) => !this.refreshing.has(r)).map((r) => this.refresh(r))).then(() => undefined),
+    );
     every(this.options.sweepIntervalMs, () => this.sweep());
     every(30_000, () => {
       for (const { pool } of this.pools.values()) pool.reap();
@@ -133,21 +140,43 @@ export class LocalRuntime {
     }
   }
 
-  /** Re-reads one region's topology (coalescing concurrent calls); `full` re-reads rule targets too. */
+  /** Re-reads one region's topology, resolving once a pass that started after this call has
+   * applied it; `full` re-reads rule targets too. A pass already running may have read the APIs
+   * before the caller's change (a CreateFunction or CreateEventSourceMapping just proxied), so
+   * callers then share one pass queued behind it rather than that pass's stale result. */
   refresh(region: string, full = false): Promise<void> {
     this.activeRegions.add(region);
-    let pending = this.refreshing.get(region);
-    if (!pending) {
-      pending = this.doRefresh(region, full).finally(() => this.refreshing.delete(region));
-      this.refreshing.set(region, pending);
-    } else if (full) {
-      pending = pending.then(() => this.refresh(region, true));
+    const running = this.refreshing.get(region);
+    if (!running) return this.startRefresh(region, full);
+    const queued = this.queuedRefresh.get(region);
+    if (queued) {
+      queued.full ||= full;
+      return queued.promise;
     }
-    return pending;
+    const entry = { full, promise: Promise.resolve() };
+    entry.promise = running
+      .catch(() => undefined)
+      .then(() => {
+        this.queuedRefresh.delete(region);
+        // A pass started since the running one ended is fresh enough (unless targets are wanted).
+        const since = this.refreshing.get(region);
+        if (since && !entry.full) return since;
+        return since ? since.catch(() => undefined).then(() => this.refresh(region, true)) : this.startRefresh(region, entry.full);
+      });
+    this.queuedRefresh.set(region, entry);
+    return entry.promise;
+  }
+
+  private startRefresh(region: string, full: boolean): Promise<void> {
+    const pass: Promise<void> = this.doRefresh(region, full).finally(() => {
+      if (this.refreshing.get(region) === pass) this.refreshing.delete(region);
+    });
+    this.refreshing.set(region, pass);
+    return pass;
   }
 
   private async doRefresh(region: string, full: boolean): Promise<void> {
-    const topology = await discoverRegion(region, full);
+    const topology = await (this.options.discover ?? discoverRegion)(region, full);
     this.lastRefreshMs = Date.now();
     this.lastRefreshError = undefined;
     const arns = new Set(topology.functions.map((f) => f.arn));

@@ -81,7 +81,7 @@ describe('control plane in local mode', () => {
     await local.aws(putEventsArgs({ action: 'no_such_action', nonce: randomUUID() }));
     const answer = await eventually(async () => {
       const found = (await routerAnswers(local.state, since)).find((a) => a.action === 'no_such_action');
-      assert.ok(found);
+      assert.ok(found, 'no answer for no_such_action yet');
       return found.answer as { status: number; message: string };
     }, 30_000);
     assert.equal(answer.status, 400);

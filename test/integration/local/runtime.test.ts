@@ -214,7 +214,12 @@ describe('local Lambda runtime', () => {
       new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: strToU8('{"via":"event"}') }),
     );
     assert.equal(event.StatusCode, 202);
-    await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('{"via":"event"}'))));
+    await eventually(async () =>
+      assert.ok(
+        (await functionLogs(name, local.region)).some((m) => m.includes('{"via":"event"}')),
+        'the Event invoke has not logged yet',
+      ),
+    );
     await assert.rejects(
       lambda.send(new InvokeCommand({ FunctionName: `missing-${run}` })),
       (e: Error) => e.name === 'ResourceNotFoundException',
@@ -273,7 +278,12 @@ describe('local Lambda runtime', () => {
     assert.ok(Date.now() - started < 4000, 'returned at the timeout, not when the handler finished');
     assert.equal(out.FunctionError, 'Unhandled');
     assert.match(Buffer.from(out.Payload!).toString(), /Task timed out after 1.00 seconds/);
-    await eventually(async () => assert.ok((await functionLogs(name, local.region)).some((m) => /REPORT .*Status: timeout/.test(m))));
+    await eventually(async () =>
+      assert.ok(
+        (await functionLogs(name, local.region)).some((m) => /REPORT .*Status: timeout/.test(m)),
+        'no timeout REPORT line yet',
+      ),
+    );
   });
 
   test('a transient failure is retried through the visibility timeout and then succeeds', async () => {
@@ -282,7 +292,11 @@ describe('local Lambda runtime', () => {
     await map(fn, q.arn);
     await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'job-1' }));
     await eventually(
-      async () => assert.ok((await functionLogs(`flaky-${run}`, local.region)).some((m) => m.includes('processed job-1'))),
+      async () =>
+        assert.ok(
+          (await functionLogs(`flaky-${run}`, local.region)).some((m) => m.includes('processed job-1')),
+          'job-1 not processed yet',
+        ),
       20_000,
     );
     await eventually(async () => assert.deepEqual(await depth(q.url), { visible: 0, inFlight: 0 }));
@@ -382,7 +396,12 @@ describe('local Lambda runtime', () => {
     assert.match(arn, /:eu-west-1:/);
     await lambdaEu.send(new CreateEventSourceMappingCommand({ FunctionName: name, EventSourceArn: arn, BatchSize: 1 }));
     await sqsEu.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bonjour' }));
-    await eventually(async () => assert.ok((await functionLogs(name, region)).some((m) => m.includes('eu got bonjour eu-west-1'))));
+    await eventually(async () =>
+      assert.ok(
+        (await functionLogs(name, region)).some((m) => m.includes('eu got bonjour eu-west-1')),
+        'the eu-west-1 mapping has not run yet',
+      ),
+    );
   });
 
   test('an EventBridge rule with a Lambda target invokes the function through the runtime', async () => {
@@ -396,7 +415,10 @@ describe('local Lambda runtime', () => {
     await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'fn', Arn: arn }] }));
     await events.send(new PutEventsCommand({ Entries: [{ Source: `test.${run}`, DetailType: 'x', Detail: '{"hello":"rule"}' }] }));
     await eventually(async () =>
-      assert.ok((await functionLogs(name, local.region)).some((m) => m.includes('rule delivered {"hello":"rule"}'))),
+      assert.ok(
+        (await functionLogs(name, local.region)).some((m) => m.includes('rule delivered {"hello":"rule"}')),
+        'the rule has not delivered yet',
+      ),
     );
   });
 
@@ -411,7 +433,7 @@ describe('local Lambda runtime', () => {
     try {
       const got = await eventually(async () => {
         const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url, WaitTimeSeconds: 1 }));
-        assert.ok(r.Messages?.length);
+        assert.ok(r.Messages?.length, 'no message received yet');
         return r.Messages![0]!;
       }, 10_000);
       assert.equal(got.Body, '{"action":"log_sync"}');
