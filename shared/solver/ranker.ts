@@ -31,6 +31,11 @@ export function softViolations(m: PlanMetrics, home: PlanMetrics, soft: Constrai
 export interface Candidate {
   placement: number[];
   metrics: PlanMetrics;
+  /**
+   * Found by the coarse pass (one region for all, the per-function plans): chosen by the
+   * objective, not by its search-time tails, so those tails are not biased low by the selection.
+   */
+  coarse?: true;
 }
 
 /** Candidates best first: fewer soft violations, then lexicographic on the priority averages; stable. */

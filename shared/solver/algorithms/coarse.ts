@@ -25,7 +25,7 @@ export function coarseGrained(ctx: SearchContext): Candidate[] {
     const isHome = placement.every((r) => r === ctx.home);
     const metrics = isHome ? ctx.homeMetrics : ctx.calculator.evaluate(placement);
     if (region !== undefined) score[region] = metrics[objective];
-    if (!failsHardConstraints(metrics, ctx.homeMetrics, ctx.constraints.hard)) out.push({ placement, metrics });
+    if (!failsHardConstraints(metrics, ctx.homeMetrics, ctx.constraints.hard)) out.push({ placement, metrics, coarse: true });
   };
   for (let r = 0; r < ctx.R; r++) {
     if (!ctx.permitted.every((p) => p.includes(r))) continue;
