@@ -245,7 +245,8 @@ interface KernelEntry {
   raw: RawKernel | undefined;
 }
 
-// Per distinct source: the samples drawn so far and, past the threshold, the compiled function.
+// Per distinct topology (the facts the generated source is made of; building the source itself
+// costs more): the samples drawn so far and, past the threshold, the compiled function.
 // One function per source, so later solves of the same workflow reuse the code V8 has already
 // optimized (bounded: a process may meet many workflows; least recently used dropped).
 const MAX_KERNELS = 32;
@@ -256,24 +257,29 @@ const entries = new Map<string, KernelEntry>();
  * once the topology has drawn enough samples in this process (KERNEL_POLICY).
  */
 export function createKernel(t: KernelTables): SampleKernel {
-  const source = kernelSource(t);
-  let entry = entries.get(source);
-  if (entry) entries.delete(source);
+  const key = topologyKey(t);
+  let entry = entries.get(key);
+  if (entry) entries.delete(key);
   else {
     if (entries.size >= MAX_KERNELS) entries.delete(entries.keys().next().value!);
     entry = { samples: 0, raw: undefined };
   }
-  entries.set(source, entry);
+  entries.set(key, entry);
   const e = entry;
   const generic = genericKernel(t);
   return (from, to, rpos, stream, systemCI, latPool) => {
     if (e.raw === undefined) {
       e.samples += to - from;
       if (e.samples <= KERNEL_POLICY.generateAfterSamples) return generic(from, to, rpos, stream, systemCI, latPool);
-      e.raw = compileRaw(source);
+      e.raw = compileRaw(kernelSource(t));
     }
     return e.raw(t, from, to, rpos, stream, systemCI, latPool);
   };
+}
+
+function topologyKey(t: KernelTopology): string {
+  const lists = [t.topo, t.isSync, t.inStart, t.inEdge, t.eFrom, t.eAuxCol, t.eSizeOff, t.eSizeLen, t.eToSync, t.neStart, t.neSync];
+  return `${t.N};${t.start};${Array.from(t.eProb, num).join(',')};${lists.map((l) => Array.from(l).join(',')).join(';')}`;
 }
 
 function compileRaw(source: string): RawKernel {
@@ -365,11 +371,9 @@ function genericSample(
     let cost = 0;
     let carbon = 0;
     let runtime = 0;
+    // Every instance's invoked flag, start, end and auxiliary row are written when the topological
+    // order reaches it, before any successor reads them; only what predecessors accumulate is reset.
     for (let i = 0; i < N; i++) {
-      sInv[i] = 0;
-      sSt[i] = 0;
-      sEn[i] = 0;
-      sAr[i] = -1;
       sSim[i] = -Infinity;
       sUp[i] = 0;
     }
@@ -447,6 +451,7 @@ function genericSample(
       }
       if (sInv[i] !== 1) continue;
       let d = 0;
+      let ar = -1;
       const len = nProfLen[i]!;
       if (len > 0) {
         const jr = 3 * (nProfOff[i]! + ((rbuf[rpos++]! * len) | 0));
@@ -454,11 +459,12 @@ function genericSample(
         const cnt = durRec[jr + 1]!;
         if (cnt > 0) {
           const kk = durRec[jr + 2]! + ((rbuf[rpos++]! * cnt) | 0);
-          sAr[i] = auxRowRef[kk]!;
+          ar = auxRowRef[kk]!;
           const during = rowDuring[kk]!;
           if (during > 0) carbon += during * nDuring[i]!;
         }
       }
+      sAr[i] = ar;
       const en = sSt[i]! + d;
       sEn[i] = en;
       if (en > runtime) runtime = en;

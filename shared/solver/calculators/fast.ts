@@ -127,6 +127,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly nDdbR: Float64Array;
   private readonly nDdbW: Float64Array;
   private readonly eLat: Int32Array;
+  /** Region pair (from × R + to) each edge's entries in zRec were last specialized for; -1: none. */
+  private readonly ePair: Int32Array;
   private readonly eFwdEF: Float64Array;
   private readonly eBackEF: Float64Array;
   private readonly eEgressFwd: Float64Array;
@@ -315,6 +317,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.nDdbR = new Float64Array(N);
     this.nDdbW = new Float64Array(N);
     this.eLat = new Int32Array(E);
+    this.ePair = new Int32Array(E).fill(-1);
     this.eFwdEF = new Float64Array(E);
     this.eBackEF = new Float64Array(E);
     this.eEgressFwd = new Float64Array(E);
@@ -415,6 +418,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     const { regions, system } = this.m.carbonIntensity(hour);
     const R = this.R;
     this.hourScalars[0] = system;
+    this.ePair.fill(-1);
     for (let r = 0; r < R; r++) this.ci[r] = regions[r]!;
     for (let a = 0; a < R; a++) {
       for (let c = 0; c < R; c++) this.routeEF[a * R + c] = EF * routeCarbonIntensity(regions[a], regions[c], a === c);
@@ -471,6 +475,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     for (let e = 0; e < this.eFrom.length; e++) {
       const rp = place[this.eFrom[e]!]!;
       const ri = place[this.eTo[e]!]!;
+      // An edge's entries depend only on its two regions (and the hour, which resets ePair): a
+      // search move re-places one or two instances, so most edges keep theirs.
+      if (this.ePair[e] === rp * R + ri) continue;
+      this.ePair[e] = rp * R + ri;
       this.eLat[e] = this.eLatBase[e]! + (rp * R + ri) * this.eBuckets[e]!;
       this.eFwdEF[e] = this.routeEF[rp * R + ri]!;
       this.eBackEF[e] = this.routeEF[ri * R + rp]!;
