@@ -297,15 +297,13 @@ interface GenericTables extends KernelTables {
   topo: Int32Array;
   isSync: Uint8Array;
   inStart: Int32Array;
-  inEdge: Int32Array;
-  eFrom: Int32Array;
-  eProb: Float64Array;
-  eAuxCol: Int32Array;
-  eSizeOff: Int32Array;
-  eSizeLen: Int32Array;
-  eToSync: Uint8Array;
-  neStart: Int32Array;
   neSync: Int32Array;
+  /** Per incoming-edge slot q (inStart order), 8 ints: [from instance, auxiliary column, size-pool
+   *  offset, size count, to a sync node (1/0), first and end non-execution entry, unused]; one
+   *  record instead of seven lookups through inEdge. */
+  qRec: Int32Array;
+  /** Per incoming-edge slot q: the edge's probability. */
+  qProb: Float64Array;
   // Per-sample state of each instance: invoked, start, end, auxiliary row, earliest simulated
   // arrival (not-taken branches), uploads to its sync table.
   sInv: Uint8Array;
@@ -327,15 +325,9 @@ export function genericKernel(t: KernelTables): SampleKernel {
     topo: Int32Array.from(t.topo),
     isSync: Uint8Array.from(t.isSync),
     inStart: Int32Array.from(t.inStart),
-    inEdge: Int32Array.from(t.inEdge),
-    eFrom: Int32Array.from(t.eFrom),
-    eProb: Float64Array.from(t.eProb),
-    eAuxCol: Int32Array.from(t.eAuxCol),
-    eSizeOff: Int32Array.from(t.eSizeOff),
-    eSizeLen: Int32Array.from(t.eSizeLen),
-    eToSync: Uint8Array.from(t.eToSync),
-    neStart: Int32Array.from(t.neStart),
     neSync: Int32Array.from(t.neSync),
+    qRec: new Int32Array(8 * t.inEdge.length),
+    qProb: new Float64Array(t.inEdge.length),
     sInv: new Uint8Array(N),
     sSt: new Float64Array(N),
     sEn: new Float64Array(N),
@@ -343,6 +335,11 @@ export function genericKernel(t: KernelTables): SampleKernel {
     sSim: new Float64Array(N),
     sUp: new Int32Array(N),
   };
+  for (let q = 0; q < t.inEdge.length; q++) {
+    const e = t.inEdge[q]!;
+    g.qRec.set([t.eFrom[e]!, t.eAuxCol[e]!, t.eSizeOff[e]!, t.eSizeLen[e]!, t.eToSync[e]!, t.neStart[e]!, t.neStart[e + 1]!, 0], 8 * q);
+    g.qProb[q] = t.eProb[e]!;
+  }
   return (from, to, rpos, stream, systemCI, latPool) => genericSample(g, from, to, rpos, stream, systemCI, latPool);
 }
 
@@ -360,7 +357,7 @@ function genericSample(
   const { nProfOff, nProfLen, nExecUsd, nInvUsd, nCarbonPerS, nDuring, nDdbR, nDdbW, zRec, xCost, xCarbon, xLatOff, xLatLen, xLatAdd } = t;
   const { pingMean, startSizes, startSizeSns, upAt, upGB, place, R, home, pWpd, wpdGB, wpdCost, redirOff, redirLen, maxDraws } = t;
   const { outCost, outRuntime, outCarbon, EF, UNKNOWN_CI, wcuOf, rcuOf, N, start: s0 } = t;
-  const { topo, isSync, inStart, inEdge, eFrom, eProb, eAuxCol, eSizeOff, eSizeLen, eToSync, neStart, neSync } = t;
+  const { topo, isSync, inStart, qRec, qProb, neSync } = t;
   const { sInv, sSt, sEn, sAr, sSim, sUp } = t;
   const nStartSizes = startSizes.length;
   // Draw ahead for the whole range here, so the loop has no rarely taken call in it (a path the
@@ -410,12 +407,12 @@ function genericSample(
         let arrival = -Infinity;
         let any = 0;
         for (let q = base, qe = inStart[i + 1]!; q < qe; q++) {
-          const e = inEdge[q]!;
-          const p = eFrom[e]!;
+          const o = q << 3;
+          const p = qRec[o]!;
           if (sInv[p] !== 1) continue;
-          if (rbuf[rpos++]! < eProb[e]!) {
+          if (rbuf[rpos++]! < qProb[q]!) {
             let edgeStart = sEn[p]!;
-            const col = eAuxCol[e]!;
+            const col = qRec[o + 1]!;
             if (col >= 0) {
               const ar = sAr[p]!;
               if (ar >= 0) {
@@ -423,11 +420,11 @@ function genericSample(
                 if (off === off) edgeStart = sSt[p]! + off;
               }
             }
-            const z = eSizeOff[e]! + ((rbuf[rpos++]! * eSizeLen[e]!) | 0);
+            const z = qRec[o + 2]! + ((rbuf[rpos++]! * qRec[o + 3]!) | 0);
             const zr = 5 * z;
             cost += zRec[zr + 3]!;
             carbon += zRec[zr + 4]!;
-            if (eToSync[e] === 1) {
+            if (qRec[o + 4] === 1) {
               const u = base + sUp[i]!;
               upAt[u] = edgeStart;
               upGB[u] = sizePool[z]!;
@@ -437,7 +434,7 @@ function genericSample(
             if (arr > arrival) arrival = arr;
             any = 1;
           } else {
-            for (let x = neStart[e]!, xe = neStart[e + 1]!; x < xe; x++) {
+            for (let x = qRec[o + 5]!, xe = qRec[o + 6]!; x < xe; x++) {
               const s = neSync[x]!;
               cost += xCost[x]!;
               carbon += xCarbon[x]!;
