@@ -1,8 +1,17 @@
-// The fast calculator's sample loop, generated once per calculator for the workflow's topology:
-// instances, edges, probabilities and table offsets become straight-line code with constants, and
-// per-sample instance state lives in local variables instead of typed arrays. What depends on the
-// placement or the hour stays in the tables that specialize() fills per evaluation. The generated
-// code draws the same random numbers in the same order as simple.ts (tested against it).
+// The fast calculator's sample loop, in two forms that draw the same random numbers in the same
+// order as simple.ts and perform the same floating-point operations in the same order (so they
+// give bit-identical samples; tested):
+// - genericKernel: one loop over the topology tables. A small function V8 optimizes in tens of
+//   milliseconds; it serves the first samples of a workflow in a process (a CLI solve entirely).
+// - the generated kernel (ADR 0202): straight-line code for the workflow's topology, with instances,
+//   edges, probabilities and table offsets as constants and per-sample state in local variables.
+//   About 0.6x the warm cost per sample, but TurboFan takes hundreds of milliseconds to compile it
+//   (more than once: regular and on-stack replacement), and until then it runs unoptimized,
+//   boxing every double (GC). It is compiled only once a topology has drawn
+//   KERNEL_POLICY.generateAfterSamples samples in the process, where it pays back.
+// What depends on the placement or the hour is in the tables that specialize() fills per
+// evaluation; the random stream, the system carbon intensity and the latency pool (which grows)
+// are arguments.
 
 /** The topology facts the generated code bakes in (all indices into the calculator's tables). */
 export interface KernelTopology {
@@ -22,24 +31,83 @@ export interface KernelTopology {
   neSync: ArrayLike<number>;
 }
 
-/** Draws samples [from, to) of calculator state `c` and returns the new stream position. */
-export type SampleKernel = (c: unknown, from: number, to: number, rpos: number) => number;
+type F64 = Float64Array;
+type I32 = Int32Array;
+
+/** What the kernels read: the topology, the calculator's tables and its per-sample scratch. */
+export interface KernelTables extends KernelTopology {
+  routeEF: F64;
+  egress: F64;
+  snsPrice: F64;
+  ci: F64;
+  carbonPerS: F64;
+  execUsdPerS: F64;
+  invocationUsd: F64;
+  durRec: F64;
+  auxRowRef: I32;
+  rowDuring: F64;
+  auxVals: F64;
+  sizePool: F64;
+  nProfOff: I32;
+  nProfLen: I32;
+  nExecUsd: F64;
+  nInvUsd: F64;
+  nCarbonPerS: F64;
+  nDuring: F64;
+  nDdbR: F64;
+  nDdbW: F64;
+  zRec: F64;
+  xCost: F64;
+  xCarbon: F64;
+  xLatOff: I32;
+  xLatLen: F64;
+  xLatAdd: F64;
+  pingMean: F64;
+  startSizes: F64;
+  startSizeSns: F64;
+  upAt: F64;
+  upGB: F64;
+  place: I32;
+  R: number;
+  home: number;
+  pWpd: number;
+  wpdGB: number;
+  wpdCost: number;
+  redirOff: number;
+  redirLen: number;
+  maxDraws: number;
+  outCost: F64;
+  outRuntime: F64;
+  outCarbon: F64;
+  EF: number;
+  UNKNOWN_CI: number;
+  wcuOf: (gb: number) => number;
+  rcuOf: (gb: number) => number;
+}
+
+/** The hour's shared random stream (rng.ts SharedStream). */
+export interface KernelStream {
+  values: F64;
+  length: number;
+  extend(need: number): void;
+}
+
+/** Draws samples [from, to) into the tables' output buffers and returns the new stream position. */
+export type SampleKernel = (from: number, to: number, rpos: number, stream: KernelStream, systemCI: number, latPool: F64) => number;
 
 const num = (x: number): string => (Object.is(x, -0) ? '0' : String(x));
 
-export function compileKernel(t: KernelTopology): SampleKernel {
+/** The source of the generated kernel's body (parameters: c = KernelTables, then SampleKernel's). */
+export function kernelSource(t: KernelTopology): string {
   const L: string[] = [];
   const s0 = t.start;
-  // Hoisted tables (read from the calculator once per call).
+  // Hoisted tables (read once per call).
   L.push(
     'const { routeEF, egress, snsPrice, ci, carbonPerS, execUsdPerS, invocationUsd, durRec, auxRowRef, rowDuring, auxVals, sizePool,',
     '  nProfOff, nProfLen, nExecUsd, nInvUsd, nCarbonPerS, nDuring, nDdbR, nDdbW, zRec, xCost, xCarbon, xLatOff, xLatLen, xLatAdd,',
-    '  pingMean, startSizes, startSizeSns, upAt, upGB, place, R, home, pWpd, wpdGB, systemCI, redirOff, redirLen, maxDraws, stream } = c;',
-    'const latPool = c.pools.values;',
-    'const wpdCost = c.wpdRCU * c.sysReadUsd;',
+    '  pingMean, startSizes, startSizeSns, upAt, upGB, place, R, home, pWpd, wpdGB, wpdCost, redirOff, redirLen, maxDraws,',
+    '  outCost, outRuntime, outCarbon, EF, UNKNOWN_CI, wcuOf, rcuOf } = c;',
     'const nStartSizes = startSizes.length;',
-    'const outCost = c.buf.cost, outRuntime = c.buf.runtime, outCarbon = c.buf.carbon;',
-    'const EF = c.EF, UNKNOWN_CI = c.UNKNOWN_CI, wcuOf = c.wcuOf, rcuOf = c.rcuOf;',
     'let rbuf = stream.values;',
     'let rlen = stream.length;',
     'for (let k = from; k < to; k++) {',
@@ -158,17 +226,274 @@ export function compileKernel(t: KernelTopology): SampleKernel {
   }
   L.push('  outCost[k] = cost;', '  outRuntime[k] = runtime;', '  outCarbon[k] = carbon;', '}', 'return rpos;');
   // Generated from numbers and indices only (no input strings), so the source is safe to compile.
-  // One function per distinct source: later solves of the same workflow reuse the optimized code
-  // instead of warming up a fresh copy (bounded, as a process may meet many workflows).
-  const source = L.join('\n');
-  let kernel = compiled.get(source);
-  if (!kernel) {
-    if (compiled.size >= MAX_KERNELS) compiled.delete(compiled.keys().next().value!);
-    kernel = new Function('c', 'from', 'to', 'rpos', source) as SampleKernel;
-  } else compiled.delete(source);
-  compiled.set(source, kernel);
-  return kernel;
+  return L.join('\n');
 }
 
+/** When the generated kernel replaces the generic one (tests lower it to exercise both). */
+export const KERNEL_POLICY = {
+  /**
+   * Samples a topology draws in this process through the generic kernel before its generated
+   * kernel is compiled: ~1.3 M samples repay the compile at the measured speeds; a CLI solve of
+   * map_reduce's 4 default hours draws ~0.42 M.
+   */
+  generateAfterSamples: 2_000_000,
+};
+
+type RawKernel = (c: KernelTables, ...rest: Parameters<SampleKernel>) => number;
+interface KernelEntry {
+  samples: number;
+  raw: RawKernel | undefined;
+}
+
+// Per distinct topology (the facts the generated source is made of; building the source itself
+// costs more): the samples drawn so far and, past the threshold, the compiled function.
+// One function per source, so later solves of the same workflow reuse the code V8 has already
+// optimized (bounded: a process may meet many workflows; least recently used dropped).
 const MAX_KERNELS = 32;
-const compiled = new Map<string, SampleKernel>();
+const entries = new Map<string, KernelEntry>();
+
+/**
+ * The sample kernel of a calculator's tables: the generic loop, switching to the generated one
+ * once the topology has drawn enough samples in this process (KERNEL_POLICY).
+ */
+export function createKernel(t: KernelTables): SampleKernel {
+  const key = topologyKey(t);
+  let entry = entries.get(key);
+  if (entry) entries.delete(key);
+  else {
+    if (entries.size >= MAX_KERNELS) entries.delete(entries.keys().next().value!);
+    entry = { samples: 0, raw: undefined };
+  }
+  entries.set(key, entry);
+  const e = entry;
+  const generic = genericKernel(t);
+  return (from, to, rpos, stream, systemCI, latPool) => {
+    if (e.raw === undefined) {
+      e.samples += to - from;
+      if (e.samples <= KERNEL_POLICY.generateAfterSamples) return generic(from, to, rpos, stream, systemCI, latPool);
+      e.raw = compileRaw(kernelSource(t));
+    }
+    return e.raw(t, from, to, rpos, stream, systemCI, latPool);
+  };
+}
+
+function topologyKey(t: KernelTopology): string {
+  const lists = [t.topo, t.isSync, t.inStart, t.inEdge, t.eFrom, t.eAuxCol, t.eSizeOff, t.eSizeLen, t.eToSync, t.neStart, t.neSync];
+  return `${t.N};${t.start};${Array.from(t.eProb, num).join(',')};${lists.map((l) => Array.from(l).join(',')).join(';')}`;
+}
+
+function compileRaw(source: string): RawKernel {
+  return new Function('c', 'from', 'to', 'rpos', 'stream', 'systemCI', 'latPool', source) as RawKernel;
+}
+
+/** The generated kernel alone, compiled now (tests, benchmarks). */
+export function generatedKernel(t: KernelTables): SampleKernel {
+  const raw = compileRaw(kernelSource(t));
+  return (from, to, rpos, stream, systemCI, latPool) => raw(t, from, to, rpos, stream, systemCI, latPool);
+}
+
+/** genericSample's argument: the tables with the topology as typed arrays and per-sample state. */
+interface GenericTables extends KernelTables {
+  topo: Int32Array;
+  isSync: Uint8Array;
+  inStart: Int32Array;
+  neSync: Int32Array;
+  /** Per incoming-edge slot q (inStart order), 8 ints: [from instance, auxiliary column, size-pool
+   *  offset, size count, to a sync node (1/0), first and end non-execution entry, unused]; one
+   *  record instead of seven lookups through inEdge. */
+  qRec: Int32Array;
+  /** Per incoming-edge slot q: the edge's probability. */
+  qProb: Float64Array;
+  // Per-sample state of each instance: invoked, start, end, auxiliary row, earliest simulated
+  // arrival (not-taken branches), uploads to its sync table.
+  sInv: Uint8Array;
+  sSt: Float64Array;
+  sEn: Float64Array;
+  sAr: Int32Array;
+  sSim: Float64Array;
+  sUp: Int32Array;
+}
+
+/**
+ * The generic kernel of a calculator's tables. The loop is one top-level function that every
+ * calculator shares (a closure per calculator would be optimized once per closure).
+ */
+export function genericKernel(t: KernelTables): SampleKernel {
+  const N = t.N;
+  const g: GenericTables = {
+    ...t,
+    topo: Int32Array.from(t.topo),
+    isSync: Uint8Array.from(t.isSync),
+    inStart: Int32Array.from(t.inStart),
+    neSync: Int32Array.from(t.neSync),
+    qRec: new Int32Array(8 * t.inEdge.length),
+    qProb: new Float64Array(t.inEdge.length),
+    sInv: new Uint8Array(N),
+    sSt: new Float64Array(N),
+    sEn: new Float64Array(N),
+    sAr: new Int32Array(N),
+    sSim: new Float64Array(N),
+    sUp: new Int32Array(N),
+  };
+  for (let q = 0; q < t.inEdge.length; q++) {
+    const e = t.inEdge[q]!;
+    g.qRec.set([t.eFrom[e]!, t.eAuxCol[e]!, t.eSizeOff[e]!, t.eSizeLen[e]!, t.eToSync[e]!, t.neStart[e]!, t.neStart[e + 1]!, 0], 8 * q);
+    g.qProb[q] = t.eProb[e]!;
+  }
+  return (from, to, rpos, stream, systemCI, latPool) => genericSample(g, from, to, rpos, stream, systemCI, latPool);
+}
+
+/** The generic loop (see genericKernel); same operations in the same order as the generated code. */
+function genericSample(
+  t: GenericTables,
+  from: number,
+  to: number,
+  rpos: number,
+  stream: KernelStream,
+  systemCI: number,
+  latPool: Float64Array,
+): number {
+  const { routeEF, egress, snsPrice, ci, carbonPerS, execUsdPerS, invocationUsd, durRec, auxRowRef, rowDuring, auxVals, sizePool } = t;
+  const { nProfOff, nProfLen, nExecUsd, nInvUsd, nCarbonPerS, nDuring, nDdbR, nDdbW, zRec, xCost, xCarbon, xLatOff, xLatLen, xLatAdd } = t;
+  const { pingMean, startSizes, startSizeSns, upAt, upGB, place, R, home, pWpd, wpdGB, wpdCost, redirOff, redirLen, maxDraws } = t;
+  const { outCost, outRuntime, outCarbon, EF, UNKNOWN_CI, wcuOf, rcuOf, N, start: s0 } = t;
+  const { topo, isSync, inStart, qRec, qProb, neSync } = t;
+  const { sInv, sSt, sEn, sAr, sSim, sUp } = t;
+  const nStartSizes = startSizes.length;
+  // Draw ahead for the whole range here, so the loop has no rarely taken call in it (a path the
+  // optimizer has no feedback for deoptimizes the function when first taken).
+  stream.extend(rpos + (to - from) * maxDraws);
+  const rbuf = stream.values;
+  for (let k = from; k < to; k++) {
+    let cost = 0;
+    let carbon = 0;
+    let runtime = 0;
+    // Every instance's invoked flag, start, end and auxiliary row are written when the topological
+    // order reaches it, before any successor reads them; only what predecessors accumulate is reset.
+    for (let i = 0; i < N; i++) {
+      sSim[i] = -Infinity;
+      sUp[i] = 0;
+    }
+    // Start hop (caribou-spec: WPD read, client message, optional redirector at home).
+    const rs = place[s0]!;
+    const atFunction = rbuf[rpos++]! < pWpd;
+    const redirected = atFunction && rs !== home;
+    const si = (rbuf[rpos++]! * nStartSizes) | 0;
+    const inputGB = startSizes[si]!;
+    const first = redirected ? home : rs;
+    cost += wpdCost;
+    carbon += wpdGB * EF * (atFunction ? (systemCI + ci[first]!) / 2 : UNKNOWN_CI);
+    cost += startSizeSns[si]! * snsPrice[first]!;
+    carbon += inputGB * EF * UNKNOWN_CI;
+    let t0 = 0;
+    if (redirected) {
+      let d = 0;
+      if (redirLen > 0) d = durRec[3 * (redirOff + ((rbuf[rpos++]! * redirLen) | 0))]!;
+      const ih = s0 * R + home;
+      cost += execUsdPerS[ih]! * d + invocationUsd[ih]!;
+      carbon += carbonPerS[ih]! * d;
+      cost += startSizeSns[si]! * snsPrice[rs]!;
+      carbon += inputGB * routeEF[home * R + rs]!;
+      cost += inputGB * egress[home]!;
+      runtime = d;
+      t0 = d + pingMean[home * R + rs]!;
+    }
+    sInv[s0] = 1;
+    sSt[s0] = t0;
+    for (let ti = 0; ti < N; ti++) {
+      const i = topo[ti]!;
+      const base = inStart[i]!;
+      if (i !== s0) {
+        let arrival = -Infinity;
+        let any = 0;
+        for (let q = base, qe = inStart[i + 1]!; q < qe; q++) {
+          const o = q << 3;
+          const p = qRec[o]!;
+          if (sInv[p] !== 1) continue;
+          if (rbuf[rpos++]! < qProb[q]!) {
+            let edgeStart = sEn[p]!;
+            const col = qRec[o + 1]!;
+            if (col >= 0) {
+              const ar = sAr[p]!;
+              if (ar >= 0) {
+                const off = auxVals[ar + col]!;
+                if (off === off) edgeStart = sSt[p]! + off;
+              }
+            }
+            const z = qRec[o + 2]! + ((rbuf[rpos++]! * qRec[o + 3]!) | 0);
+            const zr = 5 * z;
+            cost += zRec[zr + 3]!;
+            carbon += zRec[zr + 4]!;
+            if (qRec[o + 4] === 1) {
+              const u = base + sUp[i]!;
+              upAt[u] = edgeStart;
+              upGB[u] = sizePool[z]!;
+              sUp[i] = sUp[i]! + 1;
+            }
+            const arr = edgeStart + latPool[zRec[zr]! + ((rbuf[rpos++]! * zRec[zr + 1]!) | 0)]! + zRec[zr + 2]!;
+            if (arr > arrival) arrival = arr;
+            any = 1;
+          } else {
+            for (let x = qRec[o + 5]!, xe = qRec[o + 6]!; x < xe; x++) {
+              const s = neSync[x]!;
+              cost += xCost[x]!;
+              carbon += xCarbon[x]!;
+              const arr = sEn[p]! + latPool[xLatOff[x]! + ((rbuf[rpos++]! * xLatLen[x]!) | 0)]! + xLatAdd[x]!;
+              if (arr > sSim[s]!) sSim[s] = arr;
+            }
+          }
+        }
+        sInv[i] = any;
+        if (any === 1) sSt[i] = arrival > sSim[i]! ? arrival : sSim[i]!;
+      }
+      if (sInv[i] !== 1) continue;
+      let d = 0;
+      let ar = -1;
+      const len = nProfLen[i]!;
+      if (len > 0) {
+        const jr = 3 * (nProfOff[i]! + ((rbuf[rpos++]! * len) | 0));
+        d = durRec[jr]!;
+        const cnt = durRec[jr + 1]!;
+        if (cnt > 0) {
+          const kk = durRec[jr + 2]! + ((rbuf[rpos++]! * cnt) | 0);
+          ar = auxRowRef[kk]!;
+          const during = rowDuring[kk]!;
+          if (during > 0) carbon += during * nDuring[i]!;
+        }
+      }
+      sAr[i] = ar;
+      const en = sSt[i]! + d;
+      sEn[i] = en;
+      if (en > runtime) runtime = en;
+      cost += nExecUsd[i]! * d + nInvUsd[i]!;
+      carbon += nCarbonPerS[i]! * d;
+      if (isSync[i] === 1) {
+        // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
+        const end = base + sUp[i]!;
+        for (let a = base + 1; a < end; a++) {
+          const at = upAt[a]!;
+          const gb = upGB[a]!;
+          let b = a - 1;
+          while (b >= base && upAt[b]! > at) {
+            upAt[b + 1] = upAt[b]!;
+            upGB[b + 1] = upGB[b]!;
+            b--;
+          }
+          upAt[b + 1] = at;
+          upGB[b + 1] = gb;
+        }
+        let cumulative = 0;
+        let wcu = 0;
+        for (let a = base; a < end; a++) {
+          cumulative += upGB[a]!;
+          wcu += wcuOf(cumulative);
+        }
+        cost += wcu * nDdbW[i]! + rcuOf(cumulative) * nDdbR[i]!;
+      }
+    }
+    outCost[k] = cost;
+    outRuntime[k] = runtime;
+    outCarbon[k] = carbon;
+  }
+  return rpos;
+}

@@ -10,7 +10,7 @@ import { readCapacityUnits, routeCarbonIntensity, snsRequests, writeCapacityUnit
 import type { LatencyEntry, PreparedModel, PreparedNonExec } from '../model.js';
 import { mixSeed, sharedStream, type SharedStream } from '../rng.js';
 import type { CalculatorOptions, DeploymentMetricsCalculator, EvaluationResult, Placement } from '../types.js';
-import { compileKernel, type SampleKernel } from './fast-kernel.js';
+import { createKernel, type KernelTables, type SampleKernel } from './fast-kernel.js';
 import { Convergence, resolveMcOptions, SampleBuffers, summarize, type ResolvedMcOptions } from './monte-carlo.js';
 
 const EF = TRANSMISSION_ENERGY_KWH_PER_GB;
@@ -44,14 +44,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
 
   private readonly mc: ResolvedMcOptions;
   private readonly kernel: SampleKernel;
-  // Read by the generated kernel.
-  private readonly EF = EF;
-  private readonly UNKNOWN_CI = UNKNOWN_CI;
-  private readonly wcuOf = writeCapacityUnits;
-  private readonly rcuOf = readCapacityUnits;
   private readonly buf: SampleBuffers;
   private readonly convergence = new Convergence();
-  private hourSeed = 0;
   private readonly R: number;
   private readonly N: number;
   private readonly home: number;
@@ -66,7 +60,11 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly sysReadUsd: number;
   // Per hour
   private readonly ci: Float64Array;
-  private systemCI = UNKNOWN_CI;
+  // Per-hour scalars live in typed arrays, not number fields: a field that first held a small
+  // integer (410, a seed) and later a double changes representation and deprecates the class's
+  // map, which deoptimizes every optimized function that has seen a calculator.
+  /** [system region carbon intensity]. */
+  private readonly hourScalars = new Float64Array([UNKNOWN_CI]);
   private readonly routeEF: Float64Array; // EF × route CI, a × R + c
   private readonly carbonPerS: Float64Array; // i × R + r
   private readonly duringPerGB: Float64Array; // r
@@ -129,6 +127,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
   private readonly nDdbR: Float64Array;
   private readonly nDdbW: Float64Array;
   private readonly eLat: Int32Array;
+  /** Region pair (from × R + to) each edge's entries in zRec were last specialized for; -1: none. */
+  private readonly ePair: Int32Array;
   private readonly eFwdEF: Float64Array;
   private readonly eBackEF: Float64Array;
   private readonly eEgressFwd: Float64Array;
@@ -317,6 +317,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.nDdbR = new Float64Array(N);
     this.nDdbW = new Float64Array(N);
     this.eLat = new Int32Array(E);
+    this.ePair = new Int32Array(E).fill(-1);
     this.eFwdEF = new Float64Array(E);
     this.eBackEF = new Float64Array(E);
     this.eEgressFwd = new Float64Array(E);
@@ -346,7 +347,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.place = new Int32Array(N);
     this.upAt = new Float64Array(Math.max(1, inEdge.length));
     this.upGB = new Float64Array(Math.max(1, inEdge.length));
-    this.kernel = compileKernel({
+    const tables: KernelTables = {
       N,
       start: this.start,
       topo: this.topo,
@@ -361,14 +362,63 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       eToSync: this.eToSync,
       neStart: this.neStart,
       neSync: this.neSync,
-    });
+      routeEF: this.routeEF,
+      egress: this.egress,
+      snsPrice: this.snsPrice,
+      ci: this.ci,
+      carbonPerS: this.carbonPerS,
+      execUsdPerS: this.execUsdPerS,
+      invocationUsd: this.invocationUsd,
+      durRec: this.durRec,
+      auxRowRef: this.auxRowRef,
+      rowDuring: this.rowDuring,
+      auxVals: this.auxVals,
+      sizePool: this.sizePool,
+      nProfOff: this.nProfOff,
+      nProfLen: this.nProfLen,
+      nExecUsd: this.nExecUsd,
+      nInvUsd: this.nInvUsd,
+      nCarbonPerS: this.nCarbonPerS,
+      nDuring: this.nDuring,
+      nDdbR: this.nDdbR,
+      nDdbW: this.nDdbW,
+      zRec: this.zRec,
+      xCost: this.xCost,
+      xCarbon: this.xCarbon,
+      xLatOff: this.xLatOff,
+      xLatLen: this.xLatLen,
+      xLatAdd: this.xLatAdd,
+      pingMean: this.pingMean,
+      startSizes: this.startSizes,
+      startSizeSns: this.startSizeSns,
+      upAt: this.upAt,
+      upGB: this.upGB,
+      place: this.place,
+      R,
+      home: this.home,
+      pWpd: this.pWpd,
+      wpdGB: this.wpdGB,
+      wpdCost: this.wpdRCU * this.sysReadUsd,
+      redirOff: this.redirOff,
+      redirLen: this.redirLen,
+      maxDraws: this.maxDraws,
+      outCost: this.buf.cost,
+      outRuntime: this.buf.runtime,
+      outCarbon: this.buf.carbon,
+      EF,
+      UNKNOWN_CI,
+      wcuOf: writeCapacityUnits,
+      rcuOf: readCapacityUnits,
+    };
+    this.kernel = createKernel(tables);
     this.setHour('overall');
   }
 
   setHour(hour: number | 'overall'): void {
     const { regions, system } = this.m.carbonIntensity(hour);
     const R = this.R;
-    this.systemCI = system;
+    this.hourScalars[0] = system;
+    this.ePair.fill(-1);
     for (let r = 0; r < R; r++) this.ci[r] = regions[r]!;
     for (let a = 0; a < R; a++) {
       for (let c = 0; c < R; c++) this.routeEF[a * R + c] = EF * routeCarbonIntensity(regions[a], regions[c], a === c);
@@ -377,8 +427,7 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       for (let r = 0; r < R; r++) this.carbonPerS[i * R + r] = (this.powerKW[i * R + r]! * regions[r]!) / 3600;
     }
     for (let r = 0; r < R; r++) this.duringPerGB[r] = (EF * UNKNOWN_CI) / 2 + this.routeEF[this.home * R + r]! / 2;
-    this.hourSeed = mixSeed(this.options.seed, hour === 'overall' ? 24 : hour);
-    this.stream = sharedStream(this.hourSeed, this.streamCapacity);
+    this.stream = sharedStream(mixSeed(this.options.seed, hour === 'overall' ? 24 : hour), this.streamCapacity);
   }
 
   evaluate(placement: Placement): EvaluationResult {
@@ -426,6 +475,10 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     for (let e = 0; e < this.eFrom.length; e++) {
       const rp = place[this.eFrom[e]!]!;
       const ri = place[this.eTo[e]!]!;
+      // An edge's entries depend only on its two regions (and the hour, which resets ePair): a
+      // search move re-places one or two instances, so most edges keep theirs.
+      if (this.ePair[e] === rp * R + ri) continue;
+      this.ePair[e] = rp * R + ri;
       this.eLat[e] = this.eLatBase[e]! + (rp * R + ri) * this.eBuckets[e]!;
       this.eFwdEF[e] = this.routeEF[rp * R + ri]!;
       this.eBackEF[e] = this.routeEF[ri * R + rp]!;
@@ -479,8 +532,8 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.latResolved[li / 3] = 1;
   }
 
-  /** Draws samples [from, to) with the kernel generated for this workflow (fast-kernel.ts). */
+  /** Draws samples [from, to) with this workflow's kernel (fast-kernel.ts). */
   private sampleRange(from: number, to: number): void {
-    this.rpos = this.kernel(this, from, to, this.rpos);
+    this.rpos = this.kernel(from, to, this.rpos, this.stream, this.hourScalars[0]!, this.pools.values);
   }
 }
