@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyCounters, parseMessage, type ReportLine, type RuntimeLine } from '../../../services/log-syncer/core/parse.js';
+import { emptyCounters, parseMessage, type RuntimeLine } from '../../../services/log-syncer/core/parse.js';
 import { assembleRun, dagView } from '../../../services/log-syncer/core/reconstruct.js';
 import { DEFAULT_SIZE_POLICY, mergeSummary } from '../../../services/log-syncer/core/merge.js';
 import { seeded, simulateRun } from '../../../bench/log-syncer/simulate.js';
@@ -61,11 +61,11 @@ function buildRuns(count: number): SyncedRun[] {
     });
     const c = emptyCounters();
     const lines: RuntimeLine[] = [];
-    const reports = new Map<string, ReportLine>();
+    const reports = new Map<string, number | null>();
     for (const e of events) {
       const p = parseMessage(e.message, e.timestampMs, c);
       if (p.kind === 'runtime') lines.push(p.line);
-      else if (p.kind === 'report') reports.set(p.report.requestId, p.report);
+      else if (p.kind === 'report') reports.set(p.report.requestId, p.report.initDurationS ?? null);
     }
     const r = assembleRun(runIdOf(i + 1), lines, reports, view);
     assert.equal(r.state, 'complete');

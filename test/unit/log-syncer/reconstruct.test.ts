@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyCounters, parseMessage, type ReportLine, type RuntimeLine } from '../../../services/log-syncer/core/parse.js';
+import { emptyCounters, parseMessage, type RuntimeLine } from '../../../services/log-syncer/core/parse.js';
 import { assembleRun, dagView } from '../../../services/log-syncer/core/reconstruct.js';
 import { seeded, simulateRun, type SimulatedEvent } from '../../../bench/log-syncer/simulate.js';
 import { mapReduce, runIdOf, smallSync } from './fixtures.js';
@@ -13,14 +13,14 @@ const edgeTo = (suffix: string) => Object.values(dag.edges).find((e) => e.edge_i
 // Mappers 0..2 run (edges #1, #2 taken; #3..#5 not): 3 results → both reducer calls.
 const threeMappers = (edgeId: string) => !/entry_point:0#[345]$/.test(edgeId);
 
-function split(events: SimulatedEvent[]): { lines: RuntimeLine[]; reports: Map<string, ReportLine> } {
+function split(events: SimulatedEvent[]): { lines: RuntimeLine[]; reports: Map<string, number | null> } {
   const c = emptyCounters();
   const lines: RuntimeLine[] = [];
-  const reports = new Map<string, ReportLine>();
+  const reports = new Map<string, number | null>();
   for (const e of events) {
     const p = parseMessage(e.message, e.timestampMs, c);
     if (p.kind === 'runtime') lines.push(p.line);
-    if (p.kind === 'report') reports.set(p.report.requestId, p.report);
+    if (p.kind === 'report') reports.set(p.report.requestId, p.report.initDurationS ?? null);
   }
   return { lines, reports };
 }
