@@ -78,7 +78,12 @@ function shared(value: unknown): unknown {
  */
 const TAINT = 0;
 const REQUEST_ID = 1;
-const last: unknown[] = [undefined, undefined];
+// Vocabulary fields that also repeat on consecutive lines: compared with the last value before the vocabulary is looked up.
+const INSTANCE = 2;
+const REGION = 3;
+const FUNCTION = 4;
+const CPU_MODEL = 5;
+const last: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
 function sameAsLast(slot: number, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (value === last[slot]) return last[slot];
@@ -86,12 +91,22 @@ function sameAsLast(slot: number, value: unknown): unknown {
   return value;
 }
 
+/** `shared`, first trying the previous line's value of the same field. */
+function sharedAt(slot: number, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const previous = last[slot];
+  if (value === previous) return previous;
+  const known = shared(value);
+  last[slot] = known;
+  return known;
+}
+
 // Object literals (not `new`): V8 tracks their allocation sites and, seeing nearly every record
 // survive until its run settles, can allocate them straight in old space (pretenuring).
 const mark = (event: string, line: LineSource, ts: number, v1?: unknown, v2?: unknown, v3?: unknown, v4?: unknown): Mark => ({
   event,
   ts,
-  instance: shared(line.instance),
+  instance: sharedAt(INSTANCE, line.instance),
   taint: sameAsLast(TAINT, line.taint),
   edge: shared(line.edge_id ?? line.sync_node),
   rid: sameAsLast(REQUEST_ID, line.function_request_id),
@@ -133,11 +148,11 @@ export class RunAccumulator {
         this.sends.push({
           event: event === 'INVOKING_SUCCESSOR' ? 'INVOKING_SUCCESSOR' : 'CONDITIONAL_NON_EXECUTION',
           ts,
-          instance: shared(line.instance),
+          instance: sharedAt(INSTANCE, line.instance),
           taint: sameAsLast(TAINT, line.taint),
           edge: shared(line.edge_id ?? line.sync_node),
           rid,
-          region: shared(line.region),
+          region: sharedAt(REGION, line.region),
           successor: shared(line.successor),
           successorIsSync: line.successor_is_sync,
           successorInvoked: line.successor_invoked,
@@ -155,21 +170,29 @@ export class RunAccumulator {
         this.executed.push({
           event: 'EXECUTED',
           ts,
-          instance: shared(line.instance),
+          instance: sharedAt(INSTANCE, line.instance),
           taint: sameAsLast(TAINT, line.taint),
           edge: shared(line.edge_id ?? line.sync_node),
           rid,
-          fn: shared(line.function),
-          region: shared(line.region),
+          fn: sharedAt(FUNCTION, line.function),
+          region: sharedAt(REGION, line.region),
           totalS: line.total_execution_time_s,
           userS: line.user_execution_time_s,
           coldStart: line.cold_start,
-          cpuModel: shared(line.cpu_model),
+          cpuModel: sharedAt(CPU_MODEL, line.cpu_model),
         });
         break;
       case 'ENTRY_POINT':
         this.entries.push(
-          mark('ENTRY_POINT', line, ts, shared(line.region), line.init_latency_from_client_s, line.time_key, line.user_payload_bytes),
+          mark(
+            'ENTRY_POINT',
+            line,
+            ts,
+            sharedAt(REGION, line.region),
+            line.init_latency_from_client_s,
+            line.time_key,
+            line.user_payload_bytes,
+          ),
         );
         break;
       case 'RETRIEVE_WPD':
