@@ -53,6 +53,10 @@ function generate(dag: WorkflowDag): SimulatedEvent[] {
     if (i % 25 === 0)
       events.push({ group: events.at(-1)!.group, timestampMs: T0 + i * 5_000 + 1, message: 'user log line: processing chunk' });
   }
+  // As the SDK hands them over (JSON.parse of the FilterLogEvents response): flat strings. The
+  // simulator's template literals are rope strings that V8 would otherwise flatten during pass 1.
+  const messages = JSON.parse(JSON.stringify(events.map((e) => e.message))) as string[];
+  for (let i = 0; i < events.length; i++) events[i]!.message = messages[i]!;
   return events;
 }
 
