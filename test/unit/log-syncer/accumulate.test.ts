@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { emptyCounters, parseMessage, readMessage, type RuntimeLine } from '../../../services/log-syncer/core/parse.js';
+import { emptyCounters, parseMessage, readMessage } from '../../../services/log-syncer/core/parse.js';
 import { assemble, assembleRun, dagView } from '../../../services/log-syncer/core/reconstruct.js';
 import { decodeState, emptyState, encodeState, StateSink } from '../../../services/log-syncer/core/state.js';
 import { seeded, simulateRun, type SimulatedEvent } from '../../../bench/log-syncer/simulate.js';
-import { mapReduce, runIdOf } from './fixtures.js';
+import { mapReduce, runIdOf, splitEvents } from './fixtures.js';
 
 const dag = mapReduce.dag;
 const view = dagView(dag);
@@ -31,14 +31,7 @@ function runEvents(i: number): SimulatedEvent[] {
 
 /** The run as assembleRun gives it from parseMessage's records of its lines, in log order. */
 function expected(events: SimulatedEvent[]) {
-  const c = emptyCounters();
-  const lines: RuntimeLine[] = [];
-  const reports = new Map<string, number | null>();
-  for (const e of events) {
-    const p = parseMessage(e.message, e.timestampMs, c);
-    if (p.kind === 'runtime') lines.push(p.line);
-    if (p.kind === 'report') reports.set(p.report.requestId, p.report.initDurationS ?? null);
-  }
+  const { lines, reports } = splitEvents(events);
   return assembleRun(lines[0]!.run_id, lines, reports, view);
 }
 
