@@ -152,6 +152,27 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
     return n;
   };
 
+  /** The entry point's first lines of an attempt: RETRIEVE_WPD (first attempt only) and ENTRY_POINT. */
+  const entryLines = (d: Delivery, region: string, requestId: string, t: number, hops: number, firstAttempt: boolean) => {
+    if (firstAttempt)
+      emit(d.instance, region, requestId, t, 'RETRIEVE_WPD', {
+        workflow_id: dag.workflow_id,
+        run_id: options.runId,
+        send_to_home: false,
+        time_key: null,
+        wpd_bytes: 900,
+      });
+    emit(d.instance, region, requestId, t, 'ENTRY_POINT', {
+      ...base(d.instance, d.taint, region),
+      hops,
+      user_payload_bytes: 60,
+      request_source: 'external',
+      send_to_home: false,
+      time_key: null,
+      init_latency_from_client_s: (t - d.sentMs) / 1000,
+    });
+  };
+
   let clock = options.startMs;
   while (queue.length > 0) {
     const d = queue.shift()!;
@@ -163,24 +184,7 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
     let cold = options.coldStart?.(d.instance) ?? false;
     for (let attempt = 0; attempt < Math.min(failures, 3); attempt++) {
       const rid = uuid();
-      if (node.is_entry && attempt === 0)
-        emit(d.instance, region, rid, t, 'RETRIEVE_WPD', {
-          workflow_id: dag.workflow_id,
-          run_id: options.runId,
-          send_to_home: false,
-          time_key: null,
-          wpd_bytes: 900,
-        });
-      if (node.is_entry)
-        emit(d.instance, region, rid, t, 'ENTRY_POINT', {
-          ...base(d.instance, d.taint, region),
-          hops,
-          user_payload_bytes: 60,
-          request_source: 'external',
-          send_to_home: false,
-          time_key: null,
-          init_latency_from_client_s: (t - d.sentMs) / 1000,
-        });
+      if (node.is_entry) entryLines(d, region, rid, t, hops, attempt === 0);
       emit(d.instance, region, rid, t, 'INVOKED', {
         ...base(d.instance, d.taint, region),
         hops,
@@ -204,24 +208,7 @@ export function simulateRun(dag: WorkflowDag, options: SimulateOptions): Simulat
     if (failures > 3) continue; // message lands in the DLQ: the run never completes
     const requestId = uuid();
     const startMs = t;
-    if (node.is_entry && failures === 0)
-      emit(d.instance, region, requestId, t, 'RETRIEVE_WPD', {
-        workflow_id: dag.workflow_id,
-        run_id: options.runId,
-        send_to_home: false,
-        time_key: null,
-        wpd_bytes: 900,
-      });
-    if (node.is_entry)
-      emit(d.instance, region, requestId, t, 'ENTRY_POINT', {
-        ...base(d.instance, d.taint, region),
-        hops,
-        user_payload_bytes: 60,
-        request_source: 'external',
-        send_to_home: false,
-        time_key: null,
-        init_latency_from_client_s: (t - d.sentMs) / 1000,
-      });
+    if (node.is_entry) entryLines(d, region, requestId, t, hops, failures === 0);
     const payloadBytes = 150 + Math.floor(rnd() * 300);
     emit(d.instance, region, requestId, t, 'INVOKED', {
       ...base(d.instance, d.taint, region),

@@ -4,7 +4,8 @@
 // cold starts are known). Until then it stays pending; past the pending timeout it is finalised as
 // failed (a handler that kept throwing, a message in a DLQ).
 import type { SyncedEdge, SyncedInstance, SyncedRun } from '../../../shared/contracts/workflow-summary.js';
-import type { ReportLine, RuntimeLine } from './parse.js';
+import type { RuntimeLine } from './parse.js';
+import { RunAccumulator, type Execution, type LineIdentity, type Mark } from './accumulate.js';
 
 /** What reconstruction needs from the workflow's DAG. */
 export interface DagView {
@@ -32,48 +33,64 @@ export function dagView(dag: {
 
 /** Identity of a line inside its run: re-reading a window never adds a line twice. */
 export function lineKey(line: RuntimeLine): string {
-  // Plain concatenation (no template/String() calls): this runs once per line on the hot path.
-  return (
-    line.caribou_event +
-    '|' +
-    (line.instance as string) +
-    '|' +
-    (line.taint as string) +
-    '|' +
-    ((line.edge_id ?? line.sync_node) as string) +
-    '|' +
-    line.timestampMs +
-    '|' +
-    (line.function_request_id as string)
+  return identityKey(
+    line.caribou_event,
+    line.instance,
+    line.taint,
+    line.edge_id ?? line.sync_node,
+    line.timestampMs,
+    line.function_request_id,
   );
 }
 
+function identityKey(event: string, instance: unknown, taint: unknown, edge: unknown, ts: number, rid: unknown): string {
+  // Plain concatenation (no template/String() calls).
+  return event + '|' + (instance as string) + '|' + (taint as string) + '|' + (edge as string) + '|' + ts + '|' + (rid as string);
+}
+
+const keyOf = (r: LineIdentity) => identityKey(r.event, r.instance, r.taint, r.edge, r.ts, r.rid);
+const byTime = (a: LineIdentity, b: LineIdentity) => a.ts - b.ts;
+
 /**
- * Drops lines read twice (a range read again after an expired continuation token). A duplicate has
- * the same timestamp as its original, so keys are only built among lines sharing a millisecond.
+ * One event's records in time order (stable: arrival order within a millisecond), without lines read
+ * twice (a range read again after an expired continuation token). A duplicate has the same timestamp
+ * as its original, so keys are only built among records sharing a millisecond.
  */
-function dedupe(sorted: RuntimeLine[]): RuntimeLine[] {
-  const out: RuntimeLine[] = [];
+function settled<T extends LineIdentity>(records: readonly T[]): readonly T[] {
+  // Records mostly arrive in order and rarely share a millisecond: then there is nothing to do.
+  let sorted = true;
+  let sameMs = false;
+  for (let i = 1; i < records.length; i++) {
+    const d = records[i]!.ts - records[i - 1]!.ts;
+    if (d < 0) sorted = false;
+    else if (d === 0) sameMs = true;
+  }
+  if (sorted && !sameMs) return records;
+  const inOrder = sorted ? records : [...records].sort(byTime);
+  const out: T[] = [];
   let groupStart = 0;
   let keys: Set<string> | undefined;
-  for (const line of sorted) {
+  for (const r of inOrder) {
     const prev = out[out.length - 1];
-    if (prev !== undefined && prev.timestampMs === line.timestampMs) {
+    if (prev !== undefined && prev.ts === r.ts) {
       if (!keys) {
         keys = new Set();
-        for (let j = groupStart; j < out.length; j++) keys.add(lineKey(out[j]!));
+        for (let j = groupStart; j < out.length; j++) keys.add(keyOf(out[j]!));
       }
-      const key = lineKey(line);
+      const key = keyOf(r);
       if (keys.has(key)) continue;
       keys.add(key);
     } else {
       groupStart = out.length;
       keys = undefined;
     }
-    out.push(line);
+    out.push(r);
   }
   return out;
 }
+
+/** REPORT lines read: request id → the invocation's Init Duration in seconds when it was a cold start, else null. */
+export type Reports = ReadonlyMap<string, number | null>;
 
 export type Assessment = { state: 'incomplete' } | { state: 'orphan' } | { state: 'complete'; run: SyncedRun };
 
@@ -81,62 +98,56 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /**
+ * The lines of one run (any order, read any number of times) → its assessment; see `assemble`.
+ */
+export function assembleRun(runId: string, input: readonly RuntimeLine[], reports: Reports, dag: DagView, force = false): Assessment {
+  const run = new RunAccumulator();
+  for (const line of input) run.add(line, line.timestampMs);
+  return assemble(runId, run, reports, dag, force);
+}
+
+/**
  * @param force finalise even if incomplete (pending timeout): a run without ENTRY_POINT is an orphan
  * (lines of a run counted before or lost), anything else is a failed run.
  */
-export function assembleRun(
-  runId: string,
-  input: readonly RuntimeLine[],
-  reports: ReadonlyMap<string, ReportLine>,
-  dag: DagView,
-  force = false,
-): Assessment {
-  const lines = dedupe([...input].sort((a, b) => a.timestampMs - b.timestampMs));
-  let entry: RuntimeLine | undefined;
-  let wpd: RuntimeLine | undefined;
-  const executed = new Map<string, RuntimeLine>();
-  const firstInvokedByTaint = new Map<string, RuntimeLine>();
-  const invokedByInstance = new Map<string, RuntimeLine[]>();
-  const downloads = new Map<string, RuntimeLine>();
+export function assemble(runId: string, acc: RunAccumulator, reports: Reports, dag: DagView, force = false): Assessment {
+  const entry = settled(acc.entries)[0];
+  const wpd = settled(acc.wpds)[0];
+  const executed = new Map<string, Execution>();
+  const firstInvokedByTaint = new Map<string, Mark>();
+  const invokedByInstance = new Map<string, Mark[]>();
+  const downloads = new Map<string, Mark>();
   const exceptions = new Map<string, number>();
   const duplicates = new Map<string, number>();
   const expected = new Set<string>([dag.entryInstance]);
   const dropped = new Set<string>();
-  const sends: RuntimeLine[] = [];
-  for (const line of lines) {
-    const instance = str(line.instance);
-    switch (line.caribou_event) {
-      case 'ENTRY_POINT':
-        entry ??= line;
-        break;
-      case 'RETRIEVE_WPD':
-        wpd ??= line;
-        break;
-      case 'INVOKED': {
-        const taint = str(line.taint);
-        if (taint && !firstInvokedByTaint.has(taint)) firstInvokedByTaint.set(taint, line);
-        if (instance) {
-          const list = invokedByInstance.get(instance);
-          if (list) list.push(line);
-          else invokedByInstance.set(instance, [line]);
-        }
-        break;
-      }
-      case 'EXECUTED':
-        if (instance && !executed.has(instance)) executed.set(instance, line);
-        break;
-      case 'INVOKING_SUCCESSOR':
-        if (line.successor_invoked === true && line.successor_is_sync !== true && str(line.successor)) expected.add(str(line.successor)!);
-        sends.push(line);
-        break;
-      case 'CONDITIONAL_NON_EXECUTION':
-        sends.push(line);
-        break;
+  for (const r of settled(acc.invoked)) {
+    const taint = str(r.taint);
+    if (taint && !firstInvokedByTaint.has(taint)) firstInvokedByTaint.set(taint, r);
+    const instance = str(r.instance);
+    if (instance) {
+      const list = invokedByInstance.get(instance);
+      if (list) list.push(r);
+      else invokedByInstance.set(instance, [r]);
+    }
+  }
+  const executions = settled(acc.executed);
+  for (const r of executions) {
+    const instance = str(r.instance);
+    if (instance && !executed.has(instance)) executed.set(instance, r);
+  }
+  const sends = settled(acc.sends);
+  for (const r of sends)
+    if (r.event === 'INVOKING_SUCCESSOR' && r.successorInvoked === true && r.successorIsSync !== true && str(r.successor))
+      expected.add(str(r.successor)!);
+  for (const r of settled(acc.marks)) {
+    const instance = str(r.instance);
+    switch (r.event) {
       case 'SYNC_NODE_FIRED':
-        if (str(line.sync_node)) expected.add(str(line.sync_node)!);
+        if (str(r.v1)) expected.add(str(r.v1)!);
         break;
       case 'DOWNLOAD_DATA_FROM_SYNC_TABLE':
-        if (instance) downloads.set(instance, line);
+        if (instance) downloads.set(instance, r);
         break;
       case 'CLIENT_CODE_EXCEPTION':
         if (instance) exceptions.set(instance, (exceptions.get(instance) ?? 0) + 1);
@@ -153,34 +164,36 @@ export function assembleRun(
     }
   }
   const allSettled = [...expected].every((i) => executed.has(i) || dropped.has(i));
-  const reportsRead = [...executed.values()].every((l) => !str(l.function_request_id) || reports.has(str(l.function_request_id)!));
+  const reportsRead = [...executed.values()].every((r) => !str(r.rid) || reports.has(str(r.rid)!));
   if (!force && !(entry && allSettled && reportsRead)) return { state: 'incomplete' };
   if (!entry) return force ? { state: 'orphan' } : { state: 'incomplete' };
 
-  const entryMs = entry.timestampMs;
-  const startedMs = entryMs - 1000 * (num(entry.init_latency_from_client_s) ?? 0);
+  const entryMs = entry.ts;
+  const initLatencyS = num(entry.v2);
+  const startedMs = entryMs - 1000 * (initLatencyS ?? 0);
   const instances: SyncedInstance[] = [];
-  for (const [name, line] of executed) {
-    const requestId = str(line.function_request_id);
+  for (const [name, r] of executed) {
+    const requestId = str(r.rid);
     const invoked = invokedByInstance.get(name) ?? [];
-    const arrival = invoked.find((l) => str(l.function_request_id) === requestId) ?? invoked[invoked.length - 1];
-    const report = requestId ? reports.get(requestId) : undefined;
-    const cold = report ? report.initDurationS !== undefined : line.cold_start === true;
+    const arrival = invoked.find((l) => str(l.rid) === requestId) ?? invoked[invoked.length - 1];
+    // undefined: no REPORT read (Powertools' cold_start decides); null: a warm start.
+    const initS = requestId ? reports.get(requestId) : undefined;
+    const cold = initS !== undefined ? initS !== null : r.coldStart === true;
     const item: SyncedInstance = {
       instance: name,
-      function: str(line.function) ?? '',
-      region: str(line.region) ?? '',
-      durationS: num(line.total_execution_time_s) ?? 0,
-      userDurationS: num(line.user_execution_time_s) ?? 0,
+      function: str(r.fn) ?? '',
+      region: str(r.region) ?? '',
+      durationS: num(r.totalS) ?? 0,
+      userDurationS: num(r.userS) ?? 0,
       coldStart: cold,
-      inputBytes: num(arrival?.payload_bytes) ?? 0,
+      inputBytes: num(arrival?.v1) ?? 0,
       exceptions: exceptions.get(name) ?? 0,
       duplicateDeliveries: duplicates.get(name) ?? 0,
     };
-    if (report?.initDurationS !== undefined) item.initDurationS = report.initDurationS;
-    if (str(line.cpu_model)) item.cpuModel = str(line.cpu_model);
+    if (initS !== undefined && initS !== null) item.initDurationS = initS;
+    if (str(r.cpuModel)) item.cpuModel = str(r.cpuModel);
     const download = downloads.get(name);
-    if (download) item.syncDownloadBytes = num(download.download_bytes) ?? 0;
+    if (download) item.syncDownloadBytes = num(download.v1) ?? 0;
     instances.push(item);
   }
   const edges: SyncedEdge[] = [];
@@ -192,47 +205,48 @@ export function assembleRun(
       from,
       to,
       fromRegion: str(line.region) ?? '',
-      invoked: line.caribou_event === 'INVOKING_SUCCESSOR',
-      toSyncNode: dag.syncInstances.has(to) || line.successor_is_sync === true,
+      invoked: line.event === 'INVOKING_SUCCESSOR',
+      toSyncNode: dag.syncInstances.has(to) || line.successorIsSync === true,
     };
-    const offset = num(line.invocation_time_from_function_start_s);
+    const offset = num(line.offsetS);
     if (offset !== undefined) edge.invocationOffsetS = offset;
     if (edge.invoked) {
       if (edge.toSyncNode) {
-        edge.payloadBytes = num(line.upload_bytes) ?? 0;
-        const toRegion = str(line.successor_region) ?? str(executed.get(to)?.region);
+        edge.payloadBytes = num(line.uploadBytes) ?? 0;
+        const toRegion = str(line.successorRegion) ?? str(executed.get(to)?.region);
         if (toRegion) edge.toRegion = toRegion;
         // The message to a sync node is sent by the call that completed its set of edges.
-        if (line.successor_invoked === true) {
+        if (line.successorInvoked === true) {
           const arrival = (invokedByInstance.get(to) ?? [])[0];
-          const latency = num(arrival?.queue_latency_s);
+          const latency = num(arrival?.v2);
           if (latency !== undefined) edge.latencyS = latency;
         }
       } else {
-        edge.payloadBytes = num(line.payload_bytes) ?? 0;
-        const toRegion = str(line.successor_region);
+        edge.payloadBytes = num(line.payloadBytes) ?? 0;
+        const toRegion = str(line.successorRegion);
         if (toRegion) edge.toRegion = toRegion;
-        const arrival = firstInvokedByTaint.get(str(line.successor_taint) ?? '');
-        const latency = num(arrival?.queue_latency_s);
+        const arrival = firstInvokedByTaint.get(str(line.successorTaint) ?? '');
+        const latency = num(arrival?.v2);
         if (latency !== undefined) edge.latencyS = latency;
       }
     }
     edges.push(edge);
   }
-  let endMs = entryMs;
-  for (const line of lines) if (line.caribou_event === 'EXECUTED' || force) endMs = Math.max(endMs, line.timestampMs);
+  // The last EXECUTED line (forced: the last line of any event).
+  let endMs = force ? Math.max(entryMs, acc.lastMs) : entryMs;
+  if (!force) for (const r of executions) endMs = Math.max(endMs, r.ts);
   const succeeded = allSettled && dropped.size === 0 && [...expected].every((i) => executed.has(i));
-  const timeKey = entry.time_key;
+  const timeKey = entry.v3;
   const run: SyncedRun = {
     run_id: runId,
     startedAt: new Date(startedMs).toISOString(),
     runtimeS: Math.max(0, (endMs - startedMs) / 1000),
     succeeded,
-    entryRegion: str(entry.region) ?? '',
+    entryRegion: str(entry.v1) ?? '',
     planHour: typeof timeKey === 'number' ? timeKey : null,
-    userPayloadBytes: num(entry.user_payload_bytes) ?? 0,
-    wpdBytes: num(wpd?.wpd_bytes) ?? 0,
-    initLatencyS: num(entry.init_latency_from_client_s) ?? 0,
+    userPayloadBytes: num(entry.v4) ?? 0,
+    wpdBytes: num(wpd?.v1) ?? 0,
+    initLatencyS: initLatencyS ?? 0,
     instances,
     edges,
   };

@@ -3,9 +3,9 @@
 // and write summary + state in one conditional write. Out of time → a continuation point is
 // written with everything read so far and the rest is handed to a follow-up task.
 import type { LineCounters, SyncedRun } from '../../../shared/contracts/workflow-summary.js';
-import { emptyCounters, parseMessage } from './parse.js';
-import { assembleRun, type DagView } from './reconstruct.js';
-import { addPendingLine, encodeState, type Continuation, type SyncState } from './state.js';
+import { emptyCounters, readMessage } from './parse.js';
+import { assemble, type DagView } from './reconstruct.js';
+import { encodeState, StateSink, type Continuation, type SyncState } from './state.js';
 import { mergeSummary, type SizePolicy } from './merge.js';
 import { VersionConflictError, type FollowUp, type LogGroupRef, type LogSource, type SummaryStore, type SyncClock } from './ports.js';
 
@@ -96,6 +96,7 @@ async function syncOnce(workflow: WorkflowToSync, deps: SyncDeps): Promise<Omit<
   const watermarks = { ...summary.watermarks };
   let next: Continuation | undefined;
   let requests = 0;
+  const sink = new StateSink(state);
   for (const group of workflow.groups) {
     const startMs = startOf(group);
     if (startMs >= windowEndMs) continue;
@@ -111,7 +112,7 @@ async function syncOnce(workflow: WorkflowToSync, deps: SyncDeps): Promise<Omit<
       requests++;
       for (const event of page.events) {
         if (event.timestampMs < startMs || event.timestampMs >= windowEndMs) continue;
-        ingest(state, parseMessage(event.message, event.timestampMs, counters));
+        readMessage(event.message, event.timestampMs, counters, sink);
       }
       token = page.nextToken;
       if (!token) {
@@ -158,11 +159,6 @@ async function syncOnce(workflow: WorkflowToSync, deps: SyncDeps): Promise<Omit<
   };
 }
 
-function ingest(state: SyncState, parsed: ReturnType<typeof parseMessage>): void {
-  if (parsed.kind === 'report') state.reports.set(parsed.report.requestId, parsed.report);
-  else if (parsed.kind === 'runtime' && !state.counted.has(parsed.line.run_id)) addPendingLine(state, parsed.line);
-}
-
 /** Completes what can be completed, finalises what timed out, bounds the pending set. */
 export function settle(
   state: SyncState,
@@ -180,7 +176,7 @@ export function settle(
   );
   for (const [id, run] of state.pending) {
     const force = overflow.has(id) || run.lastMs + settings.pendingTimeoutMs < readUntilMs;
-    const result = assembleRun(id, run.lines, state.reports, dag, force);
+    const result = assemble(id, run, state.reports, dag, force);
     if (result.state === 'incomplete') continue;
     state.pending.delete(id);
     if (result.state === 'orphan') orphans++;
@@ -188,8 +184,7 @@ export function settle(
   }
   // REPORT lines are only needed by runs still pending (a REPORT follows its lines in its group).
   const needed = new Set<string>();
-  for (const run of state.pending.values())
-    for (const line of run.lines) if (typeof line.function_request_id === 'string') needed.add(line.function_request_id);
+  for (const run of state.pending.values()) for (const id of run.requestIds) needed.add(id);
   for (const id of state.reports.keys()) if (!needed.has(id)) state.reports.delete(id);
   return { completed, orphans };
 }

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyCounters, parseMessage, type ReportLine, type RuntimeLine } from '../../../services/log-syncer/core/parse.js';
 import { assembleRun, dagView } from '../../../services/log-syncer/core/reconstruct.js';
 import { DEFAULT_SIZE_POLICY, mergeSummary } from '../../../services/log-syncer/core/merge.js';
 import { seeded, simulateRun } from '../../../bench/log-syncer/simulate.js';
 import { emptySummary, itemSizeBytes, summaryFromItem, summaryToItem } from '../../../shared/stores/workflow-summary-codec.js';
 import type { SyncedRun } from '../../../shared/contracts/workflow-summary.js';
-import { mapReduce, runIdOf } from './fixtures.js';
+import { mapReduce, runIdOf, splitEvents } from './fixtures.js';
 
 const dag = mapReduce.dag;
 const view = dagView(dag);
@@ -59,14 +58,7 @@ function buildRuns(count: number): SyncedRun[] {
             ? workers >= 3
             : true,
     });
-    const c = emptyCounters();
-    const lines: RuntimeLine[] = [];
-    const reports = new Map<string, ReportLine>();
-    for (const e of events) {
-      const p = parseMessage(e.message, e.timestampMs, c);
-      if (p.kind === 'runtime') lines.push(p.line);
-      else if (p.kind === 'report') reports.set(p.report.requestId, p.report);
-    }
+    const { lines, reports } = splitEvents(events);
     const r = assembleRun(runIdOf(i + 1), lines, reports, view);
     assert.equal(r.state, 'complete');
     if (r.state === 'complete') out.push(r.run);

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyCounters, parseMessage, type ReportLine, type RuntimeLine } from '../../../services/log-syncer/core/parse.js';
 import { assembleRun, dagView } from '../../../services/log-syncer/core/reconstruct.js';
-import { seeded, simulateRun, type SimulatedEvent } from '../../../bench/log-syncer/simulate.js';
-import { mapReduce, runIdOf, smallSync } from './fixtures.js';
+import { seeded, simulateRun } from '../../../bench/log-syncer/simulate.js';
+import { mapReduce, runIdOf, smallSync, splitEvents } from './fixtures.js';
 
 const dag = mapReduce.dag;
 const view = dagView(dag);
@@ -13,18 +12,6 @@ const edgeTo = (suffix: string) => Object.values(dag.edges).find((e) => e.edge_i
 // Mappers 0..2 run (edges #1, #2 taken; #3..#5 not): 3 results → both reducer calls.
 const threeMappers = (edgeId: string) => !/entry_point:0#[345]$/.test(edgeId);
 
-function split(events: SimulatedEvent[]): { lines: RuntimeLine[]; reports: Map<string, ReportLine> } {
-  const c = emptyCounters();
-  const lines: RuntimeLine[] = [];
-  const reports = new Map<string, ReportLine>();
-  for (const e of events) {
-    const p = parseMessage(e.message, e.timestampMs, c);
-    if (p.kind === 'runtime') lines.push(p.line);
-    if (p.kind === 'report') reports.set(p.report.requestId, p.report);
-  }
-  return { lines, reports };
-}
-
 test('a map_reduce run: instances, taken and not-taken edges, sync firings, sizes and latencies', () => {
   const events = simulateRun(dag, {
     runId: runIdOf(1),
@@ -33,7 +20,7 @@ test('a map_reduce run: instances, taken and not-taken edges, sync firings, size
     random: seeded(1),
     lambdaPrefix: true,
   });
-  const { lines, reports } = split(events);
+  const { lines, reports } = splitEvents(events);
   // Order must not matter: reverse the lines.
   const result = assembleRun(runIdOf(1), lines.reverse(), reports, view);
   assert.equal(result.state, 'complete');
@@ -69,7 +56,7 @@ test("a run spanning two regions is rebuilt from both regions' log groups", () =
     regionOf: (i) => (is('mapper')(i) || is('reducer')(i) ? 'aws:eu-west-1' : 'aws:us-east-1'),
   });
   assert.ok(new Set(events.map((e) => e.group.split('|')[0])).size === 2);
-  const { lines, reports } = split(events);
+  const { lines, reports } = splitEvents(events);
   const result = assembleRun(runIdOf(2), lines, reports, view);
   assert.equal(result.state, 'complete');
   if (result.state !== 'complete') return;
@@ -89,7 +76,7 @@ test('cold starts come from REPORT Init Duration, matched by request id; duplica
     duplicate: is('reducer'),
     failures: (i) => (is('output_processor')(i) ? 2 : 0),
   });
-  const { lines, reports } = split(events);
+  const { lines, reports } = splitEvents(events);
   const result = assembleRun(runIdOf(3), lines, reports, view);
   assert.equal(result.state, 'complete');
   if (result.state !== 'complete') return;
@@ -104,7 +91,7 @@ test('cold starts come from REPORT Init Duration, matched by request id; duplica
 
 test('incomplete runs wait: a missing EXECUTED, a missing REPORT; forced, they are failed (or orphans without an entry)', () => {
   const events = simulateRun(dag, { runId: runIdOf(4), startMs: 0, taken: threeMappers, random: seeded(4) });
-  const { lines, reports } = split(events);
+  const { lines, reports } = splitEvents(events);
   const lastExecuted = lines.filter((l) => l.caribou_event === 'EXECUTED').at(-1)!;
   const withoutLast = lines.filter((l) => l !== lastExecuted);
   assert.equal(assembleRun(runIdOf(4), withoutLast, reports, view).state, 'incomplete');
@@ -121,7 +108,7 @@ test('incomplete runs wait: a missing EXECUTED, a missing REPORT; forced, they a
 test('small_sync_example: every condition false settles both sync nodes as skipped', () => {
   const d = smallSync.dag;
   const events = simulateRun(d, { runId: runIdOf(5), startMs: 0, taken: () => false, random: seeded(5) });
-  const { lines, reports } = split(events);
+  const { lines, reports } = splitEvents(events);
   const result = assembleRun(runIdOf(5), lines, reports, dagView(d));
   assert.equal(result.state, 'complete');
   if (result.state !== 'complete') return;
@@ -132,7 +119,7 @@ test('small_sync_example: every condition false settles both sync nodes as skipp
 
 test('lines read twice (a range read again) are deduplicated: the run is the same', () => {
   const events = simulateRun(dag, { runId: runIdOf(6), startMs: 0, taken: threeMappers, random: seeded(6), duplicate: is('reducer') });
-  const { lines, reports } = split(events);
+  const { lines, reports } = splitEvents(events);
   const once = assembleRun(runIdOf(6), lines, reports, view);
   const twice = assembleRun(runIdOf(6), [...lines, ...lines.map((l) => ({ ...l }))], reports, view);
   assert.deepEqual(twice, once);
