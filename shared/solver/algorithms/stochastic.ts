@@ -17,6 +17,7 @@ import type { Constraint, MetricName, PlanMetrics } from '../types.js';
 import { coarseGrained, objectiveOf } from './coarse.js';
 import { pastDeadline, placementKey, type SearchContext } from './context.js';
 import { deploymentCount, fineGrained } from './fine.js';
+import { fitSurrogate } from './surrogate.js';
 
 const METRICS = ['average_carbon', 'average_cost', 'average_runtime', 'tail_carbon', 'tail_cost', 'tail_runtime'] as const;
 const ADDITIVE = ['average_carbon', 'average_cost', 'tail_carbon', 'tail_cost'] as const;
@@ -24,6 +25,11 @@ const ADDITIVE = ['average_carbon', 'average_cost', 'tail_carbon', 'tail_cost'] 
 const GUIDED_MAX_PREDICTIONS = 50_000;
 /** Least evaluations of a search (Python: R·N·3, 9 for one function in three regions). */
 const MIN_EVALUATIONS = 256;
+/** Largest permitted space whose surrogate is minimised by enumeration (12^4 = 20,736 fits). */
+const SURROGATE_MAX_PLANS = 100_000;
+/** Surrogate rounds (fit, then evaluate its best new plans) and new plans evaluated per round. */
+const SURROGATE_ROUNDS = 4;
+const SURROGATE_PER_ROUND = 8;
 
 /** Largest k such that the plans moving at most k instances (of the given move counts) are ≤ limit. */
 function movesWithin(counts: number[], limit: number): number {
@@ -163,6 +169,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   // still breaks a soft limit, a repair descent on the amount of the excess comes first: the
   // violation count alone gives no direction towards the few compliant plans.
   if (bestValue === Infinity) return candidates;
+  surrogateSearch();
   const softLimits = (Object.entries(ctx.constraints.soft) as Array<[MetricName, Constraint | undefined]>).flatMap(([metric, c]) =>
     c ? [{ key: `average_${metric}` as const, limit: limitOf(c, ctx.homeMetrics[`average_${metric}`]) }] : [],
   );
@@ -171,6 +178,46 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   if (excess(metricsOf.get(placementKey(best))!) > 0) localSearch(excess, true, evaluated + Math.ceil((iterations - evaluated) / 2));
   localSearch(score, false, iterations);
   return candidates;
+
+  /**
+   * Fits the pair-aware surrogate on every evaluated deployment, enumerates the permitted space on
+   * it and evaluates its best new plans (in the ranker's order, predicted), a few rounds.
+   */
+  function surrogateSearch(): void {
+    if (maxCombos > SURROGATE_MAX_PLANS) return;
+    const edges: Array<readonly [number, number]> = ctx.edges ?? [];
+    if (!ctx.edges) for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) edges.push([a, b]);
+    const sizes = ctx.permitted.map((p) => p.length);
+    for (let round = 0; round < SURROGATE_ROUNDS && evaluated < iterations && !pastDeadline(ctx); round++) {
+      const observations = [...metricsOf].map(([key, metrics]) => ({ placement: key.split(',').map(Number), metrics }));
+      const model = fitSurrogate(N, ctx.R, edges, observations);
+      if (!model) return;
+      const top: Array<{ v: number; placement: number[] }> = [];
+      const pm = { ...ctx.homeMetrics };
+      const digits = new Array<number>(N).fill(0);
+      const placement = ctx.permitted.map((p) => p[0]!);
+      for (let n = 0; n < maxCombos; n++) {
+        model.predict(placement, pm);
+        const v = score(pm) + (failsHardConstraints(pm, ctx.homeMetrics, ctx.constraints.hard) ? penalty * 100 : 0);
+        if ((top.length < SURROGATE_PER_ROUND || v < top[top.length - 1]!.v) && !values.has(placementKey(placement))) {
+          let at = top.length;
+          while (at > 0 && top[at - 1]!.v > v) at--;
+          top.splice(at, 0, { v, placement: placement.slice() });
+          if (top.length > SURROGATE_PER_ROUND) top.pop();
+        }
+        for (let i = N - 1; i >= 0; i--) {
+          if (++digits[i]! < sizes[i]!) {
+            placement[i] = ctx.permitted[i]![digits[i]!]!;
+            break;
+          }
+          digits[i] = 0;
+          placement[i] = ctx.permitted[i]![0]!;
+        }
+      }
+      if (top.length === 0) return;
+      for (const t of top) if (evaluated < iterations) evaluate(t.placement);
+    }
+  }
 
   /** Value of a deployment under f (evaluated if new); Infinity when it breaks a hard constraint. */
   function valueUnder(f: (m: PlanMetrics) => number, placement: number[]): number {
