@@ -13,11 +13,11 @@
 // (fewer soft violations first, then the objective). Every accepted deployment is a candidate.
 import { STOCHASTIC_DEFAULTS } from '../constants.js';
 import { failsHardConstraints, limitOf, softViolations, type Candidate } from '../ranker.js';
-import type { Constraint, MetricName, PlanMetrics } from '../types.js';
+import type { Constraint, Constraints, MetricName, PlanMetrics } from '../types.js';
 import { coarseGrained, objectiveOf } from './coarse.js';
 import { pastDeadline, placementKey, type SearchContext } from './context.js';
 import { deploymentCount, fineGrained } from './fine.js';
-import { fitSurrogate } from './surrogate.js';
+import { fitSurrogate, SURROGATE_METRICS } from './surrogate.js';
 
 const METRICS = ['average_carbon', 'average_cost', 'average_runtime', 'tail_carbon', 'tail_cost', 'tail_runtime'] as const;
 const ADDITIVE = ['average_carbon', 'average_cost', 'tail_carbon', 'tail_cost'] as const;
@@ -187,33 +187,68 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
     if (maxCombos > SURROGATE_MAX_PLANS) return;
     const edges: Array<readonly [number, number]> = ctx.edges ?? [];
     if (!ctx.edges) for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) edges.push([a, b]);
-    const sizes = ctx.permitted.map((p) => p.length);
+    // The ranker's order on the predicted metrics (as score()), with a predicted hard failure last.
+    const checks = (constraints: Constraints['soft'], prefix: 'average' | 'tail'): Array<[number, number]> =>
+      (Object.entries(constraints) as Array<[MetricName, Constraint | undefined]>).flatMap(([metric, c]) => {
+        const key = `${prefix}_${metric}` as const;
+        return c ? [[SURROGATE_METRICS.indexOf(key), limitOf(c, ctx.homeMetrics[key])] as [number, number]] : [];
+      });
+    const softChecks = checks(ctx.constraints.soft, 'average');
+    const hardChecks = checks(ctx.constraints.hard, 'tail');
+    const objectiveIndex = SURROGATE_METRICS.indexOf(objective);
     for (let round = 0; round < SURROGATE_ROUNDS && evaluated < iterations && !pastDeadline(ctx); round++) {
       const observations = [...metricsOf].map(([key, metrics]) => ({ placement: key.split(',').map(Number), metrics }));
       const model = fitSurrogate(N, ctx.R, edges, observations);
       if (!model) return;
       const top: Array<{ v: number; placement: number[] }> = [];
-      const pm = { ...ctx.homeMetrics };
-      const digits = new Array<number>(N).fill(0);
-      const placement = ctx.permitted.map((p) => p[0]!);
-      for (let n = 0; n < maxCombos; n++) {
-        model.predict(placement, pm);
-        const v = score(pm) + (failsHardConstraints(pm, ctx.homeMetrics, ctx.constraints.hard) ? penalty * 100 : 0);
-        if ((top.length < SURROGATE_PER_ROUND || v < top[top.length - 1]!.v) && !values.has(placementKey(placement))) {
-          let at = top.length;
-          while (at > 0 && top[at - 1]!.v > v) at--;
-          top.splice(at, 0, { v, placement: placement.slice() });
-          if (top.length > SURROGATE_PER_ROUND) top.pop();
-        }
-        for (let i = N - 1; i >= 0; i--) {
-          if (++digits[i]! < sizes[i]!) {
-            placement[i] = ctx.permitted[i]![digits[i]!]!;
-            break;
+      // Depth-first over the instances with partial sums of the used metrics: each edge's term is
+      // added at the depth of its later endpoint (tables per instance and per edge, then additions).
+      const used = [objectiveIndex, ...softChecks.map(([k]) => k), ...hardChecks.map(([k]) => k)];
+      const U = used.length;
+      const inst = Array.from({ length: N }, (_, i) => {
+        const t = new Float64Array(ctx.R * U);
+        for (const r of ctx.permitted[i]!) for (let u = 0; u < U; u++) t[r * U + u] = model.instanceTerm(used[u]!, i, r);
+        return t;
+      });
+      const closing = Array.from({ length: N }, () => [] as Array<{ other: number; t: Float64Array; later: 'a' | 'b' }>);
+      edges.forEach(([x, y], e) => {
+        const t = new Float64Array(ctx.R * ctx.R * U);
+        for (const ra of ctx.permitted[x]!)
+          for (const rb of ctx.permitted[y]!)
+            for (let u = 0; u < U; u++) t[(ra * ctx.R + rb) * U + u] = model.edgeTerm(used[u]!, e, ra, rb);
+        closing[Math.max(x, y)]!.push({ other: Math.min(x, y), t, later: x > y ? 'a' : 'b' });
+      });
+      const sums = Array.from({ length: N + 1 }, () => new Float64Array(U));
+      for (let u = 0; u < U; u++) sums[0]![u] = model.mean(used[u]!);
+      const placement = new Array<number>(N).fill(0);
+      const dive = (i: number): void => {
+        const from = sums[i]!;
+        const to = sums[i + 1]!;
+        for (const r of ctx.permitted[i]!) {
+          placement[i] = r;
+          const t = inst[i]!;
+          for (let u = 0; u < U; u++) to[u] = from[u]! + t[r * U + u]!;
+          for (const c of closing[i]!) {
+            const o = placement[c.other]!;
+            const at = (c.later === 'b' ? o * ctx.R + r : r * ctx.R + o) * U;
+            for (let u = 0; u < U; u++) to[u]! += c.t[at + u]!;
           }
-          digits[i] = 0;
-          placement[i] = ctx.permitted[i]![0]!;
+          if (i + 1 < N) {
+            dive(i + 1);
+            continue;
+          }
+          let v = to[0]!;
+          for (let s = 0; s < softChecks.length; s++) if (to[1 + s]! > softChecks[s]![1]) v += penalty;
+          for (let h = 0; h < hardChecks.length; h++) if (to[1 + softChecks.length + h]! > hardChecks[h]![1]) v += penalty * 100;
+          if ((top.length < SURROGATE_PER_ROUND || v < top[top.length - 1]!.v) && !values.has(placementKey(placement))) {
+            let k = top.length;
+            while (k > 0 && top[k - 1]!.v > v) k--;
+            top.splice(k, 0, { v, placement: placement.slice() });
+            if (top.length > SURROGATE_PER_ROUND) top.pop();
+          }
         }
-      }
+      };
+      dive(0);
       if (top.length === 0) return;
       for (const t of top) if (evaluated < iterations) evaluate(t.placement);
     }

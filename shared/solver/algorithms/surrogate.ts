@@ -10,8 +10,14 @@ import type { PlanMetrics } from '../types.js';
 export const SURROGATE_METRICS = ['average_carbon', 'average_cost', 'average_runtime', 'tail_carbon', 'tail_cost', 'tail_runtime'] as const;
 
 export interface Surrogate {
-  /** Predicted metrics of a placement (only the six plan metrics are set). */
-  predict(placement: ArrayLike<number>, out: PlanMetrics): PlanMetrics;
+  /** Predicted metrics of a placement, in the order of SURROGATE_METRICS. */
+  predict(placement: ArrayLike<number>, out: Float64Array): Float64Array;
+  /** Mean of metric k (the constant term). */
+  mean(k: number): number;
+  /** Term of metric k for instance i in region r. */
+  instanceTerm(k: number, i: number, r: number): number;
+  /** Term of metric k for edge e with its endpoints in regions a and b (0 when a = b). */
+  edgeTerm(k: number, e: number, a: number, b: number): number;
 }
 
 /**
@@ -87,13 +93,21 @@ export function fitSurrogate(
   }
   return {
     predict(placement, out) {
-      const c = features(placement);
-      for (let k = 0; k < K; k++) {
-        let s = mean[k]!;
-        for (const a of c) s += W[a * K + k]!;
-        out[SURROGATE_METRICS[k]!] = s;
+      for (let k = 0; k < K; k++) out[k] = mean[k]!;
+      const add = (a: number) => {
+        for (let k = 0; k < K; k++) out[k]! += W[a * K + k]!;
+      };
+      for (let i = 0; i < N; i++) add(i * R + placement[i]!);
+      for (let e = 0; e < E; e++) {
+        const [u, v] = edges[e]!;
+        if (placement[u] === placement[v]) continue;
+        add(N * R + e * 2 * R + placement[u]!);
+        add(N * R + e * 2 * R + R + placement[v]!);
       }
       return out;
     },
+    mean: (k) => mean[k]!,
+    instanceTerm: (k, i, r) => W[(i * R + r) * K + k]!,
+    edgeTerm: (k, e, a, b) => (a === b ? 0 : W[(N * R + e * 2 * R + a) * K + k]! + W[(N * R + e * 2 * R + R + b) * K + k]!),
   };
 }
