@@ -5,7 +5,11 @@
 // that pass (the Python code starts at home), mutates int(0.2·N + 1) instances per step within each
 // instance's permitted regions, accepts improvements always and worse deployments with a
 // probability that shrinks with the temperature (×0.99 per evaluated step), and returns to the best
-// deployment after a stretch without improvement. The second half of the budget polishes the best
+// deployment after a stretch without improvement. Then, when the permitted space is small enough to
+// enumerate by arithmetic (≤ 100,000 plans), four surrogate rounds: a pair-aware model (per instance
+// and region, plus per workflow edge a term of each endpoint's region when they differ, the form of
+// egress and transfer carbon) is fitted on every evaluated plan and its 8 best new plans in the
+// ranker's order are evaluated (surrogate.ts). The rest of the budget polishes the best
 // deployment: a repair descent on the soft limits' excess when the best breaks one (at most half of
 // what is left), then single-instance moves until none improves, then guided multi-instance moves:
 // every plan that moves two or more instances (up to 50,000 predictions) predicted from the single
