@@ -88,6 +88,18 @@ function slack(m: PlanMetrics, home: PlanMetrics, hard: Constraints['hard']): nu
   return room;
 }
 
+/** The model's edges as distinct instance pairs (several edges may join the same two instances). */
+function distinctEdges(model: PreparedModel): Array<readonly [number, number]> {
+  const seen = new Set<string>();
+  const out: Array<readonly [number, number]> = [];
+  for (const e of model.edges) {
+    if (e.from === e.to || e.from < 0 || e.to < 0 || seen.has(`${e.from},${e.to}`)) continue;
+    seen.add(`${e.from},${e.to}`);
+    out.push([e.from, e.to]);
+  }
+  return out;
+}
+
 export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCalculator, p: SolveHourParams): HourSolution {
   const t0 = performance.now();
   const e0 = calculator.evaluations;
@@ -103,6 +115,7 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
     home: model.home,
     permitted: model.permitted,
     calculator,
+    edges: distinctEdges(model),
     homeMetrics: homeEvaluation,
     constraints: p.constraints,
     deadlineMs: t0 + p.budgetMs,

@@ -9,6 +9,8 @@ export interface SearchContext {
   /** Permitted region indices per instance. */
   permitted: number[][];
   calculator: DeploymentMetricsCalculator;
+  /** The workflow's edges as instance pairs [from, to] (the surrogate's pair terms); all pairs if absent. */
+  edges?: Array<readonly [number, number]>;
   homeMetrics: PlanMetrics;
   constraints: Constraints;
   /** performance.now() value after which the search stops with what it has. */

@@ -5,7 +5,11 @@
 // that pass (the Python code starts at home), mutates int(0.2·N + 1) instances per step within each
 // instance's permitted regions, accepts improvements always and worse deployments with a
 // probability that shrinks with the temperature (×0.99 per evaluated step), and returns to the best
-// deployment after a stretch without improvement. The second half of the budget polishes the best
+// deployment after a stretch without improvement. Then, when the permitted space is small enough to
+// enumerate by arithmetic (≤ 100,000 plans), four surrogate rounds: a pair-aware model (per instance
+// and region, plus per workflow edge a term of each endpoint's region when they differ, the form of
+// egress and transfer carbon) is fitted on every evaluated plan and its 8 best new plans in the
+// ranker's order are evaluated (surrogate.ts). The rest of the budget polishes the best
 // deployment: a repair descent on the soft limits' excess when the best breaks one (at most half of
 // what is left), then single-instance moves until none improves, then guided multi-instance moves:
 // every plan that moves two or more instances (up to 50,000 predictions) predicted from the single
@@ -13,10 +17,11 @@
 // (fewer soft violations first, then the objective). Every accepted deployment is a candidate.
 import { STOCHASTIC_DEFAULTS } from '../constants.js';
 import { failsHardConstraints, limitOf, softViolations, type Candidate } from '../ranker.js';
-import type { Constraint, MetricName, PlanMetrics } from '../types.js';
+import type { Constraint, Constraints, MetricName, PlanMetrics } from '../types.js';
 import { coarseGrained, objectiveOf } from './coarse.js';
 import { pastDeadline, placementKey, type SearchContext } from './context.js';
 import { deploymentCount, fineGrained } from './fine.js';
+import { fitSurrogate, SURROGATE_METRICS } from './surrogate.js';
 
 const METRICS = ['average_carbon', 'average_cost', 'average_runtime', 'tail_carbon', 'tail_cost', 'tail_runtime'] as const;
 const ADDITIVE = ['average_carbon', 'average_cost', 'tail_carbon', 'tail_cost'] as const;
@@ -24,6 +29,11 @@ const ADDITIVE = ['average_carbon', 'average_cost', 'tail_carbon', 'tail_cost'] 
 const GUIDED_MAX_PREDICTIONS = 50_000;
 /** Least evaluations of a search (Python: R·N·3, 9 for one function in three regions). */
 const MIN_EVALUATIONS = 256;
+/** Largest permitted space whose surrogate is minimised by enumeration (12^4 = 20,736 fits). */
+const SURROGATE_MAX_PLANS = 100_000;
+/** Surrogate rounds (fit, then evaluate its best new plans) and new plans evaluated per round. */
+const SURROGATE_ROUNDS = 4;
+const SURROGATE_PER_ROUND = 8;
 
 /** Largest k such that the plans moving at most k instances (of the given move counts) are ≤ limit. */
 function movesWithin(counts: number[], limit: number): number {
@@ -163,6 +173,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   // still breaks a soft limit, a repair descent on the amount of the excess comes first: the
   // violation count alone gives no direction towards the few compliant plans.
   if (bestValue === Infinity) return candidates;
+  surrogateSearch();
   const softLimits = (Object.entries(ctx.constraints.soft) as Array<[MetricName, Constraint | undefined]>).flatMap(([metric, c]) =>
     c ? [{ key: `average_${metric}` as const, limit: limitOf(c, ctx.homeMetrics[`average_${metric}`]) }] : [],
   );
@@ -171,6 +182,81 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   if (excess(metricsOf.get(placementKey(best))!) > 0) localSearch(excess, true, evaluated + Math.ceil((iterations - evaluated) / 2));
   localSearch(score, false, iterations);
   return candidates;
+
+  /**
+   * Fits the pair-aware surrogate on every evaluated deployment, enumerates the permitted space on
+   * it and evaluates its best new plans (in the ranker's order, predicted), a few rounds.
+   */
+  function surrogateSearch(): void {
+    if (maxCombos > SURROGATE_MAX_PLANS) return;
+    const edges: Array<readonly [number, number]> = ctx.edges ?? [];
+    if (!ctx.edges) for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) edges.push([a, b]);
+    // The ranker's order on the predicted metrics (as score()), with a predicted hard failure last.
+    const checks = (constraints: Constraints['soft'], prefix: 'average' | 'tail'): Array<[number, number]> =>
+      (Object.entries(constraints) as Array<[MetricName, Constraint | undefined]>).flatMap(([metric, c]) => {
+        const key = `${prefix}_${metric}` as const;
+        return c ? [[SURROGATE_METRICS.indexOf(key), limitOf(c, ctx.homeMetrics[key])] as [number, number]] : [];
+      });
+    const softChecks = checks(ctx.constraints.soft, 'average');
+    const hardChecks = checks(ctx.constraints.hard, 'tail');
+    const objectiveIndex = SURROGATE_METRICS.indexOf(objective);
+    for (let round = 0; round < SURROGATE_ROUNDS && evaluated < iterations && !pastDeadline(ctx); round++) {
+      const observations = [...metricsOf].map(([key, metrics]) => ({ placement: key.split(',').map(Number), metrics }));
+      const model = fitSurrogate(N, ctx.R, edges, observations);
+      if (!model) return;
+      const top: Array<{ v: number; placement: number[] }> = [];
+      // Depth-first over the instances with partial sums of the used metrics: each edge's term is
+      // added at the depth of its later endpoint (tables per instance and per edge, then additions).
+      const used = [objectiveIndex, ...softChecks.map(([k]) => k), ...hardChecks.map(([k]) => k)];
+      const U = used.length;
+      const inst = Array.from({ length: N }, (_, i) => {
+        const t = new Float64Array(ctx.R * U);
+        for (const r of ctx.permitted[i]!) for (let u = 0; u < U; u++) t[r * U + u] = model.instanceTerm(used[u]!, i, r);
+        return t;
+      });
+      const closing = Array.from({ length: N }, () => [] as Array<{ other: number; t: Float64Array; later: 'a' | 'b' }>);
+      edges.forEach(([x, y], e) => {
+        const t = new Float64Array(ctx.R * ctx.R * U);
+        for (const ra of ctx.permitted[x]!)
+          for (const rb of ctx.permitted[y]!)
+            for (let u = 0; u < U; u++) t[(ra * ctx.R + rb) * U + u] = model.edgeTerm(used[u]!, e, ra, rb);
+        closing[Math.max(x, y)]!.push({ other: Math.min(x, y), t, later: x > y ? 'a' : 'b' });
+      });
+      const sums = Array.from({ length: N + 1 }, () => new Float64Array(U));
+      for (let u = 0; u < U; u++) sums[0]![u] = model.mean(used[u]!);
+      const placement = new Array<number>(N).fill(0);
+      const dive = (i: number): void => {
+        const from = sums[i]!;
+        const to = sums[i + 1]!;
+        for (const r of ctx.permitted[i]!) {
+          placement[i] = r;
+          const t = inst[i]!;
+          for (let u = 0; u < U; u++) to[u] = from[u]! + t[r * U + u]!;
+          for (const c of closing[i]!) {
+            const o = placement[c.other]!;
+            const at = (c.later === 'b' ? o * ctx.R + r : r * ctx.R + o) * U;
+            for (let u = 0; u < U; u++) to[u]! += c.t[at + u]!;
+          }
+          if (i + 1 < N) {
+            dive(i + 1);
+            continue;
+          }
+          let v = to[0]!;
+          for (let s = 0; s < softChecks.length; s++) if (to[1 + s]! > softChecks[s]![1]) v += penalty;
+          for (let h = 0; h < hardChecks.length; h++) if (to[1 + softChecks.length + h]! > hardChecks[h]![1]) v += penalty * 100;
+          if ((top.length < SURROGATE_PER_ROUND || v < top[top.length - 1]!.v) && !values.has(placementKey(placement))) {
+            let k = top.length;
+            while (k > 0 && top[k - 1]!.v > v) k--;
+            top.splice(k, 0, { v, placement: placement.slice() });
+            if (top.length > SURROGATE_PER_ROUND) top.pop();
+          }
+        }
+      };
+      dive(0);
+      if (top.length === 0) return;
+      for (const t of top) if (evaluated < iterations) evaluate(t.placement);
+    }
+  }
 
   /** Value of a deployment under f (evaluated if new); Infinity when it breaks a hard constraint. */
   function valueUnder(f: (m: PlanMetrics) => number, placement: number[]): number {
