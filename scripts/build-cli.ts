@@ -7,6 +7,10 @@
 // `import.meta.url` is therefore replaced, in code only (strings untouched), by its source file's
 // URL. dist/cli/build.json records the root and every bundled source, so bin/caribou.js can tell a
 // stale or moved build and fall back to tsx.
+//
+// The solver's worker thread entry is bundled too, as dist/cli/solver-worker.mjs, and its path is
+// compiled into the CLI (__CARIBOU_SOLVER_WORKER__), so `caribou solve` starts workers without
+// bundling at run time and without esbuild installed (shared/solver/worker-pool.ts).
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +18,7 @@ import { build, transform, type Plugin } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUT_DIR = path.join(root, 'dist', 'cli');
+export const SOLVER_WORKER_FILE = 'solver-worker.mjs';
 
 const sourceUrls: Plugin = {
   name: 'source-import-meta-url',
@@ -44,6 +49,19 @@ export async function buildCli(outDir = CLI_OUT_DIR): Promise<CliBuild> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const builtAtMs = Date.now();
+  const worker = await build({
+    absWorkingDir: root,
+    entryPoints: [path.join(root, 'shared', 'solver', 'worker.ts')],
+    outfile: path.join(outDir, SOLVER_WORKER_FILE),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    metafile: true,
+    plugins: [sourceUrls],
+    logLevel: 'warning',
+  });
   const result = await build({
     absWorkingDir: root,
     entryPoints: { main: path.join(root, 'cli', 'main.ts') },
@@ -57,10 +75,11 @@ export async function buildCli(outDir = CLI_OUT_DIR): Promise<CliBuild> {
     packages: 'external',
     metafile: true,
     sourcemap: 'linked',
+    define: { __CARIBOU_SOLVER_WORKER__: JSON.stringify(path.join(outDir, SOLVER_WORKER_FILE)) },
     plugins: [sourceUrls],
     logLevel: 'warning',
   });
-  const inputs = Object.keys(result.metafile.inputs)
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(worker.metafile.inputs)])]
     .filter((f) => !f.includes('node_modules/'))
     .sort();
   const record: CliBuild = { root, builtAtMs, inputs };

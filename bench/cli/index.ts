@@ -22,6 +22,9 @@ const CASES: { name: string; argv: string[]; target?: { wall_s: number; max_rss_
   { name: 'caribou solve --help', argv: ['bin/caribou.js', 'solve', '--help'] },
   { name: 'caribou solve map_reduce (4 hours)', argv: ['bin/caribou.js', ...solveArgs], target: { wall_s: 0.5 } },
   { name: 'caribou solve map_reduce --hours 0', argv: ['bin/caribou.js', ...solveArgs, '--hours', '0'] },
+  // The same 4 hours on the main thread beside one worker thread (`auto` keeps 2-core machines on
+  // the main thread alone; this case shows what the second thread costs or saves at this load).
+  { name: 'caribou solve map_reduce --workers 2', argv: ['bin/caribou.js', ...solveArgs, '--workers', '2'] },
 ];
 
 interface Sample {
@@ -49,9 +52,13 @@ export async function run(): Promise<unknown> {
   const scratch = mkdtempSync(join(tmpdir(), 'caribou-bench-cli-'));
   const load = loadavg();
   try {
-    const results = CASES.map((c) => {
-      measure(c.argv, scratch); // warm the file cache
-      const samples = Array.from({ length: RUNS }, () => measure(c.argv, scratch));
+    for (const c of CASES) measure(c.argv, scratch); // warm the file cache
+    // Interleaved (one run of every case per round), so a change of load during the bench falls on
+    // every case alike and the cases stay comparable (e.g. the two 4-hour solves).
+    const byCase = CASES.map((): Sample[] => []);
+    for (let r = 0; r < RUNS; r++) CASES.forEach((c, i) => byCase[i]!.push(measure(c.argv, scratch)));
+    const results = CASES.map((c, i) => {
+      const samples = byCase[i]!;
       const m = {
         wall_s: median(samples.map((s) => s.wall_s)),
         cpu_s: median(samples.map((s) => s.cpu_s)),
@@ -76,7 +83,7 @@ export async function run(): Promise<unknown> {
         load_average_at_start: load,
         load_average_at_end: loadavg(),
       },
-      method: `Each run is a fresh process under GNU time (/usr/bin/time: elapsed, user+sys, max RSS); one warm-up run, then the median of ${RUNS}. The CLI runs from dist/cli/ (rebuilt before measuring: ${build.inputs.length} sources). The node -e 0 baseline is the floor any Node.js command pays on this machine at this load.`,
+      method: `Each run is a fresh process under GNU time (/usr/bin/time: elapsed, user+sys, max RSS); one warm-up run of each case, then the median of ${RUNS} rounds that run every case once (interleaved). The CLI runs from dist/cli/ (rebuilt before measuring: ${build.inputs.length} sources). The node -e 0 baseline is the floor any Node.js command pays on this machine at this load.`,
       cases: results,
     };
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });

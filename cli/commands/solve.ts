@@ -27,12 +27,13 @@ or:
 Options:
   --hours <list>        UTC solve hours, comma-separated (default 0,6,12,18)
   --algorithm <name>    coarse | fine | stochastic (default: the workflow config's, else stochastic)
-  --calculator <name>   simple | go (default go: the fast calculator on worker threads)
+  --calculator <name>   simple | go (default go: the fast calculator)
   --seed <n>            random seed (default 0); equal seeds give equal plans
   --budget <seconds>    wall-clock budget per solve hour (default unlimited)
   --samples <n>         fixed Monte Carlo samples per evaluation (default: 200..2000, stop at ±5%)
-  --workers <n|auto>    worker threads for the go calculator, 0 = main thread (default auto:
-                        one per core on machines with 4+ cores, else the main thread)
+  --workers <n|auto>    threads solving hours with the go calculator, the main one included:
+                        n > 1 adds n - 1 worker threads; 0 or 1 = main thread alone (default
+                        auto: one per core on machines with 4+ cores, else the main thread)
   --json                print one JSON object instead of text
   -h, --help            this help
 

@@ -21,11 +21,12 @@ export interface SolveOptions {
   /** Monte Carlo settings (samples, batch size, convergence target). */
   monteCarlo?: Omit<CalculatorOptions, 'seed'>;
   /**
-   * Worker threads for the fast calculator: a number (0 = main thread) or 'auto' (default): a pool
-   * of one worker per core when there are at least 4 cores and 2 hours, else the main thread.
-   * Measured on the 2-core development machine, shared with other jobs, the pool's fixed cost
-   * (bundle, thread start, a JIT warm-up per thread: ~0.7 s) exceeded what it saved even for 24
-   * map_reduce hours (docs/solver.md, bench/results/solver.json).
+   * Threads that solve hours with the fast calculator, the calling thread included: n > 1 solves on
+   * the calling thread beside n - 1 worker threads (each takes the next unsolved hour); 0 or 1 = the
+   * calling thread alone. 'auto' (default): one thread per core when there are at least 4 cores and
+   * 2 hours, else the calling thread alone. On the 2-core development machine, shared with other
+   * jobs, a second thread costs more than it saves: each thread warms its own JIT (+0.3..0.9 s CPU
+   * for map_reduce's 4 hours) and the machine has no idle core to absorb it (docs/adr/0200).
    */
   workers?: number | 'auto';
 }
@@ -71,12 +72,16 @@ export async function solveWorkflow(input: SolverInput, options: SolveOptions = 
   let solutions: HourSolution[];
   const cores = defaultWorkerCount();
   const requested = options.workers ?? 'auto';
-  const workers = requested === 'auto' ? (cores >= 4 && hours.length >= 2 ? cores : 0) : requested;
-  if (calculatorType === 'go' && workers > 0 && hours.length > 1) {
-    solutions = await solveHoursInWorkers(input, calculatorType, calculatorOptions, params, workers);
+  const threads = requested === 'auto' ? (cores >= 4 && hours.length >= 2 ? cores : 1) : requested;
+  let calculator: ReturnType<typeof createCalculator> | undefined; // made once the workers are starting
+  const onThisThread = (p: SolveHourParams) => {
+    calculator ??= createCalculator(calculatorType, model, calculatorOptions);
+    return solveHour(model, calculator, p);
+  };
+  if (calculatorType === 'go' && threads > 1 && hours.length > 1) {
+    solutions = await solveHoursInWorkers(input, calculatorType, calculatorOptions, params, threads - 1, onThisThread);
   } else {
-    const calculator = createCalculator(calculatorType, model, calculatorOptions);
-    solutions = params.map((p) => solveHour(model, calculator, p));
+    solutions = params.map(onThisThread);
   }
   const named = solutions.map((s) => ({
     ...s,

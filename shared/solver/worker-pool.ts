@@ -1,8 +1,12 @@
 // A pool of solver workers kept for one solve: each worker prepares the model once and then takes
-// solve hours from a shared queue. Running from .ts sources (tsx), `execArgv: ['--import','tsx']`
-// does not load a .ts worker entry on Node 20 (ERR_UNKNOWN_FILE_EXTENSION), and booting tsx inside
-// every worker costs ~0.4 s each; so the worker entry is bundled once per process with esbuild
-// (~50 ms) and started as plain JavaScript. From compiled .js, worker.js is started directly.
+// solve hours from a shared queue. The worker entry is started as plain JavaScript:
+// - in the `caribou` CLI bundle, the prebuilt dist/cli/solver-worker.mjs (scripts/build-cli.ts
+//   compiles its path in as __CARIBOU_SOLVER_WORKER__): no bundling at run time, no esbuild needed;
+// - from compiled .js, worker.js next to this file;
+// - from .ts sources (tsx: tests, benches), bundled once per process with esbuild (~50 ms):
+//   `execArgv: ['--import','tsx']` does not load a .ts worker entry on Node 20
+//   (ERR_UNKNOWN_FILE_EXTENSION), and booting tsx inside every worker costs ~0.4 s each.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +14,15 @@ import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../errors.js';
 import type { HourSolution, SolveHourParams } from './solve-hour.js';
 import type { CalculatorOptions, CalculatorType, SolverInput } from './types.js';
+
+/** Replaced by scripts/build-cli.ts with the prebuilt worker's path; undefined elsewhere. */
+declare const __CARIBOU_SOLVER_WORKER__: string | undefined;
+
+/** The prebuilt worker entry this code was bundled with, if any and still on disk. */
+export function prebuiltWorkerFile(): string | undefined {
+  const file = typeof __CARIBOU_SOLVER_WORKER__ === 'string' ? __CARIBOU_SOLVER_WORKER__ : undefined;
+  return file !== undefined && existsSync(file) ? file : undefined;
+}
 
 let bundledWorker: string | undefined;
 
@@ -32,6 +45,8 @@ function workerBundle(): string {
 }
 
 function startWorker(workerData: unknown): Worker {
+  const prebuilt = prebuiltWorkerFile();
+  if (prebuilt !== undefined) return new Worker(prebuilt, { workerData });
   const self = import.meta.url;
   if (self.endsWith('.ts')) return new Worker(workerBundle(), { eval: true, workerData });
   return new Worker(new URL('./worker.js', self), { workerData });
@@ -41,51 +56,55 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** Solves the given hours on up to `workers` threads; results in the order of `params`. */
+/**
+ * Solves the given hours on `workers` worker threads, plus the calling thread when `solveOnMain` is
+ * given (it would otherwise wait idle). Every thread claims the next unsolved hour from a shared
+ * counter, so a thread that is still starting takes fewer hours. Results in the order of `params`.
+ */
 export async function solveHoursInWorkers(
   input: SolverInput,
   calculator: CalculatorType,
   calculatorOptions: CalculatorOptions,
   params: SolveHourParams[],
   workers: number,
+  solveOnMain?: (params: SolveHourParams) => HourSolution,
 ): Promise<HourSolution[]> {
-  const count = Math.max(1, Math.min(workers, params.length));
+  const count = Math.max(1, Math.min(workers, params.length - (solveOnMain ? 1 : 0)));
   const results = new Array<HourSolution | undefined>(params.length);
-  let next = 0;
+  const claim = new Int32Array(new SharedArrayBuffer(4));
   const pool: Worker[] = [];
   try {
-    await Promise.all(
-      Array.from(
-        { length: count },
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const worker = startWorker({ input, calculator, calculatorOptions });
-            pool.push(worker);
-            let current = -1;
-            const dispatch = () => {
-              if (next >= params.length) return resolve();
-              current = next++;
-              worker.postMessage({ type: 'hour', params: params[current] });
-            };
-            worker.on('message', (msg: { type: string; solution?: HourSolution; message?: string; name?: string }) => {
-              if (msg.type === 'ready') return dispatch();
-              if (msg.type === 'done') {
-                results[current] = msg.solution;
-                return dispatch();
-              }
-              const error =
+    const finished = Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = startWorker({ input, calculator, calculatorOptions, params, claim });
+          pool.push(worker);
+          worker.on('message', (msg: { type: string; index?: number; solution?: HourSolution; message?: string; name?: string }) => {
+            if (msg.type === 'done') results[msg.index!] = msg.solution;
+            else if (msg.type === 'finished') resolve();
+            else
+              reject(
                 msg.name === 'ValidationError'
                   ? new ValidationError(msg.message ?? 'worker failed')
-                  : new Error(msg.message ?? 'worker failed');
-              reject(error);
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (code !== 0) reject(new Error(`solver worker exited with code ${code}`));
-            });
-          }),
-      ),
+                  : new Error(msg.message ?? 'worker failed'),
+              );
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new Error(`solver worker exited with code ${code}`));
+          });
+        }),
     );
+    // Keep an early worker failure from being reported as unhandled while the main thread solves.
+    const all = Promise.all(finished);
+    all.catch(() => {});
+    if (solveOnMain) {
+      for (let index = Atomics.add(claim, 0, 1); index < params.length; index = Atomics.add(claim, 0, 1)) {
+        results[index] = solveOnMain(params[index]!);
+      }
+    }
+    await all;
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }

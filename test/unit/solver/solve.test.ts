@@ -20,7 +20,7 @@ describe('solveWorkflow and plans', () => {
     const first = inline.hours[0]!.placementByInstance['ITW-0_0_1-First:entry_point:0']!;
     assert.ok(['aws:us-east-1', 'aws:us-east-2', 'aws:ca-central-1'].includes(first), `First placed in ${first}`);
     assert.ok(inline.timing.evaluations > 20 && inline.timing.samples === inline.timing.evaluations * 30, 'timing counts');
-    // Two hours on two worker threads give what the main thread gives.
+    // Two hours on the main thread beside a worker give what the main thread alone gives.
     const coarse = { hours: [18, 6], calculator: 'go' as const, seed: 7, monteCarlo: mc, algorithm: 'coarse' as const };
     const pooled = await solveWorkflow(input, { ...coarse, workers: 2 });
     assert.deepEqual(strip(pooled), strip(await solveWorkflow(input, { ...coarse, workers: 0 })));
