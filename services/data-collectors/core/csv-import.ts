@@ -7,6 +7,7 @@ import type { CarbonDocument } from '../../../shared/contracts/collected-data.js
 import { ValidationError } from '../../../shared/errors.js';
 import { EMBEDDED_REGIONS, embeddedRegion, regionKey, type EmbeddedRegion } from '../data/regions.js';
 import { IMPORTED_SOURCE, distancesKm } from './carbon.js';
+import { MAX_PLAUSIBLE_G_CO2E_PER_KWH } from './electricity-maps.js';
 import { validateDocument } from './validate.js';
 
 export const CSV_COLUMNS = {
@@ -69,8 +70,8 @@ export function parseElectricityMapsCsv(text: string, file: string): ParsedCsv {
     if (!zone) throw new CsvImportError(`${where('zone')}: empty zone id`);
     const rawValue = at('lifecycle');
     const value = Number(rawValue);
-    if (rawValue === '' || !Number.isFinite(value) || value < 0)
-      throw new CsvImportError(`${where('lifecycle')}: expected a non-negative number, got "${rawValue}"`);
+    if (rawValue === '' || !Number.isFinite(value) || value < 0 || value > MAX_PLAUSIBLE_G_CO2E_PER_KWH)
+      throw new CsvImportError(`${where('lifecycle')}: expected gCO2e/kWh from 0 to ${MAX_PLAUSIBLE_G_CO2E_PER_KWH}, got "${rawValue}"`);
     let list = zones.get(zone);
     if (!list) zones.set(zone, (list = []));
     list.push({ atMs, gCO2ePerKWh: value });

@@ -8,13 +8,17 @@ import { HttpStatusError } from './retry.js';
 
 export class ElectricityMapsFormatError extends CaribouError {}
 
+/** No grid emits more: the dirtiest measured grids are near 1,200 gCO2e/kWh (lignite ~1,100).
+ * A larger value is a unit or format error, and refusing it keeps sums and forecasts finite. */
+export const MAX_PLAUSIBLE_G_CO2E_PER_KWH = 5_000;
+
 export interface HourlyPoint {
   datetime: string;
   gCO2ePerKWh: number;
 }
 
 /** The rows of an answer. A null intensity is a missing hour (left out, never written); any other
- * row that is not a parseable datetime with a finite, non-negative intensity refuses the answer. */
+ * row that is not a parseable datetime with an intensity from 0 to MAX_PLAUSIBLE_G_CO2E_PER_KWH refuses the answer. */
 function points(body: unknown, field: 'data' | 'forecast', url: string): HourlyPoint[] {
   const list = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
   if (!Array.isArray(list)) throw new ElectricityMapsFormatError(`${url}: expected a "${field}" array`);
@@ -26,9 +30,14 @@ function points(body: unknown, field: 'data' | 'forecast', url: string): HourlyP
       );
     }
     if (row.carbonIntensity === null) return;
-    if (typeof row.carbonIntensity !== 'number' || !Number.isFinite(row.carbonIntensity) || row.carbonIntensity < 0) {
+    if (
+      typeof row.carbonIntensity !== 'number' ||
+      !Number.isFinite(row.carbonIntensity) ||
+      row.carbonIntensity < 0 ||
+      row.carbonIntensity > MAX_PLAUSIBLE_G_CO2E_PER_KWH
+    ) {
       throw new ElectricityMapsFormatError(
-        `${url}: ${field}[${i}].carbonIntensity is not a non-negative number or null: ${JSON.stringify(row.carbonIntensity)}`,
+        `${url}: ${field}[${i}].carbonIntensity is not a number of gCO2e/kWh from 0 to ${MAX_PLAUSIBLE_G_CO2E_PER_KWH} or null: ${JSON.stringify(row.carbonIntensity)}`,
       );
     }
     out.push({ datetime: row.datetime, gCO2ePerKWh: row.carbonIntensity });

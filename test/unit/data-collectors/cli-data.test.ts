@@ -61,7 +61,7 @@ test('import carbon: a bad value names its line and column, and nothing is writt
     assert.ok(error instanceof CsvImportError);
     assert.equal(
       error.message,
-      'FR_bad.csv: line 18, column "Carbon intensity gCO₂eq/kWh (Life cycle)": expected a non-negative number, got "n/a"',
+      'FR_bad.csv: line 18, column "Carbon intensity gCO₂eq/kWh (Life cycle)": expected gCO2e/kWh from 0 to 5000, got "n/a"',
     );
     return true;
   });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CSV_COLUMNS, CsvImportError, parseElectricityMapsCsv, parseZoneMap } from '../../../services/data-collectors/core/csv-import.js';
-import { ElectricityMapsFormatError, electricityMapsProfile } from '../../../services/data-collectors/core/electricity-maps.js';
+import { ElectricityMapsFormatError, MAX_PLAUSIBLE_G_CO2E_PER_KWH, electricityMapsProfile } from '../../../services/data-collectors/core/electricity-maps.js';
 import {
   CLOUDPING_PERCENTILES,
   CloudpingFormatError,
@@ -106,7 +106,7 @@ test('Electricity Maps CSV: refused with CsvImportError naming a line, or every 
         assert.ok(zone.trim().length > 0);
         for (const p of points) {
           assert.ok(Number.isFinite(p.atMs), `time of ${JSON.stringify(p)}`);
-          assert.ok(finiteNonNegative(p.gCO2ePerKWh), `intensity of ${JSON.stringify(p)}`);
+          assert.ok(finiteNonNegative(p.gCO2ePerKWh) && p.gCO2ePerKWh <= MAX_PLAUSIBLE_G_CO2E_PER_KWH, `intensity of ${JSON.stringify(p)}`);
         }
       }
     },
@@ -172,6 +172,16 @@ test('Electricity Maps API: answers are refused with ElectricityMapsFormatError 
     electricityMapsProfile(http, { baseUrl: 'http://127.0.0.1:9', token: 't', zone: 'DE', nowMs: NOW, timeoutMs: 1000 }),
     ElectricityMapsFormatError,
   );
+  // Found by this property in CI: a week of intensities near 1e305 overflowed the forecast to
+  // Infinity (written as null). Intensities above MAX_PLAUSIBLE_G_CO2E_PER_KWH are refused.
+  const huge = fullWeek((i) => 1e305 + i);
+  await assert.rejects(
+    electricityMapsProfile(
+      { getJson: async (url: string) => (url.includes('/forecast') ? { forecast: [] } : huge) },
+      { baseUrl: 'http://127.0.0.1:9', token: 't', zone: 'DE', nowMs: NOW, timeoutMs: 1000 },
+    ),
+    /carbonIntensity is not a number of gCO2e\/kWh from 0 to 5000/,
+  );
   await check(t, 'Electricity Maps answers', fc.tuple(emBody, fc.oneof(emBody, fc.constant('404'))), async ([history, forecast]) => {
     const http = {
       async getJson(url: string) {
@@ -189,7 +199,7 @@ test('Electricity Maps API: answers are refused with ElectricityMapsFormatError 
     );
     if (!profile) return;
     assert.equal(profile.hourly.length, 24);
-    assert.ok(profile.hourly.every(finiteNonNegative), JSON.stringify(profile.hourly));
+    assert.ok(profile.hourly.every((v) => finiteNonNegative(v) && v <= MAX_PLAUSIBLE_G_CO2E_PER_KWH), JSON.stringify(profile.hourly));
   });
 });
 
