@@ -5,7 +5,7 @@ export CHECKPOINT_DISABLE := 1
 TSX := node --import tsx
 STACK ?= caribou
 
-.PHONY: help install function-node build build-cli typecheck bundle format test test-unit test-integration test-e2e synth validate plan deploy destroy lint local local-down bench clean
+.PHONY: help install function-node build build-cli typecheck bundle format test test-unit test-integration test-e2e fuzz synth validate plan deploy destroy lint local local-down bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ test-integration: install ## integration tests (start local mode themselves)
 
 test-e2e: install ## end-to-end tests in local mode
 	scripts/run-tests.sh e2e
+
+fuzz: install ## property tests on fresh random seeds with 10x the inputs (make test uses one fixed seed)
+	CARIBOU_FUZZ_SEED=random CARIBOU_FUZZ_RUNS=$${CARIBOU_FUZZ_RUNS:-1500} node --import tsx --import ./test/setup/fast-check-seed.ts --test $$(ls test/unit/fuzz/*.test.ts test/unit/log-syncer/*.test.ts)
 
 synth: bundle ## synthesize the control plane's Terraform into cdktf.out/
 	$(TSX) terraform/main.ts

@@ -20,7 +20,7 @@ trap 'rm -f "$log"' EXIT
 # Unit files run two at a time (2 cores); integration and e2e files share one local-mode
 # system and run one at a time.
 if [ "${tiers[*]}" = unit ]; then concurrency=${TEST_CONCURRENCY:-2}; else concurrency=${TEST_CONCURRENCY:-1}; fi
-node --import tsx --test --test-concurrency="$concurrency" --test-reporter=spec "${files[@]}" 2>&1 | tee "$log"
+node --import tsx --import ./test/setup/fast-check-seed.ts --test --test-concurrency="$concurrency" --test-reporter=spec "${files[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 tests=$(grep -E '^ℹ tests [0-9]+' "$log" | tail -1 | awk '{print $3}')
 passed=$(grep -E '^ℹ pass [0-9]+' "$log" | tail -1 | awk '{print $3}')

@@ -296,6 +296,12 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     meaning: 'inputs per property of the fuzz tests',
     default: 'per test (hundreds)',
   },
+  {
+    name: 'CARIBOU_FUZZ_SEED',
+    readers: 'tests (test/setup/fast-check-seed.ts)',
+    meaning: 'seed of every property test; `random` for a fresh one (`make fuzz`)',
+    default: '20261202 (fixed, so `make test` is reproducible)',
+  },
   ...TABLE_VARS,
 ];
 

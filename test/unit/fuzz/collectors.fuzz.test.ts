@@ -7,7 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CSV_COLUMNS, CsvImportError, parseElectricityMapsCsv, parseZoneMap } from '../../../services/data-collectors/core/csv-import.js';
-import { ElectricityMapsFormatError, MAX_PLAUSIBLE_G_CO2E_PER_KWH, electricityMapsProfile } from '../../../services/data-collectors/core/electricity-maps.js';
+import {
+  ElectricityMapsFormatError,
+  MAX_PLAUSIBLE_G_CO2E_PER_KWH,
+  electricityMapsProfile,
+} from '../../../services/data-collectors/core/electricity-maps.js';
 import {
   CLOUDPING_PERCENTILES,
   CloudpingFormatError,
@@ -199,7 +203,10 @@ test('Electricity Maps API: answers are refused with ElectricityMapsFormatError 
     );
     if (!profile) return;
     assert.equal(profile.hourly.length, 24);
-    assert.ok(profile.hourly.every((v) => finiteNonNegative(v) && v <= MAX_PLAUSIBLE_G_CO2E_PER_KWH), JSON.stringify(profile.hourly));
+    assert.ok(
+      profile.hourly.every((v) => finiteNonNegative(v) && v <= MAX_PLAUSIBLE_G_CO2E_PER_KWH),
+      JSON.stringify(profile.hourly),
+    );
   });
 });
 

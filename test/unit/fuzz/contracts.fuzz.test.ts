@@ -94,6 +94,7 @@ const bus = (detail: unknown, type: string, source = INTERNAL_EVENT_SOURCE) =>
 const sqs = (bodies: string[]): SQSEvent => ({
   Records: bodies.map((body, i) => ({ messageId: `m${i}`, body, eventSource: 'aws:sqs' }) as unknown as SQSRecord),
 });
+const detailType = (type: unknown) => (typeof type === 'string' ? type : Object.prototype.toString.call(type));
 const typesOf = (labourer: string) => INTERNAL_ACTION_TYPES.filter((type) => LABOURER_OF_TYPE[type] === labourer);
 
 test('labourer consumer: every valid internal event within the hop limit is parsed back unchanged in meaning', async (t) => {
@@ -107,7 +108,8 @@ test('labourer consumer: every valid internal event within the hop limit is pars
 test('labourer consumer: mutated, forged and junk deliveries are refused as ValidationError/LoopGuardError, consumed, never processed or retried', async (t) => {
   const body = fc.oneof(
     mutate(internalActionMessage(MAX_INTERNAL_HOPS) as fc.Arbitrary<Record<string, unknown>>).map((m) =>
-      bus(m, String((m as { type?: unknown })?.type)),
+      // The mutated type may be an object with no prototype, which String() cannot convert.
+      bus(m, detailType((m as { type?: unknown })?.type)),
     ),
     internalActionMessage(1000)
       .filter((m) => m.meta.hop > MAX_INTERNAL_HOPS)
