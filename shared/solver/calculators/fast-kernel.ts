@@ -13,6 +13,8 @@
 // evaluation; the random stream, the system carbon intensity and the latency pool (which grows)
 // are arguments.
 
+import { compileWasmKernel, type WasmKernelModule, wasmKernel } from './wasm-kernel.js';
+
 /** The topology facts the generated code bakes in (all indices into the calculator's tables). */
 export interface KernelTopology {
   N: number;
@@ -85,15 +87,27 @@ export interface KernelTables extends KernelTopology {
   rcuOf: (gb: number) => number;
 }
 
-/** The hour's shared random stream (rng.ts SharedStream). */
+/** The hour's shared random stream (rng.ts SharedStream): Rng(seed)'s values in turn. */
 export interface KernelStream {
+  readonly seed: number;
   values: F64;
   length: number;
   extend(need: number): void;
 }
 
-/** Draws samples [from, to) into the tables' output buffers and returns the new stream position. */
-export type SampleKernel = (from: number, to: number, rpos: number, stream: KernelStream, systemCI: number, latPool: F64) => number;
+/**
+ * Draws samples [from, to) into the tables' output buffers and returns the new stream position.
+ * latPool's first latLength values are in use; it only grows by appending.
+ */
+export type SampleKernel = (
+  from: number,
+  to: number,
+  rpos: number,
+  stream: KernelStream,
+  systemCI: number,
+  latPool: F64,
+  latLength: number,
+) => number;
 
 const num = (x: number): string => (Object.is(x, -0) ? '0' : String(x));
 
@@ -237,12 +251,15 @@ export const KERNEL_POLICY = {
    * map_reduce's 4 default hours draws ~0.42 M.
    */
   generateAfterSamples: 2_000_000,
+  /** The kernel before that: the WebAssembly loop (wasm-kernel.ts) or the JavaScript one. */
+  first: 'wasm' as 'wasm' | 'js',
 };
 
 type RawKernel = (c: KernelTables, ...rest: Parameters<SampleKernel>) => number;
 interface KernelEntry {
   samples: number;
   raw: RawKernel | undefined;
+  wasm: WasmKernelModule | undefined;
 }
 
 // Per distinct topology (the facts the generated source is made of; building the source itself
@@ -262,18 +279,22 @@ export function createKernel(t: KernelTables): SampleKernel {
   if (entry) entries.delete(key);
   else {
     if (entries.size >= MAX_KERNELS) entries.delete(entries.keys().next().value!);
-    entry = { samples: 0, raw: undefined };
+    entry = { samples: 0, raw: undefined, wasm: undefined };
   }
   entries.set(key, entry);
   const e = entry;
-  const generic = genericKernel(t);
-  return (from, to, rpos, stream, systemCI, latPool) => {
+  let first: SampleKernel;
+  if (KERNEL_POLICY.first === 'wasm') {
+    e.wasm ??= compileWasmKernel(t);
+    first = wasmKernel(t, e.wasm);
+  } else first = genericKernel(t);
+  return (from, to, rpos, stream, systemCI, latPool, latLength) => {
     if (e.raw === undefined) {
       e.samples += to - from;
-      if (e.samples <= KERNEL_POLICY.generateAfterSamples) return generic(from, to, rpos, stream, systemCI, latPool);
+      if (e.samples <= KERNEL_POLICY.generateAfterSamples) return first(from, to, rpos, stream, systemCI, latPool, latLength);
       e.raw = compileRaw(kernelSource(t));
     }
-    return e.raw(t, from, to, rpos, stream, systemCI, latPool);
+    return e.raw(t, from, to, rpos, stream, systemCI, latPool, latLength);
   };
 }
 
@@ -289,7 +310,7 @@ function compileRaw(source: string): RawKernel {
 /** The generated kernel alone, compiled now (tests, benchmarks). */
 export function generatedKernel(t: KernelTables): SampleKernel {
   const raw = compileRaw(kernelSource(t));
-  return (from, to, rpos, stream, systemCI, latPool) => raw(t, from, to, rpos, stream, systemCI, latPool);
+  return (from, to, rpos, stream, systemCI, latPool, latLength) => raw(t, from, to, rpos, stream, systemCI, latPool, latLength);
 }
 
 /** genericSample's argument: the tables with the topology as typed arrays and per-sample state. */

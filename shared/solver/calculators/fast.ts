@@ -534,6 +534,6 @@ export class FastCalculator implements DeploymentMetricsCalculator {
 
   /** Draws samples [from, to) with this workflow's kernel (fast-kernel.ts). */
   private sampleRange(from: number, to: number): void {
-    this.rpos = this.kernel(from, to, this.rpos, this.stream, this.hourScalars[0]!, this.pools.values);
+    this.rpos = this.kernel(from, to, this.rpos, this.stream, this.hourScalars[0]!, this.pools.values, this.pools.length);
   }
 }
