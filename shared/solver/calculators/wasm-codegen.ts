@@ -79,16 +79,22 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
   for (const name of Object.keys(SLOT) as (keyof typeof SLOT)[]) {
     if (name === 'R' || name === 'home' || name === 'redirOff' || name === 'redirLen' || name === 'nStartSizes' || name === 'rng') continue;
     base[name] = fn.local(I32);
-    fn.i32(0).i32Load(4 * SLOT[name]).set(base[name]);
+    fn.i32(0)
+      .i32Load(4 * SLOT[name])
+      .set(base[name]);
   }
   const int = (slot: number) => {
     const l = fn.local(I32);
-    fn.i32(0).i32Load(4 * slot).set(l);
+    fn.i32(0)
+      .i32Load(4 * slot)
+      .set(l);
     return l;
   };
   const dbl = (slot: number) => {
     const l = fn.local(F64);
-    fn.i32(0).f64Load(F64_BASE + 8 * slot).set(l);
+    fn.i32(0)
+      .f64Load(F64_BASE + 8 * slot)
+      .set(l);
     return l;
   };
   const R = int(SLOT.R);
@@ -477,8 +483,15 @@ function fillFunction(): FunctionBuilder {
   const endAt = fn.local(I32);
   const stream = fn.local(I32);
   const s = [s0, s1, s2, s3];
-  s.forEach((w, i) => fn.i32(0).i32Load(4 * (SLOT.rng + i)).set(w));
-  fn.i32(0).i32Load(4 * SLOT.stream).set(stream);
+  s.forEach((w, i) =>
+    fn
+      .i32(0)
+      .i32Load(4 * (SLOT.rng + i))
+      .set(w),
+  );
+  fn.i32(0)
+    .i32Load(4 * SLOT.stream)
+    .set(stream);
   fn.get(stream).get(FROM).i32(3).op('i32Shl').op('i32Add').set(at);
   fn.get(stream).get(TO).i32(3).op('i32Shl').op('i32Add').set(endAt);
   fn.block().loop();
@@ -499,6 +512,11 @@ function fillFunction(): FunctionBuilder {
   fn.get(at).i32(8).op('i32Add').set(at);
   fn.br(0);
   fn.end().end();
-  s.forEach((w, i) => fn.i32(0).get(w).i32Store(4 * (SLOT.rng + i)));
+  s.forEach((w, i) =>
+    fn
+      .i32(0)
+      .get(w)
+      .i32Store(4 * (SLOT.rng + i)),
+  );
   return fn;
 }

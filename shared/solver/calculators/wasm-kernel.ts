@@ -184,7 +184,7 @@ export function wasmKernel(t: KernelTables, module: WasmKernelModule): SampleKer
     }
     const need = rpos + (to - from) * t.maxDraws;
     if (need > stream.used) {
-      ensure(stream, need + 16 * t.maxDraws * CHUNK);
+      ensure(stream, need);
       fill(stream.used, need);
       stream.used = need;
     }

@@ -1,7 +1,6 @@
 // The fast calculator's sample loops (fast-kernel.ts): the WebAssembly kernel generated per
-// topology (wasm-codegen.ts, the default), the generic JavaScript loop and the generated
-// JavaScript kernel compiled after KERNEL_POLICY.generateAfterSamples must give bit-identical
-// results, so which one runs, and when the switch happens, cannot change a plan.
+// topology (wasm-codegen.ts, the default) and the generic JavaScript loop must give bit-identical
+// results, so which one runs cannot change a plan.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -18,8 +17,14 @@ const defaultPolicy = { ...KERNEL_POLICY };
 after(() => Object.assign(KERNEL_POLICY, defaultPolicy));
 
 /** Home, the farthest permitted region everywhere, and random placements, at three hours. */
-function evaluations(m: PreparedModel, samples: number, randomPlacements = 6): EvaluationResult[] {
-  const calc = new FastCalculator(m, { seed: 11, minSamples: samples, maxSamples: samples });
+function evaluations(m: PreparedModel, samples: number | 'adaptive', randomPlacements = 6): EvaluationResult[] {
+  // Adaptive: batches of 100 up to 2,000 samples with a convergence target no run meets, so the
+  // kernels' random streams and latency pools grow across calls (the WebAssembly host moves them).
+  const options =
+    samples === 'adaptive'
+      ? { minSamples: 100, maxSamples: 2000, batchSize: 100, relativeCIHalfWidth: 1e-6 }
+      : { minSamples: samples, maxSamples: samples };
+  const calc = new FastCalculator(m, { seed: 11, ...options });
   const rng = new Rng(3);
   const placements = [new Array<number>(m.N).fill(m.home), m.permitted.map((p) => p[p.length - 1]!)];
   for (let k = 0; k < randomPlacements; k++) placements.push(m.permitted.map((p) => p[rng.index(p.length)]!));
@@ -31,9 +36,8 @@ function evaluations(m: PreparedModel, samples: number, randomPlacements = 6): E
   return out;
 }
 
-function withKernel<T>(kernel: 'js' | 'wasm' | 'generated-js', run: () => T): T {
-  KERNEL_POLICY.first = kernel === 'wasm' ? 'wasm' : 'js';
-  KERNEL_POLICY.generateAfterSamples = kernel === 'generated-js' ? 0 : Infinity;
+function withKernel<T>(kernel: 'js' | 'wasm', run: () => T): T {
+  KERNEL_POLICY.kernel = kernel;
   try {
     return run();
   } finally {
@@ -48,11 +52,11 @@ function assertSame(actual: EvaluationResult[], expected: EvaluationResult[], la
 
 describe('fast calculator kernels', () => {
   it('serves every sample with the WebAssembly kernel by default', () => {
-    assert.equal(defaultPolicy.first, 'wasm');
+    assert.equal(defaultPolicy.kernel, 'wasm');
   });
 
   for (const workflow of SHAPES) {
-    it(`WebAssembly, generic and generated JavaScript loops give bit-identical metrics (${workflow})`, async () => {
+    it(`WebAssembly and JavaScript loops give bit-identical metrics (${workflow})`, async () => {
       const m = prepareModel(await loadSolverInput(`${FIXTURES}data`, `${FIXTURES}${workflow}.json`));
       // 2,500 samples: more than one 1,024-sample chunk of the WebAssembly host per evaluation.
       const generic = withKernel('js', () => evaluations(m, 2500));
@@ -61,13 +65,19 @@ describe('fast calculator kernels', () => {
         generic,
         'wasm',
       );
-      assertSame(
-        withKernel('generated-js', () => evaluations(m, 2500)),
-        generic,
-        'generated js',
-      );
     });
   }
+
+  it('WebAssembly and JavaScript loops agree when streams and pools grow batch by batch (map_reduce)', async () => {
+    const m = prepareModel(await loadSolverInput(`${FIXTURES}data`, `${FIXTURES}map_reduce.json`));
+    const generic = withKernel('js', () => evaluations(m, 'adaptive'));
+    assert.ok(generic.every((r) => r.samples === 2000));
+    assertSame(
+      withKernel('wasm', () => evaluations(m, 'adaptive')),
+      generic,
+      'wasm',
+    );
+  });
 
   it('WebAssembly and generic JavaScript agree on generated workflows (fan-outs, sync nodes, restrictions)', () => {
     let tried = 0;
