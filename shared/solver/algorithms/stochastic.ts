@@ -371,7 +371,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
           pm.average_runtime = baseMetrics.average_runtime + downR + maxUp;
           pm.tail_runtime = baseMetrics.tail_runtime + downT + maxUpTail;
           let hardPenalty = 0;
-          for (const [key, limit] of hardTailLimits) if (pm[key] > limit) hardPenalty = Infinity;
+          for (let h = 0; h < hardTailLimits.length; h++) if (pm[hardTailLimits[h]![0]] > hardTailLimits[h]![1]) hardPenalty = Infinity;
           predictedValues.push(hardPenalty + f(pm));
           const offset = (predictedValues.length - 1) * N;
           if (offset + N > placements.length) {
@@ -383,7 +383,9 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
           return;
         }
         visit(i + 1, placement, moved, maxUp, maxUpTail, downR, downT);
-        for (const { r, d } of moves[i]!) {
+        const own = moves[i]!;
+        for (let o = 0; o < own.length; o++) {
+          const { r, d } = own[o]!;
           placement[i] = r;
           sum.average_carbon += d.average_carbon;
           sum.average_cost += d.average_cost;
@@ -406,14 +408,61 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
         placement[i] = base[i]!;
       };
       visit(0, base.slice(), 0, 0, 0, 0, 0);
-      const order = Array.from(predictedValues.keys()).sort((p, q) => predictedValues[p]! - predictedValues[q]! || p - q);
-      for (const index of order) {
+      // Best predictions first, ties by index (a stable sort's order), taken lazily from a heap:
+      // the step usually stops at one of the first few of thousands.
+      const order = new PredictionOrder(predictedValues);
+      for (let index = order.next(); index >= 0; index = order.next()) {
         if (done()) return false;
         const placement = Array.from(placements.subarray(index * N, index * N + N));
         if (values.has(placementKey(placement))) continue;
         if (tryMove(placement)) return true;
       }
       return false;
+    }
+  }
+}
+
+/**
+ * Indices of `values` in increasing value, ties (equal values, infinities included) by increasing
+ * index: the order of `indices.sort((p, q) => values[p] - values[q] || p - q)`, taken one at a time
+ * from a binary heap (O(n) to build, O(log n) per index taken) instead of sorting all of them.
+ */
+export class PredictionOrder {
+  private readonly heap: Int32Array;
+  private size: number;
+  constructor(private readonly values: readonly number[]) {
+    this.size = values.length;
+    this.heap = new Int32Array(this.size);
+    for (let i = 0; i < this.size; i++) this.heap[i] = i;
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  /** The next index, or -1 when all were taken. */
+  next(): number {
+    if (this.size === 0) return -1;
+    const top = this.heap[0]!;
+    this.size -= 1;
+    if (this.size > 0) {
+      this.heap[0] = this.heap[this.size]!;
+      this.down(0);
+    }
+    return top;
+  }
+  private before(p: number, q: number): boolean {
+    const d = this.values[p]! - this.values[q]!;
+    return d === 0 || d !== d ? p < q : d < 0;
+  }
+  private down(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const r = l + 1;
+      const c = r < this.size && this.before(heap[r]!, heap[l]!) ? r : l;
+      if (!this.before(heap[c]!, heap[i]!)) return;
+      const t = heap[i]!;
+      heap[i] = heap[c]!;
+      heap[c] = t;
+      i = c;
     }
   }
 }

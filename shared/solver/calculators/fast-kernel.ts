@@ -1,19 +1,18 @@
 // The fast calculator's sample loop, in two forms that draw the same random numbers in the same
 // order as simple.ts and perform the same floating-point operations in the same order (so they
 // give bit-identical samples; tested):
-// - genericKernel: one loop over the topology tables. A small function V8 optimizes in tens of
-//   milliseconds; it serves the first samples of a workflow in a process (a CLI solve entirely).
-// - the generated kernel (ADR 0202): straight-line code for the workflow's topology, with instances,
-//   edges, probabilities and table offsets as constants and per-sample state in local variables.
-//   About 0.6x the warm cost per sample, but TurboFan takes hundreds of milliseconds to compile it
-//   (more than once: regular and on-stack replacement), and until then it runs unoptimized,
-//   boxing every double (GC). It is compiled only once a topology has drawn
-//   KERNEL_POLICY.generateAfterSamples samples in the process, where it pays back.
+// - the WebAssembly kernel (ADR 0203, wasm-codegen.ts + wasm-kernel.ts), the default: straight-line
+//   code generated per workflow topology, compiled by V8's baseline compiler in about a millisecond
+//   and optimized in the background, so it runs near full speed from the first sample;
+// - genericSample below: one JavaScript loop over the topology tables, the reference the
+//   WebAssembly kernel is tested against and the fallback where WebAssembly is unavailable. It runs
+//   ~2.4x slower warm and interpreted for its first ~100 ms in a fresh process.
 // What depends on the placement or the hour is in the tables that specialize() fills per
 // evaluation; the random stream, the system carbon intensity and the latency pool (which grows)
 // are arguments.
+import { compileWasmKernel, type WasmKernelModule, wasmKernel } from './wasm-kernel.js';
 
-/** The topology facts the generated code bakes in (all indices into the calculator's tables). */
+/** The topology facts the WebAssembly kernel is generated from (all indices into the calculator's tables). */
 export interface KernelTopology {
   N: number;
   start: number;
@@ -85,211 +84,61 @@ export interface KernelTables extends KernelTopology {
   rcuOf: (gb: number) => number;
 }
 
-/** The hour's shared random stream (rng.ts SharedStream). */
+/** The hour's shared random stream (rng.ts SharedStream): Rng(seed)'s values in turn. */
 export interface KernelStream {
+  readonly seed: number;
   values: F64;
   length: number;
   extend(need: number): void;
 }
 
-/** Draws samples [from, to) into the tables' output buffers and returns the new stream position. */
-export type SampleKernel = (from: number, to: number, rpos: number, stream: KernelStream, systemCI: number, latPool: F64) => number;
+/**
+ * Draws samples [from, to) into the tables' output buffers and returns the new stream position.
+ * latPool's first latLength values are in use; it only grows by appending.
+ */
+export type SampleKernel = (
+  from: number,
+  to: number,
+  rpos: number,
+  stream: KernelStream,
+  systemCI: number,
+  latPool: F64,
+  latLength: number,
+) => number;
 
-const num = (x: number): string => (Object.is(x, -0) ? '0' : String(x));
-
-/** The source of the generated kernel's body (parameters: c = KernelTables, then SampleKernel's). */
-export function kernelSource(t: KernelTopology): string {
-  const L: string[] = [];
-  const s0 = t.start;
-  // Hoisted tables (read once per call).
-  L.push(
-    'const { routeEF, egress, snsPrice, ci, carbonPerS, execUsdPerS, invocationUsd, durRec, auxRowRef, rowDuring, auxVals, sizePool,',
-    '  nProfOff, nProfLen, nExecUsd, nInvUsd, nCarbonPerS, nDuring, nDdbR, nDdbW, zRec, xCost, xCarbon, xLatOff, xLatLen, xLatAdd,',
-    '  pingMean, startSizes, startSizeSns, upAt, upGB, place, R, home, pWpd, wpdGB, wpdCost, redirOff, redirLen, maxDraws,',
-    '  outCost, outRuntime, outCarbon, EF, UNKNOWN_CI, wcuOf, rcuOf } = c;',
-    'const nStartSizes = startSizes.length;',
-    'let rbuf = stream.values;',
-    'let rlen = stream.length;',
-    'for (let k = from; k < to; k++) {',
-    '  if (rlen - rpos < maxDraws) { stream.extend(rpos + maxDraws); rbuf = stream.values; rlen = stream.length; }',
-    '  let cost = 0, carbon = 0, runtime = 0;',
-  );
-  for (let i = 0; i < t.N; i++) L.push(`  let inv${i} = 0, st${i} = 0, en${i} = 0, ar${i} = -1, sim${i} = -Infinity, up${i} = 0;`);
-  // Start hop (caribou-spec: WPD read, client message, optional redirector at home).
-  L.push(
-    `  const rs = place[${s0}];`,
-    '  const atFunction = rbuf[rpos++] < pWpd;',
-    '  const redirected = atFunction && rs !== home;',
-    '  const si = (rbuf[rpos++] * nStartSizes) | 0;',
-    '  const inputGB = startSizes[si];',
-    '  const first = redirected ? home : rs;',
-    '  cost += wpdCost;',
-    '  carbon += wpdGB * EF * (atFunction ? (systemCI + ci[first]) / 2 : UNKNOWN_CI);',
-    '  cost += startSizeSns[si] * snsPrice[first];',
-    '  carbon += inputGB * EF * UNKNOWN_CI;',
-    '  let t0 = 0;',
-    '  if (redirected) {',
-    '    let d = 0;',
-    '    if (redirLen > 0) d = durRec[3 * (redirOff + ((rbuf[rpos++] * redirLen) | 0))];',
-    `    const ih = ${s0} * R + home;`,
-    '    cost += execUsdPerS[ih] * d + invocationUsd[ih];',
-    '    carbon += carbonPerS[ih] * d;',
-    '    cost += startSizeSns[si] * snsPrice[rs];',
-    '    carbon += inputGB * routeEF[home * R + rs];',
-    '    cost += inputGB * egress[home];',
-    '    runtime = d;',
-    '    t0 = d + pingMean[home * R + rs];',
-    '  }',
-    `  inv${s0} = 1;`,
-    `  st${s0} = t0;`,
-  );
-  for (let ti = 0; ti < t.N; ti++) {
-    const i = t.topo[ti]!;
-    if (i !== s0) {
-      L.push('  {', '    let arrival = -Infinity, any = 0;');
-      for (let q = t.inStart[i]!; q < t.inStart[i + 1]!; q++) {
-        const e = t.inEdge[q]!;
-        const p = t.eFrom[e]!;
-        const col = t.eAuxCol[e]!;
-        L.push(`    if (inv${p} === 1) {`, `      if (rbuf[rpos++] < ${num(t.eProb[e]!)}) {`, `        let edgeStart = en${p};`);
-        if (col >= 0)
-          L.push(`        if (ar${p} >= 0) { const off = auxVals[ar${p} + ${col}]; if (off === off) edgeStart = st${p} + off; }`);
-        L.push(
-          `        const z = ${t.eSizeOff[e]!} + ((rbuf[rpos++] * ${t.eSizeLen[e]!}) | 0);`,
-          '        const zr = 5 * z;',
-          '        cost += zRec[zr + 3];',
-          '        carbon += zRec[zr + 4];',
-        );
-        if (t.eToSync[e] === 1) {
-          L.push(
-            `        upAt[${t.inStart[i]!} + up${i}] = edgeStart;`,
-            `        upGB[${t.inStart[i]!} + up${i}] = sizePool[z];`,
-            `        up${i}++;`,
-          );
-        }
-        L.push(
-          '        const arr = edgeStart + latPool[zRec[zr] + ((rbuf[rpos++] * zRec[zr + 1]) | 0)] + zRec[zr + 2];',
-          '        if (arr > arrival) arrival = arr;',
-          '        any = 1;',
-          '      } else {',
-        );
-        for (let x = t.neStart[e]!; x < t.neStart[e + 1]!; x++) {
-          const s = t.neSync[x]!;
-          L.push(
-            `        cost += xCost[${x}];`,
-            `        carbon += xCarbon[${x}];`,
-            `        { const arr = en${p} + latPool[xLatOff[${x}] + ((rbuf[rpos++] * xLatLen[${x}]) | 0)] + xLatAdd[${x}]; if (arr > sim${s}) sim${s} = arr; }`,
-          );
-        }
-        L.push('      }', '    }');
-      }
-      L.push(`    inv${i} = any;`, `    if (any === 1) st${i} = arrival > sim${i} ? arrival : sim${i};`, '  }');
-    }
-    L.push(
-      `  if (inv${i} === 1) {`,
-      '    let d = 0;',
-      `    const len = nProfLen[${i}];`,
-      '    if (len > 0) {',
-      `      const jr = 3 * (nProfOff[${i}] + ((rbuf[rpos++] * len) | 0));`,
-      '      d = durRec[jr];',
-      '      const cnt = durRec[jr + 1];',
-      '      if (cnt > 0) {',
-      '        const kk = durRec[jr + 2] + ((rbuf[rpos++] * cnt) | 0);',
-      `        ar${i} = auxRowRef[kk];`,
-      '        const during = rowDuring[kk];',
-      `        if (during > 0) carbon += during * nDuring[${i}];`,
-      '      }',
-      '    }',
-      `    en${i} = st${i} + d;`,
-      `    if (en${i} > runtime) runtime = en${i};`,
-      `    cost += nExecUsd[${i}] * d + nInvUsd[${i}];`,
-      `    carbon += nCarbonPerS[${i}] * d;`,
-    );
-    if (t.isSync[i] === 1) {
-      const base = t.inStart[i]!;
-      // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
-      L.push(
-        `    const end = ${base} + up${i};`,
-        `    for (let a = ${base} + 1; a < end; a++) {`,
-        '      const at = upAt[a], gb = upGB[a];',
-        '      let b = a - 1;',
-        `      while (b >= ${base} && upAt[b] > at) { upAt[b + 1] = upAt[b]; upGB[b + 1] = upGB[b]; b--; }`,
-        '      upAt[b + 1] = at;',
-        '      upGB[b + 1] = gb;',
-        '    }',
-        '    let cumulative = 0, wcu = 0;',
-        `    for (let a = ${base}; a < end; a++) { cumulative += upGB[a]; wcu += wcuOf(cumulative); }`,
-        `    cost += wcu * nDdbW[${i}] + rcuOf(cumulative) * nDdbR[${i}];`,
-      );
-    }
-    L.push('  }');
-  }
-  L.push('  outCost[k] = cost;', '  outRuntime[k] = runtime;', '  outCarbon[k] = carbon;', '}', 'return rpos;');
-  // Generated from numbers and indices only (no input strings), so the source is safe to compile.
-  return L.join('\n');
-}
-
-/** When the generated kernel replaces the generic one (tests lower it to exercise both). */
+/** Which loop createKernel gives calculators (tests and benchmarks switch it). */
 export const KERNEL_POLICY = {
-  /**
-   * Samples a topology draws in this process through the generic kernel before its generated
-   * kernel is compiled: ~1.3 M samples repay the compile at the measured speeds; a CLI solve of
-   * map_reduce's 4 default hours draws ~0.42 M.
-   */
-  generateAfterSamples: 2_000_000,
+  kernel: (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object' ? 'wasm' : 'js') as 'wasm' | 'js',
 };
 
-type RawKernel = (c: KernelTables, ...rest: Parameters<SampleKernel>) => number;
-interface KernelEntry {
-  samples: number;
-  raw: RawKernel | undefined;
-}
+// Compiled WebAssembly kernels per distinct topology (the facts the code is generated from): a
+// long-lived process (the deployment manager) solving the same workflow again reuses the module,
+// and one meeting many workflows keeps bounded memory (least recently used dropped).
+const MAX_MODULES = 32;
+const modules = new Map<string, WasmKernelModule>();
 
-// Per distinct topology (the facts the generated source is made of; building the source itself
-// costs more): the samples drawn so far and, past the threshold, the compiled function.
-// One function per source, so later solves of the same workflow reuse the code V8 has already
-// optimized (bounded: a process may meet many workflows; least recently used dropped).
-const MAX_KERNELS = 32;
-const entries = new Map<string, KernelEntry>();
-
-/**
- * The sample kernel of a calculator's tables: the generic loop, switching to the generated one
- * once the topology has drawn enough samples in this process (KERNEL_POLICY).
- */
-export function createKernel(t: KernelTables): SampleKernel {
+function moduleFor(t: KernelTopology): WasmKernelModule {
   const key = topologyKey(t);
-  let entry = entries.get(key);
-  if (entry) entries.delete(key);
+  let module = modules.get(key);
+  if (module) modules.delete(key);
   else {
-    if (entries.size >= MAX_KERNELS) entries.delete(entries.keys().next().value!);
-    entry = { samples: 0, raw: undefined };
+    if (modules.size >= MAX_MODULES) modules.delete(modules.keys().next().value!);
+    module = compileWasmKernel(t);
   }
-  entries.set(key, entry);
-  const e = entry;
-  const generic = genericKernel(t);
-  return (from, to, rpos, stream, systemCI, latPool) => {
-    if (e.raw === undefined) {
-      e.samples += to - from;
-      if (e.samples <= KERNEL_POLICY.generateAfterSamples) return generic(from, to, rpos, stream, systemCI, latPool);
-      e.raw = compileRaw(kernelSource(t));
-    }
-    return e.raw(t, from, to, rpos, stream, systemCI, latPool);
-  };
+  modules.set(key, module);
+  return module;
 }
+
+/** The sample kernel of a calculator's tables (KERNEL_POLICY). */
+export function createKernel(t: KernelTables): SampleKernel {
+  return KERNEL_POLICY.kernel === 'wasm' ? wasmKernel(t, moduleFor(t)) : genericKernel(t);
+}
+
+const num = (x: number): string => (Object.is(x, -0) ? '0' : String(x));
 
 function topologyKey(t: KernelTopology): string {
   const lists = [t.topo, t.isSync, t.inStart, t.inEdge, t.eFrom, t.eAuxCol, t.eSizeOff, t.eSizeLen, t.eToSync, t.neStart, t.neSync];
   return `${t.N};${t.start};${Array.from(t.eProb, num).join(',')};${lists.map((l) => Array.from(l).join(',')).join(';')}`;
-}
-
-function compileRaw(source: string): RawKernel {
-  return new Function('c', 'from', 'to', 'rpos', 'stream', 'systemCI', 'latPool', source) as RawKernel;
-}
-
-/** The generated kernel alone, compiled now (tests, benchmarks). */
-export function generatedKernel(t: KernelTables): SampleKernel {
-  const raw = compileRaw(kernelSource(t));
-  return (from, to, rpos, stream, systemCI, latPool) => raw(t, from, to, rpos, stream, systemCI, latPool);
 }
 
 /** genericSample's argument: the tables with the topology as typed arrays and per-sample state. */
@@ -343,7 +192,7 @@ export function genericKernel(t: KernelTables): SampleKernel {
   return (from, to, rpos, stream, systemCI, latPool) => genericSample(g, from, to, rpos, stream, systemCI, latPool);
 }
 
-/** The generic loop (see genericKernel); same operations in the same order as the generated code. */
+/** The generic loop (see genericKernel); same operations in the same order as the WebAssembly kernel. */
 function genericSample(
   t: GenericTables,
   from: number,

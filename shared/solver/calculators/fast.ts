@@ -485,28 +485,47 @@ export class FastCalculator implements DeploymentMetricsCalculator {
       this.eEgressFwd[e] = rp !== ri ? this.egress[rp]! : 0;
       this.eEgressBack[e] = rp !== ri ? this.egress[ri]! : 0;
       this.eSnsTo[e] = this.snsPrice[ri]!;
-      for (let z = this.eSizeOff[e]!, ze = z + this.eSizeLen[e]!; z < ze; z++) {
-        const bucket = this.sizeBucket[z]!;
-        const li = 3 * (this.eLat[e]! + bucket);
-        if (this.latResolved[li / 3] === 0) this.resolveLatency(li, this.m.edges[e]!.latency(bucket, rp, ri));
-        const zr = 5 * z;
-        this.zRec[zr] = this.lat[li]!;
-        this.zRec[zr + 1] = this.lat[li + 1]!;
-        this.zRec[zr + 2] = this.lat[li + 2]!;
-        const sizeGB = this.sizePool[z]!;
-        if (this.eToSync[e] === 1) {
-          const sns = this.eSnsOnlyGB[e]!;
-          const sync = this.eSyncGB[e]!;
-          this.zRec[zr + 3] =
-            this.eSnsOnlyReq[e]! * this.eSnsTo[e]! +
-            (sns + sizeGB) * this.eEgressFwd[e]! +
-            sync * this.eEgressBack[e]! +
-            this.eSyncWCU2[e]! * this.ddbWrite[ri]!;
-          this.zRec[zr + 4] = (sns + sizeGB) * this.eFwdEF[e]! + sync * this.eBackEF[e]!;
-        } else {
-          this.zRec[zr + 3] = this.sizeSns[z]! * this.eSnsTo[e]! + sizeGB * this.eEgressFwd[e]!;
-          this.zRec[zr + 4] = sizeGB * this.eFwdEF[e]!;
-        }
+      const z0 = this.eSizeOff[e]!;
+      const z1 = z0 + this.eSizeLen[e]!;
+      // Latency entries are resolved from the model on first use (a call, rare); the records are
+      // then filled by a small top-level loop V8 optimizes early (a cold specialize() boxed every
+      // double it computed).
+      for (let z = z0; z < z1; z++) {
+        const li = 3 * (this.eLat[e]! + this.sizeBucket[z]!);
+        if (this.latResolved[li / 3] === 0) this.resolveLatency(li, this.m.edges[e]!.latency(this.sizeBucket[z]!, rp, ri));
+      }
+      if (this.eToSync[e] === 1) {
+        fillSyncSizeRecords(
+          this.zRec,
+          this.lat,
+          this.sizeBucket,
+          this.sizePool,
+          z0,
+          z1,
+          this.eLat[e]!,
+          this.eSnsOnlyReq[e]! * this.eSnsTo[e]!,
+          this.eSnsOnlyGB[e]!,
+          this.eSyncGB[e]!,
+          this.eEgressFwd[e]!,
+          this.eEgressBack[e]!,
+          this.eSyncWCU2[e]! * this.ddbWrite[ri]!,
+          this.eFwdEF[e]!,
+          this.eBackEF[e]!,
+        );
+      } else {
+        fillSizeRecords(
+          this.zRec,
+          this.lat,
+          this.sizeBucket,
+          this.sizePool,
+          this.sizeSns,
+          z0,
+          z1,
+          this.eLat[e]!,
+          this.eSnsTo[e]!,
+          this.eEgressFwd[e]!,
+          this.eFwdEF[e]!,
+        );
       }
     }
     for (let x = 0; x < this.neSync.length; x++) {
@@ -534,6 +553,63 @@ export class FastCalculator implements DeploymentMetricsCalculator {
 
   /** Draws samples [from, to) with this workflow's kernel (fast-kernel.ts). */
   private sampleRange(from: number, to: number): void {
-    this.rpos = this.kernel(from, to, this.rpos, this.stream, this.hourScalars[0]!, this.pools.values);
+    this.rpos = this.kernel(from, to, this.rpos, this.stream, this.hourScalars[0]!, this.pools.values, this.pools.length);
+  }
+}
+
+// An edge's per-size records (specialize): latency [pool offset, pool length, added s], then cost
+// and transmission carbon, with the operations of the sample model in its order.
+function fillSizeRecords(
+  zRec: Float64Array,
+  lat: Float64Array,
+  sizeBucket: Int32Array,
+  sizePool: Float64Array,
+  sizeSns: Float64Array,
+  z0: number,
+  z1: number,
+  eLat: number,
+  snsTo: number,
+  egressFwd: number,
+  fwdEF: number,
+): void {
+  for (let z = z0; z < z1; z++) {
+    const li = 3 * (eLat + sizeBucket[z]!);
+    const zr = 5 * z;
+    zRec[zr] = lat[li]!;
+    zRec[zr + 1] = lat[li + 1]!;
+    zRec[zr + 2] = lat[li + 2]!;
+    const sizeGB = sizePool[z]!;
+    zRec[zr + 3] = sizeSns[z]! * snsTo + sizeGB * egressFwd;
+    zRec[zr + 4] = sizeGB * fwdEF;
+  }
+}
+
+/** fillSizeRecords for an edge into a sync node (SNS-only part, sync table write and read back). */
+function fillSyncSizeRecords(
+  zRec: Float64Array,
+  lat: Float64Array,
+  sizeBucket: Int32Array,
+  sizePool: Float64Array,
+  z0: number,
+  z1: number,
+  eLat: number,
+  snsOnlyCost: number,
+  snsGB: number,
+  syncGB: number,
+  egressFwd: number,
+  egressBack: number,
+  syncWriteCost: number,
+  fwdEF: number,
+  backEF: number,
+): void {
+  for (let z = z0; z < z1; z++) {
+    const li = 3 * (eLat + sizeBucket[z]!);
+    const zr = 5 * z;
+    zRec[zr] = lat[li]!;
+    zRec[zr + 1] = lat[li + 1]!;
+    zRec[zr + 2] = lat[li + 2]!;
+    const sizeGB = sizePool[z]!;
+    zRec[zr + 3] = snsOnlyCost + (snsGB + sizeGB) * egressFwd + syncGB * egressBack + syncWriteCost;
+    zRec[zr + 4] = (snsGB + sizeGB) * fwdEF + syncGB * backEF;
   }
 }

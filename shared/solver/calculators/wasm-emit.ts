@@ -1,0 +1,244 @@
+// A minimal WebAssembly binary writer: one module with an imported memory and one exported
+// function, and the instructions the generated sample kernel uses (ADR 0203). Written here
+// because the kernel is generated at run time per workflow topology, and the libraries that emit
+// WebAssembly (binaryen.js, wabt.js) are multi-megabyte Emscripten builds that take longer to
+// start than the whole solve this is for.
+
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+type ValType = typeof I32 | typeof F64;
+
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Load: 0x28,
+  f64Load: 0x2b,
+  i32Store: 0x36,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  f64Const: 0x44,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32LtS: 0x48,
+  i32GtS: 0x4a,
+  i32GeS: 0x4e,
+  f64Eq: 0x61,
+  f64Lt: 0x63,
+  f64Gt: 0x64,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Xor: 0x73,
+  i32Shl: 0x74,
+  i32ShrS: 0x75,
+  i32Rotl: 0x77,
+  f64Ceil: 0x9b,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
+  f64ConvertI32S: 0xb7,
+  f64ConvertI32U: 0xb8,
+} as const;
+const EMPTY_BLOCK = 0x40;
+
+function uleb(out: number[], value: number): void {
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+}
+
+function sleb(out: number[], value: number): void {
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const f64Bytes = new DataView(new ArrayBuffer(8));
+
+/** One function body: locals are declared on first use; instructions are appended in order. */
+export class FunctionBuilder {
+  readonly code: number[] = [];
+  private readonly localTypes: ValType[] = [];
+
+  constructor(private readonly params: readonly ValType[]) {}
+
+  /** A new local of `type`; returns its index. */
+  local(type: ValType): number {
+    this.localTypes.push(type);
+    return this.params.length + this.localTypes.length - 1;
+  }
+
+  get(index: number): this {
+    this.code.push(OP.localGet);
+    uleb(this.code, index);
+    return this;
+  }
+  set(index: number): this {
+    this.code.push(OP.localSet);
+    uleb(this.code, index);
+    return this;
+  }
+  tee(index: number): this {
+    this.code.push(OP.localTee);
+    uleb(this.code, index);
+    return this;
+  }
+  i32(value: number): this {
+    this.code.push(OP.i32Const);
+    sleb(this.code, value);
+    return this;
+  }
+  f64(value: number): this {
+    this.code.push(OP.f64Const);
+    f64Bytes.setFloat64(0, value, true);
+    for (let b = 0; b < 8; b++) this.code.push(f64Bytes.getUint8(b));
+    return this;
+  }
+  /** Memory access with a constant byte offset added to the address on the stack. */
+  private mem(op: number, alignLog2: number, offset: number): this {
+    this.code.push(op);
+    uleb(this.code, alignLog2);
+    uleb(this.code, offset);
+    return this;
+  }
+  f64Load(offset = 0): this {
+    return this.mem(OP.f64Load, 3, offset);
+  }
+  i32Load(offset = 0): this {
+    return this.mem(OP.i32Load, 2, offset);
+  }
+  f64Store(offset = 0): this {
+    return this.mem(OP.f64Store, 3, offset);
+  }
+  i32Store(offset = 0): this {
+    return this.mem(OP.i32Store, 2, offset);
+  }
+  op(name: Exclude<keyof typeof OP, 'block' | 'loop' | 'if' | 'br' | 'brIf' | 'localGet' | 'localSet' | 'localTee'>): this {
+    this.code.push(OP[name]);
+    return this;
+  }
+  /** i32.trunc_sat_f64_s: JavaScript's `x | 0` for the finite, in-range values the kernel makes. */
+  truncSat(): this {
+    this.code.push(0xfc, 0x02);
+    return this;
+  }
+  block(): this {
+    this.code.push(OP.block, EMPTY_BLOCK);
+    return this;
+  }
+  loop(): this {
+    this.code.push(OP.loop, EMPTY_BLOCK);
+    return this;
+  }
+  /** `if` without a result, or with one value of `result` left by either arm. */
+  if(result?: ValType): this {
+    this.code.push(OP.if, result ?? EMPTY_BLOCK);
+    return this;
+  }
+  else(): this {
+    this.code.push(OP.else);
+    return this;
+  }
+  end(): this {
+    this.code.push(OP.end);
+    return this;
+  }
+  br(depth: number): this {
+    this.code.push(OP.br);
+    uleb(this.code, depth);
+    return this;
+  }
+  brIf(depth: number): this {
+    this.code.push(OP.brIf);
+    uleb(this.code, depth);
+    return this;
+  }
+
+  /** The function body as the code section holds it (locals, instructions, end). */
+  body(): number[] {
+    const out: number[] = [];
+    uleb(out, this.localTypes.length);
+    for (const type of this.localTypes) out.push(1, type);
+    out.push(...this.code, OP.end);
+    const sized: number[] = [];
+    uleb(sized, out.length);
+    return sized.concat(out);
+  }
+}
+
+function section(out: number[], id: number, content: number[]): void {
+  out.push(id);
+  uleb(out, content.length);
+  for (const b of content) out.push(b);
+}
+function name(out: number[], text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  uleb(out, bytes.length);
+  for (const b of bytes) out.push(b);
+}
+
+export interface ExportedFunction {
+  name: string;
+  params: readonly ValType[];
+  results: readonly ValType[];
+  body: FunctionBuilder;
+}
+
+/** A module importing `env.memory` and exporting `functions` under their names. */
+export function moduleBytes(functions: readonly ExportedFunction[]): Uint8Array {
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const types: number[] = [];
+  uleb(types, functions.length);
+  for (const f of functions) {
+    types.push(0x60);
+    uleb(types, f.params.length);
+    types.push(...f.params);
+    uleb(types, f.results.length);
+    types.push(...f.results);
+  }
+  section(out, 1, types);
+  const imports = [1];
+  name(imports, 'env');
+  name(imports, 'memory');
+  imports.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no max
+  section(out, 2, imports);
+  const fns: number[] = [];
+  uleb(fns, functions.length);
+  functions.forEach((_, i) => uleb(fns, i)); // function i has type i
+  section(out, 3, fns);
+  const exports: number[] = [];
+  uleb(exports, functions.length);
+  functions.forEach((f, i) => {
+    name(exports, f.name);
+    exports.push(0x00);
+    uleb(exports, i);
+  });
+  section(out, 7, exports);
+  const code: number[] = [];
+  uleb(code, functions.length);
+  for (const f of functions) code.push(...f.body.body());
+  section(out, 10, code);
+  return Uint8Array.from(out);
+}
