@@ -191,7 +191,9 @@ export class FunctionBuilder {
     const out: number[] = [];
     uleb(out, this.localTypes.length);
     for (const type of this.localTypes) out.push(1, type);
-    out.push(...this.code, OP.end);
+    // Appended in a loop: a spread of a large body would exceed the engine's argument limit.
+    for (const b of this.code) out.push(b);
+    out.push(OP.end);
     const sized: number[] = [];
     uleb(sized, out.length);
     return sized.concat(out);
@@ -248,7 +250,7 @@ export function moduleBytes(functions: readonly ExportedFunction[]): Uint8Array 
   section(out, 7, exports);
   const code: number[] = [];
   uleb(code, functions.length);
-  for (const f of functions) code.push(...f.body.body());
+  for (const f of functions) for (const b of f.body.body()) code.push(b);
   section(out, 10, code);
   return Uint8Array.from(out);
 }
