@@ -13,51 +13,14 @@ export function mean(values: ArrayLike<number>, n = values.length): number {
  */
 export function percentileLinear(values: ArrayLike<number>, n: number, p: number, scratch: Float64Array): number {
   if (n === 0) return 0;
+  for (let i = 0; i < n; i++) scratch[i] = values[i]!;
   const pos = (p / 100) * (n - 1);
   const lo = Math.floor(pos);
-  // A tail percentile needs the few largest values only: keep them in one pass (a solve's ~5,000
-  // tails of 200–2,000 samples spent more on the copy and the quickselect).
-  if (n - lo <= TOP_PASS_MAX) return fromLargest(values, n, pos, lo, scratch);
-  for (let i = 0; i < n; i++) scratch[i] = values[i]!;
   const a = select(scratch, n, lo);
   if (lo + 1 >= n || pos === lo) return a;
   // After selecting index lo, everything right of it is ≥ it: the next order statistic is their minimum.
   let b = Infinity;
   for (let i = lo + 1; i < n; i++) if (scratch[i]! < b) b = scratch[i]!;
-  return a + (b - a) * (pos - lo);
-}
-
-const TOP_PASS_MAX = 128;
-
-/**
- * percentileLinear from the m = n − lo largest values, kept ascending in scratch[0..m): the
- * lo-th smallest is the smallest of them and the next order statistic the one after it.
- */
-function fromLargest(values: ArrayLike<number>, n: number, pos: number, lo: number, top: Float64Array): number {
-  const m = n - lo;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    let j: number;
-    if (i < m)
-      j = i; // still filling: insert among the first i
-    else if (v > top[0]!) {
-      j = 0; // replaces the smallest of the top: shift the smaller ones down
-      while (j + 1 < m && top[j + 1]! < v) {
-        top[j] = top[j + 1]!;
-        j++;
-      }
-      top[j] = v;
-      continue;
-    } else continue;
-    while (j > 0 && top[j - 1]! > v) {
-      top[j] = top[j - 1]!;
-      j--;
-    }
-    top[j] = v;
-  }
-  const a = top[0]!;
-  if (m < 2 || pos === lo) return a;
-  const b = top[1]!;
   return a + (b - a) * (pos - lo);
 }
 
