@@ -3,7 +3,6 @@
 // `make install` and `make build`; ADR 0005) in this process. When the bundle is missing, was built
 // in another checkout, or any of its sources changed since, it says so and runs the TypeScript
 // sources through tsx instead (seconds slower, same behaviour).
-import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,6 +38,9 @@ if (reason === undefined) {
   if (!process.env.CARIBOU_CLI_FROM_SOURCE) {
     process.stderr.write(`caribou: ${reason}; running the TypeScript sources through tsx (slower). \`make build-cli\` rebuilds it.\n`);
   }
+  // Imported here, not up front: child_process pulls in ~25 of Node's internal modules (streams,
+  // net, dgram), ~10 ms of every command's start.
+  const { spawnSync } = await import('node:child_process');
   const result = spawnSync(
     process.execPath,
     // tsx resolved from this package, not from the caller's folder (caribou runs anywhere).

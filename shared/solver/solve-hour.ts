@@ -1,6 +1,7 @@
 // One solve hour: home metrics, the search, then the finalists: re-evaluated on common draws,
 // ranked fairly and admitted only when every hard constraint holds with stated confidence
 // (guarantee.ts). Synchronous and pure given its inputs, so it runs the same on any thread.
+import { nowMs } from './clock.js';
 import { coarseGrained } from './algorithms/coarse.js';
 import { pastDeadline, placementKey, type SearchContext } from './algorithms/context.js';
 import { fineGrained } from './algorithms/fine.js';
@@ -101,7 +102,7 @@ function distinctEdges(model: PreparedModel): Array<readonly [number, number]> {
 }
 
 export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCalculator, p: SolveHourParams): HourSolution {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const e0 = calculator.evaluations;
   const s0 = calculator.samples;
   calculator.setHour(p.hour);
@@ -132,7 +133,7 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
     ...s,
     evaluations,
     samples,
-    seconds: (performance.now() - t0) / 1000,
+    seconds: (nowMs() - t0) / 1000,
   });
 
   if (ranked.length === 0) {

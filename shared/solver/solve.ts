@@ -1,6 +1,7 @@
 // solveWorkflow: the per-hour loop (caribou-spec §7.2) with the configured algorithm honoured,
 // numeric hours, a wall-clock budget per hour and a choice of calculator. The fast ("go")
 // calculator runs hours in parallel on a worker pool that lives for this one solve.
+import { nowMs } from './clock.js';
 import { ValidationError } from '../errors.js';
 import { createCalculator } from './calculators/index.js';
 import { prepareModel } from './model.js';
@@ -53,7 +54,7 @@ export function validateHours(hours: number[]): number[] {
 }
 
 export async function solveWorkflow(input: SolverInput, options: SolveOptions = {}): Promise<SolveResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const hours = validateHours(options.hours ?? [0]);
   if (hours.length === 0) throw new ValidationError('at least one solve hour is required');
   const algorithm = options.algorithm ?? input.algorithm;
@@ -94,7 +95,7 @@ export async function solveWorkflow(input: SolverInput, options: SolveOptions = 
     seed,
     hours: named,
     timing: {
-      seconds: (performance.now() - t0) / 1000,
+      seconds: (nowMs() - t0) / 1000,
       evaluations: named.reduce((n, h) => n + h.evaluations, 0),
       samples: named.reduce((n, h) => n + h.samples, 0),
     },

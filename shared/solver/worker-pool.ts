@@ -7,10 +7,9 @@
 //   `execArgv: ['--import','tsx']` does not load a .ts worker entry on Node 20
 //   (ERR_UNKNOWN_FILE_EXTENSION), and booting tsx inside every worker costs ~0.4 s each.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker as WorkerClass } from 'node:worker_threads';
 import { ValidationError } from '../errors.js';
 import type { HourSolution, SolveHourParams } from './solve-hour.js';
 import type { CalculatorOptions, CalculatorType, SolverInput } from './types.js';
@@ -28,7 +27,8 @@ let bundledWorker: string | undefined;
 
 function workerBundle(): string {
   if (bundledWorker === undefined) {
-    const require = createRequire(import.meta.url);
+    // node:module only here (the tsx path): loading it up front cost every CLI solve its start-up.
+    const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
     const esbuild = require('esbuild') as typeof import('esbuild');
     const out = esbuild.buildSync({
       entryPoints: [fileURLToPath(new URL('./worker.ts', import.meta.url))],
@@ -44,7 +44,7 @@ function workerBundle(): string {
   return bundledWorker;
 }
 
-function startWorker(workerData: unknown): Worker {
+function startWorker(Worker: typeof WorkerClass, workerData: unknown): WorkerClass {
   const prebuilt = prebuiltWorkerFile();
   if (prebuilt !== undefined) return new Worker(prebuilt, { workerData });
   const self = import.meta.url;
@@ -72,13 +72,15 @@ export async function solveHoursInWorkers(
   const count = Math.max(1, Math.min(workers, params.length - (solveOnMain ? 1 : 0)));
   const results = new Array<HourSolution | undefined>(params.length);
   const claim = new Int32Array(new SharedArrayBuffer(4));
-  const pool: Worker[] = [];
+  // Loaded when threads are started: a main-thread solve (2-core machines) never needs it.
+  const { Worker } = await import('node:worker_threads');
+  const pool: WorkerClass[] = [];
   try {
     const finished = Array.from(
       { length: count },
       () =>
         new Promise<void>((resolve, reject) => {
-          const worker = startWorker({ input, calculator, calculatorOptions, params, claim });
+          const worker = startWorker(Worker, { input, calculator, calculatorOptions, params, claim });
           pool.push(worker);
           worker.on('message', (msg: { type: string; index?: number; solution?: HourSolution; message?: string; name?: string }) => {
             if (msg.type === 'done') results[msg.index!] = msg.solution;

@@ -1,3 +1,4 @@
+import { nowMs } from '../clock.js';
 import type { Candidate } from '../ranker.js';
 import type { Rng } from '../rng.js';
 import type { Constraints, DeploymentMetricsCalculator, PlanMetrics } from '../types.js';
@@ -13,7 +14,7 @@ export interface SearchContext {
   edges?: Array<readonly [number, number]>;
   homeMetrics: PlanMetrics;
   constraints: Constraints;
-  /** performance.now() value after which the search stops with what it has. */
+  /** nowMs() (clock.ts) value after which the search stops with what it has. */
   deadlineMs: number;
   rng: Rng;
   /** Set by a search that stopped at the deadline. */
@@ -27,7 +28,7 @@ export function placementKey(p: ArrayLike<number>): string {
 }
 
 export function pastDeadline(ctx: SearchContext): boolean {
-  if (performance.now() >= ctx.deadlineMs) {
+  if (nowMs() >= ctx.deadlineMs) {
     ctx.timedOut = true;
     return true;
   }

@@ -21,6 +21,7 @@ import type { Constraint, Constraints, MetricName, PlanMetrics } from '../types.
 import { coarseGrained, objectiveOf } from './coarse.js';
 import { pastDeadline, placementKey, type SearchContext } from './context.js';
 import { deploymentCount, fineGrained } from './fine.js';
+import { predict, type SearchValue, searchValue } from './guided.js';
 import { fitSurrogate, SURROGATE_METRICS } from './surrogate.js';
 
 const METRICS = ['average_carbon', 'average_cost', 'average_runtime', 'tail_carbon', 'tail_cost', 'tail_runtime'] as const;
@@ -74,11 +75,8 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   );
   // softViolations(m, home, soft) on limits computed once: score runs for every evaluation and
   // every guided prediction (tens of thousands per solve).
-  const score = (m: PlanMetrics): number => {
-    let violated = 0;
-    for (const { key, limit } of softLimits) if (m[key] > limit) violated++;
-    return violated * penalty + m[objective];
-  };
+  const scoreValue: SearchValue = { kind: 'score', soft: softLimits, penalty, objective };
+  const score = (m: PlanMetrics): number => searchValue(scoreValue, m);
   const homeValue = score(ctx.homeMetrics);
 
   const candidates: Candidate[] = [];
@@ -186,10 +184,10 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
   const hardTailLimits = (Object.entries(ctx.constraints.hard) as Array<[MetricName, Constraint | undefined]>).flatMap(([metric, c]) =>
     c ? [[`tail_${metric}` as const, limitOf(c, ctx.homeMetrics[`tail_${metric}`])] as const] : [],
   );
-  const excess = (m: PlanMetrics): number =>
-    softLimits.reduce((e, { key, limit }) => e + Math.max(0, m[key] / Math.max(limit, 1e-300) - 1), 0);
-  if (excess(metricsOf.get(placementKey(best))!) > 0) localSearch(excess, true, evaluated + Math.ceil((iterations - evaluated) / 2));
-  localSearch(score, false, iterations);
+  const excessValue: SearchValue = { kind: 'excess', soft: softLimits };
+  if (searchValue(excessValue, metricsOf.get(placementKey(best))!) > 0)
+    localSearch(excessValue, true, evaluated + Math.ceil((iterations - evaluated) / 2));
+  localSearch(scoreValue, false, iterations);
   return candidates;
 
   /**
@@ -286,7 +284,8 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
    * slow-down); an improving one restarts the single sweeps.
    * `untilZero` stops as soon as f reaches 0 (the repair).
    */
-  function localSearch(f: (m: PlanMetrics) => number, untilZero: boolean, limit: number): void {
+  function localSearch(value: SearchValue, untilZero: boolean, limit: number): void {
+    const f = (m: PlanMetrics): number => searchValue(value, m);
     let at = best;
     let atValue = valueUnder(f, at);
     const done = () => evaluated >= limit || pastDeadline(ctx) || (untilZero && atValue <= 0);
@@ -339,81 +338,13 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
         moves.map((m) => m.length),
         GUIDED_MAX_PREDICTIONS,
       );
-      // Predictions are only arithmetic, but map_reduce makes ~7,000 per step: keep them flat
-      // (values; placements N at a time in a typed array that doubles when full) with one scratch
-      // metrics object, so the step allocates per step, not per prediction (growing a plain array
-      // by push was most of the step's time). Order: as a stable sort of the values would give.
-      const predictedValues: number[] = [];
-      let placements = new Int32Array(1024 * N);
-      const sum = { ...baseMetrics };
-      const pm = { ...baseMetrics };
-      const visit = (
-        i: number,
-        placement: number[],
-        moved: number,
-        maxUp: number,
-        maxUpTail: number,
-        downR: number,
-        downT: number,
-      ): void => {
-        // Once no further instance may move, the rest of the placement is base's: straight to the
-        // leaf (same predictions, same order, without a call per remaining instance).
-        if (i === N || moved >= maxMoved) {
-          if (moved < 2) return;
-          // Named fields, not a loop over METRICS: a keyed access per field is megamorphic and was
-          // most of this leaf's time.
-          pm.average_carbon = sum.average_carbon;
-          pm.average_cost = sum.average_cost;
-          pm.tail_carbon = sum.tail_carbon;
-          pm.tail_cost = sum.tail_cost;
-          // Runtime is a longest path: moves on parallel branches do not add up. Optimistic: the
-          // largest slow-down only, every speed-up.
-          pm.average_runtime = baseMetrics.average_runtime + downR + maxUp;
-          pm.tail_runtime = baseMetrics.tail_runtime + downT + maxUpTail;
-          let hardPenalty = 0;
-          for (let h = 0; h < hardTailLimits.length; h++) if (pm[hardTailLimits[h]![0]] > hardTailLimits[h]![1]) hardPenalty = Infinity;
-          predictedValues.push(hardPenalty + f(pm));
-          const offset = (predictedValues.length - 1) * N;
-          if (offset + N > placements.length) {
-            const grown = new Int32Array(placements.length * 2);
-            grown.set(placements);
-            placements = grown;
-          }
-          for (let j = 0; j < N; j++) placements[offset + j] = placement[j]!;
-          return;
-        }
-        visit(i + 1, placement, moved, maxUp, maxUpTail, downR, downT);
-        const own = moves[i]!;
-        for (let o = 0; o < own.length; o++) {
-          const { r, d } = own[o]!;
-          placement[i] = r;
-          sum.average_carbon += d.average_carbon;
-          sum.average_cost += d.average_cost;
-          sum.tail_carbon += d.tail_carbon;
-          sum.tail_cost += d.tail_cost;
-          visit(
-            i + 1,
-            placement,
-            moved + 1,
-            Math.max(maxUp, d.average_runtime),
-            Math.max(maxUpTail, d.tail_runtime),
-            downR + Math.min(0, d.average_runtime),
-            downT + Math.min(0, d.tail_runtime),
-          );
-          sum.average_carbon -= d.average_carbon;
-          sum.average_cost -= d.average_cost;
-          sum.tail_carbon -= d.tail_carbon;
-          sum.tail_cost -= d.tail_cost;
-        }
-        placement[i] = base[i]!;
-      };
-      visit(0, base.slice(), 0, 0, 0, 0, 0);
+      const predictions = predict({ N, base, baseMetrics, moves, maxMoved, hardTailLimits, value });
       // Best predictions first, ties by index (a stable sort's order), taken lazily from a heap:
       // the step usually stops at one of the first few of thousands.
-      const order = new PredictionOrder(predictedValues);
+      const order = new PredictionOrder(predictions.values);
       for (let index = order.next(); index >= 0; index = order.next()) {
         if (done()) return false;
-        const placement = Array.from(placements.subarray(index * N, index * N + N));
+        const placement = Array.from(predictions.placements.subarray(index * N, index * N + N));
         if (values.has(placementKey(placement))) continue;
         if (tryMove(placement)) return true;
       }
@@ -430,7 +361,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
 export class PredictionOrder {
   private readonly heap: Int32Array;
   private size: number;
-  constructor(private readonly values: readonly number[]) {
+  constructor(private readonly values: ArrayLike<number>) {
     this.size = values.length;
     this.heap = new Int32Array(this.size);
     for (let i = 0; i < this.size; i++) this.heap[i] = i;

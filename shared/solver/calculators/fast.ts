@@ -193,56 +193,15 @@ export class FastCalculator implements DeploymentMetricsCalculator {
     this.invocationUsd = Float64Array.from(m.invocationUsd);
     this.powerKW = Float64Array.from(m.powerKW);
 
-    // Execution profiles → duration pool with, per duration, a list of auxiliary row offsets.
-    const dur: number[] = [];
-    const auxOff: number[] = [];
-    const auxCnt: number[] = [];
-    const rowRef: number[] = [];
-    const auxVals: number[] = [];
-    const profOff = new Int32Array(N * R);
-    const profLen = new Int32Array(N * R);
-    // Durations of one bucket share one list of rows (model.ts): flatten each list once.
-    const rowsAt = new Map<number[][], number>();
-    const addProfile = (p: { durationsS: number[]; auxRows: number[][][] }): [number, number] => {
-      const off = dur.length;
-      p.durationsS.forEach((d, j) => {
-        dur.push(d);
-        const rows = p.auxRows[j]!;
-        let at = rowsAt.get(rows);
-        if (at === undefined) {
-          at = rowRef.length;
-          rowsAt.set(rows, at);
-          for (const row of rows) {
-            rowRef.push(auxVals.length);
-            for (const v of row) auxVals.push(v);
-          }
-        }
-        auxOff.push(at);
-        auxCnt.push(rows.length);
-      });
-      return [off, p.durationsS.length];
-    };
-    const seenProfiles = new Map<object, [number, number]>();
-    m.profiles.forEach((p, ir) => {
-      const key = p.durationsS; // profiles that fell back to the same region share their pool
-      const known = seenProfiles.get(key);
-      const [o, l] = known ?? addProfile(p);
-      if (!known) seenProfiles.set(key, [o, l]);
-      profOff[ir] = o;
-      profLen[ir] = l;
-    });
-    [this.redirOff, this.redirLen] = addProfile(m.redirector);
-    this.profOff = profOff;
-    this.profLen = profLen;
-    this.durRec = new Float64Array(3 * dur.length);
-    for (let j = 0; j < dur.length; j++) {
-      this.durRec[3 * j] = dur[j]!;
-      this.durRec[3 * j + 1] = auxCnt[j]!;
-      this.durRec[3 * j + 2] = auxOff[j]!;
-    }
-    this.auxRowRef = Int32Array.from(rowRef);
-    this.rowDuring = Float64Array.from(rowRef, (ref) => auxVals[ref]!);
-    this.auxVals = Float64Array.from(auxVals);
+    const pools = durationPools(m);
+    this.profOff = pools.profOff;
+    this.profLen = pools.profLen;
+    this.redirOff = pools.redirOff;
+    this.redirLen = pools.redirLen;
+    this.durRec = pools.durRec;
+    this.auxRowRef = pools.auxRowRef;
+    this.rowDuring = pools.rowDuring;
+    this.auxVals = pools.auxVals;
 
     // Edges, latency tables and non-execution entries.
     const E = m.edges.length;
@@ -612,4 +571,83 @@ function fillSyncSizeRecords(
     zRec[zr + 3] = snsOnlyCost + (snsGB + sizeGB) * egressFwd + syncGB * egressBack + syncWriteCost;
     zRec[zr + 4] = (snsGB + sizeGB) * fwdEF + syncGB * backEF;
   }
+}
+
+/** A model's execution profiles as the kernels read them (read-only, so calculators share them). */
+interface DurationPools {
+  profOff: Int32Array;
+  profLen: Int32Array;
+  redirOff: number;
+  redirLen: number;
+  durRec: Float64Array;
+  auxRowRef: Int32Array;
+  rowDuring: Float64Array;
+  auxVals: Float64Array;
+}
+
+// Per prepared model: a solve builds several calculators of one model (search, verification),
+// and flattening its profiles was a good part of building one.
+const poolsOfModel = new WeakMap<PreparedModel, DurationPools>();
+
+function durationPools(m: PreparedModel): DurationPools {
+  const known = poolsOfModel.get(m);
+  if (known) return known;
+  const { N, R } = m;
+  // Execution profiles → duration pool with, per duration, a list of auxiliary row offsets.
+  const dur: number[] = [];
+  const auxOff: number[] = [];
+  const auxCnt: number[] = [];
+  const rowRef: number[] = [];
+  const auxVals: number[] = [];
+  const profOff = new Int32Array(N * R);
+  const profLen = new Int32Array(N * R);
+  // Durations of one bucket share one list of rows (model.ts): flatten each list once.
+  const rowsAt = new Map<number[][], number>();
+  const addProfile = (p: { durationsS: number[]; auxRows: number[][][] }): [number, number] => {
+    const off = dur.length;
+    p.durationsS.forEach((d, j) => {
+      dur.push(d);
+      const rows = p.auxRows[j]!;
+      let at = rowsAt.get(rows);
+      if (at === undefined) {
+        at = rowRef.length;
+        rowsAt.set(rows, at);
+        for (const row of rows) {
+          rowRef.push(auxVals.length);
+          for (const v of row) auxVals.push(v);
+        }
+      }
+      auxOff.push(at);
+      auxCnt.push(rows.length);
+    });
+    return [off, p.durationsS.length];
+  };
+  const seenProfiles = new Map<object, [number, number]>();
+  m.profiles.forEach((p, ir) => {
+    const key = p.durationsS; // profiles that fell back to the same region share their pool
+    const seen = seenProfiles.get(key);
+    const [o, l] = seen ?? addProfile(p);
+    if (!seen) seenProfiles.set(key, [o, l]);
+    profOff[ir] = o;
+    profLen[ir] = l;
+  });
+  const [redirOff, redirLen] = addProfile(m.redirector);
+  const durRec = new Float64Array(3 * dur.length);
+  for (let j = 0; j < dur.length; j++) {
+    durRec[3 * j] = dur[j]!;
+    durRec[3 * j + 1] = auxCnt[j]!;
+    durRec[3 * j + 2] = auxOff[j]!;
+  }
+  const pools: DurationPools = {
+    profOff,
+    profLen,
+    redirOff,
+    redirLen,
+    durRec,
+    auxRowRef: Int32Array.from(rowRef),
+    rowDuring: Float64Array.from(rowRef, (ref) => auxVals[ref]!),
+    auxVals: Float64Array.from(auxVals),
+  };
+  poolsOfModel.set(m, pools);
+  return pools;
 }

@@ -10,7 +10,7 @@
 // scalars are i32 slots too, double scalars f64 slots from F64_BASE, and the random generator's
 // state four i32 slots the function reads at entry and writes back at exit.
 import type { KernelTopology } from './fast-kernel.js';
-import { F64, FunctionBuilder, I32, moduleBytes } from './wasm-emit.js';
+import { F64, FunctionBuilder, I32, moduleBytes } from '../wasm-emit.js';
 
 export const SLOT = {
   routeEF: 0,

@@ -16,6 +16,7 @@ const OP = {
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
+  return: 0x0f,
   select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
@@ -38,6 +39,7 @@ const OP = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32Or: 0x72,
   i32Xor: 0x73,
   i32Shl: 0x74,
   i32ShrS: 0x75,
@@ -47,6 +49,8 @@ const OP = {
   f64Sub: 0xa1,
   f64Mul: 0xa2,
   f64Div: 0xa3,
+  f64Min: 0xa4,
+  f64Max: 0xa5,
   f64ConvertI32S: 0xb7,
   f64ConvertI32U: 0xb8,
 } as const;
@@ -170,6 +174,12 @@ export class FunctionBuilder {
     uleb(this.code, depth);
     return this;
   }
+  /** Calls function `index` of the module (the order of moduleBytes' list). */
+  call(index: number): this {
+    this.code.push(0x10);
+    uleb(this.code, index);
+    return this;
+  }
   brIf(depth: number): this {
     this.code.push(OP.brIf);
     uleb(this.code, depth);
@@ -181,7 +191,9 @@ export class FunctionBuilder {
     const out: number[] = [];
     uleb(out, this.localTypes.length);
     for (const type of this.localTypes) out.push(1, type);
-    out.push(...this.code, OP.end);
+    // Appended in a loop: a spread of a large body would exceed the engine's argument limit.
+    for (const b of this.code) out.push(b);
+    out.push(OP.end);
     const sized: number[] = [];
     uleb(sized, out.length);
     return sized.concat(out);
@@ -238,7 +250,7 @@ export function moduleBytes(functions: readonly ExportedFunction[]): Uint8Array 
   section(out, 7, exports);
   const code: number[] = [];
   uleb(code, functions.length);
-  for (const f of functions) code.push(...f.body.body());
+  for (const f of functions) for (const b of f.body.body()) code.push(b);
   section(out, 10, code);
   return Uint8Array.from(out);
 }
