@@ -254,3 +254,18 @@ export function moduleBytes(functions: readonly ExportedFunction[]): Uint8Array 
   section(out, 10, code);
   return Uint8Array.from(out);
 }
+
+// The part of the WebAssembly JS API the solver uses (the project's type libraries, ES2023 + Node,
+// do not declare the global's values); undefined where the runtime has no WebAssembly.
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+export interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+export const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+/** Bytes per WebAssembly memory page. */
+export const WASM_PAGE = 65_536;

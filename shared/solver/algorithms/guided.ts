@@ -5,7 +5,7 @@
 // unoptimized, boxing every double. The same enumeration is generated once as WebAssembly
 // (ADR 0203; the same operations in the same order, so the same values and the same plans; tested
 // against predictJs, kept as the reference and the fallback where WebAssembly is missing).
-import { F64, FunctionBuilder, I32, moduleBytes } from '../wasm-emit.js';
+import { F64, FunctionBuilder, I32, moduleBytes, WASM_PAGE, type WasmMemory, wasmApi } from '../wasm-emit.js';
 import type { PlanMetrics } from '../types.js';
 
 /** The six metrics, in the order the WebAssembly memory holds them. */
@@ -361,18 +361,8 @@ function guidedModuleBytes(): Uint8Array {
   return moduleBytes([{ name: 'visit', params, results: [], body: fn }]);
 }
 
-// The part of the WebAssembly JS API used here (the project's type libraries do not declare it).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-const PAGE = 65_536;
+const wasm = wasmApi;
+const PAGE = WASM_PAGE;
 
 let instance: { memory: WasmMemory; visit: (...args: number[]) => void } | undefined;
 

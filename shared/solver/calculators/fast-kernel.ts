@@ -10,6 +10,7 @@
 // What depends on the placement or the hour is in the tables that specialize() fills per
 // evaluation; the random stream, the system carbon intensity and the latency pool (which grows)
 // are arguments.
+import { wasmApi } from '../wasm-emit.js';
 import { compileWasmKernel, type WasmKernelModule, wasmKernel } from './wasm-kernel.js';
 
 /** The topology facts the WebAssembly kernel is generated from (all indices into the calculator's tables). */
@@ -108,7 +109,7 @@ export type SampleKernel = (
 
 /** Which loop createKernel gives calculators (tests and benchmarks switch it). */
 export const KERNEL_POLICY = {
-  kernel: (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object' ? 'wasm' : 'js') as 'wasm' | 'js',
+  kernel: (wasmApi ? 'wasm' : 'js') as 'wasm' | 'js',
 };
 
 // Compiled WebAssembly kernels per distinct topology (the facts the code is generated from): a

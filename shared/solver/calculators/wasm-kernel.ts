@@ -9,20 +9,11 @@
 import { KIB_PER_GB, RCU_KIB, WCU_KIB } from '../constants.js';
 import { Rng } from '../rng.js';
 import type { KernelTables, KernelTopology, SampleKernel } from './fast-kernel.js';
+import { WASM_PAGE, wasmApi } from '../wasm-emit.js';
 import { F64_BASE, F64_SLOT, HEADER_BYTES, kernelModuleBytes, SLOT } from './wasm-codegen.js';
 
-// The part of the WebAssembly JS API used here (the project's type libraries, ES2023 + Node, do
-// not declare the global's values).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+// Only reached when the runtime has WebAssembly (KERNEL_POLICY in fast-kernel.ts checks).
+const wasm = wasmApi!;
 
 /** A topology's compiled kernel module (instantiated once per calculator). */
 export type WasmKernelModule = object;
@@ -33,7 +24,7 @@ export function compileWasmKernel(t: KernelTopology): WasmKernelModule {
 
 /** Samples drawn per call into the module (outputs copied out per chunk). */
 const CHUNK = 1024;
-const PAGE = 65_536;
+const PAGE = WASM_PAGE;
 
 interface Placed {
   slot: number;
