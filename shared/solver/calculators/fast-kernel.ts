@@ -11,7 +11,7 @@
 // evaluation; the random stream, the system carbon intensity and the latency pool (which grows)
 // are arguments.
 import { wasmApi } from '../wasm-emit.js';
-import { compileWasmKernel, type WasmKernelModule, wasmKernel } from './wasm-kernel.js';
+import { type WasmKernelModule, wasmKernel } from './wasm-kernel.js';
 
 /** The topology facts the WebAssembly kernel is generated from (all indices into the calculator's tables). */
 export interface KernelTopology {
@@ -118,13 +118,14 @@ export const KERNEL_POLICY = {
 const MAX_MODULES = 32;
 const modules = new Map<string, WasmKernelModule>();
 
-function moduleFor(t: KernelTopology): WasmKernelModule {
-  const key = topologyKey(t);
+/** The cached module of topology t with the given constants' key, else `compile`'s (kept). */
+function moduleFor(t: KernelTopology, constantsKey: string, compile: () => WasmKernelModule): WasmKernelModule {
+  const key = `${topologyKey(t)}|${constantsKey}`;
   let module = modules.get(key);
   if (module) modules.delete(key);
   else {
     if (modules.size >= MAX_MODULES) modules.delete(modules.keys().next().value!);
-    module = compileWasmKernel(t);
+    module = compile();
   }
   modules.set(key, module);
   return module;
@@ -132,7 +133,7 @@ function moduleFor(t: KernelTopology): WasmKernelModule {
 
 /** The sample kernel of a calculator's tables (KERNEL_POLICY). */
 export function createKernel(t: KernelTables): SampleKernel {
-  return KERNEL_POLICY.kernel === 'wasm' ? wasmKernel(t, moduleFor(t)) : genericKernel(t);
+  return KERNEL_POLICY.kernel === 'wasm' ? wasmKernel(t, (key, compile) => moduleFor(t, key, compile)) : genericKernel(t);
 }
 
 const num = (x: number): string => (Object.is(x, -0) ? '0' : String(x));

@@ -1,115 +1,108 @@
-// The sample kernel of one workflow topology as a WebAssembly function (ADR 0203): the same
-// straight-line code as kernelSource in fast-kernel.ts (instances, edges, probabilities and table
-// offsets as constants, per-sample state in locals), drawing the same random numbers in the same
-// order and doing the same floating-point operations in the same order, so the samples are
-// bit-identical. V8 compiles it with its baseline compiler in about a millisecond and optimizes
-// it in the background; the JavaScript form took hundreds of milliseconds of TurboFan first.
+// The sample kernel of one workflow topology as a WebAssembly function (ADR 0203): straight-line
+// code per instance and edge (probabilities, indices, table offsets and the calculator's fixed
+// scalars as constants, per-sample state in locals), drawing the same random numbers in the same
+// order and doing the same floating-point operations in the same order as genericSample in
+// fast-kernel.ts, so the samples are bit-identical. V8 compiles it with its baseline compiler in
+// about a millisecond and optimizes it in the background.
 //
-// ABI (wasm-kernel.ts is the host): sample(from, to, systemCI) -> random numbers drawn. Tables are
-// in the imported memory at byte offsets the host writes in i32 slots from address 0; integer
-// scalars are i32 slots too, double scalars f64 slots from F64_BASE, and the random generator's
-// state four i32 slots the function reads at entry and writes back at exit.
+// ABI (wasm-kernel.ts is the host): sample(from, to, systemCI, rpos) -> random numbers drawn. The
+// tables sit in the imported memory at the offsets compiled in (KernelConstants); the header at
+// address 0 holds the byte offsets of the two regions that move as they grow (latency pool,
+// random stream) and the random generator's state (four i32 words `fill` reads and writes back).
 import type { KernelTopology } from './fast-kernel.js';
 import { F64, FunctionBuilder, I32, moduleBytes } from '../wasm-emit.js';
 
+/** The tables the kernel reads or writes at fixed places in its memory. */
+export const TABLES = [
+  'routeEF',
+  'egress',
+  'snsPrice',
+  'ci',
+  'carbonPerS',
+  'execUsdPerS',
+  'invocationUsd',
+  'durRec',
+  'auxRowRef',
+  'rowDuring',
+  'auxVals',
+  'sizePool',
+  'nProfOff',
+  'nProfLen',
+  'nExecUsd',
+  'nInvUsd',
+  'nCarbonPerS',
+  'nDuring',
+  'nDdbR',
+  'nDdbW',
+  'zRec',
+  'xCost',
+  'xCarbon',
+  'xLatOff',
+  'xLatLen',
+  'xLatAdd',
+  'pingMean',
+  'startSizes',
+  'startSizeSns',
+  'upAt',
+  'upGB',
+  'place',
+  'outCost',
+  'outRuntime',
+  'outCarbon',
+] as const;
+export type Table = (typeof TABLES)[number];
+
+/** i32 slots of the header at address 0: the two regions that move as they grow, and the generator. */
 export const SLOT = {
-  routeEF: 0,
-  egress: 1,
-  snsPrice: 2,
-  ci: 3,
-  carbonPerS: 4,
-  execUsdPerS: 5,
-  invocationUsd: 6,
-  durRec: 7,
-  auxRowRef: 8,
-  rowDuring: 9,
-  auxVals: 10,
-  sizePool: 11,
-  nProfOff: 12,
-  nProfLen: 13,
-  nExecUsd: 14,
-  nInvUsd: 15,
-  nCarbonPerS: 16,
-  nDuring: 17,
-  nDdbR: 18,
-  nDdbW: 19,
-  zRec: 20,
-  xCost: 21,
-  xCarbon: 22,
-  xLatOff: 23,
-  xLatLen: 24,
-  xLatAdd: 25,
-  pingMean: 26,
-  startSizes: 27,
-  startSizeSns: 28,
-  upAt: 29,
-  upGB: 30,
-  place: 31,
-  latPool: 32,
-  stream: 33,
-  outCost: 34,
-  outRuntime: 35,
-  outCarbon: 36,
-  // integer scalars
-  R: 40,
-  home: 41,
-  redirOff: 42,
-  redirLen: 43,
-  nStartSizes: 44,
+  latPool: 0,
+  stream: 1,
   // xoshiro128** state (4 words) after the values drawn into the stream so far (fill)
-  rng: 48,
+  rng: 4,
 } as const;
-export const F64_BASE = 256;
-export const F64_SLOT = { pWpd: 0, wpdGB: 1, wpdCost: 2, EF: 3, UNKNOWN_CI: 4, KIB_PER_GB: 5, WCU_KIB: 6, RCU_KIB: 7 } as const;
-export const HEADER_BYTES = 512;
+export const HEADER_BYTES = 64;
 
-type Table = Exclude<keyof typeof SLOT, 'R' | 'home' | 'redirOff' | 'redirLen' | 'nStartSizes' | 'rng'>;
+/**
+ * What one calculator's kernel is compiled with besides its topology: every table's byte offset
+ * and the scalars fixed for the calculator's life, written into the code as constants. Values in
+ * locals the whole loop long made V8's optimizing compiler spend most of its ~40 ms allocating
+ * registers (so the first solve hour ran on the baseline code); constants cost it nothing.
+ */
+export interface KernelConstants {
+  offset: Record<Table, number>;
+  R: number;
+  home: number;
+  redirOff: number;
+  redirLen: number;
+  nStartSizes: number;
+  pWpd: number;
+  wpdGB: number;
+  wpdCost: number;
+  EF: number;
+  UNKNOWN_CI: number;
+  kibPerGB: number;
+  wcuKiB: number;
+  rcuKiB: number;
+}
 
-/** The WebAssembly module (bytes) of a topology's sample kernel. */
-export function kernelModuleBytes(t: KernelTopology): Uint8Array {
+/** The WebAssembly module (bytes) of a topology's sample kernel with a calculator's constants. */
+export function kernelModuleBytes(t: KernelTopology, c: KernelConstants): Uint8Array {
   const params = [I32, I32, F64, I32] as const;
   const fn = new FunctionBuilder(params);
   const FROM = 0;
   const TO = 1;
   const SYSTEM_CI = 2;
   const RPOS = 3;
+  const tableAt = c.offset;
 
-  // Table bases, integer and double scalars: read from the header once per call.
-  const base = {} as Record<Table, number>;
-  for (const name of Object.keys(SLOT) as (keyof typeof SLOT)[]) {
-    if (name === 'R' || name === 'home' || name === 'redirOff' || name === 'redirLen' || name === 'nStartSizes' || name === 'rng') continue;
-    base[name] = fn.local(I32);
-    fn.i32(0)
-      .i32Load(4 * SLOT[name])
-      .set(base[name]);
-  }
-  const int = (slot: number) => {
-    const l = fn.local(I32);
-    fn.i32(0)
-      .i32Load(4 * slot)
-      .set(l);
-    return l;
-  };
-  const dbl = (slot: number) => {
-    const l = fn.local(F64);
-    fn.i32(0)
-      .f64Load(F64_BASE + 8 * slot)
-      .set(l);
-    return l;
-  };
-  const R = int(SLOT.R);
-  const home = int(SLOT.home);
-  const redirOff = int(SLOT.redirOff);
-  const redirLen = int(SLOT.redirLen);
-  const nStartSizes = int(SLOT.nStartSizes);
-  const pWpd = dbl(F64_SLOT.pWpd);
-  const wpdGB = dbl(F64_SLOT.wpdGB);
-  const wpdCost = dbl(F64_SLOT.wpdCost);
-  const EF = dbl(F64_SLOT.EF);
-  const UNKNOWN_CI = dbl(F64_SLOT.UNKNOWN_CI);
-  const kibPerGB = dbl(F64_SLOT.KIB_PER_GB);
-  const wcuKiB = dbl(F64_SLOT.WCU_KIB);
-  const rcuKiB = dbl(F64_SLOT.RCU_KIB);
+  // The moving regions' places: read from the header once per call.
+  const latPool = fn.local(I32);
+  const stream = fn.local(I32);
+  fn.i32(0)
+    .i32Load(4 * SLOT.latPool)
+    .set(latPool);
+  fn.i32(0)
+    .i32Load(4 * SLOT.stream)
+    .set(stream);
 
   const k = fn.local(I32);
   const rp = fn.local(I32); // byte address of the next random number
@@ -154,25 +147,28 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
   const wcu = fn.local(F64);
 
   /** Pushes table[index] (f64) for a constant index. */
-  const fAt = (table: Table, index: number) => fn.get(base[table]).f64Load(8 * index);
+  const fAt = (table: Table, index: number) => fn.i32(0).f64Load(tableAt[table] + 8 * index);
   /** Pushes table[index] (i32) for a constant index. */
-  const iAt = (table: Table, index: number) => fn.get(base[table]).i32Load(4 * index);
+  const iAt = (table: Table, index: number) => fn.i32(0).i32Load(tableAt[table] + 4 * index);
   /** Pushes table[<i32 on the stack after pushIndex>] (f64). */
   const fIdx = (table: Table, pushIndex: () => void) => {
-    fn.get(base[table]);
+    pushIndex();
+    fn.i32(3).op('i32Shl').f64Load(tableAt[table]);
+  };
+  const iIdx = (table: Table, pushIndex: () => void) => {
+    pushIndex();
+    fn.i32(2).op('i32Shl').i32Load(tableAt[table]);
+  };
+  /** The latency pool's value at <i32 pushed by pushIndex> (the pool moves as it grows). */
+  const latAt = (pushIndex: () => void) => {
+    fn.get(latPool);
     pushIndex();
     fn.i32(3).op('i32Shl').op('i32Add').f64Load();
   };
-  const iIdx = (table: Table, pushIndex: () => void) => {
-    fn.get(base[table]);
+  /** Address part of table[index] for a store: pushes index << 3 (the table's offset goes on the store). */
+  const fAddr = (_table: Table, pushIndex: () => void) => {
     pushIndex();
-    fn.i32(2).op('i32Shl').op('i32Add').i32Load();
-  };
-  /** Address of table[index] for a store: pushes base + (index << 3). */
-  const fAddr = (table: Table, pushIndex: () => void) => {
-    fn.get(base[table]);
-    pushIndex();
-    fn.i32(3).op('i32Shl').op('i32Add');
+    fn.i32(3).op('i32Shl');
   };
   /** rbuf[rpos++] */
   const draw = () => {
@@ -191,7 +187,7 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
     fn.op('f64Add').set(acc);
   };
 
-  fn.get(base.stream).get(RPOS).i32(3).op('i32Shl').op('i32Add').set(rp);
+  fn.get(stream).get(RPOS).i32(3).op('i32Shl').op('i32Add').set(rp);
   fn.get(FROM).set(k);
   fn.block().loop(); // for (k = from; k < to; k++)
   fn.get(k).get(TO).op('i32GeS').brIf(1);
@@ -204,19 +200,19 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
   iAt('place', s0);
   fn.set(rs);
   draw();
-  fn.get(pWpd).op('f64Lt').set(atFunction);
-  fn.get(atFunction).if(I32).get(rs).get(home).op('i32Ne').else().i32(0).end().set(redirected);
-  pick(() => fn.get(nStartSizes).op('f64ConvertI32S'));
+  fn.f64(c.pWpd).op('f64Lt').set(atFunction);
+  fn.get(atFunction).if(I32).get(rs).i32(c.home).op('i32Ne').else().i32(0).end().set(redirected);
+  pick(() => fn.f64(c.nStartSizes));
   fn.set(si);
   fIdx('startSizes', () => fn.get(si));
   fn.set(inputGB);
-  fn.get(redirected).if(I32).get(home).else().get(rs).end().set(first);
-  addTo(cost, () => fn.get(wpdCost));
+  fn.get(redirected).if(I32).i32(c.home).else().get(rs).end().set(first);
+  addTo(cost, () => fn.f64(c.wpdCost));
   addTo(carbon, () => {
-    fn.get(wpdGB).get(EF).op('f64Mul');
+    fn.f64(c.wpdGB).f64(c.EF).op('f64Mul');
     fn.get(atFunction).if(F64).get(SYSTEM_CI);
     fIdx('ci', () => fn.get(first));
-    fn.op('f64Add').f64(2).op('f64Div').else().get(UNKNOWN_CI).end();
+    fn.op('f64Add').f64(2).op('f64Div').else().f64(c.UNKNOWN_CI).end();
     fn.op('f64Mul');
   });
   addTo(cost, () => {
@@ -224,20 +220,20 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
     fIdx('snsPrice', () => fn.get(first));
     fn.op('f64Mul');
   });
-  addTo(carbon, () => fn.get(inputGB).get(EF).op('f64Mul').get(UNKNOWN_CI).op('f64Mul'));
+  addTo(carbon, () => fn.get(inputGB).f64(c.EF).op('f64Mul').f64(c.UNKNOWN_CI).op('f64Mul'));
   fn.f64(0).set(t0);
   fn.get(redirected).if();
   {
     fn.f64(0).set(d);
-    fn.get(redirLen).i32(0).op('i32GtS').if();
+    fn.i32(c.redirLen).i32(0).op('i32GtS').if();
     // d = durRec[3 * (redirOff + pick(redirLen))]
     fIdx('durRec', () => {
-      fn.i32(3).get(redirOff);
-      pick(() => fn.get(redirLen).op('f64ConvertI32S'));
+      fn.i32(3).i32(c.redirOff);
+      pick(() => fn.f64(c.redirLen));
       fn.op('i32Add').op('i32Mul');
     });
     fn.set(d).end();
-    fn.i32(s0).get(R).op('i32Mul').get(home).op('i32Add').set(ih);
+    fn.i32(s0 * c.R + c.home).set(ih);
     addTo(cost, () => {
       fIdx('execUsdPerS', () => fn.get(ih));
       fn.get(d).op('f64Mul');
@@ -255,17 +251,27 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
     });
     addTo(carbon, () => {
       fn.get(inputGB);
-      fIdx('routeEF', () => fn.get(home).get(R).op('i32Mul').get(rs).op('i32Add'));
+      fIdx('routeEF', () =>
+        fn
+          .i32(c.home * c.R)
+          .get(rs)
+          .op('i32Add'),
+      );
       fn.op('f64Mul');
     });
     addTo(cost, () => {
       fn.get(inputGB);
-      fIdx('egress', () => fn.get(home));
+      fAt('egress', c.home);
       fn.op('f64Mul');
     });
     fn.get(d).set(runtime);
     fn.get(d);
-    fIdx('pingMean', () => fn.get(home).get(R).op('i32Mul').get(rs).op('i32Add'));
+    fIdx('pingMean', () =>
+      fn
+        .i32(c.home * c.R)
+        .get(rs)
+        .op('i32Add'),
+    );
     fn.op('f64Add').set(t0);
   }
   fn.end();
@@ -300,15 +306,15 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
           addTo(carbon, () => fIdx('zRec', () => fn.get(zr).i32(4).op('i32Add')));
           if (t.eToSync[e] === 1) {
             fAddr('upAt', () => fn.i32(inBase).get(up[i]!).op('i32Add'));
-            fn.get(edgeStart).f64Store();
+            fn.get(edgeStart).f64Store(tableAt.upAt);
             fAddr('upGB', () => fn.i32(inBase).get(up[i]!).op('i32Add'));
             fIdx('sizePool', () => fn.get(z));
-            fn.f64Store();
+            fn.f64Store(tableAt.upGB);
             fn.get(up[i]!).i32(1).op('i32Add').set(up[i]!);
           }
           // arr = edgeStart + latPool[zRec[zr] + pick(zRec[zr + 1])] + zRec[zr + 2]
           fn.get(edgeStart);
-          fIdx('latPool', () => {
+          latAt(() => {
             fIdx('zRec', () => fn.get(zr));
             fn.truncSat();
             pick(() => fIdx('zRec', () => fn.get(zr).i32(1).op('i32Add')));
@@ -326,7 +332,7 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
           addTo(cost, () => fAt('xCost', x));
           addTo(carbon, () => fAt('xCarbon', x));
           fn.get(en[p]!);
-          fIdx('latPool', () => {
+          latAt(() => {
             iAt('xLatOff', x);
             pick(() => fAt('xLatLen', x));
             fn.op('i32Add');
@@ -412,18 +418,18 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
             fn.get(at).op('f64Gt').op('i32Eqz').brIf(1);
             fAddr('upAt', () => fn.get(b).i32(1).op('i32Add'));
             fIdx('upAt', () => fn.get(b));
-            fn.f64Store();
+            fn.f64Store(tableAt.upAt);
             fAddr('upGB', () => fn.get(b).i32(1).op('i32Add'));
             fIdx('upGB', () => fn.get(b));
-            fn.f64Store();
+            fn.f64Store(tableAt.upGB);
             fn.get(b).i32(1).op('i32Sub').set(b);
             fn.br(0);
           }
           fn.end().end();
           fAddr('upAt', () => fn.get(b).i32(1).op('i32Add'));
-          fn.get(at).f64Store();
+          fn.get(at).f64Store(tableAt.upAt);
           fAddr('upGB', () => fn.get(b).i32(1).op('i32Add'));
-          fn.get(gb).f64Store();
+          fn.get(gb).f64Store(tableAt.upGB);
           fn.get(a).i32(1).op('i32Add').set(a);
           fn.br(0);
         }
@@ -434,7 +440,7 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
         {
           fn.get(a).get(end).op('i32GeS').brIf(1);
           addTo(cumulative, () => fIdx('upGB', () => fn.get(a)));
-          addTo(wcu, () => fn.get(cumulative).get(kibPerGB).op('f64Mul').get(wcuKiB).op('f64Div').op('f64Ceil'));
+          addTo(wcu, () => fn.get(cumulative).f64(c.kibPerGB).op('f64Mul').f64(c.wcuKiB).op('f64Div').op('f64Ceil'));
           fn.get(a).i32(1).op('i32Add').set(a);
           fn.br(0);
         }
@@ -443,7 +449,7 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
           fn.get(wcu);
           fAt('nDdbW', i);
           fn.op('f64Mul');
-          fn.get(cumulative).get(kibPerGB).op('f64Mul').get(rcuKiB).op('f64Div').op('f64Ceil');
+          fn.get(cumulative).f64(c.kibPerGB).op('f64Mul').f64(c.rcuKiB).op('f64Div').op('f64Ceil');
           fAt('nDdbR', i);
           fn.op('f64Mul').op('f64Add');
         });
@@ -452,20 +458,27 @@ export function kernelModuleBytes(t: KernelTopology): Uint8Array {
     fn.end();
   }
   fAddr('outCost', () => fn.get(k));
-  fn.get(cost).f64Store();
+  fn.get(cost).f64Store(tableAt.outCost);
   fAddr('outRuntime', () => fn.get(k));
-  fn.get(runtime).f64Store();
+  fn.get(runtime).f64Store(tableAt.outRuntime);
   fAddr('outCarbon', () => fn.get(k));
-  fn.get(carbon).f64Store();
+  fn.get(carbon).f64Store(tableAt.outCarbon);
   fn.get(k).i32(1).op('i32Add').set(k);
   fn.br(0);
   fn.end().end();
   // Random numbers read: (rp - stream) / 8 - rpos
-  fn.get(rp).get(base.stream).op('i32Sub').i32(3).op('i32ShrS').get(RPOS).op('i32Sub');
-  return moduleBytes([
-    { name: 'sample', params, results: [I32], body: fn },
-    { name: 'fill', params: [I32, I32], results: [], body: fillFunction() },
-  ]);
+  fn.get(rp).get(stream).op('i32Sub').i32(3).op('i32ShrS').get(RPOS).op('i32Sub');
+  return moduleBytes([{ name: 'sample', params, results: [I32], body: fn }]);
+}
+
+/**
+ * The random stream's module (the same for every topology): its own module so that V8 optimizes
+ * it on its own. Inside the kernel's module, its optimized code waited behind the kernel's (tens
+ * of milliseconds of background compilation), and the first solve hour drew every value with the
+ * baseline code, ~30x slower.
+ */
+export function fillModuleBytes(): Uint8Array {
+  return moduleBytes([{ name: 'fill', params: [I32, I32], results: [], body: fillFunction() }]);
 }
 
 /**

@@ -8,26 +8,32 @@
 // xoshiro128** sequence as rng.ts) once per hour and every evaluation then reads from its start.
 import { KIB_PER_GB, RCU_KIB, WCU_KIB } from '../constants.js';
 import { Rng } from '../rng.js';
-import type { KernelTables, KernelTopology, SampleKernel } from './fast-kernel.js';
+import type { KernelTables, SampleKernel } from './fast-kernel.js';
 import { WASM_PAGE, wasmApi } from '../wasm-emit.js';
-import { F64_BASE, F64_SLOT, HEADER_BYTES, kernelModuleBytes, SLOT } from './wasm-codegen.js';
+import { fillModuleBytes, HEADER_BYTES, type KernelConstants, kernelModuleBytes, SLOT, type Table } from './wasm-codegen.js';
 
 // Only reached when the runtime has WebAssembly (KERNEL_POLICY in fast-kernel.ts checks).
 const wasm = wasmApi!;
 
-/** A topology's compiled kernel module (instantiated once per calculator). */
+/** A calculator's compiled kernel module. */
 export type WasmKernelModule = object;
 
-export function compileWasmKernel(t: KernelTopology): WasmKernelModule {
-  return new wasm.Module(kernelModuleBytes(t));
-}
+/**
+ * The compiled module for `key` (the topology's and the constants' identity), compiling it with
+ * `compile` when it is not cached (fast-kernel.ts keeps the cache).
+ */
+export type ModuleCache = (key: string, compile: () => WasmKernelModule) => WasmKernelModule;
+
+let fillModule: WasmKernelModule | undefined;
 
 /** Samples drawn per call into the module (outputs copied out per chunk). */
 const CHUNK = 1024;
 const PAGE = WASM_PAGE;
+/** Random values drawn per call into the module's `fill`. */
+const FILL_CHUNK = 4096;
 
 interface Placed {
-  slot: number;
+  table: Table;
   src: () => ArrayLike<number>;
   kind: 'f64' | 'i32';
   length: number;
@@ -46,55 +52,55 @@ function tableView(buffer: ArrayBuffer, p: Placed): Float64Array | Int32Array {
   return p.kind === 'f64' ? new Float64Array(buffer, p.offset, p.length) : new Int32Array(buffer, p.offset, p.length);
 }
 
-/** A sample kernel running `module` (compileWasmKernel of t's topology) over copies of t's tables. */
-export function wasmKernel(t: KernelTables, module: WasmKernelModule): SampleKernel {
+/** A sample kernel over copies of t's tables, its module compiled for t (or taken from `cache`). */
+export function wasmKernel(t: KernelTables, cache: ModuleCache): SampleKernel {
   type Spec = Omit<Placed, 'offset'>;
-  const f64 = (slot: number, src: () => ArrayLike<number>, length = src().length): Spec => ({ slot, src, kind: 'f64', length });
-  const i32 = (slot: number, src: () => ArrayLike<number>, length = src().length): Spec => ({ slot, src, kind: 'i32', length });
+  const f64 = (table: Table, src: () => ArrayLike<number>, length = src().length): Spec => ({ table, src, kind: 'f64', length });
+  const i32 = (table: Table, src: () => ArrayLike<number>, length = src().length): Spec => ({ table, src, kind: 'i32', length });
   const none = () => [];
   // Copied once: fixed for the calculator's life.
   const fixed = [
-    f64(SLOT.egress, () => t.egress),
-    f64(SLOT.snsPrice, () => t.snsPrice),
-    f64(SLOT.execUsdPerS, () => t.execUsdPerS),
-    f64(SLOT.invocationUsd, () => t.invocationUsd),
-    f64(SLOT.durRec, () => t.durRec),
-    i32(SLOT.auxRowRef, () => t.auxRowRef),
-    f64(SLOT.rowDuring, () => t.rowDuring),
-    f64(SLOT.auxVals, () => t.auxVals),
-    f64(SLOT.sizePool, () => t.sizePool),
-    f64(SLOT.pingMean, () => t.pingMean),
-    f64(SLOT.startSizes, () => t.startSizes),
-    f64(SLOT.startSizeSns, () => t.startSizeSns),
+    f64('egress', () => t.egress),
+    f64('snsPrice', () => t.snsPrice),
+    f64('execUsdPerS', () => t.execUsdPerS),
+    f64('invocationUsd', () => t.invocationUsd),
+    f64('durRec', () => t.durRec),
+    i32('auxRowRef', () => t.auxRowRef),
+    f64('rowDuring', () => t.rowDuring),
+    f64('auxVals', () => t.auxVals),
+    f64('sizePool', () => t.sizePool),
+    f64('pingMean', () => t.pingMean),
+    f64('startSizes', () => t.startSizes),
+    f64('startSizeSns', () => t.startSizeSns),
   ];
   // Copied per call: the hour's intensities and what each evaluation specializes.
   const perCall = [
-    f64(SLOT.routeEF, () => t.routeEF),
-    f64(SLOT.ci, () => t.ci),
-    f64(SLOT.carbonPerS, () => t.carbonPerS),
-    i32(SLOT.place, () => t.place),
-    i32(SLOT.nProfOff, () => t.nProfOff),
-    i32(SLOT.nProfLen, () => t.nProfLen),
-    f64(SLOT.nExecUsd, () => t.nExecUsd),
-    f64(SLOT.nInvUsd, () => t.nInvUsd),
-    f64(SLOT.nCarbonPerS, () => t.nCarbonPerS),
-    f64(SLOT.nDuring, () => t.nDuring),
-    f64(SLOT.nDdbR, () => t.nDdbR),
-    f64(SLOT.nDdbW, () => t.nDdbW),
-    f64(SLOT.zRec, () => t.zRec),
-    f64(SLOT.xCost, () => t.xCost),
-    f64(SLOT.xCarbon, () => t.xCarbon),
-    i32(SLOT.xLatOff, () => t.xLatOff),
-    f64(SLOT.xLatLen, () => t.xLatLen),
-    f64(SLOT.xLatAdd, () => t.xLatAdd),
+    f64('routeEF', () => t.routeEF),
+    f64('ci', () => t.ci),
+    f64('carbonPerS', () => t.carbonPerS),
+    i32('place', () => t.place),
+    i32('nProfOff', () => t.nProfOff),
+    i32('nProfLen', () => t.nProfLen),
+    f64('nExecUsd', () => t.nExecUsd),
+    f64('nInvUsd', () => t.nInvUsd),
+    f64('nCarbonPerS', () => t.nCarbonPerS),
+    f64('nDuring', () => t.nDuring),
+    f64('nDdbR', () => t.nDdbR),
+    f64('nDdbW', () => t.nDdbW),
+    f64('zRec', () => t.zRec),
+    f64('xCost', () => t.xCost),
+    f64('xCarbon', () => t.xCarbon),
+    i32('xLatOff', () => t.xLatOff),
+    f64('xLatLen', () => t.xLatLen),
+    f64('xLatAdd', () => t.xLatAdd),
   ];
   // The module's own: upload scratch and the chunk's outputs.
   const own = [
-    f64(SLOT.upAt, none, t.upAt.length),
-    f64(SLOT.upGB, none, t.upGB.length),
-    f64(SLOT.outCost, none, CHUNK),
-    f64(SLOT.outRuntime, none, CHUNK),
-    f64(SLOT.outCarbon, none, CHUNK),
+    f64('upAt', none, t.upAt.length),
+    f64('upGB', none, t.upGB.length),
+    f64('outCost', none, CHUNK),
+    f64('outRuntime', none, CHUNK),
+    f64('outCarbon', none, CHUNK),
   ];
   let end = HEADER_BYTES;
   const place = (list: Spec[]): Placed[] =>
@@ -106,45 +112,56 @@ export function wasmKernel(t: KernelTables, module: WasmKernelModule): SampleKer
   const fixedP = place(fixed);
   const perCallP = place(perCall);
   const ownP = place(own);
-  const offsetOf = (slot: number) => ownP.find((p) => p.slot === slot)!.offset;
+  const constants: KernelConstants = {
+    offset: Object.fromEntries([...fixedP, ...perCallP, ...ownP].map((p) => [p.table, p.offset])) as Record<Table, number>,
+    R: t.R,
+    home: t.home,
+    redirOff: t.redirOff,
+    redirLen: t.redirLen,
+    nStartSizes: t.startSizes.length,
+    pWpd: t.pWpd,
+    wpdGB: t.wpdGB,
+    wpdCost: t.wpdCost,
+    EF: t.EF,
+    UNKNOWN_CI: t.UNKNOWN_CI,
+    kibPerGB: KIB_PER_GB,
+    wcuKiB: WCU_KIB,
+    rcuKiB: RCU_KIB,
+  };
+  const module = cache(constantsKey(constants), () => new wasm.Module(kernelModuleBytes(t, constants)));
+  const offsetOf = (table: Table) => constants.offset[table];
 
   const memory = new wasm.Memory({ initial: Math.ceil(end / PAGE) + 1 });
-  const exports = new wasm.Instance(module, { env: { memory } }).exports;
-  const sample = exports.sample as (from: number, to: number, systemCI: number, rpos: number) => number;
-  const fill = exports.fill as (from: number, to: number) => void;
+  const sample = new wasm.Instance(module, { env: { memory } }).exports.sample as (
+    from: number,
+    to: number,
+    systemCI: number,
+    rpos: number,
+  ) => number;
+  fillModule ??= new wasm.Module(fillModuleBytes());
+  const fill = new wasm.Instance(fillModule, { env: { memory } }).exports.fill as (from: number, to: number) => void;
 
   const header = () => new Int32Array(memory.buffer, 0, HEADER_BYTES / 4);
-  const h = header();
-  for (const p of [...fixedP, ...perCallP, ...ownP]) h[p.slot] = p.offset;
-  h[SLOT.R] = t.R;
-  h[SLOT.home] = t.home;
-  h[SLOT.redirOff] = t.redirOff;
-  h[SLOT.redirLen] = t.redirLen;
-  h[SLOT.nStartSizes] = t.startSizes.length;
-  const scalars = new Float64Array(memory.buffer, F64_BASE, 8);
-  scalars[F64_SLOT.pWpd] = t.pWpd;
-  scalars[F64_SLOT.wpdGB] = t.wpdGB;
-  scalars[F64_SLOT.wpdCost] = t.wpdCost;
-  scalars[F64_SLOT.EF] = t.EF;
-  scalars[F64_SLOT.UNKNOWN_CI] = t.UNKNOWN_CI;
-  scalars[F64_SLOT.KIB_PER_GB] = KIB_PER_GB;
-  scalars[F64_SLOT.WCU_KIB] = WCU_KIB;
-  scalars[F64_SLOT.RCU_KIB] = RCU_KIB;
   for (const p of fixedP) tableView(memory.buffer, p).set(p.src());
 
-  // The growing regions (doubles), moved to the end of memory when they outgrow their place.
+  // The growing regions (doubles): the latency pool and the random stream. The last region in memory
+  // grows in place; another moves to the end (copying what it holds). Fresh pages are the cost here
+  // (a first touch costs ~15 µs on the development VM), so nothing is reserved ahead beyond
+  // doubling, and the stream is filled per chunk of samples, not per call.
   const lat: Region = { slot: SLOT.latPool, offset: 0, capacity: 0, used: 0 };
   const stream: Region = { slot: SLOT.stream, offset: 0, capacity: 0, used: 0 };
   const ensure = (region: Region, length: number) => {
     if (length <= region.capacity) return;
     const capacity = Math.max(length, 2 * region.capacity, 4096);
-    const offset = end;
-    end += 8 * capacity;
+    const last = region.capacity > 0 && region.offset + 8 * region.capacity === end;
+    const offset = last ? region.offset : end;
+    end = offset + 8 * capacity;
     if (end > memory.buffer.byteLength) {
       memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
       v = views();
     }
-    if (region.used > 0) new Float64Array(memory.buffer).copyWithin(offset / 8, region.offset / 8, region.offset / 8 + region.used);
+    if (!last && region.used > 0)
+      new Float64Array(memory.buffer).copyWithin(offset / 8, region.offset / 8, region.offset / 8 + region.used);
     region.offset = offset;
     region.capacity = capacity;
     header()[region.slot] = offset;
@@ -154,9 +171,9 @@ export function wasmKernel(t: KernelTables, module: WasmKernelModule): SampleKer
   const views = () => ({
     perCall: perCallP.map((p) => ({ dst: tableView(memory.buffer, p), src: p.src })),
     rng: new Uint32Array(memory.buffer, 4 * SLOT.rng, 4),
-    cost: new Float64Array(memory.buffer, offsetOf(SLOT.outCost), CHUNK),
-    runtime: new Float64Array(memory.buffer, offsetOf(SLOT.outRuntime), CHUNK),
-    carbon: new Float64Array(memory.buffer, offsetOf(SLOT.outCarbon), CHUNK),
+    cost: new Float64Array(memory.buffer, offsetOf('outCost'), CHUNK),
+    runtime: new Float64Array(memory.buffer, offsetOf('outRuntime'), CHUNK),
+    carbon: new Float64Array(memory.buffer, offsetOf('outCarbon'), CHUNK),
   });
   let v = views();
   let streamSeed = Number.NaN;
@@ -173,15 +190,17 @@ export function wasmKernel(t: KernelTables, module: WasmKernelModule): SampleKer
       stream.used = 0;
       v.rng.set(new Rng(streamSeed).s);
     }
-    const need = rpos + (to - from) * t.maxDraws;
-    if (need > stream.used) {
-      ensure(stream, need);
-      fill(stream.used, need);
-      stream.used = need;
-    }
     for (const p of v.perCall) p.dst.set(p.src());
     for (let k = from; k < to; ) {
       const m = Math.min(CHUNK, to - k);
+      const need = rpos + m * t.maxDraws;
+      if (need > stream.used) {
+        ensure(stream, need);
+        // In calls of FILL_CHUNK values: V8 swaps in the optimized code between calls, never
+        // inside one.
+        for (let i = stream.used; i < need; i += FILL_CHUNK) fill(i, Math.min(need, i + FILL_CHUNK));
+        stream.used = need;
+      }
       rpos += sample(0, m, systemCI, rpos);
       if (m === CHUNK) {
         t.outCost.set(v.cost, k);
@@ -196,4 +215,11 @@ export function wasmKernel(t: KernelTables, module: WasmKernelModule): SampleKer
     }
     return rpos;
   };
+}
+
+/** The constants' identity (numbers written exactly, -0 apart from 0). */
+function constantsKey(c: KernelConstants): string {
+  const num = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
+  const { offset, ...scalars } = c;
+  return `${Object.values(offset).join(',')};${Object.values(scalars).map(num).join(',')}`;
 }
