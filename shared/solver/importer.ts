@@ -433,16 +433,16 @@ function importExecutions(r: JsonReader, v: Obj, path: string): InstanceStats {
     const p = r.object(pv, `${path}.executions.at_region.${region}`);
     const ppath = `${path}.executions.at_region.${region}`;
     const aux = r.optObject(p.auxiliary_data, `${ppath}.auxiliary_data`) ?? {};
-    const auxiliary = Object.entries(aux).map(([k, rows]) => ({
-      durationS: parseNumericKey(r, k, `${ppath}.auxiliary_data`),
-      rows: r
-        .array(rows, `${ppath}.auxiliary_data.${k}`)
-        .map((row, i) =>
-          r
-            .array(row, `${ppath}.auxiliary_data.${k}[${i}]`)
-            .map((x, j) => (x === null ? null : r.number(x, `${ppath}.auxiliary_data.${k}[${i}][${j}]`))),
-        ),
-    }));
+    const auxiliary = Object.entries(aux).map(([k, rows]) => {
+      const list = r.array(rows, `${ppath}.auxiliary_data.${k}`);
+      for (let i = 0; i < list.length; i++) {
+        const row = list[i];
+        // Checked inline: a field path per row was most of the import's garbage.
+        if (!Array.isArray(row) || !row.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x))))
+          r.numbersOrNull(row, `${ppath}.auxiliary_data.${k}[${i}]`); // throws, naming the field
+      }
+      return { durationS: parseNumericKey(r, k, `${ppath}.auxiliary_data`), rows: list as Array<Array<number | null>> };
+    });
     const profile: ExecutionProfile = { durationsS: r.numbers(p.durations_s ?? [], `${ppath}.durations_s`), auxiliary };
     if (p.cpu_utilization !== undefined && p.cpu_utilization !== null)
       profile.cpuUtilization = r.number(p.cpu_utilization, `${ppath}.cpu_utilization`);

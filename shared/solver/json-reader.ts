@@ -45,8 +45,27 @@ export class JsonReader {
     return v;
   }
 
+  /**
+   * The array itself once every element is a finite number (no copy). The field path of an element
+   * is built only for the error: per element, it was most of an import's time and garbage.
+   */
   numbers(v: unknown, path: string): number[] {
-    return this.array(v, path).map((x, i) => this.number(x, `${path}[${i}]`));
+    const a = this.array(v, path);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (typeof x !== 'number' || !Number.isFinite(x)) this.fail(`${path}[${i}]`, 'a finite number', x);
+    }
+    return a as number[];
+  }
+
+  /** numbers(), with null allowed (a missing value). */
+  numbersOrNull(v: unknown, path: string): Array<number | null> {
+    const a = this.array(v, path);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (x !== null && (typeof x !== 'number' || !Number.isFinite(x))) this.fail(`${path}[${i}]`, 'a finite number or null', x);
+    }
+    return a as Array<number | null>;
   }
 
   optNumbers(v: unknown, path: string): number[] | undefined {
@@ -54,7 +73,13 @@ export class JsonReader {
     return this.numbers(v, path);
   }
 
+  /** The array itself once every element is a non-empty string (see numbers()). */
   strings(v: unknown, path: string): string[] {
-    return this.array(v, path).map((x, i) => this.string(x, `${path}[${i}]`));
+    const a = this.array(v, path);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (typeof x !== 'string' || x.length === 0) this.fail(`${path}[${i}]`, 'a non-empty string', x);
+    }
+    return a as string[];
   }
 }

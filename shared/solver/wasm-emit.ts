@@ -190,9 +190,10 @@ export class FunctionBuilder {
   body(): number[] {
     const out: number[] = [];
     uleb(out, this.localTypes.length);
-    for (const type of this.localTypes) out.push(1, type);
-    // Appended in a loop: a spread of a large body would exceed the engine's argument limit.
-    for (const b of this.code) out.push(b);
+    for (let i = 0; i < this.localTypes.length; i++) out.push(1, this.localTypes[i]!);
+    // Appended by index: a spread of a large body would exceed the engine's argument limit, and a
+    // for-of loop allocates an iterator result per byte while this code is still interpreted.
+    append(out, this.code);
     out.push(OP.end);
     const sized: number[] = [];
     uleb(sized, out.length);
@@ -200,15 +201,18 @@ export class FunctionBuilder {
   }
 }
 
+function append(out: number[], bytes: ArrayLike<number>): void {
+  for (let i = 0; i < bytes.length; i++) out.push(bytes[i]!);
+}
 function section(out: number[], id: number, content: number[]): void {
   out.push(id);
   uleb(out, content.length);
-  for (const b of content) out.push(b);
+  append(out, content);
 }
 function name(out: number[], text: string): void {
   const bytes = Buffer.from(text, 'utf8');
   uleb(out, bytes.length);
-  for (const b of bytes) out.push(b);
+  append(out, bytes);
 }
 
 export interface ExportedFunction {
@@ -250,7 +254,7 @@ export function moduleBytes(functions: readonly ExportedFunction[]): Uint8Array 
   section(out, 7, exports);
   const code: number[] = [];
   uleb(code, functions.length);
-  for (const f of functions) for (const b of f.body.body()) code.push(b);
+  for (const f of functions) append(code, f.body.body());
   section(out, 10, code);
   return Uint8Array.from(out);
 }

@@ -603,23 +603,25 @@ function durationPools(m: PreparedModel): DurationPools {
   const profLen = new Int32Array(N * R);
   // Durations of one bucket share one list of rows (model.ts): flatten each list once.
   const rowsAt = new Map<number[][], number>();
+  // Loops by index: this runs once per model, interpreted, where for-of allocates per element.
   const addProfile = (p: { durationsS: number[]; auxRows: number[][][] }): [number, number] => {
     const off = dur.length;
-    p.durationsS.forEach((d, j) => {
-      dur.push(d);
+    for (let j = 0; j < p.durationsS.length; j++) {
+      dur.push(p.durationsS[j]!);
       const rows = p.auxRows[j]!;
       let at = rowsAt.get(rows);
       if (at === undefined) {
         at = rowRef.length;
         rowsAt.set(rows, at);
-        for (const row of rows) {
+        for (let k = 0; k < rows.length; k++) {
+          const row = rows[k]!;
           rowRef.push(auxVals.length);
-          for (const v of row) auxVals.push(v);
+          for (let c = 0; c < row.length; c++) auxVals.push(row[c]!);
         }
       }
       auxOff.push(at);
       auxCnt.push(rows.length);
-    });
+    }
     return [off, p.durationsS.length];
   };
   const seenProfiles = new Map<object, [number, number]>();

@@ -81,6 +81,22 @@ describe('importer of the Python tables', () => {
           'wf.json: field "workflow_instance_table_value.instance_summary.dna_visualization-0_0_1-visualize:entry_point:0.executions.at_region.aws:us-east-1.durations_s[3]"',
         ),
     );
+    // Auxiliary rows are checked whole (no field path per value) but a bad value is still named.
+    const mr = rawWorkflow('map_reduce');
+    const aux = (w: any) =>
+      w.instance_summary['map_reduce-0_0_1-input_processor:entry_point:0'].executions.at_region['aws:us-east-1'].auxiliary_data['1'];
+    const badValue = structuredClone(mr.workflow_instance_table_value) as any;
+    aux(badValue)[1][4] = 'fast';
+    assert.throws(
+      () => importSolverInput(tables, { ...mr, workflow_instance_table_value: badValue }, { workflowFile: 'mr.json' }),
+      /mr\.json: field "[^"]*executions\.at_region\.aws:us-east-1\.auxiliary_data\.1\[1\]\[4\]": expected a finite number or null, got "fast"/,
+    );
+    const badRow = structuredClone(mr.workflow_instance_table_value) as any;
+    aux(badRow)[2] = 0.5;
+    assert.throws(
+      () => importSolverInput(tables, { ...mr, workflow_instance_table_value: badRow }, { workflowFile: 'mr.json' }),
+      /mr\.json: field "[^"]*auxiliary_data\.1\[2\]": expected an array, got 0\.5/,
+    );
     const badPrices = structuredClone(tables.providerRegion) as Record<string, any>;
     badPrices['aws:us-east-2'].execution_cost.compute_cost.x86_64 = '0.1';
     assert.throws(
