@@ -41,10 +41,12 @@ export interface Candidate {
 /** Candidates best first: fewer soft violations, then lexicographic on the priority averages; stable. */
 export function rankCandidates<C extends Candidate>(candidates: C[], home: PlanMetrics, constraints: Constraints): C[] {
   const keyed = candidates.map((c, i) => ({ c, i, v: softViolations(c.metrics, home, constraints.soft) }));
+  const keys = constraints.priorityOrder.map((metric) => `average_${metric}` as const);
   keyed.sort((a, b) => {
     if (a.v !== b.v) return a.v - b.v;
-    for (const metric of constraints.priorityOrder) {
-      const key = `average_${metric}` as const;
+    // By index: the comparator runs thousands of times per hour, often before it is optimized.
+    for (let m = 0; m < keys.length; m++) {
+      const key = keys[m]!;
       const d = a.c.metrics[key] - b.c.metrics[key];
       if (d !== 0) return d;
     }

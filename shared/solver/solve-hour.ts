@@ -3,7 +3,7 @@
 // (guarantee.ts). Synchronous and pure given its inputs, so it runs the same on any thread.
 import { nowMs } from './clock.js';
 import { coarseGrained } from './algorithms/coarse.js';
-import { pastDeadline, placementKey, type SearchContext } from './algorithms/context.js';
+import { pastDeadline, type PlacementKey, placementKey, type SearchContext } from './algorithms/context.js';
 import { fineGrained } from './algorithms/fine.js';
 import { stochasticHeuristic } from './algorithms/stochastic.js';
 import { GUARANTEE_DEFAULTS, hardViolation, hasHardConstraints, relativeMetrics, verifierFor, type VerifiedMetrics } from './guarantee.js';
@@ -67,10 +67,10 @@ function samplesOf(m: PlanMetrics): number | undefined {
 }
 
 /** Distinct placements, order kept. */
-function distinct(cs: Candidate[]): Candidate[] {
-  const seen = new Set<string>();
+function distinct(cs: Candidate[], R: number): Candidate[] {
+  const seen = new Set<PlacementKey>();
   return cs.filter((c) => {
-    const k = placementKey(c.placement);
+    const k = placementKey(c.placement, R);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -124,7 +124,7 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
     timedOut: false,
   };
   const candidates = ALGORITHMS[p.algorithm](ctx);
-  const ranked = distinct(rankCandidates(candidates, homeMetrics, p.constraints));
+  const ranked = distinct(rankCandidates(candidates, homeMetrics, p.constraints), model.R);
   const evaluations = calculator.evaluations - e0;
   const samples = calculator.samples - s0;
   const base = { hour: p.hour, evaluations, samples, candidates: candidates.length, timedOut: ctx.timedOut };
@@ -161,7 +161,7 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
   const verifier = verifierFor(model, calculator, p.seed, p.verifySamples);
   const v0 = verifier.evaluations;
   verifier.setHour(p.hour);
-  const homeKey = placementKey(homePlacement);
+  const homeKey = placementKey(homePlacement, model.R);
   const homeV = verifier.evaluateHome(homePlacement);
   const ratios = relativeMetrics(p.constraints.hard);
   const verification = () => ({
@@ -180,14 +180,14 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
   // on few draws, so theirs are biased low (map_reduce, cost ≤ 101%: walk plans with up to 3.5%
   // slack broke the bound, the all-in-one-region plan the coarse search chose passed; without this
   // round home was kept while coarse found a plan 30% greener).
-  const tried = new Set<string>();
+  const tried = new Set<PlacementKey>();
   let verified = 0;
   for (let round = 0; verified < GUARANTEE_DEFAULTS.maxFinalists; round++) {
     // Past the deadline only the first round runs: the guarantee is never skipped, the search is.
     if (round > 0 && pastDeadline(ctx)) break;
     const minSlack = round === 0 ? -Infinity : round === 1 ? 0 : round === 2 ? 0.005 : -Infinity;
     const untried = ranked.filter(
-      (c) => !tried.has(placementKey(c.placement)) && slack(c.metrics, homeEvaluation, p.constraints.hard) >= minSlack,
+      (c) => !tried.has(placementKey(c.placement, model.R)) && slack(c.metrics, homeEvaluation, p.constraints.hard) >= minSlack,
     );
     // The coarse pass's plans first (their tails are not selected for being low), then by slack;
     // the sort is stable, so ties keep the ranker's order.
@@ -197,7 +197,7 @@ export function solveHour(model: PreparedModel, calculator: DeploymentMetricsCal
     // A larger slack admits fewer candidates: an empty round ends the search for a compliant one.
     if (batch.length === 0) break;
     batch.forEach((c, i) => {
-      const key = placementKey(c.placement);
+      const key = placementKey(c.placement, model.R);
       tried.add(key);
       verified++;
       const isHome = key === homeKey;

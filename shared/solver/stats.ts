@@ -57,6 +57,15 @@ function select(xs: Float64Array, n: number, k: number): number {
 
 /** Two-sided 97.5% quantile of Student's t with `df` degrees of freedom (Cornish–Fisher expansion; exact to ~1e-4 for df ≥ 10). */
 export function studentT975(df: number): number {
+  // Every evaluation asks for the same few df (its batch counts): remember the last one.
+  if (df === lastT.df) return lastT.value;
+  lastT.df = df;
+  lastT.value = studentT975Of(df);
+  return lastT.value;
+}
+const lastT = { df: Number.NaN, value: 0 };
+
+function studentT975Of(df: number): number {
   const z = 1.959963984540054;
   const z3 = z ** 3,
     z5 = z ** 5,

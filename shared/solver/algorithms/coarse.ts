@@ -6,7 +6,7 @@
 // pass alone yields "entry at home, everything else in the greenest region".
 import { failsHardConstraints, type Candidate } from '../ranker.js';
 import type { MetricName } from '../types.js';
-import { pastDeadline, placementKey, type SearchContext } from './context.js';
+import { pastDeadline, type PlacementKey, placementKey, type SearchContext } from './context.js';
 
 export function objectiveOf(ctx: SearchContext): `average_${MetricName}` {
   return `average_${ctx.constraints.priorityOrder[0] ?? 'carbon'}`;
@@ -17,9 +17,9 @@ export function coarseGrained(ctx: SearchContext): Candidate[] {
   const objective = objectiveOf(ctx);
   /** Objective of the (clamped) all-in-r deployment, per region; Infinity when not evaluated. */
   const score = new Array<number>(ctx.R).fill(Infinity);
-  const seen = new Set<string>();
+  const seen = new Set<PlacementKey>();
   const consider = (placement: number[], region?: number): void => {
-    const key = placementKey(placement);
+    const key = placementKey(placement, ctx.R);
     if (seen.has(key)) return;
     seen.add(key);
     const isHome = placement.every((r) => r === ctx.home);

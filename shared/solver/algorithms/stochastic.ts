@@ -19,7 +19,7 @@ import { STOCHASTIC_DEFAULTS } from '../constants.js';
 import { failsHardConstraints, limitOf, type Candidate } from '../ranker.js';
 import type { Constraint, Constraints, MetricName, PlanMetrics } from '../types.js';
 import { coarseGrained, objectiveOf } from './coarse.js';
-import { pastDeadline, placementKey, type SearchContext } from './context.js';
+import { pastDeadline, type PlacementKey, placementKey, placementOfKey, type SearchContext } from './context.js';
 import { deploymentCount, fineGrained } from './fine.js';
 import { predict, type SearchValue, searchValue } from './guided.js';
 import { fitSurrogate, SURROGATE_METRICS } from './surrogate.js';
@@ -51,7 +51,7 @@ function movesWithin(counts: number[], limit: number): number {
 }
 
 export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
-  const { N, rng } = ctx;
+  const { N, R, rng } = ctx;
   const objective = objectiveOf(ctx);
   const learningRate = Math.floor(STOCHASTIC_DEFAULTS.learningRateFraction * N + 1);
   const iterations = Math.max(ctx.R * N * STOCHASTIC_DEFAULTS.iterationsPerRegionInstance, MIN_EVALUATIONS);
@@ -81,9 +81,9 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
 
   const candidates: Candidate[] = [];
   /** Objective of every evaluated deployment (Infinity when it broke a hard constraint). */
-  const values = new Map<string, number>();
+  const values = new Map<PlacementKey, number>();
   /** Metrics of every evaluated deployment, for the pair moves' predictions. */
-  const metricsOf = new Map<string, PlanMetrics>();
+  const metricsOf = new Map<PlacementKey, PlanMetrics>();
   const bias = new Set<number>();
   const homePlacement = new Array<number>(N).fill(ctx.home);
   const homeAllowed = ctx.permitted.every((p) => p.includes(ctx.home));
@@ -92,8 +92,8 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
 
   for (const c of coarseGrained(ctx)) {
     const value = score(c.metrics);
-    values.set(placementKey(c.placement), value);
-    metricsOf.set(placementKey(c.placement), c.metrics);
+    values.set(placementKey(c.placement, R), value);
+    metricsOf.set(placementKey(c.placement, R), c.metrics);
     candidates.push(c);
     if (value < bestValue) {
       bestValue = value;
@@ -102,17 +102,17 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
     }
   }
   if (candidates.length === 0 && homeAllowed) candidates.push({ placement: homePlacement, metrics: ctx.homeMetrics });
-  if (!metricsOf.has(placementKey(homePlacement))) metricsOf.set(placementKey(homePlacement), ctx.homeMetrics);
-  if (!values.has(placementKey(homePlacement))) values.set(placementKey(homePlacement), homeAllowed ? homeValue : Infinity);
+  if (!metricsOf.has(placementKey(homePlacement, R))) metricsOf.set(placementKey(homePlacement, R), ctx.homeMetrics);
+  if (!values.has(placementKey(homePlacement, R))) values.set(placementKey(homePlacement, R), homeAllowed ? homeValue : Infinity);
 
   /** Evaluates a new deployment; returns its objective (Infinity if it breaks a hard constraint). */
   let evaluated = 0;
   const evaluate = (placement: number[]): number => {
     evaluated++;
     const metrics = ctx.calculator.evaluate(placement);
-    metricsOf.set(placementKey(placement), metrics);
+    metricsOf.set(placementKey(placement, R), metrics);
     const value = failsHardConstraints(metrics, ctx.homeMetrics, ctx.constraints.hard) ? Infinity : score(metrics);
-    values.set(placementKey(placement), value);
+    values.set(placementKey(placement, R), value);
     if (value < Infinity) candidates.push({ placement, metrics });
     if (value < bestValue) {
       bestValue = value;
@@ -140,7 +140,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
       }
       next[i] = choices[rng.index(choices.length)]!;
     }
-    if (values.has(placementKey(next))) continue;
+    if (values.has(placementKey(next, R))) continue;
     const before = bestValue;
     const value = evaluate(next);
     if (value === Infinity) continue;
@@ -185,7 +185,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
     c ? [[`tail_${metric}` as const, limitOf(c, ctx.homeMetrics[`tail_${metric}`])] as const] : [],
   );
   const excessValue: SearchValue = { kind: 'excess', soft: softLimits };
-  if (searchValue(excessValue, metricsOf.get(placementKey(best))!) > 0)
+  if (searchValue(excessValue, metricsOf.get(placementKey(best, R))!) > 0)
     localSearch(excessValue, true, evaluated + Math.ceil((iterations - evaluated) / 2));
   localSearch(scoreValue, false, iterations);
   return candidates;
@@ -208,7 +208,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
     const hardChecks = checks(ctx.constraints.hard, 'tail');
     const objectiveIndex = SURROGATE_METRICS.indexOf(objective);
     for (let round = 0; round < SURROGATE_ROUNDS && evaluated < iterations && !pastDeadline(ctx); round++) {
-      const observations = [...metricsOf].map(([key, metrics]) => ({ placement: key.split(',').map(Number), metrics }));
+      const observations = [...metricsOf].map(([key, metrics]) => ({ placement: placementOfKey(key, R, N), metrics }));
       const model = fitSurrogate(N, ctx.R, edges, observations);
       if (!model) return;
       const top: Array<{ v: number; placement: number[] }> = [];
@@ -251,7 +251,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
           let v = to[0]!;
           for (let s = 0; s < softChecks.length; s++) if (to[1 + s]! > softChecks[s]![1]) v += penalty;
           for (let h = 0; h < hardChecks.length; h++) if (to[1 + softChecks.length + h]! > hardChecks[h]![1]) v += penalty * 100;
-          if ((top.length < SURROGATE_PER_ROUND || v < top[top.length - 1]!.v) && !values.has(placementKey(placement))) {
+          if ((top.length < SURROGATE_PER_ROUND || v < top[top.length - 1]!.v) && !values.has(placementKey(placement, R))) {
             let k = top.length;
             while (k > 0 && top[k - 1]!.v > v) k--;
             top.splice(k, 0, { v, placement: placement.slice() });
@@ -267,7 +267,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
 
   /** Value of a deployment under f (evaluated if new); Infinity when it breaks a hard constraint. */
   function valueUnder(f: (m: PlanMetrics) => number, placement: number[]): number {
-    const key = placementKey(placement);
+    const key = placementKey(placement, R);
     const known = values.get(key);
     if (known === undefined) evaluate(placement);
     if (values.get(key) === Infinity) return Infinity;
@@ -316,7 +316,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
 
     function guidedStep(): boolean {
       const base = at;
-      const baseMetrics = metricsOf.get(placementKey(base));
+      const baseMetrics = metricsOf.get(placementKey(base, R));
       if (!baseMetrics) return false;
       // The single moves from base whose metrics are known: the additive model's terms.
       const moves: Array<Array<{ r: number; d: PlanMetrics }>> = [];
@@ -326,7 +326,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
           if (r === base[i]) continue;
           const next = base.slice();
           next[i] = r;
-          const m = metricsOf.get(placementKey(next));
+          const m = metricsOf.get(placementKey(next, R));
           if (!m) continue;
           const d = { ...m };
           for (const k of METRICS) d[k] = m[k] - baseMetrics[k];
@@ -345,7 +345,7 @@ export function stochasticHeuristic(ctx: SearchContext): Candidate[] {
       for (let index = order.next(); index >= 0; index = order.next()) {
         if (done()) return false;
         const placement = Array.from(predictions.placements.subarray(index * N, index * N + N));
-        if (values.has(placementKey(placement))) continue;
+        if (values.has(placementKey(placement, R))) continue;
         if (tryMove(placement)) return true;
       }
       return false;

@@ -171,9 +171,14 @@ export function wasmKernel(t: KernelTables, cache: ModuleCache): SampleKernel {
   const views = () => ({
     perCall: perCallP.map((p) => ({ dst: tableView(memory.buffer, p), src: p.src })),
     rng: new Uint32Array(memory.buffer, 4 * SLOT.rng, 4),
-    cost: new Float64Array(memory.buffer, offsetOf('outCost'), CHUNK),
-    runtime: new Float64Array(memory.buffer, offsetOf('outRuntime'), CHUNK),
-    carbon: new Float64Array(memory.buffer, offsetOf('outCarbon'), CHUNK),
+    head: head(CHUNK),
+  });
+  // The outputs' first m values (a search's evaluations all draw the same count: made once).
+  const head = (m: number) => ({
+    length: m,
+    cost: new Float64Array(memory.buffer, offsetOf('outCost'), m),
+    runtime: new Float64Array(memory.buffer, offsetOf('outRuntime'), m),
+    carbon: new Float64Array(memory.buffer, offsetOf('outCarbon'), m),
   });
   let v = views();
   let streamSeed = Number.NaN;
@@ -190,7 +195,7 @@ export function wasmKernel(t: KernelTables, cache: ModuleCache): SampleKernel {
       stream.used = 0;
       v.rng.set(new Rng(streamSeed).s);
     }
-    for (const p of v.perCall) p.dst.set(p.src());
+    for (let i = 0; i < v.perCall.length; i++) v.perCall[i]!.dst.set(v.perCall[i]!.src());
     for (let k = from; k < to; ) {
       const m = Math.min(CHUNK, to - k);
       const need = rpos + m * t.maxDraws;
@@ -202,15 +207,10 @@ export function wasmKernel(t: KernelTables, cache: ModuleCache): SampleKernel {
         stream.used = need;
       }
       rpos += sample(0, m, systemCI, rpos);
-      if (m === CHUNK) {
-        t.outCost.set(v.cost, k);
-        t.outRuntime.set(v.runtime, k);
-        t.outCarbon.set(v.carbon, k);
-      } else {
-        t.outCost.set(v.cost.subarray(0, m), k);
-        t.outRuntime.set(v.runtime.subarray(0, m), k);
-        t.outCarbon.set(v.carbon.subarray(0, m), k);
-      }
+      if (m !== v.head.length) v.head = head(m);
+      t.outCost.set(v.head.cost, k);
+      t.outRuntime.set(v.head.runtime, k);
+      t.outCarbon.set(v.head.carbon, k);
       k += m;
     }
     return rpos;
