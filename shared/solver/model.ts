@@ -264,8 +264,11 @@ export function prepareModel(input: SolverInput): PreparedModel {
 
 function observed(pair: RegionPairLatency | undefined, bucketGB: number): number[] | undefined {
   if (!pair) return undefined;
-  const exact = pair.bySizeGB.find((s) => sameSize(s.sizeGB, bucketGB) && s.latenciesS.length > 0);
-  if (exact) return exact.latenciesS;
+  // Loops by index: this runs per (size bucket, region pair) on first use, interpreted.
+  const sizes = pair.bySizeGB;
+  for (let i = 0; i < sizes.length; i++) {
+    if (sameSize(sizes[i]!.sizeGB, bucketGB) && sizes[i]!.latenciesS.length > 0) return sizes[i]!.latenciesS;
+  }
   if (pair.bestFit) {
     const b = pair.bestFit;
     return [Math.min(b.maxLatencyS, Math.max(b.minLatencyS, b.slopeSPerGB * bucketGB + b.interceptS))];
@@ -273,7 +276,8 @@ function observed(pair: RegionPairLatency | undefined, bucketGB: number): number
   // Nearest recorded bucket of the same pair beats a cross-region estimate.
   let best: number[] | undefined;
   let bestD = Infinity;
-  for (const s of pair.bySizeGB) {
+  for (let i = 0; i < sizes.length; i++) {
+    const s = sizes[i]!;
     const d = Math.abs(s.sizeGB - bucketGB);
     if (s.latenciesS.length > 0 && d < bestD) {
       bestD = d;
