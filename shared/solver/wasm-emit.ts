@@ -174,6 +174,11 @@ export class FunctionBuilder {
     this.code.push(OP[name]);
     return this;
   }
+  /** select: of the two values under the i32 condition on top, the first when it is non-zero. */
+  select(): this {
+    this.code.push(OP.select);
+    return this;
+  }
   /** i32.trunc_sat_f64_s: JavaScript's `x | 0` for the finite, in-range values the kernel makes. */
   truncSat(): this {
     this.code.push(0xfc, 0x02);
