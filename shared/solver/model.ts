@@ -98,6 +98,41 @@ function meanOf(xs: number[]): number {
   return s / xs.length;
 }
 
+/** Auxiliary keys on a 10-µs grid: grid cell → their indices in order (per profile). */
+const auxiliaryGrids = new WeakMap<ExecutionProfile, Map<number, number[]>>();
+const GRID_PER_S = 1e5;
+
+/**
+ * The first auxiliary entry of p whose duration is sameSize as `bucket` (what a linear find gives),
+ * looked up in the neighbouring cells of a grid finer than any duration's tolerance (≤ 1e-6 s up to
+ * 1,000 s; longer ones are searched linearly). The linear search per bucket was ~10 ms of a solve.
+ */
+export function auxiliaryOf(p: ExecutionProfile, bucket: number): ExecutionProfile['auxiliary'][number] | undefined {
+  if (!(Math.abs(bucket) < 1000)) return p.auxiliary.find((a) => sameSize(a.durationS, bucket));
+  let grid = auxiliaryGrids.get(p);
+  if (!grid) {
+    grid = new Map();
+    for (let i = 0; i < p.auxiliary.length; i++) {
+      const cell = Math.round(p.auxiliary[i]!.durationS * GRID_PER_S);
+      const list = grid.get(cell);
+      if (list) list.push(i);
+      else grid.set(cell, [i]);
+    }
+    auxiliaryGrids.set(p, grid);
+  }
+  const cell = Math.round(bucket * GRID_PER_S);
+  let first = -1;
+  for (let c = cell - 1; c <= cell + 1; c++) {
+    const list = grid.get(c);
+    if (!list) continue;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k]!;
+      if ((first < 0 || i < first) && sameSize(p.auxiliary[i]!.durationS, bucket)) first = i;
+    }
+  }
+  return first < 0 ? undefined : p.auxiliary[first];
+}
+
 function prepareProfile(p: ExecutionProfile | undefined, auxWidth: number): PreparedProfile {
   if (!p || p.durationsS.length === 0) return { durationsS: [], auxRows: [] };
   // Durations of one 10-ms bucket share one (read-only) list of rows: thousands of durations fall
@@ -107,7 +142,7 @@ function prepareProfile(p: ExecutionProfile | undefined, auxWidth: number): Prep
     const bucket = roundUpToMs(d, 10);
     const known = byBucket.get(bucket);
     if (known) return known;
-    const hit = p.auxiliary.find((a) => sameSize(a.durationS, bucket));
+    const hit = auxiliaryOf(p, bucket);
     const rows = (hit?.rows ?? []).map((row) => {
       const out = new Array<number>(auxWidth).fill(Number.NaN);
       out[0] = 0;
