@@ -419,6 +419,15 @@ function importRegion(tables: StoredTables, key: string, dataDir: string, warnin
 }
 
 /** Parses a stored size key such as "9.5367431640625e-06" (Python float repr) into GB. */
+function isNumberOrNullRow(row: unknown): boolean {
+  if (!Array.isArray(row)) return false;
+  for (let j = 0; j < row.length; j++) {
+    const x = row[j];
+    if (x !== null && (typeof x !== 'number' || !Number.isFinite(x))) return false;
+  }
+  return true;
+}
+
 function parseNumericKey(r: JsonReader, key: string, path: string): number {
   const n = Number(key);
   if (!Number.isFinite(n)) r.fail(path, 'a numeric key', key);
@@ -432,16 +441,17 @@ function importExecutions(r: JsonReader, v: Obj, path: string): InstanceStats {
   for (const [region, pv] of Object.entries(atRegion)) {
     const p = r.object(pv, `${path}.executions.at_region.${region}`);
     const ppath = `${path}.executions.at_region.${region}`;
-    const aux = r.optObject(p.auxiliary_data, `${ppath}.auxiliary_data`) ?? {};
+    const auxPath = `${ppath}.auxiliary_data`;
+    const aux = r.optObject(p.auxiliary_data, auxPath) ?? {};
+    // Checked inline, field paths built only for an error: a path per key and row was most of the
+    // import's time and garbage (thousands of keys per workflow).
     const auxiliary = Object.entries(aux).map(([k, rows]) => {
-      const list = r.array(rows, `${ppath}.auxiliary_data.${k}`);
+      if (!Array.isArray(rows)) r.array(rows, `${auxPath}.${k}`); // throws, naming the field
+      const list = rows as unknown[];
       for (let i = 0; i < list.length; i++) {
-        const row = list[i];
-        // Checked inline: a field path per row was most of the import's garbage.
-        if (!Array.isArray(row) || !row.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x))))
-          r.numbersOrNull(row, `${ppath}.auxiliary_data.${k}[${i}]`); // throws, naming the field
+        if (!isNumberOrNullRow(list[i])) r.numbersOrNull(list[i], `${auxPath}.${k}[${i}]`); // throws
       }
-      return { durationS: parseNumericKey(r, k, `${ppath}.auxiliary_data`), rows: list as Array<Array<number | null>> };
+      return { durationS: parseNumericKey(r, k, auxPath), rows: list as Array<Array<number | null>> };
     });
     const profile: ExecutionProfile = { durationsS: r.numbers(p.durations_s ?? [], `${ppath}.durations_s`), auxiliary };
     if (p.cpu_utilization !== undefined && p.cpu_utilization !== null)
