@@ -1,6 +1,7 @@
 // The host side of the WebAssembly sample kernel (ADR 0203; the code is generated per topology by
-// wasm-codegen.ts). Each kernel owns one WebAssembly memory: a header of table offsets, scalars
-// and the random generator's state, then a copy of every table the loop reads. Tables fixed for
+// wasm-codegen.ts, with every table's offset and the calculator's fixed scalars compiled in). Each
+// kernel owns one WebAssembly memory: a header of the two growing regions' offsets and the random
+// generator's state, then a copy of every table the loop reads. Tables fixed for
 // the calculator's life are copied once; what an hour or an evaluation changes (carbon
 // intensities, placement-specialized tables) is copied per call: microseconds against the ~100 µs
 // a 200-sample batch takes. Two regions grow: the latency pool (copied as the calculator's pool
