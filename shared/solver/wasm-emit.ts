@@ -272,8 +272,7 @@ export function moduleBytes(functions: readonly ExportedFunction[]): Uint8Array 
   imports.push(1);
   name(imports, 'env');
   name(imports, 'memory');
-  imports.push(0x02, 0x00);
-  imports.push(0x01); // memory, limits: min 1 page, no max
+  imports.append(Uint8Array.of(0x02, 0x00, 0x01)); // memory, limits: min 1 page, no max
   section(out, 2, imports);
   const fns = new Bytes();
   uleb(fns, functions.length);

@@ -13,44 +13,42 @@ import type { KernelTopology } from './fast-kernel.js';
 import { F64, FunctionBuilder, I32, moduleBytes } from '../wasm-emit.js';
 
 /** The tables the kernel reads or writes at fixed places in its memory. */
-export const TABLES = [
-  'routeEF',
-  'egress',
-  'snsPrice',
-  'ci',
-  'carbonPerS',
-  'execUsdPerS',
-  'invocationUsd',
-  'durRec',
-  'auxRowRef',
-  'rowDuring',
-  'auxVals',
-  'sizePool',
-  'nProfOff',
-  'nProfLen',
-  'nExecUsd',
-  'nInvUsd',
-  'nCarbonPerS',
-  'nDuring',
-  'nDdbR',
-  'nDdbW',
-  'zRec',
-  'xCost',
-  'xCarbon',
-  'xLatOff',
-  'xLatLen',
-  'xLatAdd',
-  'pingMean',
-  'startSizes',
-  'startSizeSns',
-  'upAt',
-  'upGB',
-  'place',
-  'outCost',
-  'outRuntime',
-  'outCarbon',
-] as const;
-export type Table = (typeof TABLES)[number];
+export type Table =
+  | 'routeEF'
+  | 'egress'
+  | 'snsPrice'
+  | 'ci'
+  | 'carbonPerS'
+  | 'execUsdPerS'
+  | 'invocationUsd'
+  | 'durRec'
+  | 'auxRowRef'
+  | 'rowDuring'
+  | 'auxVals'
+  | 'sizePool'
+  | 'nProfOff'
+  | 'nProfLen'
+  | 'nExecUsd'
+  | 'nInvUsd'
+  | 'nCarbonPerS'
+  | 'nDuring'
+  | 'nDdbR'
+  | 'nDdbW'
+  | 'zRec'
+  | 'xCost'
+  | 'xCarbon'
+  | 'xLatOff'
+  | 'xLatLen'
+  | 'xLatAdd'
+  | 'pingMean'
+  | 'startSizes'
+  | 'startSizeSns'
+  | 'upAt'
+  | 'upGB'
+  | 'place'
+  | 'outCost'
+  | 'outRuntime'
+  | 'outCarbon';
 
 /** i32 slots of the header at address 0: the two regions that move as they grow, and the generator. */
 export const SLOT = {
@@ -63,9 +61,9 @@ export const HEADER_BYTES = 64;
 
 /**
  * What one calculator's kernel is compiled with besides its topology: every table's byte offset
- * and the scalars fixed for the calculator's life, written into the code as constants. Values in
- * locals the whole loop long made V8's optimizing compiler spend most of its ~40 ms allocating
- * registers (so the first solve hour ran on the baseline code); constants cost it nothing.
+ * and the scalars fixed for the calculator's life, written into the code as constants (fewer
+ * instructions than reading them from a header into locals; V8's optimizing compile takes about
+ * as long either way).
  */
 export interface KernelConstants {
   offset: Record<Table, number>;
@@ -165,10 +163,12 @@ export function kernelModuleBytes(t: KernelTopology, c: KernelConstants): Uint8A
     pushIndex();
     fn.i32(3).op('i32Shl').op('i32Add').f64Load();
   };
-  /** Address part of table[index] for a store: pushes index << 3 (the table's offset goes on the store). */
-  const fAddr = (_table: Table, pushIndex: () => void) => {
+  /** table[<i32 pushed by pushIndex>] = <f64 pushed by pushValue>. */
+  const fStore = (table: Table, pushIndex: () => void, pushValue: () => void) => {
     pushIndex();
     fn.i32(3).op('i32Shl');
+    pushValue();
+    fn.f64Store(tableAt[table]);
   };
   /** rbuf[rpos++] */
   const draw = () => {
@@ -307,11 +307,9 @@ export function kernelModuleBytes(t: KernelTopology, c: KernelConstants): Uint8A
           addTo(cost, () => fIdx('zRec', () => fn.get(zr).i32(3).op('i32Add')));
           addTo(carbon, () => fIdx('zRec', () => fn.get(zr).i32(4).op('i32Add')));
           if (t.eToSync[e] === 1) {
-            fAddr('upAt', () => fn.i32(inBase).get(up[i]!).op('i32Add'));
-            fn.get(edgeStart).f64Store(tableAt.upAt);
-            fAddr('upGB', () => fn.i32(inBase).get(up[i]!).op('i32Add'));
-            fIdx('sizePool', () => fn.get(z));
-            fn.f64Store(tableAt.upGB);
+            const upload = () => fn.i32(inBase).get(up[i]!).op('i32Add');
+            fStore('upAt', upload, () => fn.get(edgeStart));
+            fStore('upGB', upload, () => fIdx('sizePool', () => fn.get(z)));
             fn.get(up[i]!).i32(1).op('i32Add').set(up[i]!);
           }
           // arr = edgeStart + latPool[zRec[zr] + pick(zRec[zr + 1])] + zRec[zr + 2]
@@ -400,6 +398,7 @@ export function kernelModuleBytes(t: KernelTopology, c: KernelConstants): Uint8A
       });
       if (t.isSync[i] === 1) {
         // Insertion sort of this node's uploads by time (a handful at most), then cumulative WCU.
+        const next = () => fn.get(b).i32(1).op('i32Add'); // index b + 1
         fn.i32(inBase).get(up[i]!).op('i32Add').set(end);
         fn.i32(inBase + 1).set(a);
         fn.block().loop();
@@ -415,20 +414,14 @@ export function kernelModuleBytes(t: KernelTopology, c: KernelConstants): Uint8A
             fn.get(b).i32(inBase).op('i32LtS').brIf(1);
             fIdx('upAt', () => fn.get(b));
             fn.get(at).op('f64Gt').op('i32Eqz').brIf(1);
-            fAddr('upAt', () => fn.get(b).i32(1).op('i32Add'));
-            fIdx('upAt', () => fn.get(b));
-            fn.f64Store(tableAt.upAt);
-            fAddr('upGB', () => fn.get(b).i32(1).op('i32Add'));
-            fIdx('upGB', () => fn.get(b));
-            fn.f64Store(tableAt.upGB);
+            fStore('upAt', next, () => fIdx('upAt', () => fn.get(b)));
+            fStore('upGB', next, () => fIdx('upGB', () => fn.get(b)));
             fn.get(b).i32(1).op('i32Sub').set(b);
             fn.br(0);
           }
           fn.end().end();
-          fAddr('upAt', () => fn.get(b).i32(1).op('i32Add'));
-          fn.get(at).f64Store(tableAt.upAt);
-          fAddr('upGB', () => fn.get(b).i32(1).op('i32Add'));
-          fn.get(gb).f64Store(tableAt.upGB);
+          fStore('upAt', next, () => fn.get(at));
+          fStore('upGB', next, () => fn.get(gb));
           fn.get(a).i32(1).op('i32Add').set(a);
           fn.br(0);
         }
@@ -456,12 +449,21 @@ export function kernelModuleBytes(t: KernelTopology, c: KernelConstants): Uint8A
     }
     fn.end();
   }
-  fAddr('outCost', () => fn.get(k));
-  fn.get(cost).f64Store(tableAt.outCost);
-  fAddr('outRuntime', () => fn.get(k));
-  fn.get(runtime).f64Store(tableAt.outRuntime);
-  fAddr('outCarbon', () => fn.get(k));
-  fn.get(carbon).f64Store(tableAt.outCarbon);
+  fStore(
+    'outCost',
+    () => fn.get(k),
+    () => fn.get(cost),
+  );
+  fStore(
+    'outRuntime',
+    () => fn.get(k),
+    () => fn.get(runtime),
+  );
+  fStore(
+    'outCarbon',
+    () => fn.get(k),
+    () => fn.get(carbon),
+  );
   fn.get(k).i32(1).op('i32Add').set(k);
   fn.br(0);
   fn.end().end();
